@@ -1,0 +1,128 @@
+#include "export/runjson.h"
+
+#include "export/jsonstream.h"
+#include "export/output.h"
+
+namespace parviz {
+
+namespace {
+
+void writeEvent(JsonStream &json, const TaskEvent &event)
+{
+    json.raw("{\"task\":").number(std::int64_t{event.task});
+    json.raw(",\"worker\":").number(std::int64_t{event.worker});
+    json.raw(",\"kind\":\"").raw(eventKindId(event.kind)).raw("\"");
+    json.raw(",\"start_ns\":").number(event.startNs);
+    json.raw(",\"end_ns\":").number(event.endNs);
+    json.raw(",\"pid\":").number(std::int64_t{event.pid});
+    if (event.interrupted())
+        json.raw(",\"interrupted\":true");
+    if (event.failed())
+        json.raw(",\"failed\":true");
+    json.raw("}");
+}
+
+} // namespace
+
+bool writeRunJson(const RunResult &run, QIODevice &device)
+{
+    JsonStream json(device);
+    const RunMetrics &m = run.metrics;
+    const WorkloadSpec &workload = run.plan.workload;
+
+    json.raw("{\n").key("format", true).number(std::int64_t{RunJsonFormat});
+    json.raw(",\n").key("strategy", true).string(run.strategy.id);
+    json.raw(",\n").key("strategy_name", true).string(run.strategy.name);
+    json.raw(",\n").key("mirrors", true).string(run.strategy.mirrors);
+    json.raw(",\n").key("workers", true).number(std::int64_t{run.workers});
+    json.raw(",\n").key("worker_count", true).raw("{");
+    if (run.plan.workerCount.count)
+        json.key("explicit", true).number(std::int64_t{*run.plan.workerCount.count});
+    else
+        json.key("fraction", true).number(run.plan.workerCount.fraction);
+    json.raw("}");
+    json.raw(",\n").key("cpus", true).number(std::int64_t{run.plan.cpus});
+    json.raw(",\n").key("tasks", true).number(static_cast<std::int64_t>(run.plan.tasks->size()));
+    json.raw(",\n").key("workload", true).raw("{");
+    json.key("kind", true).string(taskKindName(workload.kind));
+    json.key("duration").string(workload.duration.toString());
+    // The share of each task spent sleeping: all of a sleep task, none of a CPU task.
+    const double ioShare = workload.kind == TaskKind::Mixed ? workload.ioShare
+        : workload.kind == TaskKind::Sleep                  ? 1.0
+                                                            : 0.0;
+    json.key("io_share").number(ioShare);
+    json.key("seed").number(static_cast<std::int64_t>(workload.seed));
+    json.raw("}");
+    json.raw(",\n").key("options", true).raw("{");
+    json.key("chunksize", true).number(std::int64_t{run.plan.options.chunkSize});
+    json.key("switch_interval_ns").number(run.plan.options.switchIntervalNs);
+    json.raw("}");
+    json.raw(",\n").key("stopped", true).raw(run.stopped ? "true" : "false");
+    json.raw(",\n").key("error", true);
+    if (run.error) {
+        json.raw("{").key("code", true).string(run.error->code);
+        json.key("message").string(run.error->message).raw("}");
+    } else {
+        json.raw("null");
+    }
+    json.raw(",\n").key("makespan_ns", true).number(m.makespanNs);
+    json.raw(",\n").key("lower_bound_ns", true).number(m.lowerBoundNs);
+    json.raw(",\n").key("bound_ratio", true).number(m.boundRatio);
+    json.raw(",\n").key("total_work_ns", true).number(m.totalWorkNs);
+    json.raw(",\n").key("planned_work_ns", true).number(m.plannedWorkNs);
+    json.raw(",\n").key("effective_work_ns", true).number(m.effectiveWorkNs);
+    json.raw(",\n").key("longest_task_ns", true).number(m.longestTaskNs);
+    json.raw(",\n")
+        .key("baseline", true)
+        .raw(m.baselineMeasured ? "\"measured-sequential\"" : "\"effective-work\"");
+    json.raw(",\n").key("baseline_ns", true).number(m.baselineNs);
+    json.raw(",\n").key("speedup", true).number(m.speedup);
+    json.raw(",\n").key("efficiency", true).number(m.efficiency);
+    json.raw(",\n").key("karp_flatt", true).number(m.karpFlatt);
+    json.raw(",\n").key("loss_budget", true).raw("{");
+    json.key("spawn_ns", true).number(m.loss.spawnNs);
+    json.key("dispatch_ns").number(m.loss.dispatchNs);
+    json.key("gil_wait_ns").number(m.loss.gilWaitNs);
+    json.key("idle_queued_ns").number(m.loss.idleQueuedNs);
+    json.key("tail_idle_ns").number(m.loss.tailIdleNs);
+    json.key("contention_ns").number(m.loss.contentionNs);
+    json.raw("}");
+    json.raw(",\n").key("tasks_completed", true).number(std::int64_t{m.tasksCompleted});
+    json.raw(",\n").key("tasks_interrupted", true).number(std::int64_t{m.tasksInterrupted});
+    json.raw(",\n").key("tasks_failed", true).number(std::int64_t{m.tasksFailed});
+    json.raw(",\n").key("tasks_not_started", true).number(std::int64_t{m.tasksNotStarted});
+    json.raw(",\n").key("utilisation", true).raw("[");
+    for (std::size_t i = 0; i < m.utilisation.size(); ++i) {
+        if (i > 0)
+            json.raw(",");
+        json.number(m.utilisation[i]);
+    }
+    json.raw("]");
+    if (!run.resultOrder.empty()) {
+        json.raw(",\n").key("result_order", true).raw("[");
+        for (std::size_t i = 0; i < run.resultOrder.size(); ++i) {
+            if (i > 0)
+                json.raw(",");
+            json.number(std::int64_t{run.resultOrder[i]});
+        }
+        json.raw("]");
+    }
+    json.raw(",\n").key("events", true).raw("[");
+    bool first = true;
+    if (run.trace) {
+        run.trace->forEachEvent([&](const TaskEvent &event) {
+            json.raw(first ? "\n" : ",\n");
+            first = false;
+            writeEvent(json, event);
+        });
+    }
+    json.raw("\n]\n}\n");
+    return json.flush();
+}
+
+Result<void> saveRunJson(const RunResult &run, const QString &path)
+{
+    return writeOutput(path, [&run](QIODevice &device) { return writeRunJson(run, device); });
+}
+
+} // namespace parviz

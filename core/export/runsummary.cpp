@@ -1,0 +1,110 @@
+#include "export/runsummary.h"
+
+#include "util/format.h"
+
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+
+namespace parviz {
+
+namespace {
+
+QString line(const QString &label, const QString &text)
+{
+    return QStringLiteral("  %1 %2\n").arg(label, -10).arg(text);
+}
+
+QString share(std::int64_t part, std::int64_t whole)
+{
+    if (whole <= 0)
+        return formatDuration(part);
+    return QStringLiteral("%1 (%2)").arg(formatDuration(part),
+        formatPercent(static_cast<double>(part) / static_cast<double>(whole)));
+}
+
+} // namespace
+
+QString runSummary(const RunResult &run)
+{
+    const RunMetrics &m = run.metrics;
+    const WorkloadSpec &workload = run.plan.workload;
+    QString text = QStringLiteral("%1 (%2)\n").arg(run.strategy.name, run.strategy.mirrors);
+
+    QString kind = taskKindName(workload.kind);
+    if (workload.kind == TaskKind::Mixed)
+        kind += QStringLiteral(" (%1 sleeping)").arg(formatPercent(workload.ioShare));
+    text += line(QStringLiteral("workload"),
+        QStringLiteral("%1 %2 tasks, duration %3 (seed %4)")
+            .arg(run.plan.tasks->size())
+            .arg(kind, workload.duration.toString())
+            .arg(workload.seed));
+    if (run.workers == static_cast<int>(run.plan.workerCount.resolve(run.plan.cpus)))
+        text += line(QStringLiteral("workers"), run.plan.workerCount.describe(run.plan.cpus));
+    else
+        text += line(QStringLiteral("workers"),
+            QStringLiteral("%1 (this strategy sets its own count; %2 logical CPUs)")
+                .arg(run.workers)
+                .arg(run.plan.cpus));
+
+    text += line(QStringLiteral("makespan"),
+        QStringLiteral("%1, lower bound %2 (x%3)")
+            .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs))
+            .arg(m.boundRatio, 0, 'f', 3));
+    text += line(QStringLiteral("work"),
+        QStringLiteral("%1 measured, %2 planned, %3 effective")
+            .arg(formatDuration(m.totalWorkNs),
+                formatDuration(m.plannedWorkNs),
+                formatDuration(m.effectiveWorkNs)));
+    const QString baseline = m.baselineMeasured ? QStringLiteral("a measured sequential run")
+                                                : QStringLiteral("the effective work");
+    QString speedup = QStringLiteral("%1x against %2 (%3), efficiency %4")
+                          .arg(m.speedup, 0, 'f', 2)
+                          .arg(baseline, formatDuration(m.baselineNs), formatPercent(m.efficiency));
+    if (std::isfinite(m.karpFlatt))
+        speedup += QStringLiteral(", Karp-Flatt serial fraction %1").arg(m.karpFlatt, 0, 'f', 3);
+    text += line(QStringLiteral("speedup"), speedup);
+
+    const std::int64_t lost = m.loss.totalNs();
+    QStringList parts;
+    auto add = [&](const char *name, std::int64_t ns) {
+        if (ns != 0)
+            parts << QStringLiteral("%1 %2").arg(QLatin1String(name), share(ns, lost));
+    };
+    add("spawn", m.loss.spawnNs);
+    add("dispatch", m.loss.dispatchNs);
+    add("gil-wait", m.loss.gilWaitNs);
+    add("idle while queued", m.loss.idleQueuedNs);
+    add("tail idle", m.loss.tailIdleNs);
+    add("contention", m.loss.contentionNs);
+    text += line(QStringLiteral("lost"),
+        QStringLiteral("%1 of %2 worker time%3%4")
+            .arg(formatDuration(lost),
+                formatDuration(static_cast<std::int64_t>(run.workers) * m.makespanNs),
+                parts.isEmpty() ? QString() : QStringLiteral(": "),
+                parts.join(QStringLiteral(", "))));
+    if (!m.utilisation.empty()) {
+        const auto [low, high] = std::minmax_element(m.utilisation.begin(), m.utilisation.end());
+        text += line(QStringLiteral("busy"),
+            QStringLiteral("each worker %1 to %2 of the makespan")
+                .arg(formatPercent(*low), formatPercent(*high)));
+    }
+
+    QStringList counts{QStringLiteral("%1 completed").arg(m.tasksCompleted)};
+    if (m.tasksInterrupted)
+        counts << QStringLiteral("%1 interrupted").arg(m.tasksInterrupted);
+    if (m.tasksFailed)
+        counts << QStringLiteral("%1 failed").arg(m.tasksFailed);
+    if (m.tasksNotStarted)
+        counts << QStringLiteral("%1 not started").arg(m.tasksNotStarted);
+    text += line(QStringLiteral("tasks"), counts.join(QStringLiteral(", ")));
+    if (run.stopped)
+        text +=
+            line(QStringLiteral("stopped"), QStringLiteral("the run was stopped before it ended"));
+    if (run.error)
+        text += line(QStringLiteral("error"), run.error->message);
+    return text;
+}
+
+} // namespace parviz

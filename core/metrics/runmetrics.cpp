@@ -1,0 +1,132 @@
+#include "metrics/runmetrics.h"
+
+#include "metrics/amdahl.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace parviz {
+
+namespace {
+
+struct TaskTally
+{
+    std::int64_t runNs = 0;
+    std::int64_t firstStartNs = -1;
+    bool interrupted = false;
+    bool failed = false;
+    bool started() const { return firstStartNs >= 0; }
+};
+
+} // namespace
+
+RunMetrics computeRunMetrics(const TraceSnapshot &trace,
+    const std::vector<TaskSpec> &tasks,
+    std::optional<std::int64_t> sequentialNs)
+{
+    RunMetrics metrics;
+    const int workers = trace.workerCount();
+    metrics.workers = workers;
+    metrics.utilisation.assign(static_cast<std::size_t>(workers), 0.0);
+
+    trace.forEachEvent([&](const TaskEvent &event) {
+        metrics.makespanNs = std::max(metrics.makespanNs, event.endNs);
+    });
+
+    // Per task: measured run time, first start, how it ended. Per worker: run time.
+    std::vector<TaskTally> tally(tasks.size());
+    std::vector<std::int64_t> runPerWorker(static_cast<std::size_t>(workers), 0);
+    for (int worker = 0; worker < workers; ++worker) {
+        trace.forEachEvent(worker, [&](const TaskEvent &event) {
+            const std::int64_t duration = event.durationNs();
+            switch (event.kind) {
+            case EventKind::Spawn:
+                metrics.loss.spawnNs += duration;
+                return;
+            case EventKind::Dispatch:
+                metrics.loss.dispatchNs += duration;
+                return;
+            case EventKind::GilWait:
+                metrics.loss.gilWaitNs += duration;
+                break;
+            case EventKind::Run:
+                runPerWorker[static_cast<std::size_t>(worker)] += duration;
+                break;
+            default:
+                return;
+            }
+            if (event.task < 0 || static_cast<std::size_t>(event.task) >= tally.size())
+                return;
+            TaskTally &task = tally[static_cast<std::size_t>(event.task)];
+            if (event.kind == EventKind::Run) {
+                task.runNs += duration;
+                if (!task.started() || event.startNs < task.firstStartNs)
+                    task.firstStartNs = event.startNs;
+            }
+            task.interrupted = task.interrupted || event.interrupted();
+            task.failed = task.failed || event.failed();
+        });
+    }
+
+    std::int64_t lastTaskStartNs = 0;
+    for (std::size_t i = 0; i < tally.size(); ++i) {
+        const TaskTally &task = tally[i];
+        if (!task.started()) {
+            ++metrics.tasksNotStarted;
+            continue;
+        }
+        lastTaskStartNs = std::max(lastTaskStartNs, task.firstStartNs);
+        metrics.totalWorkNs += task.runNs;
+        metrics.plannedWorkNs += tasks[i].durationNs;
+        metrics.effectiveWorkNs += std::min(task.runNs, tasks[i].durationNs);
+        metrics.longestTaskNs = std::max(metrics.longestTaskNs, task.runNs);
+        if (task.failed)
+            ++metrics.tasksFailed;
+        else if (task.interrupted)
+            ++metrics.tasksInterrupted;
+        else
+            ++metrics.tasksCompleted;
+    }
+    metrics.loss.contentionNs = metrics.totalWorkNs - metrics.effectiveWorkNs;
+
+    // Idle time: the gaps of each worker's row within [0, makespan], split at the moment the
+    // last task started. Before it, work was waiting that an idle worker could have taken.
+    auto addGap = [&](std::int64_t from, std::int64_t to) {
+        if (to <= from)
+            return;
+        metrics.loss.idleQueuedNs +=
+            std::max<std::int64_t>(0, std::min(to, lastTaskStartNs) - from);
+        metrics.loss.tailIdleNs += std::max<std::int64_t>(0, to - std::max(from, lastTaskStartNs));
+    };
+    for (int worker = 0; worker < workers; ++worker) {
+        std::int64_t cursor = 0;
+        trace.forEachEvent(worker, [&](const TaskEvent &event) {
+            addGap(cursor, event.startNs);
+            cursor = std::max(cursor, event.endNs);
+        });
+        addGap(cursor, metrics.makespanNs);
+    }
+
+    const double makespan = static_cast<double>(metrics.makespanNs);
+    if (workers > 0) {
+        metrics.lowerBoundNs =
+            std::max((metrics.totalWorkNs + workers - 1) / workers, metrics.longestTaskNs);
+        for (int worker = 0; worker < workers; ++worker)
+            metrics.utilisation[static_cast<std::size_t>(worker)] = makespan > 0
+                ? static_cast<double>(runPerWorker[static_cast<std::size_t>(worker)]) / makespan
+                : 0.0;
+    }
+    metrics.baselineMeasured = sequentialNs.has_value();
+    metrics.baselineNs = sequentialNs.value_or(metrics.effectiveWorkNs);
+    if (metrics.makespanNs > 0) {
+        metrics.boundRatio = metrics.lowerBoundNs > 0
+            ? makespan / static_cast<double>(metrics.lowerBoundNs)
+            : std::numeric_limits<double>::quiet_NaN();
+        metrics.speedup = static_cast<double>(metrics.baselineNs) / makespan;
+        metrics.efficiency = workers > 0 ? metrics.speedup / workers : 0.0;
+    }
+    metrics.karpFlatt = karpFlatt(metrics.speedup, workers);
+    return metrics;
+}
+
+} // namespace parviz

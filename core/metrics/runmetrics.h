@@ -1,0 +1,67 @@
+#pragma once
+
+#include "trace/tracesnapshot.h"
+#include "workload/taskspec.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace parviz {
+
+// Where the missing speedup went: the worker time W x makespan that did not go into the tasks'
+// effective work, in parts that sum to it exactly.
+struct LossBudget
+{
+    std::int64_t spawnNs = 0; // workers starting
+    std::int64_t dispatchNs = 0; // handing batches out
+    std::int64_t gilWaitNs = 0; // waiting for the GIL
+    std::int64_t idleQueuedNs = 0; // idle while tasks were still waiting to start
+    std::int64_t tailIdleNs = 0; // idle after the last task started: imbalance at the end
+    // Run time beyond the tasks' planned durations: CPU tasks sharing cores with other workers,
+    // sleeps overshooting their deadline.
+    std::int64_t contentionNs = 0;
+
+    // W x makespan - total work: everything but contention.
+    std::int64_t overheadNs() const
+    {
+        return spawnNs + dispatchNs + gilWaitNs + idleQueuedNs + tailIdleNs;
+    }
+    // W x makespan - effective work.
+    std::int64_t totalNs() const { return overheadNs() + contentionNs; }
+};
+
+// What one run achieved. Computed from a trace; any thread.
+struct RunMetrics
+{
+    int workers = 0;
+    std::int64_t makespanNs = 0; // from the run's start to its last event
+    std::int64_t totalWorkNs = 0; // the sum of the tasks' run times, as measured
+    std::int64_t plannedWorkNs = 0; // the sum of the started tasks' planned durations
+    // Each task's run time, counted at no more than its planned duration: the work itself,
+    // without the stretching that comes from sharing cores.
+    std::int64_t effectiveWorkNs = 0;
+    std::int64_t longestTaskNs = 0;
+    std::int64_t lowerBoundNs = 0; // max(total work / workers, longest task)
+    double boundRatio = 0.0; // makespan / lower bound
+    // The time the work takes one task after another: a measured sequential run when one is
+    // given, else the effective work.
+    std::int64_t baselineNs = 0;
+    bool baselineMeasured = false;
+    double speedup = 0.0; // baseline / makespan
+    double efficiency = 0.0; // speedup / workers
+    double karpFlatt = 0.0; // experimentally determined serial fraction; NaN for one worker
+    std::vector<double> utilisation; // per worker: run time / makespan
+    LossBudget loss;
+
+    int tasksCompleted = 0;
+    int tasksInterrupted = 0;
+    int tasksFailed = 0;
+    int tasksNotStarted = 0;
+};
+
+RunMetrics computeRunMetrics(const TraceSnapshot &trace,
+    const std::vector<TaskSpec> &tasks,
+    std::optional<std::int64_t> sequentialNs = std::nullopt);
+
+} // namespace parviz

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "run/runplan.h"
+#include "trace/tracerecorder.h"
+#include "util/result.h"
+#include "workload/taskexecutor.h"
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <vector>
+
+namespace parviz {
+
+// What a strategy's threads share during one run: the plan, the recorder, one stop signal
+// (set by the user's Stop or by the first failure) and the first failure.
+// Any thread, except where a function says otherwise.
+class RunContext
+{
+public:
+    RunContext(const RunPlan &plan, TraceRecorder &recorder, std::stop_token userStop);
+    RunContext(const RunContext &) = delete;
+    RunContext &operator=(const RunContext &) = delete;
+
+    const RunPlan &plan() const { return m_plan; }
+    const std::vector<TaskSpec> &tasks() const { return *m_plan.tasks; }
+    TraceRecorder &recorder() { return m_recorder; }
+    std::int64_t now() const { return m_recorder.now(); }
+
+    std::stop_token stopToken() const { return m_stop.get_token(); }
+    bool stopRequested() const { return m_stop.stop_requested(); }
+
+    // Ends the run with this error; the first one wins, and the rest of the run stops.
+    void fail(Error error);
+    std::optional<Error> failure() const;
+
+    // Runs one task on the calling thread, which must own worker lane `worker`: records its
+    // `run` event (split by the gate into run and gil-wait for GIL threads), counts it when it
+    // completes, and turns an exception into fail().
+    enum class TaskEnd : std::uint8_t { Completed, Interrupted, Failed };
+    TaskEnd runTask(int worker, const TaskSpec &task, CpuGate *gate = nullptr);
+    // The same, also handing back what the task computed.
+    TaskEnd runTask(
+        int worker, const TaskSpec &task, std::uint64_t &value, CpuGate *gate = nullptr);
+
+    // The order in which the caller received results (pool-map), for the RunResult.
+    // The caller's thread only.
+    void setResultOrder(std::vector<std::int32_t> order) { m_resultOrder = std::move(order); }
+    std::vector<std::int32_t> takeResultOrder() { return std::move(m_resultOrder); }
+
+private:
+    struct ForwardStop
+    {
+        std::stop_source *target;
+        void operator()() const { target->request_stop(); }
+    };
+
+    const RunPlan &m_plan;
+    TraceRecorder &m_recorder;
+    std::stop_source m_stop;
+    std::stop_callback<ForwardStop> m_forwardUserStop;
+    mutable std::mutex m_failureMutex; // guards m_failure
+    std::optional<Error> m_failure;
+    std::vector<std::int32_t> m_resultOrder;
+};
+
+} // namespace parviz

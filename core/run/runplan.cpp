@@ -1,0 +1,104 @@
+#include "run/runplan.h"
+
+#include "strategies/strategyregistry.h"
+
+#include <QThread>
+
+#include <algorithm>
+#include <cmath>
+
+namespace parviz {
+
+int logicalCpus()
+{
+    return std::max(1, QThread::idealThreadCount());
+}
+
+Result<void> WorkerCount::validate() const
+{
+    if (count && (*count < 1 || *count > MaxWorkers))
+        return Error{QStringLiteral("bad-workers"),
+            QStringLiteral("the worker count must lie between 1 and %1, not %2")
+                .arg(MaxWorkers)
+                .arg(*count)};
+    if (!count && !(fraction >= MinFraction && fraction <= MaxFraction))
+        return Error{QStringLiteral("bad-fraction"),
+            QStringLiteral("the worker fraction must lie between %1 and %2, not %3")
+                .arg(MinFraction)
+                .arg(MaxFraction)
+                .arg(fraction)};
+    return {};
+}
+
+int WorkerCount::resolve(int cpus) const
+{
+    if (count)
+        return *count;
+    // A hair of tolerance so that 0.8 * 10 is 8, not 7.999999.
+    const int workers = static_cast<int>(std::floor(fraction * cpus + 1e-9));
+    return std::clamp(workers, 1, MaxWorkers);
+}
+
+QString WorkerCount::describe(int cpus) const
+{
+    const int workers = resolve(cpus);
+    const QString noun = workers == 1 ? QStringLiteral("worker") : QStringLiteral("workers");
+    if (count)
+        return QStringLiteral("%1 %2 (chosen; %3 logical CPUs)").arg(workers).arg(noun).arg(cpus);
+    return QStringLiteral("%1% of %2 logical CPUs = %3 %4")
+        .arg(QString::number(fraction * 100.0, 'g', 4))
+        .arg(cpus)
+        .arg(workers)
+        .arg(noun);
+}
+
+Result<void> StrategyOptions::validate() const
+{
+    if (chunkSize < 1)
+        return Error{QStringLiteral("bad-chunksize"),
+            QStringLiteral("the chunk size must be at least 1, not %1").arg(chunkSize)};
+    if (switchIntervalNs < 1'000 || switchIntervalNs > 10'000'000'000)
+        return Error{QStringLiteral("bad-switch-interval"),
+            QStringLiteral("the switch interval must lie between 1 µs and 10 s")};
+    if (minBatchDurationNs <= 0 || maxBatchDurationNs < minBatchDurationNs)
+        return Error{QStringLiteral("bad-batch-duration"),
+            QStringLiteral("the target batch durations must be positive and ordered")};
+    if (preDispatchFactor < 1)
+        return Error{QStringLiteral("bad-pre-dispatch"),
+            QStringLiteral("the pre-dispatch factor must be at least 1")};
+    return {};
+}
+
+Result<RunPlan> RunPlan::make(const QString &strategy,
+    const WorkloadSpec &workload,
+    const WorkerCount &workerCount,
+    const StrategyOptions &options,
+    std::optional<int> cpus)
+{
+    if (!findStrategy(strategy)) {
+        QStringList ids;
+        for (const auto &entry : strategyRegistry())
+            ids << entry.info.id;
+        return Error{QStringLiteral("unknown-strategy"),
+            QStringLiteral("there is no strategy '%1' (choose one of: %2)")
+                .arg(strategy, ids.join(QStringLiteral(", ")))};
+    }
+    if (auto valid = workload.validate(); !valid)
+        return valid.error();
+    if (auto valid = workerCount.validate(); !valid)
+        return valid.error();
+    if (auto valid = options.validate(); !valid)
+        return valid.error();
+
+    RunPlan plan;
+    plan.strategy = strategy;
+    plan.workload = workload;
+    plan.tasks = std::make_shared<const std::vector<TaskSpec>>(workload.makeTasks());
+    plan.workerCount = workerCount;
+    plan.cpus = cpus.value_or(logicalCpus());
+    plan.workers = workerCount.resolve(plan.cpus);
+    plan.options = options;
+    return plan;
+}
+
+} // namespace parviz

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "util/result.h"
+#include "workload/taskspec.h"
+#include "workload/workloadspec.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace parviz {
+
+// The logical CPUs of this machine, as QThread::idealThreadCount() (Python's os.cpu_count()).
+int logicalCpus();
+
+// How many workers: an explicit count, or a fraction of the logical CPUs as the seed's
+// int(0.8 * cpu_count()), that is max(1, floor(fraction * cpus)). Above 1.0 oversubscribes,
+// which is the point for I/O-bound work.
+struct WorkerCount
+{
+    static constexpr double MinFraction = 0.05;
+    static constexpr double MaxFraction = 4.0;
+    static constexpr int MaxWorkers = 1024;
+
+    std::optional<int> count;
+    double fraction = 0.8;
+
+    static WorkerCount exactly(int workers) { return {workers, 1.0}; }
+    static WorkerCount ofCpus(double fraction) { return {std::nullopt, fraction}; }
+
+    Result<void> validate() const;
+    int resolve(int cpus) const;
+    // "80% of 12 logical CPUs = 9 workers" or "8 workers (chosen)".
+    QString describe(int cpus) const;
+
+    bool operator==(const WorkerCount &) const = default;
+};
+
+// Knobs some strategies have; the defaults are Python's.
+struct StrategyOptions
+{
+    int chunkSize = 1; // pool-map: executor.map(..., chunksize=1)
+    std::int64_t switchIntervalNs = 5'000'000; // gil-threads: sys.getswitchinterval() = 0.005
+    std::int64_t minBatchDurationNs = 200'000'000; // batched: joblib's MIN_IDEAL_BATCH_DURATION
+    std::int64_t maxBatchDurationNs = 2'000'000'000; // batched: joblib's MAX_IDEAL_BATCH_DURATION
+    int preDispatchFactor = 2; // batched: pre_dispatch='2*n_jobs'
+
+    Result<void> validate() const;
+
+    bool operator==(const StrategyOptions &) const = default;
+};
+
+// Everything one run needs: the strategy, the tasks, the workers.
+struct RunPlan
+{
+    QString strategy;
+    WorkloadSpec workload;
+    std::shared_ptr<const std::vector<TaskSpec>> tasks;
+    WorkerCount workerCount;
+    int workers = 1; // resolved from workerCount on this machine
+    int cpus = 1;
+    StrategyOptions options;
+
+    // Validates everything and makes the tasks. `cpus` is this machine's unless given.
+    static Result<RunPlan> make(const QString &strategy,
+        const WorkloadSpec &workload,
+        const WorkerCount &workerCount,
+        const StrategyOptions &options = {},
+        std::optional<int> cpus = std::nullopt);
+};
+
+} // namespace parviz

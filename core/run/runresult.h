@@ -1,0 +1,30 @@
+#pragma once
+
+#include "metrics/runmetrics.h"
+#include "run/runplan.h"
+#include "strategies/strategy.h"
+#include "trace/tracesnapshot.h"
+#include "util/result.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace parviz {
+
+// Everything one run produced: passed by value (CP.31), the trace shared and immutable.
+struct RunResult
+{
+    RunPlan plan;
+    StrategyInfo strategy;
+    int workers = 0; // worker rows: the plan's workers, or one per task for thread-per-task
+    std::shared_ptr<const TraceSnapshot> trace;
+    RunMetrics metrics;
+    std::optional<Error> error; // a task that threw, a thread the system refused, ...
+    bool stopped = false; // Stop was requested before the run ended
+    std::vector<std::int32_t> resultOrder; // pool-map: task ids in the order results arrived
+
+    bool ok() const { return !error && !stopped; }
+};
+
+} // namespace parviz

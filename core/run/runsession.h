@@ -1,0 +1,71 @@
+#pragma once
+
+#include "run/runplan.h"
+#include "run/runresult.h"
+#include "trace/tracerecorder.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+namespace parviz {
+
+class Strategy;
+
+// One run of a plan. run() executes it on the calling thread; start() on a background thread of
+// its own. While it runs, snapshot() shows the trace so far and requestStop() ends it promptly
+// (sleeping tasks wake, queued tasks are dropped); the result keeps what finished.
+//
+// Thread affinity: run()/start()/wait()/result() from the owning thread; snapshot(),
+// requestStop(), isFinished() from any thread. The destructor stops and joins a started run.
+class RunSession
+{
+public:
+    // The plan must come from RunPlan::make() (its strategy exists).
+    explicit RunSession(RunPlan plan);
+    ~RunSession();
+    RunSession(const RunSession &) = delete;
+    RunSession &operator=(const RunSession &) = delete;
+
+    const RunPlan &plan() const { return m_plan; }
+    int laneCount() const;
+
+    void run();
+    void start();
+    // Waits for a started run; false if it has not finished within `timeout`.
+    bool wait(std::chrono::milliseconds timeout = std::chrono::milliseconds::max());
+
+    void requestStop() { m_stop.request_stop(); }
+    bool isFinished() const { return m_finished.load(std::memory_order_acquire); }
+    std::shared_ptr<const TraceSnapshot> snapshot() const { return m_recorder->snapshot(); }
+
+    // The result of a finished run.
+    const RunResult &result() const { return m_result; }
+    RunResult takeResult() { return std::move(m_result); }
+
+    // A measured sequential time to compute the speedup against (from a sweep).
+    void setSequentialBaseline(std::int64_t ns) { m_sequentialNs = ns; }
+
+private:
+    void execute();
+
+    RunPlan m_plan;
+    std::unique_ptr<Strategy> m_strategy;
+    std::unique_ptr<TraceRecorder> m_recorder;
+    std::stop_source m_stop;
+    std::optional<std::int64_t> m_sequentialNs;
+    RunResult m_result;
+    std::atomic<bool> m_finished{false}; // release after m_result is written
+    std::mutex m_finishedMutex; // with m_finishedChanged: where wait() sleeps
+    std::condition_variable m_finishedChanged;
+    std::jthread m_thread;
+};
+
+// Runs a plan to the end on the calling thread.
+RunResult executeRun(const RunPlan &plan);
+
+} // namespace parviz

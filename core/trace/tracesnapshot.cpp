@@ -1,0 +1,115 @@
+#include "trace/tracesnapshot.h"
+
+#include "trace/tracerecorder.h"
+#include "util/clock.h"
+
+#include <algorithm>
+
+namespace parviz {
+
+TraceSnapshot::TraceSnapshot(std::shared_ptr<const TraceStore> store)
+    : m_store(std::move(store))
+{
+    m_states.resize(m_store->workers.size() + 2);
+    auto capture = [this](const TraceLane &lane, LaneState &state) {
+        const TraceLane::View view = lane.view();
+        state.published = view.published;
+        if (view.open)
+            m_inFlight.push_back(*view.open);
+        m_completedTasks += lane.completedTasks();
+    };
+    capture(*m_store->main, m_states.front());
+    for (std::size_t i = 0; i < m_store->workers.size(); ++i)
+        capture(*m_store->workers[i], m_states[i + 1]);
+    if (m_store->gil)
+        capture(*m_store->gil, m_states.back());
+    // Read the clock after the lanes: everything captured happened before this moment.
+    m_takenAtNs = monotonicNowNs() - m_store->originNs.load(std::memory_order_acquire);
+    for (TaskEvent &open : m_inFlight)
+        open.endNs = std::max(m_takenAtNs, open.startNs);
+}
+
+int TraceSnapshot::workerCount() const
+{
+    return static_cast<int>(m_store->workers.size());
+}
+
+bool TraceSnapshot::hasGilLane() const
+{
+    return m_store->gil != nullptr;
+}
+
+std::int64_t TraceSnapshot::originNs() const
+{
+    return m_store->originNs.load(std::memory_order_acquire);
+}
+
+std::vector<int> TraceSnapshot::lanes() const
+{
+    std::vector<int> result;
+    result.reserve(m_states.size());
+    result.push_back(MainLane);
+    for (int i = 0; i < workerCount(); ++i)
+        result.push_back(i);
+    if (hasGilLane())
+        result.push_back(GilLane);
+    return result;
+}
+
+std::size_t TraceSnapshot::stateIndex(int lane) const
+{
+    if (lane == MainLane)
+        return 0;
+    if (lane == GilLane)
+        return m_states.size() - 1;
+    return static_cast<std::size_t>(lane) + 1;
+}
+
+const TraceLane &TraceSnapshot::laneAt(int lane) const
+{
+    if (lane == MainLane)
+        return *m_store->main;
+    if (lane == GilLane)
+        return *m_store->gil;
+    return *m_store->workers[static_cast<std::size_t>(lane)];
+}
+
+std::size_t TraceSnapshot::eventCount(int lane) const
+{
+    if (lane == GilLane && !hasGilLane())
+        return 0;
+    if (lane < GilLane || lane >= workerCount())
+        return 0;
+    return m_states[stateIndex(lane)].published;
+}
+
+const TaskEvent &TraceSnapshot::event(int lane, std::size_t index) const
+{
+    return laneAt(lane).at(index);
+}
+
+std::size_t TraceSnapshot::totalEventCount() const
+{
+    std::size_t total = 0;
+    for (int lane : lanes())
+        total += eventCount(lane);
+    return total;
+}
+
+std::vector<TaskEvent> TraceSnapshot::events(int lane) const
+{
+    std::vector<TaskEvent> result;
+    result.reserve(eventCount(lane));
+    forEachEvent(lane, [&](const TaskEvent &event) { result.push_back(event); });
+    return result;
+}
+
+std::vector<TaskEvent> TraceSnapshot::allEvents() const
+{
+    std::vector<TaskEvent> result;
+    result.reserve(totalEventCount());
+    forEachEvent([&](const TaskEvent &event) { result.push_back(event); });
+    return result;
+}
+
+} // namespace parviz

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "trace/taskevent.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace parviz {
+
+struct TraceStore;
+class TraceLane;
+
+// What a run had recorded at one moment: for every lane, the events finished by then (a prefix
+// of the lane's final events) and the one in flight. Immutable; shares the recorder's storage,
+// so it is cheap to take and to pass between threads as std::shared_ptr<const TraceSnapshot>.
+// Any thread.
+class TraceSnapshot
+{
+public:
+    struct LaneState
+    {
+        std::size_t published = 0;
+    };
+
+    // Captures the lanes of `store` now. Any thread.
+    explicit TraceSnapshot(std::shared_ptr<const TraceStore> store);
+
+    int workerCount() const;
+    bool hasGilLane() const;
+    // Lanes in display order: MainLane, workers 0..W-1, then GilLane if there is one.
+    std::vector<int> lanes() const;
+
+    // Nanoseconds since the run started when the snapshot was taken.
+    std::int64_t takenAtNs() const { return m_takenAtNs; }
+    std::int64_t originNs() const;
+
+    // `lane` is a worker index, MainLane or GilLane.
+    std::size_t eventCount(int lane) const;
+    const TaskEvent &event(int lane, std::size_t index) const;
+    std::size_t totalEventCount() const;
+    std::int64_t completedTasks() const { return m_completedTasks; }
+
+    // Calls f(const TaskEvent &) for each finished event of one lane, in order.
+    template <typename F>
+    void forEachEvent(int lane, F &&f) const;
+    // Calls f(const TaskEvent &) for each finished event, lane by lane in lanes() order.
+    template <typename F>
+    void forEachEvent(F &&f) const;
+
+    std::vector<TaskEvent> events(int lane) const;
+    std::vector<TaskEvent> allEvents() const;
+
+    // Events started and not yet ended when the snapshot was taken; endNs is takenAtNs().
+    const std::vector<TaskEvent> &inFlight() const { return m_inFlight; }
+
+private:
+    const TraceLane &laneAt(int lane) const;
+    std::size_t stateIndex(int lane) const;
+
+    std::shared_ptr<const TraceStore> m_store;
+    std::int64_t m_takenAtNs = 0;
+    std::vector<LaneState> m_states; // main, workers..., gil
+    std::vector<TaskEvent> m_inFlight;
+    std::int64_t m_completedTasks = 0;
+};
+
+} // namespace parviz
+
+#include "trace/tracelane.h"
+
+namespace parviz {
+
+template <typename F>
+void TraceSnapshot::forEachEvent(int lane, F &&f) const
+{
+    if (const std::size_t count = eventCount(lane); count > 0)
+        laneAt(lane).visit(0, count, f);
+}
+
+template <typename F>
+void TraceSnapshot::forEachEvent(F &&f) const
+{
+    for (int lane : lanes())
+        forEachEvent(lane, f);
+}
+
+} // namespace parviz

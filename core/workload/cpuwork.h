@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+
+namespace parviz {
+
+// CPU-bound work: a fixed number of iterations of real integer arithmetic. The number is
+// calibrated once per process (iterations per millisecond on one idle core), so a CPU task
+// takes its planned duration when it has a core to itself and longer when more workers than
+// cores compete, exactly as real work does. It never waits for the clock.
+//
+// Any thread; calibrated() is computed once, on first use, and then shared.
+class CpuWork
+{
+public:
+    explicit CpuWork(double iterationsPerMs);
+
+    // The process-wide calibration, measured on first use (about 20 ms).
+    static const CpuWork &calibrated();
+
+    double iterationsPerMs() const { return m_iterationsPerMs; }
+    std::uint64_t iterationsFor(std::int64_t ns) const;
+
+    // Runs `iterations` steps of a dependent chain of multiplies, shifts and xors seeded by
+    // `state` and returns the final state. Each step needs the previous one, and the state is
+    // forced through a register every step, so the compiler can neither fold nor drop it.
+    static std::uint64_t crunch(std::uint64_t iterations, std::uint64_t state);
+
+    // Measures this core now: the best of several rounds of about 2 ms each, so that a
+    // moment of interference from other processes cannot make CPU tasks too short.
+    static double measureIterationsPerMs();
+
+private:
+    double m_iterationsPerMs;
+};
+
+} // namespace parviz

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "workload/taskspec.h"
+
+#include <cstdint>
+#include <stop_token>
+
+namespace parviz {
+
+// Where a task would touch a Python-style global lock: a blocking call releases it, and CPU
+// work offers to switch between slices. The GIL strategy implements it; everyone else passes
+// nullptr. Called on the thread running the task.
+class CpuGate
+{
+public:
+    virtual ~CpuGate() = default;
+    virtual void beforeSleep() = 0;
+    virtual void afterSleep() = 0;
+    virtual void checkpoint() = 0;
+};
+
+enum class TaskOutcome : std::uint8_t { Completed, Interrupted };
+
+struct TaskResult
+{
+    TaskOutcome outcome = TaskOutcome::Completed;
+    std::uint64_t value = 0; // what the task computed: its arithmetic's final state
+};
+
+// Runs one task on the calling thread: sleeps (interruptibly) and/or computes, as its kind says.
+// Returns early, Interrupted, once `stop` is requested. A test-only throwing task throws
+// std::runtime_error. Any thread.
+TaskResult executeTask(const TaskSpec &task, std::stop_token stop, CpuGate *gate = nullptr);
+
+// Sleeps for `ns` unless `stop` is requested first; returns false when interrupted.
+bool interruptibleSleep(std::int64_t ns, std::stop_token stop);
+
+} // namespace parviz

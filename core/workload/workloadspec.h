@@ -1,0 +1,32 @@
+#pragma once
+
+#include "util/result.h"
+#include "workload/durationspec.h"
+#include "workload/taskspec.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace parviz {
+
+// A workload as a person chooses it: how many tasks, of which kind, how long each. makeTasks()
+// turns it into the same list of tasks every time for the same seed.
+struct WorkloadSpec
+{
+    static constexpr int MaxTasks = 1'000'000;
+
+    int taskCount = 10;
+    TaskKind kind = TaskKind::Sleep;
+    double ioShare = 0.5; // Mixed only: the share of each task spent sleeping, 0..1
+    DurationSpec duration;
+    std::uint64_t seed = 1;
+    std::optional<int> throwingTask; // test-only: this task throws instead of finishing
+
+    Result<void> validate() const;
+    std::vector<TaskSpec> makeTasks() const;
+
+    bool operator==(const WorkloadSpec &) const = default;
+};
+
+} // namespace parviz

@@ -1,0 +1,403 @@
+#include "run/runsession.h"
+#include "strategies/strategyregistry.h"
+#include "traceinvariants.h"
+#include "util/clock.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <numeric>
+
+using namespace parviz;
+
+Q_DECLARE_METATYPE(parviz::WorkloadSpec)
+
+// Every strategy in the registry, on every kind of workload. Structure and loose ratios only:
+// the machines are small, shared and noisy.
+class tst_Strategies : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void completeRun_data();
+    void completeRun();
+    void sleepTasksRunInParallel_data();
+    void sleepTasksRunInParallel();
+    void cpuTasksGainNoMoreThanTheCores_data();
+    void cpuTasksGainNoMoreThanTheCores();
+    void gilThreadsGainNothingOnCpuWork();
+    void gilThreadsOverlapSleeps();
+    void stopReturnsQuickly_data();
+    void stopReturnsQuickly();
+    void snapshotsOnlyGrow_data();
+    void snapshotsOnlyGrow();
+    void throwingTaskFailsTheRun_data();
+    void throwingTaskFailsTheRun();
+    void poolMapKeepsResultOrder_data();
+    void poolMapKeepsResultOrder();
+    void batchedGrowsItsBatches();
+
+private:
+    static void addStrategyRows(bool parallelOnly);
+};
+
+namespace {
+
+constexpr std::int64_t Ms = 1'000'000;
+
+WorkloadSpec workload(int tasks, TaskKind kind, DurationSpec duration, double ioShare = 0.5)
+{
+    WorkloadSpec spec;
+    spec.taskCount = tasks;
+    spec.kind = kind;
+    spec.duration = std::move(duration);
+    spec.ioShare = ioShare;
+    spec.seed = 7;
+    return spec;
+}
+
+RunPlan plan(
+    const QString &strategy, const WorkloadSpec &spec, int workers, StrategyOptions options = {})
+{
+    auto made = RunPlan::make(strategy, spec, WorkerCount::exactly(workers), options);
+    if (!made)
+        qFatal("bad test plan: %s", qPrintable(made.error().message));
+    return std::move(made).value();
+}
+
+int expectedLanes(const QString &strategy, int workers, int tasks)
+{
+    if (strategy == QLatin1String("sequential"))
+        return 1;
+    if (strategy == QLatin1String("thread-per-task"))
+        return tasks;
+    return workers;
+}
+
+bool splitsRuns(const QString &strategy)
+{
+    return strategy == QLatin1String("gil-threads");
+}
+
+} // namespace
+
+void tst_Strategies::addStrategyRows(bool parallelOnly)
+{
+    QTest::addColumn<QString>("strategy");
+    for (const auto &entry : strategyRegistry()) {
+        if (parallelOnly && entry.info.id == QLatin1String("sequential"))
+            continue;
+        QTest::newRow(qPrintable(entry.info.id)) << entry.info.id;
+    }
+}
+
+void tst_Strategies::completeRun_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<WorkloadSpec>("spec");
+    QTest::addColumn<int>("workers");
+    struct Case
+    {
+        const char *name;
+        WorkloadSpec spec;
+        int workers;
+    };
+    const Case cases[] = {
+        {"sleep", workload(40, TaskKind::Sleep, DurationSpec::fixed(3 * Ms)), 4},
+        {"cpu", workload(12, TaskKind::Cpu, DurationSpec::fixed(3 * Ms)), 3},
+        {"mixed", workload(20, TaskKind::Mixed, DurationSpec::fixed(4 * Ms), 0.5), 4},
+        {"uniform", workload(30, TaskKind::Sleep, DurationSpec::uniform(1 * Ms, 6 * Ms)), 5},
+        {"exponential", workload(30, TaskKind::Sleep, DurationSpec::exponential(2 * Ms)), 3},
+        {"seed list",
+            workload(3, TaskKind::Sleep, DurationSpec::list({10 * Ms, 100 * Ms, 30 * Ms})),
+            3},
+        {"empty tasks", workload(500, TaskKind::Sleep, DurationSpec::fixed(0)), 4},
+        {"one task, many workers", workload(1, TaskKind::Cpu, DurationSpec::fixed(2 * Ms)), 8},
+        {"more workers than tasks", workload(3, TaskKind::Sleep, DurationSpec::fixed(2 * Ms)), 6},
+    };
+    for (const auto &entry : strategyRegistry()) {
+        for (const Case &c : cases) {
+            QTest::addRow("%s, %s", qPrintable(entry.info.id), c.name)
+                << entry.info.id << c.spec << c.workers;
+        }
+    }
+}
+
+void tst_Strategies::completeRun()
+{
+    QFETCH(QString, strategy);
+    QFETCH(WorkloadSpec, spec);
+    QFETCH(int, workers);
+    const RunPlan runPlan = plan(strategy, spec, workers);
+    const RunResult result = executeRun(runPlan);
+    const auto &tasks = *runPlan.tasks;
+
+    QVERIFY2(result.ok(), result.error ? qPrintable(result.error->message) : "stopped");
+    const int lanes = expectedLanes(strategy, workers, spec.taskCount);
+    QCOMPARE(result.workers, lanes);
+    const QString problem =
+        test::checkCompleteRun(*result.trace, tasks, lanes, splitsRuns(strategy));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    const RunMetrics &m = result.metrics;
+    QCOMPARE(m.tasksCompleted, spec.taskCount);
+    QCOMPARE(m.tasksNotStarted + m.tasksInterrupted + m.tasksFailed, 0);
+    QVERIFY(m.makespanNs >= m.lowerBoundNs);
+    QVERIFY(m.efficiency <= 1.0 + 1e-9 || m.totalWorkNs == 0);
+    QCOMPARE(m.loss.overheadNs(), std::int64_t(lanes) * m.makespanNs - m.totalWorkNs);
+    QCOMPARE(result.trace->completedTasks(), std::int64_t(spec.taskCount));
+
+    // Every thread a strategy starts shows its spawn first; the caller's row shows it handing
+    // the tasks over and then waiting, and it continues only after the last task ended.
+    const auto &trace = *result.trace;
+    if (strategy == QLatin1String("sequential")) {
+        QCOMPARE(trace.eventCount(MainLane), std::size_t(0));
+        return;
+    }
+    // Pools that start threads as tasks are submitted (as ThreadPoolExecutor does) start no
+    // more threads than tasks; the others start all of them.
+    int started = 0;
+    for (int worker = 0; worker < lanes; ++worker) {
+        if (trace.eventCount(worker) == 0)
+            continue;
+        ++started;
+        QCOMPARE(trace.event(worker, 0).kind, EventKind::Spawn);
+    }
+    QVERIFY(started >= std::min(lanes, spec.taskCount));
+    const auto main = trace.events(MainLane);
+    QCOMPARE(main.size(), std::size_t(2));
+    QCOMPARE(main[0].kind, EventKind::Submit);
+    QCOMPARE(main[1].kind, EventKind::Wait);
+    std::int64_t lastRunEnd = 0;
+    for (int worker = 0; worker < lanes; ++worker)
+        trace.forEachEvent(
+            worker, [&](const TaskEvent &e) { lastRunEnd = std::max(lastRunEnd, e.endNs); });
+    QVERIFY(main[1].endNs >= lastRunEnd);
+    QCOMPARE(m.makespanNs, main[1].endNs);
+}
+
+void tst_Strategies::sleepTasksRunInParallel_data()
+{
+    addStrategyRows(true);
+}
+
+void tst_Strategies::sleepTasksRunInParallel()
+{
+    QFETCH(QString, strategy);
+    const auto spec = workload(16, TaskKind::Sleep, DurationSpec::fixed(20 * Ms));
+    const RunResult sequential = executeRun(plan(QStringLiteral("sequential"), spec, 1));
+    const RunResult parallel = executeRun(plan(strategy, spec, 4));
+    QVERIFY(parallel.ok());
+    // Ideal is 4x; "clearly faster" is at least 2x.
+    QVERIFY2(2 * parallel.metrics.makespanNs < sequential.metrics.makespanNs,
+        qPrintable(QStringLiteral("%1 took %2 ms, sequential %3 ms")
+                       .arg(strategy)
+                       .arg(parallel.metrics.makespanNs / 1e6)
+                       .arg(sequential.metrics.makespanNs / 1e6)));
+    QVERIFY(parallel.metrics.speedup > 2.0);
+}
+
+void tst_Strategies::cpuTasksGainNoMoreThanTheCores_data()
+{
+    addStrategyRows(true);
+}
+
+void tst_Strategies::cpuTasksGainNoMoreThanTheCores()
+{
+    // Eight CPU tasks on eight workers: with C cores the work needs at least 8 d / C, however
+    // many threads there are. Real arithmetic obeys that; waiting for the clock would not.
+    QFETCH(QString, strategy);
+    const int cores = logicalCpus();
+    if (cores >= 8)
+        QSKIP("needs fewer than 8 cores to oversubscribe them");
+    const std::int64_t duration = 25 * Ms;
+    const RunResult result =
+        executeRun(plan(strategy, workload(8, TaskKind::Cpu, DurationSpec::fixed(duration)), 8));
+    QVERIFY(result.ok());
+    const std::int64_t floorNs = 8 * duration / cores;
+    QVERIFY2(result.metrics.makespanNs >= floorNs * 8 / 10,
+        qPrintable(QStringLiteral("8 CPU tasks of 25 ms took %1 ms on %2 cores")
+                       .arg(result.metrics.makespanNs / 1e6)
+                       .arg(cores)));
+    // And the reported speedup says so: at most the cores, with room for noise.
+    QVERIFY2(result.metrics.speedup <= cores * 1.25,
+        qPrintable(QString::number(result.metrics.speedup)));
+}
+
+void tst_Strategies::gilThreadsGainNothingOnCpuWork()
+{
+    const auto spec = workload(8, TaskKind::Cpu, DurationSpec::fixed(20 * Ms));
+    const RunResult result = executeRun(plan(QStringLiteral("gil-threads"), spec, 4));
+    QVERIFY(result.ok());
+    const std::int64_t sequentialWork = 8 * 20 * Ms;
+    QVERIFY2(result.metrics.makespanNs >= sequentialWork * 8 / 10,
+        qPrintable(QStringLiteral("%1 ms").arg(result.metrics.makespanNs / 1e6)));
+    QVERIFY(result.metrics.speedup < 1.3);
+    QVERIFY(result.metrics.loss.gilWaitNs > 0);
+
+    // The GIL lane: holds never overlap, and there are many of them (switches every ~5 ms).
+    const auto &trace = *result.trace;
+    QVERIFY(trace.hasGilLane());
+    QVERIFY2(trace.eventCount(GilLane) > 8, qPrintable(QString::number(trace.eventCount(GilLane))));
+    const QString overlap = test::checkNoOverlap(trace);
+    QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
+    // Only one task computes at a time: run segments never overlap across workers either.
+    const QString peak = test::checkPeakConcurrency(trace, 1);
+    QVERIFY2(peak.isEmpty(), qPrintable(peak));
+}
+
+void tst_Strategies::gilThreadsOverlapSleeps()
+{
+    const auto spec = workload(16, TaskKind::Sleep, DurationSpec::fixed(20 * Ms));
+    const RunResult result = executeRun(plan(QStringLiteral("gil-threads"), spec, 4));
+    QVERIFY(result.ok());
+    QVERIFY2(result.metrics.makespanNs < 16 * 20 * Ms / 2,
+        qPrintable(QStringLiteral("%1 ms").arg(result.metrics.makespanNs / 1e6)));
+}
+
+void tst_Strategies::stopReturnsQuickly_data()
+{
+    addStrategyRows(false);
+}
+
+void tst_Strategies::stopReturnsQuickly()
+{
+    QFETCH(QString, strategy);
+    // Spread-out durations, so that Stop lands while most tasks are still running or queued
+    // even when all of them start at once (thread-per-task).
+    const auto spec = workload(40, TaskKind::Sleep, DurationSpec::uniform(20 * Ms, 600 * Ms));
+    RunSession session(plan(strategy, spec, 4));
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot()->completedTasks() >= 1, 10000);
+    const std::int64_t stopAt = monotonicNowNs();
+    session.requestStop();
+    QVERIFY(session.wait(std::chrono::seconds(5)));
+    const std::int64_t stoppedIn = monotonicNowNs() - stopAt;
+    QVERIFY2(stoppedIn < 1000 * Ms, qPrintable(QStringLiteral("%1 ms").arg(stoppedIn / 1e6)));
+
+    const RunResult &result = session.result();
+    QVERIFY(result.stopped);
+    QVERIFY(!result.error);
+    const RunMetrics &m = result.metrics;
+    QVERIFY(m.tasksCompleted >= 1);
+    QVERIFY(m.tasksCompleted < spec.taskCount);
+    QCOMPARE(m.tasksCompleted + m.tasksInterrupted + m.tasksNotStarted, spec.taskCount);
+    for (const QString &problem : {test::checkEventKinds(*result.trace),
+             test::checkNoOverlap(*result.trace),
+             test::checkAtMostOnce(*result.trace, splitsRuns(strategy))})
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void tst_Strategies::snapshotsOnlyGrow_data()
+{
+    addStrategyRows(false);
+}
+
+void tst_Strategies::snapshotsOnlyGrow()
+{
+    QFETCH(QString, strategy);
+    const auto spec = workload(60, TaskKind::Mixed, DurationSpec::fixed(3 * Ms), 0.5);
+    RunSession session(plan(strategy, spec, 4));
+    std::vector<std::shared_ptr<const TraceSnapshot>> snapshots;
+    session.start();
+    while (!session.isFinished())
+        snapshots.push_back(session.snapshot());
+    session.wait();
+    const auto &final = *session.result().trace;
+    QVERIFY(snapshots.size() > 1);
+    for (std::size_t i = 0; i < snapshots.size(); ++i) {
+        QString problem = test::checkPrefix(*snapshots[i], final);
+        if (problem.isEmpty() && i > 0)
+            problem = test::checkPrefix(*snapshots[i - 1], *snapshots[i]);
+        if (problem.isEmpty())
+            problem = test::checkEventKinds(*snapshots[i]);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        for (const TaskEvent &open : snapshots[i]->inFlight())
+            QVERIFY(open.startNs <= open.endNs
+                && open.endNs == std::max(snapshots[i]->takenAtNs(), open.startNs));
+    }
+}
+
+void tst_Strategies::throwingTaskFailsTheRun_data()
+{
+    addStrategyRows(false);
+}
+
+void tst_Strategies::throwingTaskFailsTheRun()
+{
+    QFETCH(QString, strategy);
+    auto spec = workload(20, TaskKind::Sleep, DurationSpec::fixed(2 * Ms));
+    spec.throwingTask = 5;
+    const RunResult result = executeRun(plan(strategy, spec, 3));
+    QVERIFY(result.error.has_value());
+    QCOMPARE(result.error->code, QStringLiteral("task-failed"));
+    QVERIFY2(result.error->message.contains(QStringLiteral("task 5")),
+        qPrintable(result.error->message));
+    QCOMPARE(result.metrics.tasksFailed, 1);
+    bool failedEventKept = false;
+    for (int worker = 0; worker < result.workers; ++worker) {
+        result.trace->forEachEvent(worker, [&](const TaskEvent &event) {
+            failedEventKept = failedEventKept || (event.task == 5 && event.failed());
+        });
+    }
+    QVERIFY(failedEventKept);
+    const QString problem = test::checkNoOverlap(*result.trace);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void tst_Strategies::poolMapKeepsResultOrder_data()
+{
+    QTest::addColumn<int>("chunkSize");
+    QTest::addColumn<int>("workers");
+    for (int chunk : {1, 3, 7, 50}) {
+        for (int workers : {1, 4})
+            QTest::addRow("chunksize %d, %d workers", chunk, workers) << chunk << workers;
+    }
+}
+
+void tst_Strategies::poolMapKeepsResultOrder()
+{
+    QFETCH(int, chunkSize);
+    QFETCH(int, workers);
+    // Random durations: chunks finish out of order, results must not.
+    const auto spec = workload(45, TaskKind::Sleep, DurationSpec::uniform(0, 3 * Ms));
+    StrategyOptions options;
+    options.chunkSize = chunkSize;
+    const RunResult result = executeRun(plan(QStringLiteral("pool-map"), spec, workers, options));
+    QVERIFY(result.ok());
+    std::vector<std::int32_t> expected(45);
+    std::iota(expected.begin(), expected.end(), 0);
+    QCOMPARE(result.resultOrder, expected);
+    // Within a chunk, tasks run one after another on one worker.
+    const auto &trace = *result.trace;
+    std::vector<int> workerOf(45, -1);
+    for (int worker = 0; worker < workers; ++worker)
+        trace.forEachEvent(worker, [&](const TaskEvent &e) {
+            if (e.kind == EventKind::Run)
+                workerOf[std::size_t(e.task)] = worker;
+        });
+    for (int task = 0; task < 45; ++task)
+        QCOMPARE(workerOf[std::size_t(task)], workerOf[std::size_t(task - task % chunkSize)]);
+}
+
+void tst_Strategies::batchedGrowsItsBatches()
+{
+    // 400 tasks of 1 ms on 2 workers with joblib's targets scaled down by ten (20 ms..200 ms):
+    // batches start at one task and grow, so far fewer dispatches than tasks happen.
+    const auto spec = workload(400, TaskKind::Sleep, DurationSpec::fixed(1 * Ms));
+    StrategyOptions options;
+    options.minBatchDurationNs = 20 * Ms;
+    options.maxBatchDurationNs = 200 * Ms;
+    const RunResult result = executeRun(plan(QStringLiteral("batched"), spec, 2, options));
+    QVERIFY(result.ok());
+    int dispatches = 0;
+    for (int worker = 0; worker < 2; ++worker)
+        result.trace->forEachEvent(
+            worker, [&](const TaskEvent &e) { dispatches += e.kind == EventKind::Dispatch; });
+    // Pre-dispatch covers 4 tasks; the remaining 396 go out in batches that reach 8+ tasks.
+    QVERIFY2(dispatches > 4 && dispatches < 150, qPrintable(QString::number(dispatches)));
+    QVERIFY(result.metrics.loss.dispatchNs > 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Strategies)
+#include "tst_strategies.moc"

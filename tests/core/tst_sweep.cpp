@@ -1,0 +1,87 @@
+#include "run/sweep.h"
+
+#include <QTest>
+
+#include <thread>
+
+using namespace parviz;
+
+class tst_Sweep : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sleepSweepSpeedsUp();
+    void medianOfRepeats();
+    void badPlansAreRejected();
+    void stopEndsTheSweep();
+};
+
+namespace {
+WorkloadSpec sleeps(int tasks, std::int64_t ns)
+{
+    WorkloadSpec workload;
+    workload.taskCount = tasks;
+    workload.duration = DurationSpec::fixed(ns);
+    return workload;
+}
+} // namespace
+
+void tst_Sweep::sleepSweepSpeedsUp()
+{
+    SweepPlan plan{QStringLiteral("thread-pool"), sleeps(12, 10'000'000), 4, 1, {}};
+    std::vector<int> seen;
+    const auto sweep =
+        runSweep(plan, {}, [&](const SweepPoint &point) { seen.push_back(point.workers); });
+    QVERIFY(sweep.ok());
+    QCOMPARE(seen, (std::vector<int>{1, 2, 3, 4}));
+    QCOMPARE(sweep->points.size(), std::size_t(4));
+    QCOMPARE(sweep->sequentialNs.size(), std::size_t(1));
+    QVERIFY(sweep->sequentialMedianNs >= 120'000'000);
+    // Sleeps overlap: four workers are well over twice as fast as one.
+    QVERIFY2(sweep->points[3].speedup > 2.0, qPrintable(QString::number(sweep->points[3].speedup)));
+    QVERIFY(sweep->points[0].speedup > 0.7 && sweep->points[0].speedup < 1.3);
+    QVERIFY(sweep->amdahl.serialFraction >= 0.0 && sweep->amdahl.serialFraction < 0.3);
+    QVERIFY(!sweep->error);
+    QVERIFY(!sweep->stopped);
+}
+
+void tst_Sweep::medianOfRepeats()
+{
+    QCOMPARE(medianOf({}), std::int64_t(0));
+    QCOMPARE(medianOf({5}), std::int64_t(5));
+    QCOMPARE(medianOf({9, 1, 5}), std::int64_t(5));
+    QCOMPARE(medianOf({4, 1, 3, 2}), std::int64_t(2)); // halfway between 2 and 3, in integers
+    SweepPlan plan{QStringLiteral("pool-map"), sleeps(4, 1'000'000), 2, 3, {}};
+    const auto sweep = runSweep(plan);
+    QVERIFY(sweep.ok());
+    QCOMPARE(sweep->sequentialNs.size(), std::size_t(3));
+    for (const auto &point : sweep->points)
+        QCOMPARE(point.makespansNs.size(), std::size_t(3));
+}
+
+void tst_Sweep::badPlansAreRejected()
+{
+    QVERIFY(!runSweep({QStringLiteral("nope"), sleeps(2, 1), 2, 1, {}}).ok());
+    QVERIFY(!runSweep({QStringLiteral("thread-pool"), sleeps(2, 1), 0, 1, {}}).ok());
+    QVERIFY(!runSweep({QStringLiteral("thread-pool"), sleeps(2, 1), 2, 0, {}}).ok());
+    QVERIFY(!runSweep({QStringLiteral("thread-pool"), sleeps(0, 1), 2, 1, {}}).ok());
+}
+
+void tst_Sweep::stopEndsTheSweep()
+{
+    std::stop_source stop;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        stop.request_stop();
+    });
+    SweepPlan plan{QStringLiteral("thread-pool"), sleeps(20, 200'000'000), 8, 1, {}};
+    const auto sweep = runSweep(plan, stop.get_token());
+    stopper.join();
+    QVERIFY(sweep.ok());
+    QVERIFY(sweep->stopped);
+    QVERIFY(sweep->points.size() < 8);
+}
+
+QTEST_GUILESS_MAIN(tst_Sweep)
+#include "tst_sweep.moc"

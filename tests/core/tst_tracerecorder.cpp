@@ -1,0 +1,217 @@
+#include "trace/tracerecorder.h"
+#include "traceinvariants.h"
+
+#include <QTest>
+
+#include <atomic>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using namespace parviz;
+
+class tst_TraceRecorder : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void emptyRecorder();
+    void appendAndRead();
+    void openEventIsInFlight();
+    void growsAcrossSegments_data();
+    void growsAcrossSegments();
+    void snapshotOutlivesRecorder();
+    void lanesInDisplayOrder();
+    void concurrentWritersAndSnapshots();
+    void completedTasksAreCounted();
+};
+
+void tst_TraceRecorder::emptyRecorder()
+{
+    TraceRecorder recorder(3, false);
+    const auto snapshot = recorder.snapshot();
+    QCOMPARE(snapshot->workerCount(), 3);
+    QVERIFY(!snapshot->hasGilLane());
+    QCOMPARE(snapshot->totalEventCount(), std::size_t(0));
+    QCOMPARE(snapshot->eventCount(GilLane), std::size_t(0));
+    QCOMPARE(snapshot->eventCount(7), std::size_t(0));
+    QVERIFY(snapshot->inFlight().empty());
+    QVERIFY(snapshot->events(GilLane).empty());
+}
+
+void tst_TraceRecorder::appendAndRead()
+{
+    TraceRecorder recorder(2, false);
+    recorder.worker(1).append(4, EventKind::Run, 10, 20);
+    recorder.worker(1).append(-1, EventKind::Dispatch, 20, 25, EventFlag::Interrupted);
+    recorder.main().append(-1, EventKind::Submit, 0, 5);
+    const auto snapshot = recorder.snapshot();
+    QCOMPARE(snapshot->eventCount(1), std::size_t(2));
+    QCOMPARE(snapshot->eventCount(0), std::size_t(0));
+    QCOMPARE(snapshot->eventCount(MainLane), std::size_t(1));
+    const TaskEvent &run = snapshot->event(1, 0);
+    QCOMPARE(run.task, 4);
+    QCOMPARE(run.worker, 1);
+    QCOMPARE(run.kind, EventKind::Run);
+    QCOMPARE(run.startNs, std::int64_t(10));
+    QCOMPARE(run.endNs, std::int64_t(20));
+    QCOMPARE(run.pid, std::int32_t(::getpid()));
+    QVERIFY(!run.interrupted());
+    QVERIFY(snapshot->event(1, 1).interrupted());
+    const auto all = snapshot->allEvents();
+    QCOMPARE(all.size(), std::size_t(3));
+    QCOMPARE(all.front().worker, MainLane); // main first
+}
+
+void tst_TraceRecorder::openEventIsInFlight()
+{
+    TraceRecorder recorder(1, true);
+    recorder.startClock();
+    recorder.worker(0).begin(9, EventKind::Run, 3);
+    recorder.gil().begin(9, EventKind::GilHold, 3);
+    auto snapshot = recorder.snapshot();
+    QCOMPARE(snapshot->eventCount(0), std::size_t(0));
+    QCOMPARE(snapshot->inFlight().size(), std::size_t(2));
+    const TaskEvent &open = snapshot->inFlight().front();
+    QCOMPARE(open.task, 9);
+    QCOMPARE(open.startNs, std::int64_t(3));
+    QCOMPARE(open.endNs, std::max<std::int64_t>(snapshot->takenAtNs(), 3));
+
+    recorder.worker(0).end(40);
+    recorder.gil().end(40);
+    snapshot = recorder.snapshot();
+    QVERIFY(snapshot->inFlight().empty());
+    QCOMPARE(snapshot->eventCount(0), std::size_t(1));
+    QCOMPARE(snapshot->event(0, 0).endNs, std::int64_t(40));
+    QCOMPARE(snapshot->eventCount(GilLane), std::size_t(1));
+}
+
+void tst_TraceRecorder::growsAcrossSegments_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::newRow("one") << 1;
+    QTest::newRow("first segment full") << 16;
+    QTest::newRow("second segment begins") << 17;
+    QTest::newRow("segment boundary 48") << 48;
+    QTest::newRow("segment boundary 49") << 49;
+    QTest::newRow("a hundred thousand") << 100'000;
+}
+
+void tst_TraceRecorder::growsAcrossSegments()
+{
+    QFETCH(int, count);
+    TraceRecorder recorder(1, false);
+    for (int i = 0; i < count; ++i)
+        recorder.worker(0).append(i, EventKind::Run, 2 * i, 2 * i + 1);
+    const auto snapshot = recorder.snapshot();
+    QCOMPARE(snapshot->eventCount(0), std::size_t(count));
+    int expected = 0;
+    bool inOrder = true;
+    snapshot->forEachEvent(0, [&](const TaskEvent &event) {
+        inOrder = inOrder && event.task == expected && event.startNs == 2 * expected;
+        ++expected;
+    });
+    QVERIFY(inOrder);
+    QCOMPARE(expected, count);
+    QCOMPARE(snapshot->event(0, std::size_t(count - 1)).task, count - 1);
+}
+
+void tst_TraceRecorder::snapshotOutlivesRecorder()
+{
+    std::shared_ptr<const TraceSnapshot> snapshot;
+    {
+        TraceRecorder recorder(1, false);
+        for (int i = 0; i < 1000; ++i)
+            recorder.worker(0).append(i, EventKind::Run, i, i + 1);
+        snapshot = recorder.snapshot();
+    }
+    QCOMPARE(snapshot->eventCount(0), std::size_t(1000));
+    QCOMPARE(snapshot->event(0, 999).task, 999);
+}
+
+void tst_TraceRecorder::lanesInDisplayOrder()
+{
+    TraceRecorder withGil(2, true);
+    QCOMPARE(withGil.snapshot()->lanes(), (std::vector<int>{MainLane, 0, 1, GilLane}));
+    TraceRecorder withoutGil(1, false);
+    QCOMPARE(withoutGil.snapshot()->lanes(), (std::vector<int>{MainLane, 0}));
+}
+
+void tst_TraceRecorder::concurrentWritersAndSnapshots()
+{
+    // Four writers append 20,000 events each, alternating open events and whole ones, while a
+    // reader takes snapshots as fast as it can: every snapshot is a prefix of the final trace,
+    // counts only grow, and an in-flight event is the one the lane will publish next.
+    constexpr int Writers = 4;
+    constexpr int Events = 20'000;
+    TraceRecorder recorder(Writers, false);
+    std::atomic<bool> done{false};
+    std::vector<std::shared_ptr<const TraceSnapshot>> snapshots;
+    QString inFlightProblem;
+
+    std::thread reader([&] {
+        std::vector<std::size_t> lastCounts(Writers, 0);
+        while (!done.load()) {
+            auto snapshot = recorder.snapshot();
+            for (int w = 0; w < Writers; ++w) {
+                const std::size_t count = snapshot->eventCount(w);
+                if (count < lastCounts[std::size_t(w)] && inFlightProblem.isEmpty())
+                    inFlightProblem = QStringLiteral("lane %1 went from %2 to %3 events")
+                                          .arg(w)
+                                          .arg(lastCounts[std::size_t(w)])
+                                          .arg(count);
+                lastCounts[std::size_t(w)] = count;
+            }
+            for (const TaskEvent &open : snapshot->inFlight()) {
+                // Writer w begins event i with task = i and start = i: the next one to publish.
+                const std::size_t published = snapshot->eventCount(open.worker);
+                if (open.task != int(published) && inFlightProblem.isEmpty())
+                    inFlightProblem = QStringLiteral("open task %1 on a lane with %2 published")
+                                          .arg(open.task)
+                                          .arg(published);
+            }
+            if (snapshots.size() < 200)
+                snapshots.push_back(std::move(snapshot));
+        }
+    });
+    std::vector<std::thread> writers;
+    for (int w = 0; w < Writers; ++w) {
+        writers.emplace_back([&recorder, w] {
+            TraceLane &lane = recorder.worker(w);
+            for (int i = 0; i < Events; ++i) {
+                if (i % 2 == 0) {
+                    lane.begin(i, EventKind::Run, i);
+                    lane.end(i + 1);
+                } else {
+                    lane.append(i, EventKind::Run, i, i + 1);
+                }
+            }
+        });
+    }
+    for (auto &writer : writers)
+        writer.join();
+    done = true;
+    reader.join();
+
+    QVERIFY2(inFlightProblem.isEmpty(), qPrintable(inFlightProblem));
+    const auto final = recorder.snapshot();
+    for (int w = 0; w < Writers; ++w)
+        QCOMPARE(final->eventCount(w), std::size_t(Events));
+    QVERIFY(!snapshots.empty());
+    for (const auto &snapshot : snapshots) {
+        const QString problem = test::checkPrefix(*snapshot, *final);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+}
+
+void tst_TraceRecorder::completedTasksAreCounted()
+{
+    TraceRecorder recorder(2, false);
+    recorder.worker(0).countCompletedTask();
+    recorder.worker(1).countCompletedTask();
+    recorder.worker(1).countCompletedTask();
+    QCOMPARE(recorder.snapshot()->completedTasks(), std::int64_t(3));
+}
+
+QTEST_GUILESS_MAIN(tst_TraceRecorder)
+#include "tst_tracerecorder.moc"
