@@ -1,0 +1,106 @@
+// What recording costs: a task's two timestamps and the store of its event, against the two
+// clock reads alone; and what a snapshot costs while a run of a million tasks is under way.
+
+#include "run/runsession.h"
+#include "trace/tracerecorder.h"
+
+#include <benchmark/benchmark.h>
+
+using namespace parviz;
+
+namespace {
+
+// The floor: the two clock reads every task needs anyway.
+void clockReadsOnly(benchmark::State &state)
+{
+    TraceRecorder recorder(1, false);
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(recorder.now());
+        benchmark::DoNotOptimize(recorder.now());
+    }
+}
+BENCHMARK(clockReadsOnly);
+
+// A task as the strategies record it: begin at one clock read, end at the next.
+void recordOneTask(benchmark::State &state)
+{
+    auto recorder = std::make_unique<TraceRecorder>(1, false);
+    std::int32_t task = 0;
+    for (auto _ : state) {
+        TraceLane &lane = recorder->worker(0);
+        lane.begin(task, EventKind::Run, recorder->now());
+        lane.end(recorder->now());
+        if (++task == 4'000'000) { // keep memory bounded over long runs
+            state.PauseTiming();
+            recorder = std::make_unique<TraceRecorder>(1, false);
+            task = 0;
+            state.ResumeTiming();
+        }
+    }
+}
+BENCHMARK(recordOneTask);
+
+// The same on a lane with room reserved up front, as a run's lanes are.
+void recordOneTaskReserved(benchmark::State &state)
+{
+    constexpr std::int32_t Reserved = 4'000'000;
+    auto recorder = std::make_unique<TraceRecorder>(1, false);
+    recorder->reserve(Reserved);
+    std::int32_t task = 0;
+    for (auto _ : state) {
+        TraceLane &lane = recorder->worker(0);
+        lane.begin(task, EventKind::Run, recorder->now());
+        lane.end(recorder->now());
+        if (++task == Reserved) {
+            state.PauseTiming();
+            recorder = std::make_unique<TraceRecorder>(1, false);
+            recorder->reserve(Reserved);
+            task = 0;
+            state.ResumeTiming();
+        }
+    }
+}
+BENCHMARK(recordOneTaskReserved);
+
+// The store alone: a finished event appended with known times.
+void appendOneEvent(benchmark::State &state)
+{
+    auto recorder = std::make_unique<TraceRecorder>(1, false);
+    std::int32_t task = 0;
+    for (auto _ : state) {
+        recorder->worker(0).append(task, EventKind::Run, task, task + 1);
+        if (++task == 4'000'000) {
+            state.PauseTiming();
+            recorder = std::make_unique<TraceRecorder>(1, false);
+            task = 0;
+            state.ResumeTiming();
+        }
+    }
+}
+BENCHMARK(appendOneEvent);
+
+// A snapshot taken while 1,000,000 empty tasks run on a thread pool of 2 workers: as the GUI
+// does 60 times a second. Its cost does not grow with the events recorded.
+void snapshotDuringMillionTaskRun(benchmark::State &state)
+{
+    WorkloadSpec workload;
+    workload.taskCount = 1'000'000;
+    workload.duration = DurationSpec::fixed(0);
+    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    RunSession session(plan.value());
+    session.start();
+    std::size_t events = 0;
+    for (auto _ : state) {
+        auto snapshot = session.snapshot();
+        events = snapshot->totalEventCount();
+        benchmark::DoNotOptimize(snapshot);
+    }
+    session.wait();
+    state.counters["events_seen"] = double(events);
+    state.counters["events_total"] = double(session.result().trace->totalEventCount());
+}
+BENCHMARK(snapshotDuringMillionTaskRun)->UseRealTime();
+
+} // namespace
+
+BENCHMARK_MAIN();
