@@ -61,19 +61,22 @@ Result<SweepResult> runSweep(const SweepPlan &plan,
 
     SweepResult sweep;
     sweep.strategy = plan.strategy;
-    auto record = [&](const RunOutcome &outcome) {
-        if (outcome.error && !sweep.error)
+    // Runs `runPlan` plan.repeat times into `makespans`; false, with the sweep's error or
+    // stop set, if a run failed or was stopped.
+    auto repeat = [&](const RunPlan &runPlan, std::vector<std::int64_t> &makespans) {
+        for (int i = 0; i < plan.repeat; ++i) {
+            const RunOutcome outcome = runOnce(runPlan, stop);
             sweep.error = outcome.error;
-        sweep.stopped = sweep.stopped || outcome.stopped;
-        return !sweep.error && !sweep.stopped;
+            sweep.stopped = outcome.stopped;
+            if (sweep.error || sweep.stopped)
+                return false;
+            makespans.push_back(outcome.makespanNs);
+        }
+        return true;
     };
 
-    for (int i = 0; i < plan.repeat; ++i) {
-        const RunOutcome outcome = runOnce(*sequentialPlan, stop);
-        if (!record(outcome))
-            return sweep;
-        sweep.sequentialNs.push_back(outcome.makespanNs);
-    }
+    if (!repeat(*sequentialPlan, sweep.sequentialNs))
+        return sweep;
     sweep.sequentialMedianNs = medianOf(sweep.sequentialNs);
 
     std::vector<SpeedupPoint> speedups;
@@ -84,12 +87,8 @@ Result<SweepResult> runSweep(const SweepPlan &plan,
             return runPlan.error();
         SweepPoint point;
         point.workers = workers;
-        for (int i = 0; i < plan.repeat; ++i) {
-            const RunOutcome outcome = runOnce(*runPlan, stop);
-            if (!record(outcome))
-                return sweep;
-            point.makespansNs.push_back(outcome.makespanNs);
-        }
+        if (!repeat(*runPlan, point.makespansNs))
+            return sweep;
         point.medianNs = medianOf(point.makespansNs);
         if (point.medianNs > 0) {
             point.speedup =

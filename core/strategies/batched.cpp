@@ -1,6 +1,7 @@
 #include "strategies/batched.h"
 
 #include "strategies/batchsizer.h"
+#include "strategies/callerrow.h"
 #include "strategies/taskqueue.h"
 #include "strategies/workerthreads.h"
 
@@ -155,12 +156,11 @@ void BatchedStrategy::run(RunContext &context)
 {
     const auto &tasks = context.tasks();
     const int workers = context.plan().workers;
-    TraceLane &main = context.recorder().main();
     TaskQueue queue(tasks.size());
     BatchDispatcher dispatcher(context, queue);
     CompletionCounter completion;
 
-    main.begin(-1, EventKind::Submit, context.now());
+    CallerRow caller(context);
     WorkerThreads threads(context, [&](int worker) {
         const std::stop_token stop = context.stopToken();
         while (const auto index = queue.pop(stop)) {
@@ -181,13 +181,11 @@ void BatchedStrategy::run(RunContext &context)
         static_cast<std::size_t>(context.plan().options.preDispatchFactor)
         * static_cast<std::size_t>(workers);
     dispatcher.preDispatch(std::min(preDispatch, tasks.size()));
-    main.end(context.now());
 
-    main.begin(-1, EventKind::Wait, context.now());
+    caller.startWaiting();
     completion.waitFor(tasks.size(), context.stopToken());
     queue.close();
     threads.joinAll();
-    main.end(context.now());
 }
 
 } // namespace parviz

@@ -2,7 +2,7 @@
 
 #include "strategies/gil.h"
 #include "strategies/taskqueue.h"
-#include "strategies/workerthreads.h"
+#include "strategies/threadpool.h"
 
 namespace parviz {
 
@@ -114,13 +114,8 @@ StrategyInfo GilThreadsStrategy::describe()
 void GilThreadsStrategy::run(RunContext &context)
 {
     const auto &tasks = context.tasks();
-    const int workers = context.plan().workers;
-    TraceLane &main = context.recorder().main();
     Gil gil(context.recorder(), context.plan().options.switchIntervalNs, context.stopToken());
-    TaskQueue queue(tasks.size());
-
-    main.begin(-1, EventKind::Submit, context.now());
-    WorkerThreads threads(context, [&](int worker) {
+    runThreadPoolExecutor(context, [&](int worker, TaskQueue &queue) {
         GilGate gate(gil, context, worker);
         const std::stop_token stop = context.stopToken();
         while (const auto index = queue.pop(stop)) {
@@ -131,17 +126,6 @@ void GilThreadsStrategy::run(RunContext &context)
             gate.leave();
         }
     });
-    for (std::size_t i = 0; i < tasks.size() && !context.stopRequested(); ++i) {
-        queue.push(static_cast<std::int64_t>(i));
-        if (threads.startedCount() < workers && !threads.start(threads.startedCount()))
-            break;
-    }
-    queue.close();
-    main.end(context.now());
-
-    main.begin(-1, EventKind::Wait, context.now());
-    threads.joinAll();
-    main.end(context.now());
 }
 
 } // namespace parviz

@@ -1,5 +1,6 @@
 #include "strategies/poolmap.h"
 
+#include "strategies/callerrow.h"
 #include "strategies/chunkcompletion.h"
 #include "strategies/taskqueue.h"
 #include "strategies/workerthreads.h"
@@ -28,13 +29,12 @@ void PoolMapStrategy::run(RunContext &context)
     const auto &tasks = context.tasks();
     const std::size_t chunkSize = static_cast<std::size_t>(context.plan().options.chunkSize);
     const std::size_t chunks = (tasks.size() + chunkSize - 1) / chunkSize;
-    TraceLane &main = context.recorder().main();
     TaskQueue queue(chunks);
     ChunkCompletion completion(chunks);
     // A chunk's count of completed tasks, written by its worker before markEnded().
     std::vector<std::size_t> completedInChunk(chunks, 0);
 
-    main.begin(-1, EventKind::Submit, context.now());
+    CallerRow caller(context);
     WorkerThreads threads(context, [&](int worker) {
         const std::stop_token stop = context.stopToken();
         while (const auto chunk = queue.pop(stop)) {
@@ -54,10 +54,9 @@ void PoolMapStrategy::run(RunContext &context)
     for (std::size_t chunk = 0; chunk < chunks && !context.stopRequested(); ++chunk)
         queue.push(static_cast<std::int64_t>(chunk));
     queue.close();
-    main.end(context.now());
 
     // Results in input order, as map() yields them: chunk by chunk.
-    main.begin(-1, EventKind::Wait, context.now());
+    caller.startWaiting();
     std::vector<std::int32_t> order;
     order.reserve(tasks.size());
     for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
@@ -70,7 +69,6 @@ void PoolMapStrategy::run(RunContext &context)
             break; // a task of this chunk did not complete: map() raises here
     }
     threads.joinAll();
-    main.end(context.now());
     context.setResultOrder(std::move(order));
 }
 

@@ -1,5 +1,6 @@
 #include "strategies/threadpertask.h"
 
+#include "strategies/callerrow.h"
 #include "strategies/workerthreads.h"
 
 namespace parviz {
@@ -27,18 +28,13 @@ int ThreadPerTaskStrategy::laneCount(const RunPlan &plan) const
 void ThreadPerTaskStrategy::run(RunContext &context)
 {
     const auto &tasks = context.tasks();
-    TraceLane &main = context.recorder().main();
-
-    main.begin(-1, EventKind::Submit, context.now());
+    CallerRow caller(context);
     WorkerThreads threads(context, [&context, &tasks](int worker) {
         context.runTask(worker, tasks[static_cast<std::size_t>(worker)]);
     });
     threads.startAll(static_cast<int>(tasks.size()));
-    main.end(context.now());
-
-    main.begin(-1, EventKind::Wait, context.now());
+    caller.startWaiting();
     threads.joinAll();
-    main.end(context.now());
 }
 
 } // namespace parviz

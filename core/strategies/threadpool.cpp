@@ -1,5 +1,6 @@
 #include "strategies/threadpool.h"
 
+#include "strategies/callerrow.h"
 #include "strategies/taskqueue.h"
 #include "strategies/workerthreads.h"
 
@@ -21,31 +22,34 @@ StrategyInfo ThreadPoolStrategy::describe()
     };
 }
 
-void ThreadPoolStrategy::run(RunContext &context)
+void runThreadPoolExecutor(
+    RunContext &context, const std::function<void(int worker, TaskQueue &queue)> &workerLoop)
 {
-    const auto &tasks = context.tasks();
+    const std::size_t taskCount = context.tasks().size();
     const int workers = context.plan().workers;
-    TraceLane &main = context.recorder().main();
-    TaskQueue queue(tasks.size());
+    TaskQueue queue(taskCount);
 
-    main.begin(-1, EventKind::Submit, context.now());
-    WorkerThreads threads(context, [&context, &queue, &tasks](int worker) {
-        const std::stop_token stop = context.stopToken();
-        while (const auto index = queue.pop(stop))
-            context.runTask(worker, tasks[static_cast<std::size_t>(*index)]);
-    });
-    for (std::size_t i = 0; i < tasks.size() && !context.stopRequested(); ++i) {
+    CallerRow caller(context);
+    WorkerThreads threads(
+        context, [&workerLoop, &queue](int worker) { workerLoop(worker, queue); });
+    for (std::size_t i = 0; i < taskCount && !context.stopRequested(); ++i) {
         queue.push(static_cast<std::int64_t>(i));
-        // ThreadPoolExecutor._adjust_thread_count: a new thread per submit until there are W.
         if (threads.startedCount() < workers && !threads.start(threads.startedCount()))
             break;
     }
     queue.close();
-    main.end(context.now());
-
-    main.begin(-1, EventKind::Wait, context.now());
+    caller.startWaiting();
     threads.joinAll();
-    main.end(context.now());
+}
+
+void ThreadPoolStrategy::run(RunContext &context)
+{
+    const auto &tasks = context.tasks();
+    runThreadPoolExecutor(context, [&context, &tasks](int worker, TaskQueue &queue) {
+        const std::stop_token stop = context.stopToken();
+        while (const auto index = queue.pop(stop))
+            context.runTask(worker, tasks[static_cast<std::size_t>(*index)]);
+    });
 }
 
 } // namespace parviz

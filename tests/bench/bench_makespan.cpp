@@ -58,54 +58,52 @@ void parvizStrategy(benchmark::State &state, const char *strategy)
     state.counters["vs_lower_bound"] = makespan / lowerBound;
 }
 
-void referenceStdThreads(benchmark::State &state)
+// Times `runAll(workers)` once per iteration and reports it against the ideal rounds.
+template <typename RunAll>
+void timeReference(benchmark::State &state, RunAll runAll)
 {
     const int workers = int(state.range(0));
     double makespan = 0;
     for (auto _ : state) {
         const std::int64_t start = monotonicNowNs();
-        std::atomic<int> next{0};
-        {
-            std::vector<std::jthread> threads;
-            for (int w = 0; w < workers; ++w) {
-                threads.emplace_back([&next] {
-                    while (next.fetch_add(1) < Tasks)
-                        sleepOneTask();
-                });
-            }
-        }
+        runAll(workers);
         makespan = double(monotonicNowNs() - start);
         state.SetIterationTime(makespan / 1e9);
     }
     state.counters["vs_rounds"] = makespan / rounds(workers);
 }
 
+void referenceStdThreads(benchmark::State &state)
+{
+    timeReference(state, [](int workers) {
+        std::atomic<int> next{0};
+        std::vector<std::jthread> threads;
+        for (int w = 0; w < workers; ++w) {
+            threads.emplace_back([&next] {
+                while (next.fetch_add(1) < Tasks)
+                    sleepOneTask();
+            });
+        }
+    });
+}
+
 void referenceQThreadPool(benchmark::State &state)
 {
-    const int workers = int(state.range(0));
-    double makespan = 0;
-    for (auto _ : state) {
-        const std::int64_t start = monotonicNowNs();
+    timeReference(state, [](int workers) {
         QThreadPool pool;
         pool.setMaxThreadCount(workers);
         for (int i = 0; i < Tasks; ++i)
             pool.start(sleepOneTask);
         pool.waitForDone();
-        makespan = double(monotonicNowNs() - start);
-        state.SetIterationTime(makespan / 1e9);
-    }
-    state.counters["vs_rounds"] = makespan / rounds(workers);
+    });
 }
 
 void referenceOneTbb(benchmark::State &state)
 {
-    const int workers = int(state.range(0));
-    double makespan = 0;
-    for (auto _ : state) {
-        // oneTBB never runs more threads than cores unless told it may: sleeping tasks need it.
-        tbb::global_control allowOversubscription(
-            tbb::global_control::max_allowed_parallelism, std::size_t(workers));
-        const std::int64_t start = monotonicNowNs();
+    // oneTBB never runs more threads than cores unless told it may: sleeping tasks need it.
+    tbb::global_control allowOversubscription(
+        tbb::global_control::max_allowed_parallelism, std::size_t(state.range(0)));
+    timeReference(state, [](int workers) {
         tbb::task_arena arena(workers);
         arena.execute([] {
             tbb::parallel_for(
@@ -116,10 +114,7 @@ void referenceOneTbb(benchmark::State &state)
                 },
                 tbb::simple_partitioner());
         });
-        makespan = double(monotonicNowNs() - start);
-        state.SetIterationTime(makespan / 1e9);
-    }
-    state.counters["vs_rounds"] = makespan / rounds(workers);
+    });
 }
 
 void configure(benchmark::internal::Benchmark *benchmark)

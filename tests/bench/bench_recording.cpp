@@ -21,46 +21,34 @@ void clockReadsOnly(benchmark::State &state)
 }
 BENCHMARK(clockReadsOnly);
 
-// A task as the strategies record it: begin at one clock read, end at the next.
-void recordOneTask(benchmark::State &state)
+// A task as the strategies record it: begin at one clock read, end at the next. A fresh
+// recorder every few million tasks keeps memory bounded; `reserved` gives its lane room up
+// front, as a run does before its clock starts.
+void recordTasks(benchmark::State &state, bool reserved)
 {
-    auto recorder = std::make_unique<TraceRecorder>(1, false);
+    constexpr std::int32_t PerRecorder = 4'000'000;
+    auto fresh = [reserved] {
+        auto recorder = std::make_unique<TraceRecorder>(1, false);
+        if (reserved)
+            recorder->reserve(PerRecorder);
+        return recorder;
+    };
+    auto recorder = fresh();
     std::int32_t task = 0;
     for (auto _ : state) {
         TraceLane &lane = recorder->worker(0);
         lane.begin(task, EventKind::Run, recorder->now());
         lane.end(recorder->now());
-        if (++task == 4'000'000) { // keep memory bounded over long runs
+        if (++task == PerRecorder) {
             state.PauseTiming();
-            recorder = std::make_unique<TraceRecorder>(1, false);
+            recorder = fresh();
             task = 0;
             state.ResumeTiming();
         }
     }
 }
-BENCHMARK(recordOneTask);
-
-// The same on a lane with room reserved up front, as a run's lanes are.
-void recordOneTaskReserved(benchmark::State &state)
-{
-    constexpr std::int32_t Reserved = 4'000'000;
-    auto recorder = std::make_unique<TraceRecorder>(1, false);
-    recorder->reserve(Reserved);
-    std::int32_t task = 0;
-    for (auto _ : state) {
-        TraceLane &lane = recorder->worker(0);
-        lane.begin(task, EventKind::Run, recorder->now());
-        lane.end(recorder->now());
-        if (++task == Reserved) {
-            state.PauseTiming();
-            recorder = std::make_unique<TraceRecorder>(1, false);
-            recorder->reserve(Reserved);
-            task = 0;
-            state.ResumeTiming();
-        }
-    }
-}
-BENCHMARK(recordOneTaskReserved);
+BENCHMARK_CAPTURE(recordTasks, growing, false);
+BENCHMARK_CAPTURE(recordTasks, reserved, true);
 
 // The store alone: a finished event appended with known times.
 void appendOneEvent(benchmark::State &state)
