@@ -28,18 +28,10 @@ std::optional<Error> RunContext::failure() const
 
 RunContext::TaskEnd RunContext::runTask(int worker, const TaskSpec &task, CpuGate *gate)
 {
-    std::uint64_t ignored = 0;
-    return runTask(worker, task, ignored, gate);
-}
-
-RunContext::TaskEnd RunContext::runTask(
-    int worker, const TaskSpec &task, std::uint64_t &value, CpuGate *gate)
-{
     TraceLane &lane = m_recorder.worker(worker);
     lane.begin(task.id, EventKind::Run, now());
     try {
         const TaskResult result = executeTask(task, stopToken(), gate);
-        value = result.value;
         if (result.outcome == TaskOutcome::Interrupted) {
             lane.end(now(), EventFlag::Interrupted);
             return TaskEnd::Interrupted;

@@ -40,9 +40,6 @@ public:
     // completes, and turns an exception into fail().
     enum class TaskEnd : std::uint8_t { Completed, Interrupted, Failed };
     TaskEnd runTask(int worker, const TaskSpec &task, CpuGate *gate = nullptr);
-    // The same, also handing back what the task computed.
-    TaskEnd runTask(
-        int worker, const TaskSpec &task, std::uint64_t &value, CpuGate *gate = nullptr);
 
     // The order in which the caller received results (pool-map), for the RunResult.
     // The caller's thread only.

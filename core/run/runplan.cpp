@@ -75,7 +75,8 @@ Result<RunPlan> RunPlan::make(const QString &strategy,
     const StrategyOptions &options,
     std::optional<int> cpus)
 {
-    if (!findStrategy(strategy)) {
+    const StrategyEntry *entry = findStrategy(strategy);
+    if (!entry) {
         QStringList ids;
         for (const auto &entry : strategyRegistry())
             ids << entry.info.id;
@@ -98,6 +99,8 @@ Result<RunPlan> RunPlan::make(const QString &strategy,
     plan.cpus = cpus.value_or(logicalCpus());
     plan.workers = workerCount.resolve(plan.cpus);
     plan.options = options;
+    if (auto possible = entry->create()->checkPlan(plan); !possible)
+        return possible.error();
     return plan;
 }
 

@@ -9,6 +9,11 @@
 
 namespace parviz {
 
+namespace {
+// Below this many events a lane's first segment, allocated as it starts, is enough.
+constexpr std::size_t MinReservedEvents = 64;
+} // namespace
+
 RunSession::RunSession(RunPlan plan)
     : m_plan(std::move(plan))
 {
@@ -35,12 +40,15 @@ int RunSession::laneCount() const
 
 void RunSession::run()
 {
+    if (m_used.exchange(true))
+        return;
     execute();
 }
 
 void RunSession::start()
 {
-    Q_ASSERT(!m_thread.joinable());
+    if (m_used.exchange(true))
+        return;
     m_thread = std::jthread([this] { execute(); });
 }
 
@@ -69,21 +77,33 @@ void RunSession::execute()
         CpuWork::calibrated();
 
     // Room for each worker's share of the tasks, plus its spawn and a few more, so recording
-    // allocates nothing while the clock runs.
+    // allocates nothing while the clock runs. Lanes with a handful of events (a thread per
+    // task) allocate their first small segment on their own thread instead.
     const std::size_t lanes = static_cast<std::size_t>(std::max(1, m_recorder->workerCount()));
-    m_recorder->reserve((m_plan.tasks->size() + lanes - 1) / lanes + 8);
+    const std::size_t share = (m_plan.tasks->size() + lanes - 1) / lanes + 8;
+    if (share >= MinReservedEvents)
+        m_recorder->reserve(share);
 
     RunContext context(m_plan, *m_recorder, m_stop.get_token());
     m_recorder->startClock();
-    m_strategy->run(context);
+    try {
+        m_strategy->run(context);
+    } catch (const std::exception &exception) {
+        // Only exhausted memory or a broken invariant gets here: tasks' own exceptions are
+        // caught where they run, and every thread has been stopped and joined by now.
+        context.fail({QStringLiteral("internal-error"),
+            QStringLiteral("the run failed: %1").arg(QString::fromLocal8Bit(exception.what()))});
+    }
+    // Sampled at once: a Stop that arrives after the last task does not mark a complete run.
+    const bool stopped = m_stop.stop_requested();
 
     RunResult &result = m_result;
     result.plan = m_plan;
     result.workers = m_recorder->workerCount();
     result.trace = m_recorder->snapshot();
-    result.metrics = computeRunMetrics(*result.trace, *m_plan.tasks, m_sequentialNs);
+    result.metrics = computeRunMetrics(*result.trace, *m_plan.tasks);
     result.error = context.failure();
-    result.stopped = m_stop.stop_requested();
+    result.stopped = stopped;
     result.resultOrder = context.takeResultOrder();
 
     {

@@ -34,6 +34,7 @@ public:
     const RunPlan &plan() const { return m_plan; }
     int laneCount() const;
 
+    // A session runs its plan once: a second run() or start() does nothing.
     void run();
     void start();
     // Waits for a started run; false if it has not finished within `timeout`.
@@ -47,9 +48,6 @@ public:
     const RunResult &result() const { return m_result; }
     RunResult takeResult() { return std::move(m_result); }
 
-    // A measured sequential time to compute the speedup against (from a sweep).
-    void setSequentialBaseline(std::int64_t ns) { m_sequentialNs = ns; }
-
 private:
     void execute();
 
@@ -57,8 +55,8 @@ private:
     std::unique_ptr<Strategy> m_strategy;
     std::unique_ptr<TraceRecorder> m_recorder;
     std::stop_source m_stop;
-    std::optional<std::int64_t> m_sequentialNs;
     RunResult m_result;
+    std::atomic<bool> m_used{false}; // a session runs its plan once
     std::atomic<bool> m_finished{false}; // release after m_result is written
     std::mutex m_finishedMutex; // with m_finishedChanged: where wait() sleeps
     std::condition_variable m_finishedChanged;

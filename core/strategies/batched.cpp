@@ -41,12 +41,22 @@ public:
         , m_batches(m_taskCount)
     { }
 
-    // The caller's pre-dispatch: batches from the first `limit` tasks only, as joblib slices
-    // the iterator to pre_dispatch = 2 * n_jobs tasks before it starts.
+    // The caller's pre-dispatch: batches from `limit` tasks only, as joblib slices the task
+    // iterator to pre_dispatch = 2 * n_jobs tasks before it starts. The slice counts only what
+    // it yields itself, however many tasks workers' callbacks take meanwhile.
     void preDispatch(std::size_t limit)
     {
         std::scoped_lock lock(m_mutex);
-        while (!m_context.stopRequested() && dispatchOneLocked(limit, /*fromOriginal=*/false)) { }
+        m_preDispatchLeft = limit;
+        while (!m_context.stopRequested() && dispatchOneLocked(/*fromOriginal=*/false)) { }
+    }
+
+    // No more batches: after this, completions dispatch nothing and the queue drains.
+    void close()
+    {
+        std::scoped_lock lock(m_mutex);
+        m_iterating = false;
+        m_queue.close();
     }
 
     // joblib's BatchCompletionCallBack, on the worker that ran the batch: records how long the
@@ -59,7 +69,7 @@ public:
             std::scoped_lock lock(m_mutex);
             m_sizer.batchCompleted(batch.size(), start - batch.dispatchedNs);
             if (m_iterating && !m_context.stopRequested()) {
-                dispatched = dispatchOneLocked(m_taskCount, /*fromOriginal=*/true);
+                dispatched = dispatchOneLocked(/*fromOriginal=*/true);
                 m_iterating = dispatched;
             }
         }
@@ -72,12 +82,17 @@ public:
     const Batch &batch(std::size_t index) const { return m_batches[index]; }
 
 private:
-    bool dispatchOneLocked(std::size_t limit, bool fromOriginal)
+    // `fromOriginal`: from the task iterator itself (a completion's dispatch_next()), rather
+    // than from the pre-dispatch slice of it.
+    bool dispatchOneLocked(bool fromOriginal)
     {
         const std::size_t batchSize = static_cast<std::size_t>(m_sizer.computeBatchSize());
         if (m_ready.empty()) {
             const std::size_t bigBatch = batchSize * m_workers;
-            const std::size_t take = std::min(bigBatch, limit - std::min(limit, m_nextTask));
+            const std::size_t available = fromOriginal
+                ? m_taskCount - m_nextTask
+                : std::min(m_preDispatchLeft, m_taskCount - m_nextTask);
+            const std::size_t take = std::min(bigBatch, available);
             if (take == 0)
                 return false;
             const std::size_t finalSize = fromOriginal && take < bigBatch
@@ -86,6 +101,8 @@ private:
             for (std::size_t first = m_nextTask; first < m_nextTask + take; first += finalSize)
                 m_ready.push_back({first, std::min(first + finalSize, m_nextTask + take), 0});
             m_nextTask += take;
+            if (!fromOriginal)
+                m_preDispatchLeft -= take;
         }
         Batch &batch = m_batches[m_dispatched];
         batch = m_ready.front();
@@ -107,6 +124,7 @@ private:
     std::vector<Batch> m_batches; // at most one batch per task, so never reallocated
     std::size_t m_dispatched = 0;
     std::size_t m_nextTask = 0;
+    std::size_t m_preDispatchLeft = 0;
     bool m_iterating = true;
 };
 
@@ -184,7 +202,7 @@ void BatchedStrategy::run(RunContext &context)
 
     caller.startWaiting();
     completion.waitFor(tasks.size(), context.stopToken());
-    queue.close();
+    dispatcher.close();
     threads.joinAll();
 }
 

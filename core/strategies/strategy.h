@@ -24,6 +24,8 @@ class Strategy
 public:
     virtual ~Strategy() = default;
 
+    // Whether this strategy can run the plan at all (beyond the checks every plan gets).
+    virtual Result<void> checkPlan(const RunPlan &) const { return {}; }
     // How many worker lanes the run shows: usually the plan's workers.
     virtual int laneCount(const RunPlan &plan) const { return plan.workers; }
     virtual bool hasGilLane() const { return false; }

@@ -20,6 +20,18 @@ StrategyInfo ThreadPerTaskStrategy::describe()
     };
 }
 
+Result<void> ThreadPerTaskStrategy::checkPlan(const RunPlan &plan) const
+{
+    if (plan.tasks->size() > static_cast<std::size_t>(MaxThreads))
+        return Error{QStringLiteral("bad-tasks"),
+            QStringLiteral("thread-per-task starts one thread per task, and %1 threads are "
+                           "more than a system can start (ParViz allows %2); use "
+                           "thread-pool for that many tasks")
+                .arg(plan.tasks->size())
+                .arg(MaxThreads)};
+    return {};
+}
+
 int ThreadPerTaskStrategy::laneCount(const RunPlan &plan) const
 {
     return static_cast<int>(plan.tasks->size());

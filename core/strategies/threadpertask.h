@@ -8,7 +8,12 @@ namespace parviz {
 class ThreadPerTaskStrategy : public Strategy
 {
 public:
+    // One thread per task: the system runs out of threads (or of memory for their stacks) in
+    // the tens of thousands, so ParViz stops well before.
+    static constexpr int MaxThreads = 20'000;
+
     static StrategyInfo describe();
+    Result<void> checkPlan(const RunPlan &plan) const override;
     int laneCount(const RunPlan &plan) const override;
     void run(RunContext &context) override;
 };

@@ -1,18 +1,24 @@
 #include "strategies/workerthreads.h"
 
+#include <exception>
 #include <pthread.h>
 #include <string>
-#include <system_error>
 
 namespace parviz {
 
 WorkerThreads::WorkerThreads(RunContext &context, Body body)
     : m_context(context)
     , m_body(std::move(body))
+    , m_uncaughtAtStart(std::uncaught_exceptions())
 { }
 
 WorkerThreads::~WorkerThreads()
 {
+    // Destroyed by an exception on the caller's thread: the workers may be waiting for tasks
+    // that will never be submitted. Stop them, or joining would wait forever.
+    if (std::uncaught_exceptions() > m_uncaughtAtStart)
+        m_context.fail({QStringLiteral("internal-error"),
+            QStringLiteral("the run was abandoned after an internal error")});
     joinAll();
 }
 
@@ -27,7 +33,9 @@ bool WorkerThreads::start(int worker)
                 -1, EventKind::Spawn, requestedNs, m_context.now());
             m_body(worker);
         });
-    } catch (const std::system_error &error) {
+    } catch (const std::exception &error) {
+        // std::system_error when the system has no thread to give, std::bad_alloc when there is
+        // no memory for its stack or bookkeeping.
         m_context.fail({QStringLiteral("thread-start-failed"),
             QStringLiteral("the system refused to start thread %1 of this run (%2 "
                            "already running): %3")

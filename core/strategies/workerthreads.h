@@ -35,6 +35,7 @@ private:
     RunContext &m_context;
     Body m_body;
     std::vector<std::jthread> m_threads;
+    const int m_uncaughtAtStart; // std::uncaught_exceptions() when constructed
 };
 
 } // namespace parviz

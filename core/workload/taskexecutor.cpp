@@ -43,9 +43,12 @@ TaskResult executeTask(const TaskSpec &task, std::stop_token stop, CpuGate *gate
     if (const auto sleepNs = task.sleepNs(); sleepNs > 0) {
         if (gate)
             gate->beforeSleep();
-        const bool slept = interruptibleSleep(sleepNs, stop);
-        if (gate)
+        bool slept = interruptibleSleep(sleepNs, stop);
+        if (gate) {
             gate->afterSleep();
+            // Stopped while waiting to take the lock back: the task never got to continue.
+            slept = slept && !stop.stop_requested();
+        }
         if (!slept) {
             result.outcome = TaskOutcome::Interrupted;
             return result;

@@ -15,6 +15,7 @@ private slots:
     void rejectsBadPlans_data();
     void rejectsBadPlans();
     void makesTheTasks();
+    void threadPerTaskHasALimit();
 };
 
 void tst_RunPlan::workersFromFraction_data()
@@ -93,6 +94,23 @@ void tst_RunPlan::makesTheTasks()
     QCOMPARE(made->workers, 6);
     QCOMPARE(made->cpus, 6);
     QCOMPARE(int(made->tasks->size()), 25);
+}
+
+void tst_RunPlan::threadPerTaskHasALimit()
+{
+    WorkloadSpec workload;
+    workload.taskCount = 20'000;
+    QVERIFY(
+        RunPlan::make(QStringLiteral("thread-per-task"), workload, WorkerCount::exactly(1)).ok());
+    workload.taskCount = 20'001;
+    const auto refused =
+        RunPlan::make(QStringLiteral("thread-per-task"), workload, WorkerCount::exactly(1));
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, QStringLiteral("bad-tasks"));
+    QVERIFY(refused.error().message.contains(QStringLiteral("thread-pool")));
+    // Pools take any number of tasks.
+    workload.taskCount = 1'000'000;
+    QVERIFY(RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).ok());
 }
 
 QTEST_GUILESS_MAIN(tst_RunPlan)
