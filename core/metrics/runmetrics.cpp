@@ -20,6 +20,16 @@ struct TaskTally
 
 } // namespace
 
+std::int64_t effectiveWorkNs(const TaskSpec &task, std::int64_t runNs)
+{
+    // A sleep overshoots its deadline alone as much as in company, so all of a sleep task's
+    // time is its work. Computation stretches only when cores are shared: there, the task's
+    // work is at most what it takes on a core of its own, its planned duration.
+    if (task.kind == TaskKind::Sleep)
+        return runNs;
+    return std::min(runNs, task.durationNs);
+}
+
 RunMetrics computeRunMetrics(const TraceSnapshot &trace,
     const std::vector<TaskSpec> &tasks,
     std::optional<std::int64_t> sequentialNs)
@@ -78,7 +88,7 @@ RunMetrics computeRunMetrics(const TraceSnapshot &trace,
         lastTaskStartNs = std::max(lastTaskStartNs, task.firstStartNs);
         metrics.totalWorkNs += task.runNs;
         metrics.plannedWorkNs += tasks[i].durationNs;
-        metrics.effectiveWorkNs += std::min(task.runNs, tasks[i].durationNs);
+        metrics.effectiveWorkNs += effectiveWorkNs(tasks[i], task.runNs);
         metrics.longestTaskNs = std::max(metrics.longestTaskNs, task.runNs);
         if (task.failed)
             ++metrics.tasksFailed;

@@ -18,8 +18,8 @@ struct LossBudget
     std::int64_t gilWaitNs = 0; // waiting for the GIL
     std::int64_t idleQueuedNs = 0; // idle while tasks were still waiting to start
     std::int64_t tailIdleNs = 0; // idle after the last task started: imbalance at the end
-    // Run time beyond the tasks' planned durations: CPU tasks sharing cores with other workers,
-    // sleeps overshooting their deadline.
+    // Run time of CPU and mixed tasks beyond their planned durations: cores shared by more
+    // workers than there are cores.
     std::int64_t contentionNs = 0;
 
     // W x makespan - total work: everything but contention.
@@ -38,8 +38,8 @@ struct RunMetrics
     std::int64_t makespanNs = 0; // from the run's start to its last event
     std::int64_t totalWorkNs = 0; // the sum of the tasks' run times, as measured
     std::int64_t plannedWorkNs = 0; // the sum of the started tasks' planned durations
-    // Each task's run time, counted at no more than its planned duration: the work itself,
-    // without the stretching that comes from sharing cores.
+    // The work itself, without the stretching that comes from sharing cores: each task's run
+    // time, CPU and mixed tasks counted at no more than their planned duration.
     std::int64_t effectiveWorkNs = 0;
     std::int64_t longestTaskNs = 0;
     std::int64_t lowerBoundNs = 0; // max(total work / workers, longest task)
@@ -59,6 +59,9 @@ struct RunMetrics
     int tasksFailed = 0;
     int tasksNotStarted = 0;
 };
+
+// A task's share of the effective work, given its measured run time.
+std::int64_t effectiveWorkNs(const TaskSpec &task, std::int64_t runNs);
 
 RunMetrics computeRunMetrics(const TraceSnapshot &trace,
     const std::vector<TaskSpec> &tasks,

@@ -14,6 +14,7 @@ class tst_RunMetrics : public QObject
 
 private slots:
     void handBuiltTwoWorkerRun();
+    void sleepOvershootIsWork();
     void measuredSequentialBaseline();
     void gilSplitRuns();
     void taskOutcomesAreCounted();
@@ -27,11 +28,12 @@ private slots:
 
 namespace {
 
-std::vector<TaskSpec> plannedTasks(std::initializer_list<std::int64_t> durations)
+std::vector<TaskSpec> plannedTasks(
+    std::initializer_list<std::int64_t> durations, TaskKind kind = TaskKind::Cpu)
 {
     std::vector<TaskSpec> tasks;
     for (auto ns : durations)
-        tasks.push_back(TaskSpec{std::int32_t(tasks.size()), ns, TaskKind::Sleep, 1.0, false});
+        tasks.push_back(TaskSpec{std::int32_t(tasks.size()), ns, kind, 0.5, false});
     return tasks;
 }
 
@@ -83,6 +85,24 @@ void tst_RunMetrics::handBuiltTwoWorkerRun()
     QCOMPARE(m.tasksNotStarted, 0);
 }
 
+void tst_RunMetrics::sleepOvershootIsWork()
+{
+    // A sleep overshoots its deadline just as much when alone: all of its time is work. A CPU
+    // task's extra time comes from sharing cores: it is contention, not work.
+    TraceRecorder recorder(2, false);
+    recorder.worker(0).append(0, EventKind::Run, 0, 110);
+    recorder.worker(1).append(1, EventKind::Run, 0, 130);
+    std::vector<TaskSpec> tasks = plannedTasks({100, 100});
+    tasks[0].kind = TaskKind::Sleep;
+    tasks[1].kind = TaskKind::Mixed;
+    const RunMetrics m = computeRunMetrics(*recorder.snapshot(), tasks);
+    QCOMPARE(m.totalWorkNs, std::int64_t(240));
+    QCOMPARE(m.effectiveWorkNs, std::int64_t(110 + 100));
+    QCOMPARE(m.loss.contentionNs, std::int64_t(30));
+    QCOMPARE(effectiveWorkNs(tasks[0], 90), std::int64_t(90)); // interrupted: what it did
+    QCOMPARE(effectiveWorkNs(tasks[1], 90), std::int64_t(90));
+}
+
 void tst_RunMetrics::measuredSequentialBaseline()
 {
     TraceRecorder recorder(1, false);
@@ -126,8 +146,8 @@ void tst_RunMetrics::taskOutcomesAreCounted()
     recorder.worker(0).append(0, EventKind::Run, 0, 10);
     recorder.worker(0).append(1, EventKind::Run, 10, 15, EventFlag::Interrupted);
     recorder.worker(0).append(2, EventKind::Run, 15, 16, EventFlag::Failed);
-    const RunMetrics m =
-        computeRunMetrics(*recorder.snapshot(), plannedTasks({10, 10, 10, 10, 10}));
+    const RunMetrics m = computeRunMetrics(
+        *recorder.snapshot(), plannedTasks({10, 10, 10, 10, 10}, TaskKind::Sleep));
     QCOMPARE(m.tasksCompleted, 1);
     QCOMPARE(m.tasksInterrupted, 1);
     QCOMPARE(m.tasksFailed, 1);

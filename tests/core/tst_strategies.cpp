@@ -25,6 +25,7 @@ private slots:
     void sleepTasksRunInParallel();
     void cpuTasksGainNoMoreThanTheCores_data();
     void cpuTasksGainNoMoreThanTheCores();
+    void sequentialIsItsOwnBaseline();
     void gilThreadsGainNothingOnCpuWork();
     void gilThreadsOverlapSleeps();
     void stopReturnsQuickly_data();
@@ -222,6 +223,18 @@ void tst_Strategies::cpuTasksGainNoMoreThanTheCores()
     // And the reported speedup says so: at most the cores, with room for noise.
     QVERIFY2(result.metrics.speedup <= cores * 1.25,
         qPrintable(QString::number(result.metrics.speedup)));
+}
+
+void tst_Strategies::sequentialIsItsOwnBaseline()
+{
+    // One task after another: no speedup, and no loss but the moments between tasks.
+    const RunResult result = executeRun(plan(QStringLiteral("sequential"),
+        workload(20, TaskKind::Sleep, DurationSpec::fixed(2 * Ms)),
+        1));
+    QVERIFY(result.ok());
+    QVERIFY2(result.metrics.speedup > 0.97 && result.metrics.speedup <= 1.0,
+        qPrintable(QString::number(result.metrics.speedup)));
+    QCOMPARE(result.metrics.loss.contentionNs, std::int64_t(0));
 }
 
 void tst_Strategies::gilThreadsGainNothingOnCpuWork()
