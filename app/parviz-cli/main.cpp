@@ -8,10 +8,12 @@
 #include "strategies/strategyregistry.h"
 #include "util/format.h"
 
+#include <QSaveFile>
 #include <QString>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <string>
 #include <unistd.h>
@@ -23,7 +25,8 @@ namespace {
 constexpr int ExitOk = 0;
 constexpr int ExitRunFailed = 1; // the run ended with an error, or its export could not be written
 constexpr int ExitUsage = 2; // a bad flag or value: nothing ran
-constexpr int ExitInterrupted = 130; // stopped by Ctrl+C; what finished is still reported
+// Stopped by a signal: 128 + its number (130 for Ctrl+C, 143 for SIGTERM), as shells do;
+// what finished is still reported and exported.
 
 void printError(const QString &message)
 {
@@ -40,7 +43,7 @@ struct RunOptions
     double ioShare = 0.5;
     int workers = 0;
     double fraction = 0.8;
-    std::uint64_t seed = 1;
+    std::string seed = "1";
     int chunkSize = 1;
     std::string switchInterval = "5ms";
     std::string json;
@@ -117,7 +120,13 @@ int runCommand(const RunOptions &options, bool tasksGiven, bool workersGiven)
                 .arg(QString::fromStdString(options.kind)));
     workload.kind = *kind;
     workload.ioShare = options.ioShare;
-    workload.seed = options.seed;
+    bool seedOk = false;
+    workload.seed = QString::fromStdString(options.seed).toULongLong(&seedOk);
+    if (!seedOk)
+        return usageError(QStringLiteral("--seed"),
+            QStringLiteral("'%1' is not a seed (use a whole number from 0 to %2)")
+                .arg(QString::fromStdString(options.seed))
+                .arg(std::numeric_limits<std::uint64_t>::max()));
     // A list of durations without --tasks means one task per listed duration.
     workload.taskCount =
         !tasksGiven && workload.duration.distribution == DurationSpec::Distribution::List
@@ -138,6 +147,16 @@ int runCommand(const RunOptions &options, bool tasksGiven, bool workersGiven)
     if (!plan)
         return usageError(flagFor(plan.error().code), plan.error().message);
 
+    // An export that cannot be written is found now, not after a run that may take hours.
+    const bool jsonToStdout = options.json == "-";
+    if (!options.json.empty() && !jsonToStdout) {
+        QSaveFile probe(QString::fromStdString(options.json));
+        if (!probe.open(QIODevice::WriteOnly))
+            return usageError(QStringLiteral("--json"),
+                QStringLiteral("cannot write '%1': %2").arg(probe.fileName(), probe.errorString()));
+        probe.cancelWriting();
+    }
+
     RunSession session(std::move(plan).value());
     StopOnSignal stopOnSignal([&session] { session.requestStop(); });
     session.start();
@@ -146,7 +165,6 @@ int runCommand(const RunOptions &options, bool tasksGiven, bool workersGiven)
     session.wait();
     const RunResult &result = session.result();
 
-    const bool jsonToStdout = options.json == "-";
     FILE *summaryStream = jsonToStdout ? stderr : stdout;
     if (!options.quiet)
         std::fputs(runSummary(result).toUtf8().constData(), summaryStream);
@@ -168,8 +186,8 @@ int runCommand(const RunOptions &options, bool tasksGiven, bool workersGiven)
         printError(result.error->message);
         return ExitRunFailed;
     }
-    if (stopOnSignal.signalled())
-        return ExitInterrupted;
+    if (status == ExitOk && stopOnSignal.signalled())
+        return 128 + stopOnSignal.signalNumber();
     return status;
 }
 
@@ -230,7 +248,8 @@ int main(int argc, char **argv)
         "--workers 8\n"
         "  parviz-cli run -s gil-threads -n 8 -d 50ms -k cpu -w 4\n"
         "  parviz-cli run -s sequential -d list:0.1s,1s,0.3s --json run.json\n"
-        "Exit status: 0 done, 1 the run failed, 2 bad usage (nothing ran), 130 stopped by Ctrl+C.");
+        "Exit status: 0 done, 1 the run failed or its JSON could not be written, 2 bad usage "
+        "(nothing ran), 128 + N stopped by signal N (130 for Ctrl+C).");
 
     // CLI11 would only say that a command is required; name the word it did not know.
     if (argc > 1 && argv[1][0] != '-' && argv[1] != run->get_name()

@@ -78,6 +78,15 @@ JsonStream &JsonStream::number(std::int64_t value)
     return *this;
 }
 
+JsonStream &JsonStream::number(std::uint64_t value)
+{
+    char text[24];
+    const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+    m_buffer.append(text, static_cast<qsizetype>(end - text));
+    flushIfFull();
+    return *this;
+}
+
 JsonStream &JsonStream::number(double value)
 {
     if (!std::isfinite(value))
@@ -110,7 +119,7 @@ bool JsonStream::flush()
     if (!m_buffer.isEmpty()) {
         if (m_ok && m_device.write(m_buffer) != m_buffer.size())
             m_ok = false;
-        m_buffer.clear();
+        m_buffer.resize(0); // keeps the capacity: the next 64 KB need no allocation
     }
     return m_ok;
 }

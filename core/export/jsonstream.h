@@ -22,6 +22,7 @@ public:
     JsonStream &raw(std::string_view text);
     JsonStream &string(QStringView text); // quoted and escaped
     JsonStream &number(std::int64_t value);
+    JsonStream &number(std::uint64_t value);
     JsonStream &number(double value); // shortest exact form; NaN and infinities become null
     // "name": with a leading comma unless `first`.
     JsonStream &key(std::string_view name, bool first = false);

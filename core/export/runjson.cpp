@@ -51,7 +51,7 @@ bool writeRunJson(const RunResult &run, QIODevice &device)
         : workload.kind == TaskKind::Sleep                  ? 1.0
                                                             : 0.0;
     json.key("io_share").number(ioShare);
-    json.key("seed").number(static_cast<std::int64_t>(workload.seed));
+    json.key("seed").number(workload.seed);
     json.raw("}");
     json.raw(",\n").key("options", true).raw("{");
     json.key("chunksize", true).number(std::int64_t{run.plan.options.chunkSize});
