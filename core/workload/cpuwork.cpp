@@ -3,6 +3,7 @@
 #include "util/clock.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 namespace parviz {
@@ -18,10 +19,28 @@ CpuWork::CpuWork(double iterationsPerMs)
     : m_iterationsPerMs(std::max(iterationsPerMs, 1.0))
 { }
 
+namespace {
+// A calibration given by useCalibration(), 0 for none; and whether calibrated() was used.
+std::atomic<double> s_givenIterationsPerMs{0.0};
+std::atomic<bool> s_calibrationUsed{false};
+} // namespace
+
 const CpuWork &CpuWork::calibrated()
 {
-    static const CpuWork work(measureIterationsPerMs());
+    static const CpuWork work = [] {
+        s_calibrationUsed.store(true);
+        const double given = s_givenIterationsPerMs.load();
+        return CpuWork(given > 0.0 ? given : measureIterationsPerMs());
+    }();
     return work;
+}
+
+bool CpuWork::useCalibration(double iterationsPerMs)
+{
+    if (s_calibrationUsed.load() || !(iterationsPerMs > 0.0))
+        return false;
+    s_givenIterationsPerMs.store(iterationsPerMs);
+    return true;
 }
 
 std::uint64_t CpuWork::iterationsFor(std::int64_t ns) const

@@ -15,8 +15,13 @@ class CpuWork
 public:
     explicit CpuWork(double iterationsPerMs);
 
-    // The process-wide calibration, measured on first use (about 20 ms).
+    // The process-wide calibration: measured on first use (about 20 ms), unless
+    // useCalibration() gave one first.
     static const CpuWork &calibrated();
+    // Makes `iterationsPerMs` the process-wide calibration: a worker process uses its parent's,
+    // so that both do the same work per millisecond and the worker need not measure. Only
+    // before the first call of calibrated(); false, and ignored, after it.
+    static bool useCalibration(double iterationsPerMs);
 
     double iterationsPerMs() const { return m_iterationsPerMs; }
     std::uint64_t iterationsFor(std::int64_t ns) const;

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <QString>
-
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 namespace parviz {
 
@@ -14,10 +13,31 @@ enum class TaskKind : std::uint8_t {
     Mixed, // first sleeps ioShare of the duration, then computes the rest
 };
 
-QString taskKindName(TaskKind kind);
-std::optional<TaskKind> taskKindFromName(QStringView name);
+// "sleep", "cpu", "mixed": the names used on the command line and in every export.
+constexpr std::string_view taskKindId(TaskKind kind)
+{
+    switch (kind) {
+    case TaskKind::Sleep:
+        return "sleep";
+    case TaskKind::Cpu:
+        return "cpu";
+    case TaskKind::Mixed:
+        return "mixed";
+    }
+    return "unknown";
+}
+
+constexpr std::optional<TaskKind> taskKindFromId(std::string_view id)
+{
+    for (auto kind : {TaskKind::Sleep, TaskKind::Cpu, TaskKind::Mixed}) {
+        if (id == taskKindId(kind))
+            return kind;
+    }
+    return std::nullopt;
+}
 
 // One task of a workload: everything needed to run it, on a thread or in a worker process.
+// Plain data without Qt, so the worker process can be small.
 struct TaskSpec
 {
     std::int32_t id = 0;
@@ -25,6 +45,7 @@ struct TaskSpec
     TaskKind kind = TaskKind::Sleep;
     double ioShare = 0.0; // Mixed only: the share of durationNs spent sleeping, 0..1
     bool throws = false; // test-only: the task throws instead of finishing
+    bool crashes = false; // test-only: the process running the task dies of SIGSEGV
 
     std::int64_t sleepNs() const;
     std::int64_t cpuNs() const { return durationNs - sleepNs(); }

@@ -23,6 +23,17 @@ std::int64_t clampDuration(double ns)
 
 } // namespace
 
+QString taskKindName(TaskKind kind)
+{
+    const std::string_view id = taskKindId(kind);
+    return QString::fromLatin1(id.data(), static_cast<qsizetype>(id.size()));
+}
+
+std::optional<TaskKind> taskKindFromName(QStringView name)
+{
+    return taskKindFromId(name.toLatin1().toStdString());
+}
+
 Result<void> WorkloadSpec::validate() const
 {
     if (taskCount < 1 || taskCount > MaxTasks)
@@ -33,9 +44,11 @@ Result<void> WorkloadSpec::validate() const
     if (kind == TaskKind::Mixed && !(ioShare >= 0.0 && ioShare <= 1.0))
         return Error{QStringLiteral("bad-io-share"),
             QStringLiteral("the I/O share of mixed tasks must lie between 0 and 1")};
-    if (throwingTask && (*throwingTask < 0 || *throwingTask >= taskCount))
-        return Error{
-            QStringLiteral("bad-tasks"), QStringLiteral("the throwing task is not a task")};
+    for (const auto &special : {throwingTask, crashingTask}) {
+        if (special && (*special < 0 || *special >= taskCount))
+            return Error{QStringLiteral("bad-tasks"),
+                QStringLiteral("task %1 is not a task of this workload").arg(*special)};
+    }
     return duration.validate();
 }
 
@@ -49,6 +62,7 @@ std::vector<TaskSpec> WorkloadSpec::makeTasks() const
         task.kind = kind;
         task.ioShare = kind == TaskKind::Mixed ? ioShare : (kind == TaskKind::Sleep ? 1.0 : 0.0);
         task.throws = throwingTask && *throwingTask == static_cast<int>(i);
+        task.crashes = crashingTask && *crashingTask == static_cast<int>(i);
         switch (duration.distribution) {
         case DurationSpec::Distribution::Fixed:
             task.durationNs = duration.valueNs;

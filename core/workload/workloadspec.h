@@ -10,6 +10,9 @@
 
 namespace parviz {
 
+QString taskKindName(TaskKind kind);
+std::optional<TaskKind> taskKindFromName(QStringView name);
+
 // A workload as a person chooses it: how many tasks, of which kind, how long each. makeTasks()
 // turns it into the same list of tasks every time for the same seed.
 struct WorkloadSpec
@@ -22,6 +25,7 @@ struct WorkloadSpec
     DurationSpec duration;
     std::uint64_t seed = 1;
     std::optional<int> throwingTask; // test-only: this task throws instead of finishing
+    std::optional<int> crashingTask; // test-only: the process running this task dies
 
     Result<void> validate() const;
     std::vector<TaskSpec> makeTasks() const;
