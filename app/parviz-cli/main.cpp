@@ -46,6 +46,8 @@ struct RunOptions
     std::string seed = "1";
     int chunkSize = 1;
     std::string switchInterval = "5ms";
+    std::string onWorkerDeath = "fail";
+    std::string startTimeout = "10s";
     std::string json;
     bool quiet = false;
 };
@@ -62,6 +64,7 @@ QString flagFor(const QString &code)
         {QStringLiteral("bad-fraction"), QStringLiteral("--fraction")},
         {QStringLiteral("bad-chunksize"), QStringLiteral("--chunksize")},
         {QStringLiteral("bad-switch-interval"), QStringLiteral("--switch-interval")},
+        {QStringLiteral("bad-start-timeout"), QStringLiteral("--start-timeout")},
     };
     const auto found = flags.find(code);
     return found == flags.end() ? QString() : found->second;
@@ -139,6 +142,16 @@ int runCommand(const RunOptions &options, bool tasksGiven, bool workersGiven)
     if (!switchInterval)
         return usageError(QStringLiteral("--switch-interval"), switchInterval.error().message);
     strategyOptions.switchIntervalNs = *switchInterval;
+    if (options.onWorkerDeath == "restart")
+        strategyOptions.onWorkerDeath = StrategyOptions::WorkerDeath::Restart;
+    else if (options.onWorkerDeath != "fail")
+        return usageError(QStringLiteral("--on-worker-death"),
+            QStringLiteral("'%1' is not a choice (use fail or restart)")
+                .arg(QString::fromStdString(options.onWorkerDeath)));
+    auto startTimeout = parseDurationNs(QString::fromStdString(options.startTimeout));
+    if (!startTimeout)
+        return usageError(QStringLiteral("--start-timeout"), startTimeout.error().message);
+    strategyOptions.workerStartTimeoutNs = *startTimeout;
 
     const WorkerCount workers = workersGiven ? WorkerCount::exactly(options.workers)
                                              : WorkerCount::ofCpus(options.fraction);
@@ -231,11 +244,21 @@ int main(int argc, char **argv)
                                ->capture_default_str();
     workersOption->excludes(fractionOption);
     run->add_option("--seed", options.seed, "Seed for random durations")->capture_default_str();
-    run->add_option("--chunksize", options.chunkSize, "pool-map: tasks per chunk")
+    run->add_option(
+           "--chunksize", options.chunkSize, "pool-map, process-pool: tasks handed out at once")
         ->capture_default_str();
     run->add_option("--switch-interval",
            options.switchInterval,
            "gil-threads: the GIL's switch interval, as sys.setswitchinterval()")
+        ->capture_default_str();
+    run->add_option("--on-worker-death",
+           options.onWorkerDeath,
+           "process-pool: fail the run when a worker process dies (as BrokenProcessPool), "
+           "or restart it and run its tasks again")
+        ->capture_default_str();
+    run->add_option("--start-timeout",
+           options.startTimeout,
+           "process-pool: how long a worker process may take to start")
         ->capture_default_str();
     run->add_option("--json",
            options.json,
@@ -248,6 +271,7 @@ int main(int argc, char **argv)
         "--workers 8\n"
         "  parviz-cli run -s gil-threads -n 8 -d 50ms -k cpu -w 4\n"
         "  parviz-cli run -s sequential -d list:0.1s,1s,0.3s --json run.json\n"
+        "  parviz-cli run -s process-pool -n 300 -d 10ms -w 8 --chunksize 10 --json -\n"
         "Exit status: 0 done, 1 the run failed or its JSON could not be written, 2 bad usage "
         "(nothing ran), 128 + N stopped by signal N (130 for Ctrl+C).");
 

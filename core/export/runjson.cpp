@@ -19,6 +19,8 @@ void writeEvent(JsonStream &json, const TaskEvent &event)
         json.raw(",\"interrupted\":true");
     if (event.failed())
         json.raw(",\"failed\":true");
+    if (event.abandoned())
+        json.raw(",\"abandoned\":true");
     json.raw("}");
 }
 
@@ -56,6 +58,10 @@ bool writeRunJson(const RunResult &run, QIODevice &device)
     json.raw(",\n").key("options", true).raw("{");
     json.key("chunksize", true).number(std::int64_t{run.plan.options.chunkSize});
     json.key("switch_interval_ns").number(run.plan.options.switchIntervalNs);
+    json.key("on_worker_death")
+        .raw(run.plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart ? "\"restart\""
+                                                                                     : "\"fail\"");
+    json.key("worker_start_timeout_ns").number(run.plan.options.workerStartTimeoutNs);
     json.raw("}");
     json.raw(",\n").key("stopped", true).raw(run.stopped ? "true" : "false");
     json.raw(",\n").key("error", true);

@@ -73,8 +73,11 @@ RunMetrics computeRunMetrics(const TraceSnapshot &trace,
                 if (!task.started() || event.startNs < task.firstStartNs)
                     task.firstStartNs = event.startNs;
             }
-            task.interrupted = task.interrupted || event.interrupted();
-            task.failed = task.failed || event.failed();
+            // An attempt abandoned with its dead worker says nothing about how the task ended.
+            if (!event.abandoned()) {
+                task.interrupted = task.interrupted || event.interrupted();
+                task.failed = task.failed || event.failed();
+            }
         });
     }
 

@@ -63,6 +63,9 @@ Result<void> StrategyOptions::validate() const
     if (minBatchDurationNs <= 0 || maxBatchDurationNs < minBatchDurationNs)
         return Error{QStringLiteral("bad-batch-duration"),
             QStringLiteral("the target batch durations must be positive and ordered")};
+    if (workerStartTimeoutNs < 1'000'000 || workerStartTimeoutNs > 600'000'000'000)
+        return Error{QStringLiteral("bad-start-timeout"),
+            QStringLiteral("the worker start-up timeout must lie between 1 ms and 10 minutes")};
     if (preDispatchFactor < 1)
         return Error{QStringLiteral("bad-pre-dispatch"),
             QStringLiteral("the pre-dispatch factor must be at least 1")};

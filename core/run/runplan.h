@@ -47,6 +47,13 @@ struct StrategyOptions
     std::int64_t minBatchDurationNs = 200'000'000; // batched: joblib's MIN_IDEAL_BATCH_DURATION
     std::int64_t maxBatchDurationNs = 2'000'000'000; // batched: joblib's MAX_IDEAL_BATCH_DURATION
     int preDispatchFactor = 2; // batched: pre_dispatch='2*n_jobs'
+    // process-pool: what a worker process that dies mid-run does to the run. Fail is what
+    // ProcessPoolExecutor does (BrokenProcessPool); Restart starts a new worker in its place
+    // and queues its tasks again.
+    enum class WorkerDeath { Fail, Restart };
+    WorkerDeath onWorkerDeath = WorkerDeath::Fail;
+    // process-pool: how long a worker process may take to say it is ready.
+    std::int64_t workerStartTimeoutNs = 10'000'000'000;
 
     Result<void> validate() const;
 

@@ -3,6 +3,7 @@
 #include "strategies/batched.h"
 #include "strategies/gilthreads.h"
 #include "strategies/poolmap.h"
+#include "strategies/processpool.h"
 #include "strategies/sequential.h"
 #include "strategies/threadpertask.h"
 #include "strategies/threadpool.h"
@@ -28,6 +29,7 @@ const std::vector<StrategyEntry> &strategyRegistry()
         entry<PoolMapStrategy>(),
         entry<GilThreadsStrategy>(),
         entry<BatchedStrategy>(),
+        entry<ProcessPoolStrategy>(),
     };
     return entries;
 }

@@ -49,7 +49,8 @@ std::optional<EventKind> eventKindFromName(QStringView name);
 
 namespace EventFlag {
 inline constexpr std::uint8_t Interrupted = 1; // cut short by Stop
-inline constexpr std::uint8_t Failed = 2; // the task threw
+inline constexpr std::uint8_t Failed = 2; // the task threw, or its worker process died
+inline constexpr std::uint8_t Abandoned = 4; // its worker died and the task was queued again
 } // namespace EventFlag
 
 // Lanes that are not workers.
@@ -70,6 +71,7 @@ struct TaskEvent
     std::int64_t durationNs() const { return endNs - startNs; }
     bool interrupted() const { return flags & EventFlag::Interrupted; }
     bool failed() const { return flags & EventFlag::Failed; }
+    bool abandoned() const { return flags & EventFlag::Abandoned; }
 
     bool operator==(const TaskEvent &) const = default;
 };

@@ -27,6 +27,7 @@ private slots:
     void jsonFileHoldsEveryEvent();
     void listDurationSetsTheTaskCount();
     void quietPrintsNothing();
+    void processPoolEventsCarryPids();
     void ctrlCStopsAndReports();
     void sigtermStopsWithItsOwnStatus();
     void seedIsKeptExactly();
@@ -249,6 +250,45 @@ void tst_Cli::quietPrintsNothing()
     QCOMPARE(outcome.exitCode, 0);
     QVERIFY(outcome.out.isEmpty());
     QVERIFY(outcome.err.isEmpty());
+}
+
+void tst_Cli::processPoolEventsCarryPids()
+{
+    QProcess process;
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("run"),
+            QStringLiteral("--strategy"),
+            QStringLiteral("process-pool"),
+            QStringLiteral("--tasks"),
+            QStringLiteral("30"),
+            QStringLiteral("--duration"),
+            QStringLiteral("1ms"),
+            QStringLiteral("--workers"),
+            QStringLiteral("3"),
+            QStringLiteral("--json"),
+            QStringLiteral("-")});
+    QVERIFY(process.waitForStarted());
+    const qint64 cliPid = process.processId(); // 0 once it has finished
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitCode(), 0);
+    const QJsonObject json = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+    QSet<qint64> workerPids;
+    int spawns = 0;
+    for (const auto &value : json[QStringLiteral("events")].toArray()) {
+        const QJsonObject event = value.toObject();
+        QVERIFY(event.contains(QStringLiteral("pid")));
+        const qint64 pid = event[QStringLiteral("pid")].toInteger();
+        if (event[QStringLiteral("worker")].toInt() < 0) {
+            QCOMPARE(pid, cliPid); // the caller's row is parviz-cli itself
+            continue;
+        }
+        workerPids.insert(pid);
+        spawns += event[QStringLiteral("kind")].toString() == QLatin1String("spawn");
+    }
+    QCOMPARE(workerPids.size(), 3);
+    QVERIFY(!workerPids.contains(cliPid));
+    QCOMPARE(spawns, 3);
+    QCOMPARE(json[QStringLiteral("tasks_completed")].toInt(), 30);
 }
 
 void tst_Cli::ctrlCStopsAndReports()

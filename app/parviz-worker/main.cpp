@@ -1,0 +1,44 @@
+// parviz-worker: one worker process of ParViz's process pool. ParViz starts it; it reads tasks
+// on stdin and reports on stdout (core/process/workerprotocol.h). Not meant to be run by hand.
+
+#include "process/workerloop.h"
+#include "process/workerprotocol.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    parviz::WorkerOptions options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view argument = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : nullptr;
+        if (argument == "--protocol" && value) {
+            if (std::atoi(value) != parviz::protocol::Version) {
+                std::fprintf(stderr,
+                    "parviz-worker: speaks protocol %d, not %s\n",
+                    parviz::protocol::Version,
+                    value);
+                return 2;
+            }
+            ++i;
+        } else if (argument == "--calibration" && value) {
+            options.iterationsPerMs = std::strtod(value, nullptr);
+            ++i;
+        } else if (argument == "--parent" && value) {
+            options.parentPid = std::atoi(value);
+            ++i;
+        } else {
+            std::fprintf(stderr,
+                "parviz-worker: unknown argument '%s'. This program is started by ParViz's "
+                "process-pool strategy, not by hand.\n",
+                argv[i]);
+            return 2;
+        }
+    }
+    // For ParViz's own tests of a worker that never starts.
+    options.hangBeforeReady = std::getenv("PARVIZ_WORKER_TEST_HANG") != nullptr;
+    return parviz::runWorker(STDIN_FILENO, STDOUT_FILENO, options);
+}

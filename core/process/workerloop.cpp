@@ -1,0 +1,194 @@
+#include "process/workerloop.h"
+
+#include "process/workerprotocol.h"
+#include "util/clock.h"
+#include "workload/cpuwork.h"
+#include "workload/taskexecutor.h"
+
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
+
+namespace parviz {
+
+namespace {
+
+bool writeAll(int fd, const std::string &text)
+{
+    std::size_t written = 0;
+    while (written < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        written += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+[[noreturn]] void crashOnPurpose()
+{
+    // A test asked for a crash: die of SIGSEGV as a real crash would, without a core file.
+    const rlimit noCore{0, 0};
+    ::setrlimit(RLIMIT_CORE, &noCore);
+    ::signal(SIGSEGV, SIG_DFL);
+    ::raise(SIGSEGV);
+    std::_Exit(139);
+}
+
+// The tasks the parent sent, handed from the reader thread to the main thread.
+class Inbox
+{
+public:
+    void push(const TaskSpec &task)
+    {
+        std::scoped_lock lock(m_mutex);
+        m_tasks.push_back(task);
+        m_changed.notify_one();
+    }
+    void close()
+    {
+        std::scoped_lock lock(m_mutex);
+        m_closed = true;
+        m_changed.notify_one();
+    }
+    void fail(protocol::ParseError error)
+    {
+        std::scoped_lock lock(m_mutex);
+        if (!m_error)
+            m_error = std::move(error);
+    }
+    // The next task; nullopt once closed and empty, or when stopped.
+    std::optional<TaskSpec> pop(std::stop_token stop)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, stop, [this] { return !m_tasks.empty() || m_closed; });
+        if (stop.stop_requested() || m_tasks.empty())
+            return std::nullopt;
+        TaskSpec task = m_tasks.front();
+        m_tasks.pop_front();
+        return task;
+    }
+    std::optional<protocol::ParseError> error()
+    {
+        std::scoped_lock lock(m_mutex);
+        return m_error;
+    }
+
+private:
+    std::mutex m_mutex; // guards everything below
+    std::condition_variable_any m_changed;
+    std::deque<TaskSpec> m_tasks;
+    bool m_closed = false;
+    std::optional<protocol::ParseError> m_error;
+};
+
+// Reads commands until the input ends ("no more tasks"), a stop ("stop now") or a malformed
+// command (stop, and report it).
+void readCommands(int inFd, Inbox &inbox, std::stop_source &stop)
+{
+    protocol::LineReader reader;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(inFd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const auto ending = reader.finish();
+            if (const auto *truncated = std::get_if<protocol::ParseError>(&ending)) {
+                inbox.fail(*truncated);
+                stop.request_stop();
+            }
+            inbox.close();
+            return;
+        }
+        reader.append(std::string_view(buffer, static_cast<std::size_t>(n)));
+        for (;;) {
+            auto next = reader.next();
+            if (std::holds_alternative<std::monostate>(next))
+                break;
+            if (auto *failure = std::get_if<protocol::ParseError>(&next)) {
+                inbox.fail(*failure);
+                stop.request_stop();
+                inbox.close();
+                return;
+            }
+            auto command = protocol::parseCommand(std::get<protocol::LineReader::Line>(next));
+            if (auto *failure = std::get_if<protocol::ParseError>(&command)) {
+                inbox.fail(*failure);
+                stop.request_stop();
+                inbox.close();
+                return;
+            }
+            const auto &parsed = std::get<protocol::Command>(command);
+            if (parsed.kind == protocol::Command::Kind::Stop) {
+                stop.request_stop();
+                inbox.close();
+                return;
+            }
+            inbox.push(parsed.task);
+        }
+    }
+}
+
+} // namespace
+
+int runWorker(int inFd, int outFd, const WorkerOptions &options)
+{
+    // Die with the parent, so no worker outlives a ParViz that crashed; if the parent is
+    // already gone, do not start.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (options.parentPid > 0 && ::getppid() != options.parentPid)
+        return 1;
+    // A parent that closed its end makes writes fail rather than kill us.
+    ::signal(SIGPIPE, SIG_IGN);
+    if (options.iterationsPerMs > 0.0)
+        CpuWork::useCalibration(options.iterationsPerMs);
+
+    if (options.hangBeforeReady) {
+        for (;;)
+            ::pause();
+    }
+
+    std::stop_source stop;
+    Inbox inbox;
+    std::jthread reader([inFd, &inbox, &stop] { readCommands(inFd, inbox, stop); });
+
+    // The parent cannot hear us any more: nothing is left to report, and the reader may be
+    // blocked in read() for good, so leave at once.
+    auto report = [outFd](const std::string &line) {
+        if (!writeAll(outFd, line))
+            std::_Exit(1);
+    };
+    report(protocol::encodeReady(::getpid(), monotonicNowNs()));
+    while (const auto task = inbox.pop(stop.get_token())) {
+        report(protocol::encodeStart(task->id, monotonicNowNs()));
+        if (task->crashes)
+            crashOnPurpose();
+        try {
+            const TaskResult result = executeTask(*task, stop.get_token());
+            report(protocol::encodeDone(
+                task->id, monotonicNowNs(), result.outcome == TaskOutcome::Interrupted));
+        } catch (const std::exception &exception) {
+            report(protocol::encodeFailed(task->id, monotonicNowNs(), exception.what()));
+        }
+    }
+    reader.join();
+    if (const auto error = inbox.error()) {
+        writeAll(outFd, protocol::encodeError(error->offset, error->message));
+        return 3;
+    }
+    return 0;
+}
+
+} // namespace parviz

@@ -1,0 +1,459 @@
+#include "strategies/processpool.h"
+
+#include "process/workerlocator.h"
+#include "process/workerprocess.h"
+#include "process/workerprotocol.h"
+#include "strategies/callerrow.h"
+#include "workload/cpuwork.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <deque>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace parviz {
+
+namespace {
+
+// One run of the pool: its worker processes, the tasks not yet handed out, and the loop that
+// talks to the workers. Everything here runs on the run's main thread, which is also the only
+// writer of the worker lanes: events arrive as the workers' reports.
+class PoolRun
+{
+public:
+    PoolRun(RunContext &context, std::string workerPath);
+    ~PoolRun();
+    void run();
+
+private:
+    struct Slot
+    {
+        int index = 0;
+        std::unique_ptr<WorkerProcess> process;
+        protocol::LineReader reader;
+        std::int64_t requestedNs = 0; // run time when the process was asked for
+        bool ready = false;
+        bool endOfOutput = false;
+        std::int64_t endOfOutputNs = 0;
+        bool expectedToExit = false; // told to stop, or that there is no more work
+        std::deque<std::size_t> assigned; // tasks sent and not yet finished, in order
+        std::optional<std::int32_t> running; // the task it reported started
+        // When it last became idle with no task to run (run time, its own clock): a round
+        // trip to the parent follows until its next start.
+        std::optional<std::int64_t> idleSinceNs;
+    };
+
+    bool spawn(Slot &slot);
+    void assignWork(Slot &slot);
+    void handleReport(Slot &slot, const protocol::Report &report);
+    void handleOutput(Slot &slot, const std::string &bytes);
+    void handleExit(Slot &slot);
+    void beginStop();
+    void endWhenDone();
+    bool allExited() const;
+    std::int64_t pollTimeoutMs() const;
+    void protocolFailure(Slot &slot, const protocol::ParseError &error);
+    QString describe(const Slot &slot) const;
+    std::int64_t toRunTime(std::int64_t monotonicNs) const
+    {
+        return m_context.recorder().fromMonotonic(monotonicNs);
+    }
+
+    RunContext &m_context;
+    const std::string m_workerPath;
+    std::vector<std::string> m_arguments;
+    std::vector<Slot> m_slots;
+    std::deque<std::size_t> m_pending; // task indices not yet handed out
+    std::vector<int> m_attempts; // per task: how many workers died running it
+    const std::size_t m_chunkSize;
+    bool m_stopping = false;
+    std::int64_t m_killAtNs = 0;
+    int m_wakeFd = -1; // written when Stop is requested, so poll() wakes
+};
+
+PoolRun::PoolRun(RunContext &context, std::string workerPath)
+    : m_context(context)
+    , m_workerPath(std::move(workerPath))
+    , m_slots(static_cast<std::size_t>(context.plan().workers))
+    , m_attempts(context.tasks().size(), 0)
+    , m_chunkSize(static_cast<std::size_t>(context.plan().options.chunkSize))
+    , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+{
+    m_arguments = {
+        "--protocol", std::to_string(protocol::Version), "--parent", std::to_string(::getpid())};
+    const auto &tasks = context.tasks();
+    // Workers do the same arithmetic per millisecond as this process's threads.
+    if (std::any_of(
+            tasks.begin(), tasks.end(), [](const TaskSpec &task) { return task.cpuNs() > 0; })) {
+        m_arguments.push_back("--calibration");
+        m_arguments.push_back(std::to_string(CpuWork::calibrated().iterationsPerMs()));
+    }
+    for (std::size_t i = 0; i < tasks.size(); ++i)
+        m_pending.push_back(i);
+    for (std::size_t i = 0; i < m_slots.size(); ++i)
+        m_slots[i].index = static_cast<int>(i);
+}
+
+PoolRun::~PoolRun()
+{
+    // Slots' destructors kill and reap any worker still running.
+    if (m_wakeFd >= 0)
+        ::close(m_wakeFd);
+}
+
+QString PoolRun::describe(const Slot &slot) const
+{
+    return slot.process
+        ? QStringLiteral("worker %1 (pid %2)").arg(slot.index).arg(slot.process->pid())
+        : QStringLiteral("worker %1").arg(slot.index);
+}
+
+bool PoolRun::spawn(Slot &slot)
+{
+    slot.requestedNs = m_context.now();
+    auto started = WorkerProcess::start(m_workerPath, m_arguments);
+    if (!started) {
+        m_context.fail(started.error());
+        return false;
+    }
+    slot.process = std::move(started).value();
+    slot.reader = {};
+    slot.ready = false;
+    slot.endOfOutput = false;
+    slot.expectedToExit = false;
+    slot.running.reset();
+    slot.idleSinceNs.reset();
+    m_context.recorder().worker(slot.index).setPid(static_cast<std::int32_t>(slot.process->pid()));
+    return true;
+}
+
+void PoolRun::assignWork(Slot &slot)
+{
+    if (m_stopping || !slot.ready || !slot.assigned.empty() || m_pending.empty())
+        return;
+    std::string chunk;
+    const auto &tasks = m_context.tasks();
+    for (std::size_t i = 0; i < m_chunkSize && !m_pending.empty(); ++i) {
+        const std::size_t task = m_pending.front();
+        m_pending.pop_front();
+        slot.assigned.push_back(task);
+        chunk += protocol::encodeTask(tasks[task]);
+    }
+    slot.process->send(chunk); // a worker that is gone shows as end of output
+}
+
+void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
+{
+    using Kind = protocol::Report::Kind;
+    TraceLane &lane = m_context.recorder().worker(slot.index);
+    const std::int64_t at = toRunTime(report.timeNs);
+    auto unexpected = [&](const char *what) {
+        protocolFailure(slot, {0, std::string("an unexpected report: ") + what});
+    };
+
+    switch (report.kind) {
+    case Kind::Ready:
+        if (slot.ready || report.pid != slot.process->pid())
+            return unexpected("ready");
+        slot.ready = true;
+        lane.append(-1, EventKind::Spawn, slot.requestedNs, std::max(at, slot.requestedNs));
+        slot.idleSinceNs = std::max(at, slot.requestedNs);
+        assignWork(slot);
+        return;
+    case Kind::Start:
+        if (!slot.ready || slot.running || slot.assigned.empty()
+            || m_context.tasks()[slot.assigned.front()].id != report.task)
+            return unexpected("start");
+        if (slot.idleSinceNs && at > *slot.idleSinceNs)
+            lane.append(-1, EventKind::Dispatch, *slot.idleSinceNs, at);
+        slot.idleSinceNs.reset();
+        lane.begin(report.task, EventKind::Run, at);
+        slot.running = report.task;
+        return;
+    case Kind::Done:
+    case Kind::Failed: {
+        if (slot.running != report.task)
+            return unexpected(report.kind == Kind::Done ? "done" : "failed");
+        const bool failed = report.kind == Kind::Failed;
+        lane.end(at, failed ? EventFlag::Failed : report.interrupted ? EventFlag::Interrupted : 0);
+        slot.running.reset();
+        slot.assigned.pop_front();
+        if (failed) {
+            m_context.fail({QStringLiteral("task-failed"),
+                QStringLiteral("task %1 failed on worker %2: %3")
+                    .arg(report.task)
+                    .arg(slot.index)
+                    .arg(QString::fromStdString(report.message))});
+            return;
+        }
+        if (!report.interrupted)
+            lane.countCompletedTask();
+        if (slot.assigned.empty()) {
+            slot.idleSinceNs = at;
+            assignWork(slot);
+        }
+        return;
+    }
+    case Kind::Error:
+        m_context.fail({QStringLiteral("protocol-error"),
+            QStringLiteral("%1 could not read what ParViz sent it, at byte %2: %3")
+                .arg(describe(slot))
+                .arg(report.offset)
+                .arg(QString::fromStdString(report.message))});
+        return;
+    }
+}
+
+void PoolRun::protocolFailure(Slot &slot, const protocol::ParseError &error)
+{
+    m_context.fail({QStringLiteral("protocol-error"),
+        QStringLiteral("%1 sent a malformed message at byte %2: %3")
+            .arg(describe(slot))
+            .arg(error.offset)
+            .arg(QString::fromStdString(error.message))});
+    slot.process->kill(SIGKILL);
+}
+
+void PoolRun::handleOutput(Slot &slot, const std::string &bytes)
+{
+    slot.reader.append(bytes);
+    for (;;) {
+        auto next = slot.reader.next();
+        if (std::holds_alternative<std::monostate>(next))
+            return;
+        if (auto *failure = std::get_if<protocol::ParseError>(&next))
+            return protocolFailure(slot, *failure);
+        auto report = protocol::parseReport(std::get<protocol::LineReader::Line>(next));
+        if (auto *failure = std::get_if<protocol::ParseError>(&report))
+            return protocolFailure(slot, *failure);
+        handleReport(slot, std::get<protocol::Report>(report));
+    }
+}
+
+void PoolRun::handleExit(Slot &slot)
+{
+    const WorkerProcess::Exit exit = *slot.process->exit();
+    TraceLane &lane = m_context.recorder().worker(slot.index);
+    const bool clean = !exit.signalled && exit.code == 0;
+    const bool died = !slot.expectedToExit || !slot.assigned.empty() || !clean;
+
+    if (!died)
+        return;
+    if (m_stopping && slot.expectedToExit) {
+        // Stopped: whatever it held was interrupted, not lost.
+        if (lane.isOpen())
+            lane.end(m_context.now(), EventFlag::Interrupted);
+        return;
+    }
+
+    QString held = QStringLiteral("while idle");
+    if (slot.running)
+        held = QStringLiteral("while running task %1").arg(*slot.running);
+    else if (!slot.ready)
+        held = QStringLiteral("before it was ready");
+    const QString what = QStringLiteral("%1 %2 %3").arg(describe(slot), exit.describe(), held);
+    const auto &options = m_context.plan().options;
+    const bool retry =
+        options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart && !m_stopping;
+    // The task it was running is lost with it; with Restart it runs again elsewhere.
+    if (lane.isOpen())
+        lane.end(m_context.now(),
+            static_cast<std::uint8_t>(EventFlag::Failed | (retry ? EventFlag::Abandoned : 0)));
+    if (retry && slot.running) {
+        if (++m_attempts[slot.assigned.front()] >= ProcessPoolStrategy::MaxAttempts) {
+            m_context.fail({QStringLiteral("worker-died"),
+                QStringLiteral("%1; task %2 has now taken down %3 workers and is not "
+                               "tried again")
+                    .arg(what)
+                    .arg(*slot.running)
+                    .arg(ProcessPoolStrategy::MaxAttempts)});
+            return;
+        }
+    }
+    if (!retry) {
+        m_context.fail({QStringLiteral("worker-died"), what});
+        return;
+    }
+    // Restart: its tasks go back to the front of the queue, in order, and a new worker takes
+    // the row (a second spawn, a new pid).
+    for (auto task = slot.assigned.rbegin(); task != slot.assigned.rend(); ++task)
+        m_pending.push_front(*task);
+    slot.assigned.clear();
+    spawn(slot);
+}
+
+void PoolRun::beginStop()
+{
+    m_stopping = true;
+    m_killAtNs = m_context.now() + ProcessPoolStrategy::StopGraceNs;
+    for (Slot &slot : m_slots) {
+        if (!slot.process || slot.process->exit())
+            continue;
+        slot.expectedToExit = true;
+        slot.process->send(protocol::encodeStop());
+        slot.process->closeInput();
+    }
+}
+
+void PoolRun::endWhenDone()
+{
+    if (m_stopping || !m_pending.empty())
+        return;
+    for (const Slot &slot : m_slots) {
+        if (!slot.assigned.empty())
+            return;
+    }
+    // Every task is done: like shutdown(wait=True), let the workers see the end of their input.
+    for (Slot &slot : m_slots) {
+        if (slot.process && !slot.expectedToExit) {
+            slot.expectedToExit = true;
+            slot.process->closeInput();
+        }
+    }
+    // Workers leave within milliseconds; give one still starting up as long as it may take.
+    if (m_killAtNs == 0)
+        m_killAtNs = m_context.now() + m_context.plan().options.workerStartTimeoutNs;
+}
+
+bool PoolRun::allExited() const
+{
+    return std::all_of(m_slots.begin(), m_slots.end(), [](const Slot &slot) {
+        return !slot.process || slot.process->exit();
+    });
+}
+
+std::int64_t PoolRun::pollTimeoutMs() const
+{
+    const std::int64_t now = m_context.now();
+    std::int64_t next = now + 1'000'000'000;
+    const std::int64_t startTimeout = m_context.plan().options.workerStartTimeoutNs;
+    for (const Slot &slot : m_slots) {
+        if (!slot.process || slot.process->exit())
+            continue;
+        if (!slot.ready)
+            next = std::min(next, slot.requestedNs + startTimeout);
+        if (slot.endOfOutput || slot.process->killed())
+            next = std::min(next, now + 2'000'000); // reap soon
+    }
+    if (m_killAtNs > 0)
+        next = std::min(next, m_killAtNs);
+    return std::clamp<std::int64_t>((next - now + 999'999) / 1'000'000, 0, 1000);
+}
+
+void PoolRun::run()
+{
+    CallerRow caller(m_context);
+    std::stop_callback wake(m_context.stopToken(), [this] {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto written = ::write(m_wakeFd, &one, sizeof one);
+    });
+    for (Slot &slot : m_slots) {
+        if (m_context.stopRequested() || !spawn(slot))
+            break;
+    }
+    caller.startWaiting();
+
+    std::vector<pollfd> fds;
+    std::vector<Slot *> polled;
+    while (!allExited()) {
+        if (m_context.stopRequested() && !m_stopping)
+            beginStop();
+        endWhenDone();
+
+        fds.assign(1, pollfd{m_wakeFd, POLLIN, 0});
+        polled.clear();
+        for (Slot &slot : m_slots) {
+            if (!slot.process || slot.process->exit() || slot.endOfOutput)
+                continue;
+            fds.push_back(
+                {slot.process->fd(), short(POLLIN | (slot.process->hasOutput() ? POLLOUT : 0)), 0});
+            polled.push_back(&slot);
+        }
+        const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(pollTimeoutMs()));
+        if (ready < 0 && errno != EINTR) {
+            m_context.fail({QStringLiteral("poll-failed"),
+                QStringLiteral("cannot wait for the worker processes")});
+            beginStop();
+        }
+        if (fds[0].revents & POLLIN) {
+            std::uint64_t count = 0;
+            [[maybe_unused]] const auto read = ::read(m_wakeFd, &count, sizeof count);
+        }
+        for (std::size_t i = 0; i < polled.size(); ++i) {
+            Slot &slot = *polled[i];
+            const short events = fds[i + 1].revents;
+            if (events & POLLOUT)
+                slot.process->flush();
+            if (events & (POLLIN | POLLHUP | POLLERR)) {
+                const auto bytes = slot.process->read();
+                if (bytes && !bytes->empty())
+                    handleOutput(slot, *bytes);
+                if (!bytes) {
+                    slot.endOfOutput = true;
+                    slot.endOfOutputNs = m_context.now();
+                    const auto truncated = slot.reader.finish();
+                    if (std::holds_alternative<protocol::ParseError>(truncated)
+                        && !slot.expectedToExit)
+                        protocolFailure(slot, std::get<protocol::ParseError>(truncated));
+                }
+            }
+        }
+
+        const std::int64_t now = m_context.now();
+        for (Slot &slot : m_slots) {
+            if (!slot.process || slot.process->exit())
+                continue;
+            if (!slot.ready && !m_stopping
+                && now - slot.requestedNs > m_context.plan().options.workerStartTimeoutNs) {
+                m_context.fail({QStringLiteral("worker-start-timeout"),
+                    QStringLiteral("%1 did not report ready within %2 ms")
+                        .arg(describe(slot))
+                        .arg(m_context.plan().options.workerStartTimeoutNs / 1'000'000)});
+                slot.process->kill(SIGKILL);
+            }
+            // The end of its output means it exited or is about to; one that lingers is killed.
+            if (slot.endOfOutput && now - slot.endOfOutputNs > ProcessPoolStrategy::StopGraceNs)
+                slot.process->kill(SIGKILL);
+            if (m_killAtNs > 0 && now >= m_killAtNs)
+                slot.process->kill(SIGKILL);
+            if ((slot.endOfOutput || slot.process->killed()) && slot.process->tryReap())
+                handleExit(slot);
+        }
+    }
+}
+
+} // namespace
+
+StrategyInfo ProcessPoolStrategy::describe()
+{
+    return {
+        QStringLiteral("process-pool"),
+        QStringLiteral("Process pool"),
+        QStringLiteral(
+            "with ProcessPoolExecutor(max_workers=W) as ex: list(ex.map(f, tasks, chunksize=C))"),
+        QStringLiteral(
+            "W separate worker processes, each with its own memory and its own interpreter in "
+            "Python, so CPU-bound work runs truly in parallel: no GIL is shared. The price is "
+            "visible on every row: a spawn segment while the process starts, and a dispatch "
+            "segment for each round trip, as the parent sends a worker its next chunk of C tasks "
+            "and hears back. Bigger chunks mean fewer round trips. Each row is labelled with its "
+            "process id; a worker that dies ends the run, as BrokenProcessPool does, or is "
+            "replaced."),
+    };
+}
+
+void ProcessPoolStrategy::run(RunContext &context)
+{
+    auto worker = locateWorker();
+    if (!worker) {
+        context.fail(worker.error());
+        return;
+    }
+    PoolRun pool(context, std::move(worker).value());
+    pool.run();
+}
+
+} // namespace parviz

@@ -1,0 +1,34 @@
+#include "processes.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <unistd.h>
+
+namespace parviz::test {
+
+std::vector<pid_t> childProcesses()
+{
+    std::vector<pid_t> children;
+    const pid_t self = ::getpid();
+    const QStringList entries =
+        QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool isPid = false;
+        const pid_t pid = entry.toInt(&isPid);
+        if (!isPid)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue; // gone meanwhile
+        // "pid (comm) state ppid ...": the command may hold spaces and parentheses.
+        const QByteArray text = stat.readAll();
+        const qsizetype close = text.lastIndexOf(')');
+        const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+        if (fields.size() > 1 && fields[1].toInt() == self)
+            children.push_back(pid);
+    }
+    return children;
+}
+
+} // namespace parviz::test
