@@ -57,6 +57,18 @@ inline constexpr std::uint8_t Abandoned = 4; // its worker died and the task was
 inline constexpr int MainLane = -1; // the caller: submitting and waiting
 inline constexpr int GilLane = -2; // who held the GIL when
 
+// Whether events of `kind` are recorded on `lane`: submit and wait on the main row, gil-hold
+// on the GIL row, everything else on workers' rows.
+constexpr bool eventKindBelongsOn(int lane, EventKind kind)
+{
+    if (lane == MainLane)
+        return kind == EventKind::Submit || kind == EventKind::Wait;
+    if (lane == GilLane)
+        return kind == EventKind::GilHold;
+    return kind == EventKind::Run || kind == EventKind::Spawn || kind == EventKind::GilWait
+        || kind == EventKind::Dispatch;
+}
+
 // One interval on one lane, in nanoseconds since the run started. 32 bytes.
 struct TaskEvent
 {

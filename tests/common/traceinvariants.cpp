@@ -18,16 +18,6 @@ QString describe(const TaskEvent &event)
         .arg(event.endNs);
 }
 
-bool allowedOn(int lane, EventKind kind)
-{
-    if (lane == MainLane)
-        return kind == EventKind::Submit || kind == EventKind::Wait;
-    if (lane == GilLane)
-        return kind == EventKind::GilHold;
-    return kind == EventKind::Run || kind == EventKind::Spawn || kind == EventKind::GilWait
-        || kind == EventKind::Dispatch;
-}
-
 } // namespace
 
 QString checkEventKinds(const TraceSnapshot &trace)
@@ -39,7 +29,7 @@ QString checkEventKinds(const TraceSnapshot &trace)
                 return;
             if (event.worker != lane)
                 problem = QStringLiteral("%1 is stored on lane %2").arg(describe(event)).arg(lane);
-            else if (!allowedOn(lane, event.kind))
+            else if (!eventKindBelongsOn(lane, event.kind))
                 problem = QStringLiteral("%1 does not belong on that lane").arg(describe(event));
             else if (event.startNs < 0 || event.endNs < event.startNs)
                 problem = QStringLiteral("%1 has a bad interval").arg(describe(event));

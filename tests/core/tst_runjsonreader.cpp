@@ -1,0 +1,761 @@
+#include "export/runjson.h"
+#include "export/runjsonreader.h"
+#include "process/workerlocator.h"
+#include "run/runsession.h"
+#include "strategies/strategyregistry.h"
+
+#include <QBuffer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <chrono>
+#include <cmath>
+
+using namespace parviz;
+
+// Reading runs back from their JSON: every strategy's run survives the trip exactly, any valid
+// layout of the same run reads the same, and every broken file is an error that says why.
+class tst_RunJsonReader : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTripsEveryStrategy_data();
+    void roundTripsEveryStrategy();
+    void roundTripsAStoppedRun();
+    void roundTripsAFailedRun_data();
+    void roundTripsAFailedRun();
+    void roundTripsManyEvents();
+    void acceptsAnyLayout_data();
+    void acceptsAnyLayout();
+    void decodesEscapesAndNumbers();
+    void keepsGilEventsOfAnyStrategy();
+    void rejectsMalformedFiles_data();
+    void rejectsMalformedFiles();
+    void everyTruncationIsAnError_data();
+    void everyTruncationIsAnError();
+    void loadsSavedFiles();
+    void missingFileNamesThePath();
+};
+
+namespace {
+
+constexpr std::int64_t Ms = 1'000'000;
+
+// The example of README.md, as parviz-cli writes it: metrics and all.
+const char ReadmeRun[] = R"({
+"format":1,
+"strategy":"thread-pool",
+"strategy_name":"Thread pool",
+"mirrors":"with ThreadPoolExecutor(max_workers=W) as ex: [ex.submit(f, t) for t in tasks]",
+"workers":2,
+"worker_count":{"explicit":2},
+"cpus":2,
+"tasks":2,
+"workload":{"kind":"sleep","duration":"10ms","io_share":1,"seed":1},
+"options":{"chunksize":1,"switch_interval_ns":5000000,"on_worker_death":"fail","worker_start_timeout_ns":10000000000},
+"stopped":false,
+"error":null,
+"makespan_ns":10283129,
+"lower_bound_ns":10119058,
+"bound_ratio":1.016214058660401,
+"total_work_ns":20210400,
+"planned_work_ns":20000000,
+"effective_work_ns":20000000,
+"longest_task_ns":10119058,
+"baseline":"effective-work",
+"baseline_ns":20000000,
+"speedup":1.9449332980263108,
+"efficiency":0.9724666490131554,
+"karp_flatt":0.028312899999999974,
+"loss_budget":{"spawn_ns":97014,"dispatch_ns":0,"gil_wait_ns":0,"idle_queued_ns":40351,"tail_idle_ns":218493,"contention_ns":210400},
+"tasks_completed":2,
+"tasks_interrupted":0,
+"tasks_failed":0,
+"tasks_not_started":0,
+"utilisation":[0.9840446424429763,0.9813493538785714],
+"events":[
+{"task":-1,"worker":-1,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":9552},
+{"task":-1,"worker":-1,"kind":"wait","start_ns":57176,"end_ns":10283129,"pid":9552},
+{"task":-1,"worker":0,"kind":"spawn","start_ns":7181,"end_ns":52613,"pid":9552},
+{"task":0,"worker":0,"kind":"run","start_ns":53014,"end_ns":10172072,"pid":9552},
+{"task":-1,"worker":1,"kind":"spawn","start_ns":32639,"end_ns":84221,"pid":9552},
+{"task":1,"worker":1,"kind":"run","start_ns":84351,"end_ns":10175693,"pid":9552}
+]
+}
+)";
+
+// The same run, its keys in another order (events first, so they are read after the rest),
+// unknown keys of every JSON type everywhere, and only the members a reader needs.
+const char ShuffledRun[] = R"({"events":[
+{"pid":9552,"end_ns":57136,"start_ns":6450,"kind":"submit","worker":-1,"task":-1,"note":{"a":[1,-2.5e-3,true,false,null,"x\"y"]}},
+{"kind":"wait","task":-1,"worker":-1,"start_ns":57176,"end_ns":10283129,"pid":9552,"interrupted":false},
+{"worker":0,"task":-1,"kind":"spawn","start_ns":7181,"end_ns":52613,"pid":9552},
+{"worker":0,"task":0,"kind":"run","end_ns":10172072,"start_ns":53014,"pid":9552,"failed":false,"abandoned":false},
+{"worker":1,"task":-1,"kind":"spawn","start_ns":32639,"end_ns":84221,"pid":9552},
+{"worker":1,"task":1,"kind":"run","start_ns":84351,"end_ns":10175693,"pid":9552}
+],
+"from_the_future":{"nested":[[[{"deep":[]}]]],"number":-0.5E+2},
+"cpus":2,
+"workload":{"seed":1,"extra":[],"duration":"10ms","kind":"sleep"},
+"tasks":2,
+"worker_count":{"explicit":2,"why":"chosen"},
+"workers":2,
+"strategy":"thread-pool",
+"error":null,
+"stopped":false,
+"format":1}
+)";
+
+// The same run again, with its events in the middle: they stream in while later members are
+// still to come, and the options empty (they keep their defaults).
+const char EventsInTheMiddle[] = R"({"format":1,"strategy":"thread-pool","workers":2,
+"worker_count":{"explicit":2},"cpus":2,"tasks":2,
+"workload":{"kind":"sleep","duration":"10ms","io_share":1,"seed":1},
+"options":{},
+"events":[
+{"task":-1,"worker":-1,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":9552},
+{"task":-1,"worker":0,"kind":"spawn","start_ns":7181,"end_ns":52613,"pid":9552},
+{"task":-1,"worker":1,"kind":"spawn","start_ns":32639,"end_ns":84221,"pid":9552},
+{"task":-1,"worker":-1,"kind":"wait","start_ns":57176,"end_ns":10283129,"pid":9552},
+{"task":1,"worker":1,"kind":"run","start_ns":84351,"end_ns":10175693,"pid":9552},
+{"task":0,"worker":0,"kind":"run","start_ns":53014,"end_ns":10172072,"pid":9552}
+],
+"stopped":false,"error":null,"later":{"keys":["are","ignored"]}}
+)";
+
+// Whitespace (space, tab, CR, LF) around every structural character outside strings.
+QByteArray spacedOut(const QByteArray &json)
+{
+    QByteArray spaced;
+    bool inString = false;
+    bool escaped = false;
+    for (const char c : json) {
+        if (inString) {
+            spaced.append(c);
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+            spaced.append(" \t\"");
+            continue;
+        }
+        if (QByteArrayView("{}[],:").contains(c)) {
+            spaced.append("\r\n ");
+            spaced.append(c);
+            spaced.append("\t \n");
+            continue;
+        }
+        spaced.append(c);
+    }
+    return spaced;
+}
+
+QByteArray toJson(const RunResult &run)
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    if (!writeRunJson(run, buffer))
+        qFatal("writing the run JSON failed");
+    return buffer.data();
+}
+
+RunPlan makePlan(const QString &strategy,
+    const WorkloadSpec &workload,
+    const WorkerCount &workers,
+    const StrategyOptions &options = {})
+{
+    auto plan = RunPlan::make(strategy, workload, workers, options);
+    if (!plan)
+        qFatal("bad test plan: %s", qPrintable(plan.error().message));
+    return std::move(plan).value();
+}
+
+WorkloadSpec sleeps(int tasks, std::int64_t durationNs)
+{
+    WorkloadSpec workload;
+    workload.taskCount = tasks;
+    workload.kind = TaskKind::Sleep;
+    workload.duration = DurationSpec::fixed(durationNs);
+    return workload;
+}
+
+QString describe(const TaskEvent &event)
+{
+    return QStringLiteral("{task %1, worker %2, %3, [%4, %5], pid %6, flags %7}")
+        .arg(event.task)
+        .arg(event.worker)
+        .arg(eventKindName(event.kind))
+        .arg(event.startNs)
+        .arg(event.endNs)
+        .arg(event.pid)
+        .arg(event.flags);
+}
+
+bool sameDouble(double a, double b)
+{
+    return (std::isnan(a) && std::isnan(b)) || a == b;
+}
+
+// Reads `json`, failing the test with the reader's message if it cannot.
+RunResult readOrFail(const QByteArray &json, bool *ok)
+{
+    auto run = readRunJson(json);
+    *ok = run.ok();
+    if (!run) {
+        qWarning("%s", qPrintable(run.error().message));
+        return {};
+    }
+    return std::move(run).value();
+}
+
+} // namespace
+
+// Everything a run holds that its JSON keeps. The workload's test-only fields (a throwing or
+// crashing task) are not in the file, so the tasks are compared by what they do.
+static void compareRuns(const RunResult &read, const RunResult &written)
+{
+    // The plan, made again.
+    QCOMPARE(read.plan.strategy, written.plan.strategy);
+    QCOMPARE(read.plan.workload.taskCount, written.plan.workload.taskCount);
+    QCOMPARE(read.plan.workload.kind, written.plan.workload.kind);
+    QVERIFY(read.plan.workload.duration == written.plan.workload.duration);
+    QCOMPARE(read.plan.workload.seed, written.plan.workload.seed);
+    if (written.plan.workload.kind == TaskKind::Mixed)
+        QCOMPARE(read.plan.workload.ioShare, written.plan.workload.ioShare);
+    QVERIFY(read.plan.workerCount == written.plan.workerCount);
+    QCOMPARE(read.plan.workers, written.plan.workers);
+    QCOMPARE(read.plan.cpus, written.plan.cpus);
+    QVERIFY(read.plan.options == written.plan.options);
+    QVERIFY(read.plan.tasks);
+    QCOMPARE(read.plan.tasks->size(), written.plan.tasks->size());
+    for (std::size_t i = 0; i < read.plan.tasks->size(); ++i) {
+        const TaskSpec &a = (*read.plan.tasks)[i];
+        const TaskSpec &b = (*written.plan.tasks)[i];
+        QCOMPARE(a.id, b.id);
+        QCOMPARE(a.durationNs, b.durationNs);
+        QCOMPARE(a.kind, b.kind);
+        QCOMPARE(a.ioShare, b.ioShare);
+    }
+
+    QCOMPARE(read.strategy.id, written.strategy.id);
+    QCOMPARE(read.strategy.name, written.strategy.name);
+    QCOMPARE(read.strategy.mirrors, written.strategy.mirrors);
+    QCOMPARE(read.workers, written.workers);
+
+    // Every event of every lane, as recorded.
+    QVERIFY(read.trace);
+    const TraceSnapshot &a = *read.trace;
+    const TraceSnapshot &b = *written.trace;
+    QCOMPARE(a.workerCount(), b.workerCount());
+    QCOMPARE(a.hasGilLane(), b.hasGilLane());
+    QCOMPARE(a.totalEventCount(), b.totalEventCount());
+    for (const int lane : b.lanes()) {
+        const auto readEvents = a.events(lane);
+        const auto writtenEvents = b.events(lane);
+        QCOMPARE(readEvents.size(), writtenEvents.size());
+        for (std::size_t i = 0; i < readEvents.size(); ++i)
+            QVERIFY2(readEvents[i] == writtenEvents[i],
+                qPrintable(QStringLiteral("lane %1, event %2: read %3, written %4")
+                               .arg(lane)
+                               .arg(i)
+                               .arg(describe(readEvents[i]), describe(writtenEvents[i]))));
+    }
+    QVERIFY(a.inFlight().empty());
+    QCOMPARE(a.completedTasks(), b.completedTasks());
+
+    // The metrics, computed again from the same events: equal to the last bit.
+    const RunMetrics &m = read.metrics;
+    const RunMetrics &w = written.metrics;
+    QCOMPARE(m.workers, w.workers);
+    QCOMPARE(m.makespanNs, w.makespanNs);
+    QCOMPARE(m.totalWorkNs, w.totalWorkNs);
+    QCOMPARE(m.plannedWorkNs, w.plannedWorkNs);
+    QCOMPARE(m.effectiveWorkNs, w.effectiveWorkNs);
+    QCOMPARE(m.longestTaskNs, w.longestTaskNs);
+    QCOMPARE(m.lowerBoundNs, w.lowerBoundNs);
+    QCOMPARE(m.baselineNs, w.baselineNs);
+    QCOMPARE(m.baselineMeasured, w.baselineMeasured);
+    QVERIFY(sameDouble(m.boundRatio, w.boundRatio));
+    QVERIFY(sameDouble(m.speedup, w.speedup));
+    QVERIFY(sameDouble(m.efficiency, w.efficiency));
+    QVERIFY(sameDouble(m.karpFlatt, w.karpFlatt));
+    QCOMPARE(m.utilisation.size(), w.utilisation.size());
+    for (std::size_t i = 0; i < m.utilisation.size(); ++i)
+        QVERIFY(sameDouble(m.utilisation[i], w.utilisation[i]));
+    QCOMPARE(m.loss.spawnNs, w.loss.spawnNs);
+    QCOMPARE(m.loss.dispatchNs, w.loss.dispatchNs);
+    QCOMPARE(m.loss.gilWaitNs, w.loss.gilWaitNs);
+    QCOMPARE(m.loss.idleQueuedNs, w.loss.idleQueuedNs);
+    QCOMPARE(m.loss.tailIdleNs, w.loss.tailIdleNs);
+    QCOMPARE(m.loss.contentionNs, w.loss.contentionNs);
+    QCOMPARE(m.tasksCompleted, w.tasksCompleted);
+    QCOMPARE(m.tasksInterrupted, w.tasksInterrupted);
+    QCOMPARE(m.tasksFailed, w.tasksFailed);
+    QCOMPARE(m.tasksNotStarted, w.tasksNotStarted);
+
+    QCOMPARE(read.error.has_value(), written.error.has_value());
+    if (written.error) {
+        QCOMPARE(read.error->code, written.error->code);
+        QCOMPARE(read.error->message, written.error->message);
+    }
+    QCOMPARE(read.stopped, written.stopped);
+    QCOMPARE(read.resultOrder, written.resultOrder);
+}
+
+// Writes `written`, reads it back and compares the two.
+static void roundTrip(const RunResult &written)
+{
+    const auto read = readRunJson(toJson(written));
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+    compareRuns(read.value(), written);
+}
+
+void tst_RunJsonReader::roundTripsEveryStrategy_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<double>("fraction"); // 0: two workers, chosen
+    for (const auto &entry : strategyRegistry())
+        QTest::newRow(qPrintable(entry.info.id))
+            << entry.info.id << static_cast<int>(TaskKind::Sleep) << 0.0;
+    // Mixed tasks keep their I/O share; a worker count as a share of the CPUs keeps its share.
+    QTest::newRow("pool-map, mixed, 100% of the CPUs")
+        << QStringLiteral("pool-map") << static_cast<int>(TaskKind::Mixed) << 1.0;
+}
+
+void tst_RunJsonReader::roundTripsEveryStrategy()
+{
+    QFETCH(QString, strategy);
+    QFETCH(int, kind);
+    QFETCH(double, fraction);
+    if (strategy == QLatin1String("process-pool") && !locateWorker())
+        QSKIP("parviz-worker is not built");
+
+    WorkloadSpec workload = sleeps(8, 2 * Ms);
+    workload.kind = static_cast<TaskKind>(kind);
+    if (workload.kind == TaskKind::Mixed) {
+        workload.ioShare = 0.75;
+        workload.duration = DurationSpec::uniform(1 * Ms, 3 * Ms);
+        workload.seed = 18'446'744'073'709'551'557u; // beyond int64: seeds are read exactly
+    }
+    StrategyOptions options;
+    options.chunkSize = 3;
+    const WorkerCount workers =
+        fraction > 0 ? WorkerCount::ofCpus(fraction) : WorkerCount::exactly(2);
+    const RunResult written = executeRun(makePlan(strategy, workload, workers, options));
+    QVERIFY2(written.ok(), written.error ? qPrintable(written.error->message) : "stopped");
+    QVERIFY(written.trace->totalEventCount() >= 8);
+    roundTrip(written);
+}
+
+void tst_RunJsonReader::roundTripsAStoppedRun()
+{
+    // Long enough that the run is still going when Stop comes after the first task.
+    RunSession session(
+        makePlan(QStringLiteral("thread-pool"), sleeps(200, 20 * Ms), WorkerCount::exactly(2)));
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot()->completedTasks() >= 1, 10000);
+    session.requestStop();
+    QVERIFY(session.wait(std::chrono::seconds(30)));
+    const RunResult written = session.takeResult();
+    QVERIFY(written.stopped);
+    QVERIFY(written.metrics.tasksNotStarted > 0);
+    roundTrip(written);
+}
+
+void tst_RunJsonReader::roundTripsAFailedRun_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::newRow("thread-pool") << QStringLiteral("thread-pool");
+    QTest::newRow("gil-threads") << QStringLiteral("gil-threads");
+    QTest::newRow("process-pool") << QStringLiteral("process-pool");
+}
+
+void tst_RunJsonReader::roundTripsAFailedRun()
+{
+    QFETCH(QString, strategy);
+    if (strategy == QLatin1String("process-pool") && !locateWorker())
+        QSKIP("parviz-worker is not built");
+    WorkloadSpec workload = sleeps(6, 1 * Ms);
+    workload.throwingTask = 2;
+    const RunResult written = executeRun(makePlan(strategy, workload, WorkerCount::exactly(2)));
+    QVERIFY(written.error.has_value());
+    QCOMPARE(written.error->code, QStringLiteral("task-failed"));
+    QVERIFY(written.metrics.tasksFailed >= 1);
+    roundTrip(written);
+}
+
+void tst_RunJsonReader::roundTripsManyEvents()
+{
+    // Lanes that grow through many segments, and ordered results.
+    const RunResult written = executeRun(
+        makePlan(QStringLiteral("pool-map"), sleeps(20'000, 0), WorkerCount::exactly(3)));
+    QVERIFY(written.ok());
+    QVERIFY(!written.resultOrder.empty());
+    roundTrip(written);
+}
+
+void tst_RunJsonReader::acceptsAnyLayout_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("as written") << QByteArray(ReadmeRun);
+    QTest::newRow("shuffled, events first, unknown keys") << QByteArray(ShuffledRun);
+    QTest::newRow("events in the middle") << QByteArray(EventsInTheMiddle);
+    QTest::newRow("whitespace everywhere") << spacedOut(ReadmeRun);
+    QTest::newRow("shuffled, whitespace everywhere") << spacedOut(ShuffledRun);
+    QTest::newRow("no whitespace at all") << QByteArray(ReadmeRun).replace('\n', "");
+    QTest::newRow("byte order mark") << QByteArray("\xEF\xBB\xBF") + ReadmeRun;
+}
+
+void tst_RunJsonReader::acceptsAnyLayout()
+{
+    QFETCH(QByteArray, json);
+    bool ok = false;
+    const RunResult run = readOrFail(json, &ok);
+    QVERIFY(ok);
+
+    QCOMPARE(run.plan.strategy, QStringLiteral("thread-pool"));
+    QCOMPARE(run.strategy.name, QStringLiteral("Thread pool"));
+    QCOMPARE(run.plan.workload.taskCount, 2);
+    QCOMPARE(run.plan.workload.kind, TaskKind::Sleep);
+    QVERIFY(run.plan.workload.duration == DurationSpec::fixed(10 * Ms));
+    QVERIFY(run.plan.workerCount == WorkerCount::exactly(2));
+    QCOMPARE(run.plan.cpus, 2);
+    QVERIFY(run.plan.options == StrategyOptions{});
+    QCOMPARE(run.workers, 2);
+    QVERIFY(!run.error);
+    QVERIFY(!run.stopped);
+    QVERIFY(run.resultOrder.empty());
+
+    const TraceSnapshot &trace = *run.trace;
+    QCOMPARE(trace.workerCount(), 2);
+    QVERIFY(!trace.hasGilLane());
+    const std::vector<TaskEvent> main{{6450, 57136, -1, MainLane, 9552, EventKind::Submit, 0},
+        {57176, 10283129, -1, MainLane, 9552, EventKind::Wait, 0}};
+    const std::vector<TaskEvent> worker0{{7181, 52613, -1, 0, 9552, EventKind::Spawn, 0},
+        {53014, 10172072, 0, 0, 9552, EventKind::Run, 0}};
+    const std::vector<TaskEvent> worker1{{32639, 84221, -1, 1, 9552, EventKind::Spawn, 0},
+        {84351, 10175693, 1, 1, 9552, EventKind::Run, 0}};
+    QVERIFY(trace.events(MainLane) == main);
+    QVERIFY(trace.events(0) == worker0);
+    QVERIFY(trace.events(1) == worker1);
+    QCOMPARE(trace.completedTasks(), std::int64_t(2));
+
+    // The metrics come from the events, and agree with what the writer had computed.
+    QCOMPARE(run.metrics.makespanNs, std::int64_t(10283129));
+    QCOMPARE(run.metrics.totalWorkNs, std::int64_t(20210400));
+    QCOMPARE(run.metrics.lowerBoundNs, std::int64_t(10119058));
+    QCOMPARE(run.metrics.longestTaskNs, std::int64_t(10119058));
+    QCOMPARE(run.metrics.loss.spawnNs, std::int64_t(97014));
+    QCOMPARE(run.metrics.loss.tailIdleNs, std::int64_t(218493));
+    QCOMPARE(run.metrics.tasksCompleted, 2);
+}
+
+void tst_RunJsonReader::decodesEscapesAndNumbers()
+{
+    // Escapes in keys and values, a character beyond U+FFFF as a surrogate pair, a lone
+    // surrogate (replaced), exponents and signs, the largest seed, whole numbers written as
+    // 1.5e3, flags, a measured baseline.
+    const QByteArray json = R"({"format":1e0,
+"strat\u0065gy":"thread\u002Dpool",
+"workers":2,"worker_count":{"fraction":1E0},"cpus":2,"tasks":2,
+"workload":{"kind":"mixed","duration":"uniform:1ms..3ms","io_share":2.5e-1,"seed":18446744073709551615},
+"options":{"chunksize":4,"switch_interval_ns":1000000,"on_worker_death":"restart","worker_start_timeout_ns":2e9},
+"stopped":true,"baseline":"measured-sequential","baseline_ns":5000,
+"error":{"code":"task-failed","message":"a \"quoted\" \\path\/x\nline\ttab \u00b5 \ud83d\ude00 \ud800 \u0041\b\f\r"},
+"events":[
+{"t\u0061sk":0,"worker":0,"kind":"run","start_ns":1.5e3,"end_ns":2000,"pid":7,"interrupted":true},
+{"task":1,"worker":1,"kind":"run","start_ns":0,"end_ns":0,"pid":8,"failed":true,"abandoned":true},
+{"task":1,"worker":1,"kind":"gil-wait","start_ns":0,"end_ns":10,"pid":2147483647,"failed":true}
+]})";
+    bool ok = false;
+    const RunResult run = readOrFail(json, &ok);
+    QVERIFY(ok);
+    QCOMPARE(run.plan.strategy, QStringLiteral("thread-pool"));
+    QVERIFY(run.plan.workerCount == WorkerCount::ofCpus(1.0));
+    QCOMPARE(run.plan.workload.kind, TaskKind::Mixed);
+    QCOMPARE(run.plan.workload.ioShare, 0.25);
+    QCOMPARE(run.plan.workload.seed, std::uint64_t(18'446'744'073'709'551'615u));
+    QVERIFY(run.plan.workload.duration == DurationSpec::uniform(1 * Ms, 3 * Ms));
+    QCOMPARE(run.plan.options.chunkSize, 4);
+    QCOMPARE(run.plan.options.switchIntervalNs, std::int64_t(1'000'000));
+    QCOMPARE(run.plan.options.onWorkerDeath, StrategyOptions::WorkerDeath::Restart);
+    QCOMPARE(run.plan.options.workerStartTimeoutNs, std::int64_t(2'000'000'000));
+    QVERIFY(run.stopped);
+    QVERIFY(run.error.has_value());
+    QCOMPARE(run.error->code, QStringLiteral("task-failed"));
+    QCOMPARE(run.error->message,
+        QStringLiteral("a \"quoted\" \\path/x\nline\ttab µ ") + QString::fromUcs4(U"\U0001F600")
+            + QStringLiteral(" \uFFFD A\b\f\r"));
+
+    const auto worker0 = run.trace->events(0);
+    const auto worker1 = run.trace->events(1);
+    QCOMPARE(worker0.size(), std::size_t(1));
+    QCOMPARE(worker1.size(), std::size_t(2));
+    QVERIFY(worker0[0] == (TaskEvent{1500, 2000, 0, 0, 7, EventKind::Run, EventFlag::Interrupted}));
+    QVERIFY(worker1[0]
+        == (TaskEvent{0,
+            0,
+            1,
+            1,
+            8,
+            EventKind::Run,
+            static_cast<std::uint8_t>(EventFlag::Failed | EventFlag::Abandoned)}));
+    QCOMPARE(worker1[1].pid, 2147483647);
+    QCOMPARE(worker1[1].kind, EventKind::GilWait);
+    // A measured sequential baseline stays the baseline of the metrics computed again.
+    QVERIFY(run.metrics.baselineMeasured);
+    QCOMPARE(run.metrics.baselineNs, std::int64_t(5000));
+    // Task 0 was interrupted, task 1 failed (its abandoned attempt aside): none completed.
+    QCOMPARE(run.metrics.tasksInterrupted, 1);
+    QCOMPARE(run.metrics.tasksFailed, 1);
+    QCOMPARE(run.trace->completedTasks(), std::int64_t(0));
+}
+
+void tst_RunJsonReader::keepsGilEventsOfAnyStrategy()
+{
+    // thread-pool has no GIL row, yet this file has events on one, some read before it and
+    // some after: the run gets the row, and every event stays where it was.
+    const QByteArray json = R"({"format":1,"strategy":"thread-pool","workers":2,
+"worker_count":{"explicit":2},"cpus":2,"tasks":2,
+"workload":{"kind":"sleep","duration":"1ms"},"options":{},
+"events":[
+{"task":0,"worker":0,"kind":"run","start_ns":10,"end_ns":20,"pid":5},
+{"task":0,"worker":-2,"kind":"gil-hold","start_ns":10,"end_ns":20,"pid":5},
+{"task":1,"worker":1,"kind":"run","start_ns":20,"end_ns":30,"pid":6},
+{"task":1,"worker":-2,"kind":"gil-hold","start_ns":20,"end_ns":30,"pid":6}
+]})";
+    bool ok = false;
+    const RunResult run = readOrFail(json, &ok);
+    QVERIFY(ok);
+    const TraceSnapshot &trace = *run.trace;
+    QVERIFY(trace.hasGilLane());
+    QCOMPARE(trace.lanes(), (std::vector<int>{MainLane, 0, 1, GilLane}));
+    QVERIFY(trace.events(GilLane)
+        == (std::vector<TaskEvent>{{10, 20, 0, GilLane, 5, EventKind::GilHold, 0},
+            {20, 30, 1, GilLane, 6, EventKind::GilHold, 0}}));
+    QVERIFY(trace.events(0) == (std::vector<TaskEvent>{{10, 20, 0, 0, 5, EventKind::Run, 0}}));
+    QVERIFY(trace.events(1) == (std::vector<TaskEvent>{{20, 30, 1, 1, 6, EventKind::Run, 0}}));
+    QCOMPARE(trace.completedTasks(), std::int64_t(2));
+    QCOMPARE(run.metrics.makespanNs, std::int64_t(30));
+}
+
+void tst_RunJsonReader::rejectsMalformedFiles_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("reason");
+
+    const QByteArray valid(ReadmeRun);
+    // The README run with one piece of text replaced; the piece must be there.
+    auto with = [&valid](const char *from, const QByteArray &to) {
+        if (!valid.contains(from))
+            qFatal("test data: '%s' is not in the run", from);
+        return QByteArray(valid).replace(from, to);
+    };
+    const QByteArray firstEvent =
+        R"({"task":-1,"worker":-1,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":9552})";
+    auto withEvent = [&](const QByteArray &event) { return with(firstEvent.constData(), event); };
+
+    QTest::newRow("empty") << QByteArray() << "the file is empty";
+    QTest::newRow("only whitespace") << QByteArray(" \n\t ") << "the file is empty";
+    QTest::newRow("garbage") << QByteArray("hello")
+                             << "byte 0: expected '{' to open the run object";
+    QTest::newRow("binary") << QByteArray("\x00\x01\x02", 3) << "found the byte 0x00";
+    QTest::newRow("a JSON array") << QByteArray("[1,2]") << "expected '{'";
+    QTest::newRow("an empty object") << QByteArray("{}") << "no \"format\"";
+    QTest::newRow("truncated after the brace") << valid.left(1) << "ends early";
+    QTest::newRow("truncated in a key")
+        << valid.left(valid.indexOf("worker_count") + 4) << "ends early";
+    QTest::newRow("truncated in the events")
+        << valid.left(valid.indexOf("10172072") + 3) << "ends early";
+    QTest::newRow("truncated after the last event")
+        << valid.left(valid.lastIndexOf(']')) << "ends early";
+    QTest::newRow("truncated before the last brace")
+        << valid.left(valid.lastIndexOf('}')) << "ends early";
+    QTest::newRow("format 2") << with("\"format\":1", "\"format\":2")
+                              << "format 2 is newer than this ParViz reads";
+    QTest::newRow("format 0") << with("\"format\":1", "\"format\":0") << "format 0 is not";
+    QTest::newRow("no format") << with("\"format\":1,", "") << "no \"format\"";
+    QTest::newRow("format as text") << with("\"format\":1", "\"format\":\"1\"")
+                                    << "expected a whole number for \"format\", found a string";
+    QTest::newRow("unknown strategy")
+        << with("\"thread-pool\"", "\"warp-drive\"") << "strategy 'warp-drive'";
+    QTest::newRow("unknown task kind")
+        << with("\"kind\":\"sleep\"", "\"kind\":\"quantum\"") << "kind 'quantum'";
+    QTest::newRow("bad duration") << with("\"10ms\"", "\"fast\"") << "duration is not valid";
+    QTest::newRow("no tasks") << with("\"tasks\":2", "\"tasks\":0") << "task count";
+    QTest::newRow("too many workers") << with("{\"explicit\":2}", "{\"explicit\":0}")
+                                      << "the run's plan is not valid: the worker count";
+    QTest::newRow("no worker count")
+        << with("{\"explicit\":2}", "{}") << "neither \"explicit\" nor \"fraction\"";
+    QTest::newRow("bad option") << with("\"fail\"", "\"explode\"") << "on_worker_death";
+    QTest::newRow("bad chunk size") << with("\"chunksize\":1", "\"chunksize\":0") << "chunk size";
+    QTest::newRow("worker rows do not match")
+        << with("\"workers\":2", "\"workers\":3") << "3 worker rows";
+    QTest::newRow("no events") << with(",\n\"events\":[", ",\n\"evts\":[") << "no \"events\"";
+    QTest::newRow("events not an array")
+        << with("\"events\":[", "\"events\":{\"a\":[") << "expected '[' to open \"events\"";
+    QTest::newRow("an event that is no object")
+        << withEvent("17") << "expected '{' to open an event, found a number";
+    QTest::newRow("unknown event kind") << withEvent(
+        R"({"task":-1,"worker":-1,"kind":"sprint","start_ns":6450,"end_ns":57136,"pid":1})")
+                                        << "unknown kind 'sprint'";
+    QTest::newRow("worker out of range") << withEvent(
+        R"({"task":-1,"worker":7,"kind":"spawn","start_ns":6450,"end_ns":57136,"pid":1})")
+                                         << "on worker 7, but the run has workers 0 to 1";
+    QTest::newRow("worker below the GIL row") << withEvent(
+        R"({"task":-1,"worker":-3,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":1})")
+                                              << "on worker -3";
+    QTest::newRow("task out of range") << withEvent(
+        R"({"task":9,"worker":-1,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":1})")
+                                       << "names task 9";
+    QTest::newRow("task below -1") << withEvent(
+        R"({"task":-2,"worker":-1,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":1})")
+                                   << "names task -2";
+    QTest::newRow("end before start") << withEvent(
+        R"({"task":-1,"worker":-1,"kind":"submit","start_ns":6450,"end_ns":6449,"pid":1})")
+                                      << "before it starts";
+    QTest::newRow("negative time") << withEvent(
+        R"({"task":-1,"worker":-1,"kind":"submit","start_ns":-5,"end_ns":57136,"pid":1})")
+                                   << "negative time";
+    QTest::newRow("negative pid") << withEvent(
+        R"({"task":-1,"worker":-1,"kind":"submit","start_ns":0,"end_ns":57136,"pid":-1})")
+                                  << "impossible pid";
+    QTest::newRow("a run on the main row") << withEvent(
+        R"({"task":0,"worker":-1,"kind":"run","start_ns":6450,"end_ns":57136,"pid":1})")
+                                           << "does not belong on the main row";
+    QTest::newRow("overlapping events") << with("\"start_ns\":53014", "\"start_ns\":52612")
+                                        << "the events of one row never overlap";
+    QTest::newRow("events out of order") << with("\"start_ns\":57176,\"end_ns\":10283129",
+        "\"start_ns\":10,\"end_ns\":20") << "never overlap";
+    QTest::newRow("missing event field")
+        << withEvent(R"({"task":-1,"worker":-1,"kind":"submit","start_ns":6450,"end_ns":57136})")
+        << "event 0 has no \"pid\"";
+    QTest::newRow("event field twice") << withEvent(
+        R"({"task":-1,"worker":-1,"worker":0,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":1})")
+                                       << "event 0 has \"worker\" twice";
+    QTest::newRow("key twice") << with("\"cpus\":2", "\"cpus\":2,\"cpus\":3") << "\"cpus\" twice";
+    QTest::newRow("trailing garbage") << valid + "x"
+                                      << "expected the end of the file after the run object";
+    QTest::newRow("a second object") << valid + "{}"
+                                     << "after the run object, found an object";
+    QTest::newRow("bad escape") << with("\"thread-pool\"", "\"thread\\xpool\"")
+                                << "'\\x' is not an escape";
+    QTest::newRow("bad unicode escape")
+        << with("\"thread-pool\"", "\"thread\\u12G4pool\"") << "four hex digits";
+    QTest::newRow("control character in a string")
+        << with("\"thread-pool\"", "\"thread\tpool\"") << "control character 0x09";
+    QTest::newRow("deeply nested junk")
+        << with("\"cpus\":2", "\"cpus\":2,\"junk\":" + QByteArray(100'000, '['))
+        << "nested more than 64 levels deep";
+    QTest::newRow("deeply nested junk in an event")
+        << withEvent("{\"junk\":" + QByteArray(200, '[') + QByteArray(200, ']') + "}")
+        << "nested more than 64 levels deep";
+    QTest::newRow("leading zero") << with("\"cpus\":2", "\"cpus\":02") << "does not start with 0";
+    QTest::newRow("number too large")
+        << with("\"start_ns\":6450", "\"start_ns\":99999999999999999999") << "out of range";
+    QTest::newRow("not a whole number")
+        << with("\"cpus\":2", "\"cpus\":1.5") << "\"cpus\" must be a whole number, not 1.5";
+    QTest::newRow("no CPUs") << with("\"cpus\":2", "\"cpus\":0") << "\"cpus\" must lie between 1";
+    QTest::newRow("bare minus") << with("\"cpus\":2", "\"cpus\":-") << "expected a digit";
+    QTest::newRow("no digit after the point")
+        << with("\"cpus\":2", "\"cpus\":2.") << "a digit after the decimal point";
+    QTest::newRow("misspelt literal") << with("\"stopped\":false", "\"stopped\":fals")
+                                      << "expected true or false for \"stopped\"";
+    QTest::newRow("trailing comma") << with("\"seed\":1}", "\"seed\":1,}") << "a quoted key";
+    QTest::newRow("missing colon")
+        << with("\"cpus\":2", "\"cpus\" 2") << "':' after the key \"cpus\"";
+    QTest::newRow("missing comma between events")
+        << with("9552},\n{", "9552}\n{") << "',' or ']' after an element of \"events\"";
+    QTest::newRow("single quotes") << with("\"cpus\":2", "'cpus':2") << "a quoted key";
+    QTest::newRow("result order out of range")
+        << with("\"events\":[", "\"result_order\":[1,5],\"events\":[") << "names task 5";
+    QTest::newRow("error without message")
+        << with("\"error\":null", "\"error\":{\"code\":\"x\"}") << "has no \"message\"";
+}
+
+void tst_RunJsonReader::rejectsMalformedFiles()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, reason);
+    const auto run = readRunJson(json);
+    QVERIFY(!run.ok());
+    QCOMPARE(run.error().code, QStringLiteral("bad-run-file"));
+    QVERIFY2(run.error().message.contains(reason),
+        qPrintable(QStringLiteral("'%1' does not say '%2'").arg(run.error().message, reason)));
+}
+
+void tst_RunJsonReader::everyTruncationIsAnError_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("as written") << QByteArray(ReadmeRun);
+    QTest::newRow("shuffled") << QByteArray(ShuffledRun);
+    QTest::newRow("events in the middle") << QByteArray(EventsInTheMiddle);
+    QTest::newRow("whitespace everywhere") << spacedOut(ReadmeRun);
+    // A real run: a GIL row, fractions with exponents, null for Karp-Flatt on one worker.
+    const RunResult gil = executeRun(
+        makePlan(QStringLiteral("gil-threads"), sleeps(3, 1 * Ms), WorkerCount::exactly(1)));
+    QTest::newRow("a gil-threads run") << toJson(gil);
+}
+
+void tst_RunJsonReader::everyTruncationIsAnError()
+{
+    // Cut anywhere before its last brace, a run file is a file that ends early, and says so.
+    QFETCH(QByteArray, json);
+    QVERIFY(readRunJson(json).ok());
+    const qsizetype lastBrace = json.lastIndexOf('}');
+    for (qsizetype length = json.indexOf('{') + 1; length <= lastBrace; ++length) {
+        const auto run = readRunJson(json.left(length));
+        QVERIFY2(!run.ok(), qPrintable(QStringLiteral("%1 bytes read as a run").arg(length)));
+        QVERIFY2(run.error().message.contains(QLatin1String("the file ends early")),
+            qPrintable(QStringLiteral("%1 bytes: %2").arg(length).arg(run.error().message)));
+    }
+}
+
+void tst_RunJsonReader::loadsSavedFiles()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("run.json"));
+    const RunResult written = executeRun(
+        makePlan(QStringLiteral("thread-pool"), sleeps(5, 1 * Ms), WorkerCount::exactly(2)));
+    QVERIFY(saveRunJson(written, path).ok());
+    const auto read = loadRunJson(path);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+    compareRuns(read.value(), written);
+    if (QTest::currentTestFailed())
+        return;
+
+    // A broken file's error names the file, then the byte.
+    const QString broken = dir.filePath(QStringLiteral("broken.json"));
+    QFile file(broken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray(ReadmeRun).left(100));
+    file.close();
+    const auto failed = loadRunJson(broken);
+    QVERIFY(!failed.ok());
+    QCOMPARE(failed.error().code, QStringLiteral("bad-run-file"));
+    QVERIFY2(failed.error().message.startsWith(
+                 broken + QStringLiteral(": byte 100: the file ends early")),
+        qPrintable(failed.error().message));
+}
+
+void tst_RunJsonReader::missingFileNamesThePath()
+{
+    const QString path = QStringLiteral("/nonexistent-folder/deeper/run.json");
+    const auto run = loadRunJson(path);
+    QVERIFY(!run.ok());
+    QCOMPARE(run.error().code, QStringLiteral("bad-run-file"));
+    QVERIFY2(run.error().message.contains(path), qPrintable(run.error().message));
+}
+
+QTEST_GUILESS_MAIN(tst_RunJsonReader)
+#include "tst_runjsonreader.moc"
