@@ -18,29 +18,14 @@ std::int64_t medianOf(std::vector<std::int64_t> values)
     return below + (*middle - below) / 2;
 }
 
-namespace {
-
-struct RunOutcome
+SweepSchedule::SweepSchedule(SweepPlan plan)
+    : m_plan(std::move(plan))
 {
-    std::int64_t makespanNs = 0;
-    std::optional<Error> error;
-    bool stopped = false;
-};
-
-RunOutcome runOnce(const RunPlan &plan, std::stop_token stop)
-{
-    RunSession session(plan);
-    std::stop_callback forward(stop, [&session] { session.requestStop(); });
-    session.run();
-    const RunResult &result = session.result();
-    return {result.metrics.makespanNs, result.error, result.stopped};
+    m_result.strategy = m_plan.strategy;
+    m_result.taskCount = m_plan.workload.taskCount;
 }
 
-} // namespace
-
-Result<SweepResult> runSweep(const SweepPlan &plan,
-    std::stop_token stop,
-    const std::function<void(const SweepPoint &)> &onPoint)
+Result<SweepSchedule> SweepSchedule::make(const SweepPlan &plan)
 {
     if (plan.maxWorkers < 1 || plan.maxWorkers > WorkerCount::MaxWorkers)
         return Error{QStringLiteral("bad-workers"),
@@ -48,61 +33,87 @@ Result<SweepResult> runSweep(const SweepPlan &plan,
                 .arg(WorkerCount::MaxWorkers)};
     if (plan.repeat < 1)
         return Error{QStringLiteral("bad-repeat"), QStringLiteral("repeat at least once")};
-
-    auto sequentialPlan = RunPlan::make(
-        QStringLiteral("sequential"), plan.workload, WorkerCount::exactly(1), plan.options);
-    if (!sequentialPlan)
-        return sequentialPlan.error();
-    // Validates the strategy and options before anything runs.
-    if (auto check =
-            RunPlan::make(plan.strategy, plan.workload, WorkerCount::exactly(1), plan.options);
-        !check)
-        return check.error();
-
-    SweepResult sweep;
-    sweep.strategy = plan.strategy;
-    // Runs `runPlan` plan.repeat times into `makespans`; false, with the sweep's error or
-    // stop set, if a run failed or was stopped.
-    auto repeat = [&](const RunPlan &runPlan, std::vector<std::int64_t> &makespans) {
-        for (int i = 0; i < plan.repeat; ++i) {
-            const RunOutcome outcome = runOnce(runPlan, stop);
-            sweep.error = outcome.error;
-            sweep.stopped = outcome.stopped;
-            if (sweep.error || sweep.stopped)
-                return false;
-            makespans.push_back(outcome.makespanNs);
-        }
-        return true;
-    };
-
-    if (!repeat(*sequentialPlan, sweep.sequentialNs))
-        return sweep;
-    sweep.sequentialMedianNs = medianOf(sweep.sequentialNs);
-
-    std::vector<SpeedupPoint> speedups;
-    for (int workers = 1; workers <= plan.maxWorkers; ++workers) {
-        auto runPlan = RunPlan::make(
-            plan.strategy, plan.workload, WorkerCount::exactly(workers), plan.options);
-        if (!runPlan)
-            return runPlan.error();
-        SweepPoint point;
-        point.workers = workers;
-        if (!repeat(*runPlan, point.makespansNs))
-            return sweep;
-        point.medianNs = medianOf(point.makespansNs);
-        if (point.medianNs > 0) {
-            point.speedup =
-                static_cast<double>(sweep.sequentialMedianNs) / static_cast<double>(point.medianNs);
-            point.efficiency = point.speedup / workers;
-        }
-        point.karpFlatt = karpFlatt(point.speedup, workers);
-        speedups.push_back({workers, point.speedup});
-        sweep.points.push_back(point);
-        sweep.amdahl = fitAmdahl(speedups);
-        if (onPoint)
-            onPoint(point);
+    // Everything else is checked by making the plans a sweep runs.
+    for (const auto &[strategy, workers] :
+        {std::pair{QStringLiteral("sequential"), 1}, std::pair{plan.strategy, plan.maxWorkers}}) {
+        if (auto check =
+                RunPlan::make(strategy, plan.workload, WorkerCount::exactly(workers), plan.options);
+            !check)
+            return check.error();
     }
-    return sweep;
+    return SweepSchedule(plan);
+}
+
+bool SweepSchedule::finished() const
+{
+    return m_result.error || m_result.stopped || m_runsDone >= runsTotal();
+}
+
+std::optional<RunPlan> SweepSchedule::next() const
+{
+    if (finished())
+        return std::nullopt;
+    const int round = m_runsDone / m_plan.repeat; // 0: sequential, then 1..maxWorkers
+    const QString strategy = round == 0 ? QStringLiteral("sequential") : m_plan.strategy;
+    const int workers = std::max(round, 1);
+    auto plan =
+        RunPlan::make(strategy, m_plan.workload, WorkerCount::exactly(workers), m_plan.options);
+    return plan ? std::optional<RunPlan>(std::move(plan).value()) : std::nullopt;
+}
+
+std::optional<SweepPoint> SweepSchedule::record(const RunResult &run)
+{
+    if (finished())
+        return std::nullopt;
+    if (run.error || run.stopped) {
+        m_result.error = run.error;
+        m_result.stopped = run.stopped;
+        return std::nullopt;
+    }
+    const int round = m_runsDone / m_plan.repeat;
+    ++m_runsDone;
+    m_makespans.push_back(run.metrics.makespanNs);
+    if (static_cast<int>(m_makespans.size()) < m_plan.repeat)
+        return std::nullopt;
+
+    std::vector<std::int64_t> makespans = std::exchange(m_makespans, {});
+    if (round == 0) {
+        m_result.sequentialNs = std::move(makespans);
+        m_result.sequentialMedianNs = medianOf(m_result.sequentialNs);
+        return std::nullopt;
+    }
+    SweepPoint point;
+    point.workers = round;
+    point.makespansNs = std::move(makespans);
+    point.medianNs = medianOf(point.makespansNs);
+    if (point.medianNs > 0) {
+        point.speedup =
+            static_cast<double>(m_result.sequentialMedianNs) / static_cast<double>(point.medianNs);
+        point.efficiency = point.speedup / point.workers;
+    }
+    point.karpFlatt = karpFlatt(point.speedup, point.workers);
+    m_speedups.push_back({point.workers, point.speedup});
+    m_result.points.push_back(point);
+    m_result.amdahl = fitAmdahl(m_speedups);
+    return point;
+}
+
+Result<SweepResult> runSweep(const SweepPlan &plan,
+    std::stop_token stop,
+    const std::function<void(const SweepPoint &)> &onPoint)
+{
+    auto made = SweepSchedule::make(plan);
+    if (!made)
+        return made.error();
+    SweepSchedule &schedule = made.value();
+    while (const auto runPlan = schedule.next()) {
+        RunSession session(*runPlan);
+        std::stop_callback forward(stop, [&session] { session.requestStop(); });
+        session.run();
+        if (const auto point = schedule.record(session.result()); point && onPoint)
+            onPoint(*point);
+    }
+    return schedule.result();
 }
 
 } // namespace parviz

@@ -12,6 +12,8 @@
 
 namespace parviz {
 
+struct RunResult;
+
 // The same workload on 1..maxWorkers workers, each `repeat` times, against a measured
 // sequential baseline.
 struct SweepPlan
@@ -36,6 +38,7 @@ struct SweepPoint
 struct SweepResult
 {
     QString strategy;
+    int taskCount = 0;
     std::vector<std::int64_t> sequentialNs; // one per repeat
     std::int64_t sequentialMedianNs = 0;
     std::vector<SweepPoint> points;
@@ -46,7 +49,38 @@ struct SweepResult
 
 std::int64_t medianOf(std::vector<std::int64_t> values);
 
-// Runs the sweep on the calling thread. `onPoint` is called on it after each point.
+// The runs of a sweep, in order: the sequential baseline, then 1..maxWorkers workers, each
+// repeated. Whoever runs them asks next() for a plan, runs it, and hands the result to
+// record(), which says when a point of the curve is complete. runSweep() drives it on one
+// thread; the desktop program drives it one run at a time, so each run can be watched.
+// Not thread-safe: one driver.
+class SweepSchedule
+{
+public:
+    static Result<SweepSchedule> make(const SweepPlan &plan);
+
+    // The plan of the next run; nullopt once the sweep is complete, failed or stopped.
+    std::optional<RunPlan> next() const;
+    // The run that next() planned has finished: returns the point it completed, if any.
+    std::optional<SweepPoint> record(const RunResult &run);
+
+    const SweepResult &result() const { return m_result; }
+    bool finished() const;
+    int runsDone() const { return m_runsDone; }
+    int runsTotal() const { return (m_plan.maxWorkers + 1) * m_plan.repeat; }
+    const SweepPlan &plan() const { return m_plan; }
+
+private:
+    explicit SweepSchedule(SweepPlan plan);
+
+    SweepPlan m_plan;
+    SweepResult m_result;
+    int m_runsDone = 0;
+    std::vector<std::int64_t> m_makespans; // of the point being measured
+    std::vector<SpeedupPoint> m_speedups;
+};
+
+// Runs a whole sweep on the calling thread. `onPoint` is called on it after each point.
 Result<SweepResult> runSweep(const SweepPlan &plan,
     std::stop_token stop = {},
     const std::function<void(const SweepPoint &)> &onPoint = {});

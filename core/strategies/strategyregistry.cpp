@@ -34,6 +34,12 @@ const std::vector<StrategyEntry> &strategyRegistry()
     return entries;
 }
 
+int laneCountOf(const RunPlan &plan)
+{
+    const StrategyEntry *entry = findStrategy(plan.strategy);
+    return entry ? entry->create()->laneCount(plan) : plan.workers;
+}
+
 const StrategyEntry *findStrategy(QStringView id)
 {
     for (const auto &candidate : strategyRegistry()) {

@@ -19,5 +19,7 @@ struct StrategyEntry
 // core/strategies/ and one line in strategyregistry.cpp.
 const std::vector<StrategyEntry> &strategyRegistry();
 const StrategyEntry *findStrategy(QStringView id);
+// How many worker rows a run of `plan` has: its workers, or one per task for thread-per-task.
+int laneCountOf(const RunPlan &plan);
 
 } // namespace parviz

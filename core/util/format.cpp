@@ -28,6 +28,11 @@ QString formatDuration(std::int64_t ns)
     return QString::number(ns) + QStringLiteral(" ns");
 }
 
+QString countOf(long long count, const char *singular, const char *plural)
+{
+    return QStringLiteral("%1 %2").arg(count).arg(QString::fromUtf8(count == 1 ? singular : plural));
+}
+
 QString formatPercent(double fraction)
 {
     if (!std::isfinite(fraction))

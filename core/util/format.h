@@ -12,4 +12,7 @@ QString formatDuration(std::int64_t ns);
 // "12.5%" from 0.125.
 QString formatPercent(double fraction);
 
+// "1 worker", "8 workers".
+QString countOf(long long count, const char *singular, const char *plural);
+
 } // namespace parviz

@@ -1,3 +1,4 @@
+#include "run/runresult.h"
 #include "run/sweep.h"
 
 #include <QTest>
@@ -15,6 +16,7 @@ private slots:
     void medianOfRepeats();
     void badPlansAreRejected();
     void stopEndsTheSweep();
+    void scheduleOrdersItsRuns();
 };
 
 namespace {
@@ -81,6 +83,53 @@ void tst_Sweep::stopEndsTheSweep()
     QVERIFY(sweep.ok());
     QVERIFY(sweep->stopped);
     QVERIFY(sweep->points.size() < 8);
+}
+
+void tst_Sweep::scheduleOrdersItsRuns()
+{
+    // Two repeats: sequential, sequential, 1 worker, 1 worker, 2 workers, 2 workers. A point is
+    // complete after its second repeat, its speedup against the sequential median.
+    auto made =
+        SweepSchedule::make({QStringLiteral("thread-pool"), sleeps(4, 1'000'000), 2, 2, {}});
+    QVERIFY(made.ok());
+    SweepSchedule &schedule = made.value();
+    QCOMPARE(schedule.runsTotal(), 6);
+    const std::vector<std::pair<QString, int>> expected{{"sequential", 1},
+        {"sequential", 1},
+        {"thread-pool", 1},
+        {"thread-pool", 1},
+        {"thread-pool", 2},
+        {"thread-pool", 2}};
+    const std::int64_t makespans[] = {400, 420, 410, 400, 200, 220};
+    std::vector<SweepPoint> points;
+    for (int i = 0; i < 6; ++i) {
+        const auto plan = schedule.next();
+        QVERIFY(plan.has_value());
+        QCOMPARE(plan->strategy, expected[std::size_t(i)].first);
+        QCOMPARE(plan->workers, expected[std::size_t(i)].second);
+        RunResult run;
+        run.metrics.makespanNs = makespans[i];
+        if (const auto point = schedule.record(run))
+            points.push_back(*point);
+    }
+    QVERIFY(!schedule.next().has_value());
+    QVERIFY(schedule.finished());
+    QCOMPARE(points.size(), std::size_t(2));
+    QCOMPARE(schedule.result().sequentialMedianNs, std::int64_t(410));
+    QCOMPARE(points[0].medianNs, std::int64_t(405));
+    QCOMPARE(points[1].workers, 2);
+    QCOMPARE(points[1].speedup, 410.0 / 210.0);
+
+    // A failed run ends the sweep there.
+    auto failing =
+        SweepSchedule::make({QStringLiteral("thread-pool"), sleeps(4, 1'000'000), 3, 1, {}})
+            .value();
+    RunResult failed;
+    failed.error = Error{QStringLiteral("task-failed"), QStringLiteral("boom")};
+    QVERIFY(!failing.record(failed).has_value());
+    QVERIFY(failing.finished());
+    QVERIFY(!failing.next().has_value());
+    QCOMPARE(failing.result().error->message, QStringLiteral("boom"));
 }
 
 QTEST_GUILESS_MAIN(tst_Sweep)
