@@ -1,0 +1,141 @@
+#include "timeline/eventcolors.h"
+#include "timeline/ganttpainter.h"
+#include "timeline/timelinemodel.h"
+#include "trace/tracerecorder.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QPainter>
+#include <QTest>
+
+using namespace parviz;
+
+// The Gantt as pixels: each kind of event fills its share of its row, in its colour.
+class tst_GanttPainter : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void barsFillTheirShareOfTheRow();
+    void onlyVisibleRowsArePainted();
+    void niceTicks_data();
+    void niceTicks();
+    void tickLabels_data();
+    void tickLabels();
+
+private:
+    static int countColor(const QImage &image, int row, QColor color);
+};
+
+int tst_GanttPainter::countColor(const QImage &image, int row, QColor color)
+{
+    const int y = GanttStyle::AxisHeight + row * GanttStyle::RowHeight + GanttStyle::RowHeight / 2;
+    int count = 0;
+    for (int x = GanttStyle::LabelWidth; x < image.width(); ++x)
+        count += image.pixelColor(x, y).rgb() == color.rgb();
+    return count;
+}
+
+void tst_GanttPainter::barsFillTheirShareOfTheRow()
+{
+    // Worker 0 runs for the first half; worker 1 spawns for a tenth, then runs to the end.
+    TraceRecorder recorder(2, false);
+    recorder.worker(0).append(0, EventKind::Run, 0, 500);
+    recorder.worker(1).append(-1, EventKind::Spawn, 0, 100);
+    recorder.worker(1).append(1, EventKind::Run, 100, 1000);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+
+    const int width = GanttStyle::LabelWidth + 1000; // one pixel per nanosecond
+    QImage image(width, 200, QImage::Format_ARGB32);
+    QPainter painter(&image);
+    GanttFrame frame;
+    frame.area = image.rect();
+    frame.t0Ns = 0;
+    frame.t1Ns = 1000;
+    paintGantt(painter,
+        model,
+        frame,
+        GanttStyle::fromPalette(QApplication::palette(), QApplication::font()));
+    painter.end();
+
+    const QColor run = eventColor(EventKind::Run);
+    const QColor spawn = eventColor(EventKind::Spawn);
+    auto near = [](int value, int expected) { return std::abs(value - expected) <= 3; };
+    QVERIFY2(near(countColor(image, 1, run), 500),
+        qPrintable(QString::number(countColor(image, 1, run))));
+    QVERIFY2(near(countColor(image, 2, run), 900),
+        qPrintable(QString::number(countColor(image, 2, run))));
+    QVERIFY2(near(countColor(image, 2, spawn), 100),
+        qPrintable(QString::number(countColor(image, 2, spawn))));
+    QCOMPARE(countColor(image, 1, spawn), 0);
+    QCOMPARE(countColor(image, 0, run), 0); // the main row did nothing
+}
+
+void tst_GanttPainter::onlyVisibleRowsArePainted()
+{
+    TraceRecorder recorder(10'000, false);
+    for (int worker = 0; worker < 10'000; ++worker)
+        recorder.worker(worker).append(worker, EventKind::Run, 0, 100);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    GanttFrame frame;
+    frame.area = QRect(0, 0, 800, GanttStyle::AxisHeight + 10 * GanttStyle::RowHeight);
+    frame.t1Ns = 100;
+    frame.firstRow = 5000;
+    QCOMPARE(ganttVisibleRows(frame), 10);
+    QImage image(frame.area.size(), QImage::Format_ARGB32);
+    QPainter painter(&image);
+    paintGantt(painter,
+        model,
+        frame,
+        GanttStyle::fromPalette(QApplication::palette(), QApplication::font()));
+    painter.end();
+    // Rows 5000..5009 are there, and run from the start to the end of the time area.
+    QVERIFY(countColor(image, 0, eventColor(EventKind::Run)) > 500);
+    QVERIFY(countColor(image, 9, eventColor(EventKind::Run)) > 500);
+}
+
+void tst_GanttPainter::niceTicks_data()
+{
+    QTest::addColumn<qint64>("span");
+    QTest::addColumn<double>("pixels");
+    QTest::addColumn<qint64>("step");
+    QTest::newRow("1 s over 1100 px") << qint64(1'000'000'000) << 1100.0 << qint64(100'000'000);
+    QTest::newRow("380 ms over 600 px") << qint64(380'000'000) << 600.0 << qint64(100'000'000);
+    QTest::newRow("3 s over 600 px") << qint64(3'000'000'000) << 600.0 << qint64(1'000'000'000);
+    QTest::newRow("1 µs over 1000 px") << qint64(1000) << 1000.0 << qint64(200);
+    QTest::newRow("tiny") << qint64(1) << 1000.0 << qint64(1);
+}
+
+void tst_GanttPainter::niceTicks()
+{
+    QFETCH(qint64, span);
+    QFETCH(double, pixels);
+    QFETCH(qint64, step);
+    QCOMPARE(qint64(niceTickNs(span, pixels)), step);
+}
+
+void tst_GanttPainter::tickLabels_data()
+{
+    QTest::addColumn<qint64>("time");
+    QTest::addColumn<qint64>("step");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("zero") << qint64(0) << qint64(100) << "0";
+    QTest::newRow("whole seconds") << qint64(2'000'000'000) << qint64(1'000'000'000) << "2 s";
+    QTest::newRow("tenths of a second") << qint64(1'500'000'000) << qint64(100'000'000) << "1.5 s";
+    QTest::newRow("milliseconds") << qint64(250'000'000) << qint64(50'000'000) << "250 ms";
+    QTest::newRow("microseconds") << qint64(20'000) << qint64(10'000) << QStringLiteral("20 µs");
+    QTest::newRow("nanoseconds") << qint64(40) << qint64(20) << "40 ns";
+}
+
+void tst_GanttPainter::tickLabels()
+{
+    QFETCH(qint64, time);
+    QFETCH(qint64, step);
+    QFETCH(QString, label);
+    QCOMPARE(tickLabel(time, step), label);
+}
+
+QTEST_MAIN(tst_GanttPainter)
+#include "tst_ganttpainter.moc"

@@ -1,0 +1,300 @@
+#include "charts/speedupchart.h"
+#include "export/runjson.h"
+#include "mainwindow.h"
+#include "panels/metricspanel.h"
+#include "panels/workloadpanel.h"
+#include "run/runsession.h"
+#include "runcontroller.h"
+#include "timeline/ganttview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDomDocument>
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace parviz;
+
+// The window as a person uses it, offscreen: choose, Run, Stop, Sweep, save pictures, open runs.
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void constructsIdle();
+    void runDrawsOneRowPerWorkerAndOneBarPerTask();
+    void stopReturnsToIdle();
+    void fractionLabelCountsWorkers_data();
+    void fractionLabelCountsWorkers();
+    void invalidInputsAreExplainedAndCannotRun();
+    void sweepAddsAPointPerWorkerCount();
+    void picturesHaveTheirSize_data();
+    void picturesHaveTheirSize();
+    void unwritablePictureIsAnErrorAndLeavesNothing();
+    void savedRunOpensAgain();
+    void malformedRunFileChangesNothing();
+
+private:
+    void chooseWorkload(const QString &strategy, int tasks, std::int64_t ns, int workers);
+    std::unique_ptr<MainWindow> m_window;
+    QTemporaryDir m_files;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // settings go to a test location
+    QApplication::setOrganizationName(QStringLiteral("ParVizTest"));
+    QApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+}
+
+void tst_MainWindow::init()
+{
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1400, 900);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void tst_MainWindow::cleanup()
+{
+    m_window.reset();
+}
+
+void tst_MainWindow::chooseWorkload(
+    const QString &strategy, int tasks, std::int64_t ns, int workers)
+{
+    WorkloadPanel *panel = m_window->workloadPanel();
+    panel->setStrategy(strategy);
+    panel->setTaskCount(tasks);
+    panel->setKind(TaskKind::Sleep);
+    panel->setDuration(DurationSpec::fixed(ns));
+    panel->setWorkers(WorkerCount::exactly(workers));
+}
+
+void tst_MainWindow::constructsIdle()
+{
+    QVERIFY(m_window->runAction()->isEnabled());
+    QVERIFY(m_window->sweepAction()->isEnabled());
+    QVERIFY(!m_window->stopAction()->isEnabled());
+    QVERIFY(m_window->timeline().isEmpty());
+    QCOMPARE(m_window->runAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_R));
+    QCOMPARE(m_window->sweepAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    QCOMPARE(m_window->stopAction()->shortcut(), QKeySequence(Qt::Key_Escape));
+}
+
+void tst_MainWindow::runDrawsOneRowPerWorkerAndOneBarPerTask()
+{
+    chooseWorkload(QStringLiteral("thread-pool"), 24, 5'000'000, 4);
+    QSignalSpy finished(m_window->controller(), &RunController::runFinished);
+    QSignalSpy frames(m_window->controller(), &RunController::frame);
+    m_window->runAction()->trigger();
+    QVERIFY(!m_window->runAction()->isEnabled()); // busy: nothing that would change the run
+    QVERIFY(m_window->stopAction()->isEnabled());
+    QVERIFY(finished.wait(10000));
+    QVERIFY(frames.count() >= 1); // drawn as it went, a frame at a time
+    QVERIFY(m_window->lastRun().has_value());
+    QVERIFY(m_window->lastRun()->ok());
+
+    const TimelineModel &timeline = m_window->timeline();
+    QCOMPARE(timeline.rowCount(), 1 + 4); // main + 4 workers
+    int runBars = 0;
+    std::vector<TimelineModel::Bar> bars;
+    for (int row = 1; row < timeline.rowCount(); ++row) {
+        timeline.bars(row, 0, timeline.endNs() + 1, 1.0, bars); // 1 ns per pixel: nothing merges
+        for (const auto &bar : bars)
+            runBars += bar.kind == EventKind::Run;
+    }
+    QCOMPARE(runBars, 24);
+    QVERIFY(m_window->gantt()->lowerBound() > 0);
+    QVERIFY(m_window->metricsPanel()->text().contains(QStringLiteral("24 of 24 completed")));
+    QVERIFY(m_window->runAction()->isEnabled());
+}
+
+void tst_MainWindow::stopReturnsToIdle()
+{
+    chooseWorkload(QStringLiteral("thread-pool"), 40, 500'000'000, 2);
+    QSignalSpy finished(m_window->controller(), &RunController::runFinished);
+    m_window->runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !m_window->timeline().isEmpty() && m_window->timeline().isLive(), 5000);
+    m_window->stopAction()->trigger();
+    QVERIFY(finished.wait(3000));
+    QVERIFY(!m_window->controller()->isBusy());
+    QVERIFY(m_window->runAction()->isEnabled());
+    QVERIFY(!m_window->stopAction()->isEnabled());
+    QVERIFY(m_window->lastRun()->stopped);
+    QVERIFY(m_window->metricsPanel()->text().contains(QStringLiteral("stopped")));
+}
+
+void tst_MainWindow::fractionLabelCountsWorkers_data()
+{
+    QTest::addColumn<int>("cpus");
+    QTest::addColumn<double>("fraction");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("the seed's 80% of 12") << 12 << 0.8 << "80% of 12 logical CPUs = 9 workers";
+    QTest::newRow("80% of 2") << 2 << 0.8 << "80% of 2 logical CPUs = 1 worker";
+    QTest::newRow("400% for I/O") << 2 << 4.0 << "400% of 2 logical CPUs = 8 workers";
+    QTest::newRow("5%, still one") << 16 << 0.05 << "5% of 16 logical CPUs = 1 worker";
+}
+
+void tst_MainWindow::fractionLabelCountsWorkers()
+{
+    QFETCH(int, cpus);
+    QFETCH(double, fraction);
+    QFETCH(QString, label);
+    WorkloadPanel *panel = m_window->workloadPanel();
+    panel->setLogicalCpus(cpus);
+    panel->setWorkers(WorkerCount::ofCpus(fraction));
+    QCOMPARE(panel->workersText(), label);
+    QCOMPARE(panel->plan()->workers, WorkerCount::ofCpus(fraction).resolve(cpus));
+}
+
+void tst_MainWindow::invalidInputsAreExplainedAndCannotRun()
+{
+    WorkloadPanel *panel = m_window->workloadPanel();
+    panel->setDuration(DurationSpec::uniform(20'000'000, 5'000'000));
+    QVERIFY(!panel->plan().ok());
+    QVERIFY(panel->plan().error().message.contains(QStringLiteral("below the lower bound")));
+    QVERIFY(!m_window->runAction()->isEnabled());
+    QVERIFY(!m_window->sweepAction()->isEnabled());
+    panel->setDuration(DurationSpec::uniform(5'000'000, 20'000'000));
+    QVERIFY(m_window->runAction()->isEnabled());
+    // Too many threads for thread-per-task: the engine's own reason is shown.
+    panel->setStrategy(QStringLiteral("thread-per-task"));
+    panel->setTaskCount(50'000);
+    QVERIFY(!panel->plan().ok());
+    QVERIFY(!m_window->runAction()->isEnabled());
+}
+
+void tst_MainWindow::sweepAddsAPointPerWorkerCount()
+{
+    chooseWorkload(QStringLiteral("thread-pool"), 6, 5'000'000, 3);
+    QSignalSpy points(m_window->controller(), &RunController::sweepPoint);
+    QSignalSpy done(m_window->controller(), &RunController::sweepFinished);
+    m_window->sweepAction()->trigger();
+    QVERIFY(m_window->controller()->isSweeping());
+    QVERIFY(done.wait(20000));
+    QCOMPARE(points.count(), 3); // 1, 2 and 3 workers
+    QCOMPARE(m_window->speedupChart()->sweepCount(), 1);
+    QCOMPARE(m_window->speedupChart()->pointCount(), 3);
+    QVERIFY(!m_window->controller()->isBusy());
+    QVERIFY(m_window->runAction()->isEnabled());
+    // A second sweep stays beside the first, for comparison.
+    m_window->workloadPanel()->setStrategy(QStringLiteral("pool-map"));
+    m_window->sweepAction()->trigger();
+    QVERIFY(done.wait(20000));
+    QCOMPARE(m_window->speedupChart()->sweepCount(), 2);
+}
+
+void tst_MainWindow::picturesHaveTheirSize_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<qreal>("scale");
+    QTest::newRow("png") << "picture.png" << QString() << qreal(1);
+    QTest::newRow("png at 2x") << "picture2x.png"
+                               << "PNG image at 2x (*.png)" << qreal(2);
+    QTest::newRow("svg") << "picture.svg" << QString() << qreal(0);
+}
+
+void tst_MainWindow::picturesHaveTheirSize()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, filter);
+    QFETCH(qreal, scale);
+    chooseWorkload(QStringLiteral("thread-pool"), 8, 2'000'000, 2);
+    QSignalSpy finished(m_window->controller(), &RunController::runFinished);
+    m_window->runAction()->trigger();
+    QVERIFY(finished.wait(10000));
+
+    struct Chart
+    {
+        const char *what;
+        Result<void> (MainWindow::*save)(const QString &, const QString &);
+        QSize size;
+    };
+    const Chart charts[] = {
+        {"gantt", &MainWindow::saveGanttPicture, m_window->gantt()->viewport()->size()},
+        {"speedup", &MainWindow::saveSpeedupPicture, m_window->speedupChart()->viewport()->size()},
+        {"window", &MainWindow::saveWindowPicture, m_window->size()},
+    };
+    for (const Chart &chart : charts) {
+        const QString path = m_files.filePath(QLatin1String(chart.what) + QLatin1Char('-') + name);
+        const auto saved = (m_window.get()->*chart.save)(path, filter);
+        QVERIFY2(saved.ok(), saved.ok() ? "" : qPrintable(saved.error().message));
+        if (scale > 0) {
+            const QImage image(path);
+            QVERIFY2(!image.isNull(), qPrintable(path));
+            QCOMPARE(image.size(), chart.size * scale); // drawn at that size, not scaled up
+        } else {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QDomDocument svg;
+            QVERIFY(svg.setContent(&file));
+            const QDomElement root = svg.documentElement();
+            QCOMPARE(root.tagName(), QStringLiteral("svg"));
+            QVERIFY(
+                root.attribute(QStringLiteral("viewBox"))
+                    .endsWith(
+                        QStringLiteral("%1 %2").arg(chart.size.width()).arg(chart.size.height())));
+            QVERIFY(svg.elementsByTagName(QStringLiteral("g")).count() > 0);
+        }
+    }
+}
+
+void tst_MainWindow::unwritablePictureIsAnErrorAndLeavesNothing()
+{
+    const QString path = QStringLiteral("/nonexistent-folder/gantt.png");
+    const auto saved = m_window->saveGanttPicture(path);
+    QVERIFY(!saved.ok());
+    QVERIFY(saved.error().message.contains(path));
+    QVERIFY(!QFile::exists(path));
+}
+
+void tst_MainWindow::savedRunOpensAgain()
+{
+    WorkloadSpec workload;
+    workload.taskCount = 12;
+    workload.duration = DurationSpec::fixed(1'000'000);
+    const RunResult run = executeRun(
+        RunPlan::make(QStringLiteral("gil-threads"), workload, WorkerCount::exactly(3)).value());
+    const QString path = m_files.filePath(QStringLiteral("run.json"));
+    QVERIFY(saveRunJson(run, path).ok());
+
+    QVERIFY(m_window->openRun(path).ok());
+    QVERIFY(m_window->lastRun().has_value());
+    QCOMPARE(m_window->timeline().rowCount(), 1 + 3 + 1); // main, workers, the GIL
+    QCOMPARE(m_window->workloadPanel()->strategyId(), QStringLiteral("gil-threads"));
+    QCOMPARE(m_window->workloadPanel()->plan()->workers, 3);
+    QVERIFY(m_window->windowTitle().contains(QStringLiteral("run.json")));
+}
+
+void tst_MainWindow::malformedRunFileChangesNothing()
+{
+    chooseWorkload(QStringLiteral("thread-pool"), 4, 1'000'000, 2);
+    QSignalSpy finished(m_window->controller(), &RunController::runFinished);
+    m_window->runAction()->trigger();
+    QVERIFY(finished.wait(10000));
+    const std::int64_t makespan = m_window->lastRun()->metrics.makespanNs;
+
+    const QString path = m_files.filePath(QStringLiteral("broken.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"format\": 1, \"strategy\": \"thread-pool\", \"events\": [");
+    file.close();
+    const auto opened = m_window->openRun(path);
+    QVERIFY(!opened.ok());
+    QVERIFY(!opened.error().message.isEmpty());
+    QCOMPARE(m_window->lastRun()->metrics.makespanNs, makespan);
+    QCOMPARE(m_window->workloadPanel()->strategyId(), QStringLiteral("thread-pool"));
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"

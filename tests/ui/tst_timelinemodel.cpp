@@ -1,0 +1,184 @@
+#include "timeline/timelinemodel.h"
+#include "trace/tracerecorder.h"
+
+#include <QTest>
+
+#include <numeric>
+#include <unistd.h>
+
+using namespace parviz;
+
+class tst_TimelineModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void rowsAndLabels();
+    void processRowsNameTheirPid();
+    void barsAtFullResolution();
+    void subPixelBarsMerge_data();
+    void subPixelBarsMerge();
+    void mergedBarKeepsItsDominantKind();
+    void inFlightEventIsABar();
+    void eventUnderTheCursor();
+    void busyWorkersPerColumn();
+};
+
+void tst_TimelineModel::rowsAndLabels()
+{
+    TraceRecorder recorder(3, true);
+    TimelineModel model;
+    QVERIFY(model.isEmpty());
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(model.rowLabel(0), QStringLiteral("main"));
+    QCOMPARE(model.rowLabel(1), QStringLiteral("worker 0"));
+    QCOMPARE(model.rowLabel(3), QStringLiteral("worker 2"));
+    QCOMPARE(model.rowLabel(4), QStringLiteral("GIL held by"));
+    QCOMPARE(model.laneOfRow(0), MainLane);
+    QCOMPARE(model.laneOfRow(4), GilLane);
+    QCOMPARE(model.rowOfLane(1), 2);
+    const auto generation = model.generation();
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    QVERIFY(model.generation() != generation);
+}
+
+void tst_TimelineModel::processRowsNameTheirPid()
+{
+    TraceRecorder recorder(2, false);
+    recorder.worker(1).setPid(4242);
+    recorder.worker(1).append(-1, EventKind::Spawn, 0, 10);
+    recorder.worker(0).append(0, EventKind::Run, 0, 10); // this process: no pid shown
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    QCOMPARE(model.rowLabel(1), QStringLiteral("worker 0"));
+    QCOMPARE(model.rowLabel(2), QStringLiteral("worker 1 · pid 4242"));
+}
+
+void tst_TimelineModel::barsAtFullResolution()
+{
+    TraceRecorder recorder(1, false);
+    for (int i = 0; i < 100; ++i)
+        recorder.worker(0).append(i, EventKind::Run, i * 2000, i * 2000 + 500);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    std::vector<TimelineModel::Bar> bars;
+    model.bars(1, 0, 200'000, 10.0, bars); // 50 px per bar, 150 px apart: no merging
+    QCOMPARE(bars.size(), std::size_t(100));
+    QCOMPARE(bars[7].task, 7);
+    QCOMPARE(bars[7].events, 1);
+    // A window picks only what overlaps it, found by binary search: event 5 ends inside it,
+    // event 6 lies within, event 7 starts at 14,000, after it.
+    model.bars(1, 10'250, 13'900, 10.0, bars);
+    QCOMPARE(bars.size(), std::size_t(2));
+    QCOMPARE(bars.front().task, 5);
+    QCOMPARE(bars.back().task, 6);
+    QCOMPARE(model.endNs(), std::int64_t(99 * 2000 + 500));
+}
+
+void tst_TimelineModel::subPixelBarsMerge_data()
+{
+    QTest::addColumn<double>("nsPerPixel");
+    QTest::newRow("10 ns per pixel") << 10.0;
+    QTest::newRow("1 µs per pixel") << 1'000.0;
+    QTest::newRow("100 µs per pixel") << 100'000.0;
+    QTest::newRow("whole run in one pixel") << 1e9;
+}
+
+void tst_TimelineModel::subPixelBarsMerge()
+{
+    // 100,000 events of 300 ns every 1 µs: however far out one zooms, a row gives no more bars
+    // than it has pixels, and the bars stand for every event.
+    QFETCH(double, nsPerPixel);
+    constexpr int Events = 100'000;
+    TraceRecorder recorder(1, false);
+    for (int i = 0; i < Events; ++i)
+        recorder.worker(0).append(i, EventKind::Run, i * 1000LL, i * 1000LL + 300);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    const std::int64_t end = Events * 1000LL;
+    std::vector<TimelineModel::Bar> bars;
+    model.bars(1, 0, end, nsPerPixel, bars);
+    const double pixels = end / nsPerPixel;
+    QVERIFY2(bars.size() <= std::max<std::size_t>(1, static_cast<std::size_t>(pixels) + 1),
+        qPrintable(QStringLiteral("%1 bars for %2 pixels").arg(bars.size()).arg(pixels)));
+    const int covered = std::accumulate(
+        bars.begin(), bars.end(), 0, [](int sum, const auto &bar) { return sum + bar.events; });
+    QCOMPARE(covered, Events);
+    for (std::size_t i = 1; i < bars.size(); ++i)
+        QVERIFY(bars[i].startNs >= bars[i - 1].endNs);
+}
+
+void tst_TimelineModel::mergedBarKeepsItsDominantKind()
+{
+    // Tiny run, long dispatch, tiny run: merged, it is mostly dispatch.
+    TraceRecorder recorder(1, false);
+    recorder.worker(0).append(0, EventKind::Run, 0, 10);
+    recorder.worker(0).append(-1, EventKind::Dispatch, 10, 80);
+    recorder.worker(0).append(1, EventKind::Run, 80, 90);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    std::vector<TimelineModel::Bar> bars;
+    model.bars(1, 0, 1000, 1000.0, bars);
+    QCOMPARE(bars.size(), std::size_t(1));
+    QCOMPARE(bars.front().events, 3);
+    QCOMPARE(bars.front().kind, EventKind::Dispatch);
+    QCOMPARE(bars.front().task, -1);
+}
+
+void tst_TimelineModel::inFlightEventIsABar()
+{
+    TraceRecorder recorder(1, false);
+    recorder.startClock();
+    recorder.worker(0).begin(3, EventKind::Run, 0);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, true);
+    QVERIFY(model.isLive());
+    QVERIFY(model.nowNs() >= 0);
+    std::vector<TimelineModel::Bar> bars;
+    model.bars(1, 0, model.endNs() + 1, 1.0, bars);
+    QCOMPARE(bars.size(), std::size_t(1));
+    QVERIFY(bars.front().inFlight);
+    QCOMPARE(bars.front().task, 3);
+    recorder.worker(0).end(model.endNs());
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    QCOMPARE(model.nowNs(), std::int64_t(-1));
+}
+
+void tst_TimelineModel::eventUnderTheCursor()
+{
+    TraceRecorder recorder(1, false);
+    recorder.worker(0).append(4, EventKind::Run, 100, 200);
+    recorder.worker(0).append(5, EventKind::Run, 300, 400);
+    std::vector<TaskSpec> tasks(6);
+    tasks[4].durationNs = 90;
+    TimelineModel model;
+    model.setTrace(
+        recorder.snapshot(), std::make_shared<const std::vector<TaskSpec>>(tasks), false);
+    QCOMPARE(model.eventAt(1, 150, 0)->task, 4);
+    QCOMPARE(model.eventAt(1, 290, 20)->task, 5); // nearest within the tolerance
+    QVERIFY(!model.eventAt(1, 250, 20).has_value());
+    QCOMPARE(model.task(4)->durationNs, std::int64_t(90));
+    QVERIFY(model.task(17) == nullptr);
+}
+
+void tst_TimelineModel::busyWorkersPerColumn()
+{
+    TraceRecorder recorder(2, false);
+    recorder.worker(0).append(-1, EventKind::Spawn, 0, 10); // not a task: not busy
+    recorder.worker(0).append(0, EventKind::Run, 10, 100);
+    recorder.worker(1).append(1, EventKind::Run, 50, 150);
+    recorder.main().append(-1, EventKind::Wait, 0, 200); // the caller is not a worker
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    const auto busy = model.busyWorkers(0, 200, 4); // columns of 50 ns
+    QCOMPARE(busy.size(), std::size_t(4));
+    QCOMPARE(busy[0], 40.0 / 50.0);
+    QCOMPARE(busy[1], 2.0);
+    QCOMPARE(busy[2], 1.0);
+    QCOMPARE(busy[3], 0.0);
+    QVERIFY(model.busyWorkers(0, 0, 4) == std::vector<double>(4, 0.0));
+}
+
+QTEST_GUILESS_MAIN(tst_TimelineModel)
+#include "tst_timelinemodel.moc"

@@ -1,0 +1,519 @@
+#include "mainwindow.h"
+
+#include "charts/concurrencychart.h"
+#include "charts/speedupchart.h"
+#include "export/runjson.h"
+#include "export/runjsonreader.h"
+#include "metrics/runmetrics.h"
+#include "panels/metricspanel.h"
+#include "panels/workloadpanel.h"
+#include "pictures.h"
+#include "runcontroller.h"
+#include "strategies/strategyregistry.h"
+#include "theme.h"
+#include "timeline/ganttpainter.h"
+#include "timeline/ganttview.h"
+#include "timeline/timelinelegend.h"
+#include "timeline/timelinezoomcontrol.h"
+#include "util/format.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace parviz {
+
+namespace {
+// Live metrics cost O(events): refresh them a few times a second, not every frame.
+constexpr int FramesPerMetricsUpdate = 6;
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_controller(new RunController(this))
+    , m_zoom(new TimelineZoomControl(this))
+{
+    setWindowTitle(tr("ParViz"));
+
+    m_panel = new WorkloadPanel;
+    auto *panelScroll = new QScrollArea;
+    panelScroll->setWidget(m_panel);
+    panelScroll->setWidgetResizable(true);
+    panelScroll->setMinimumWidth(m_panel->sizeHint().width() + 24);
+    auto *dock = new QDockWidget(tr("Workload"), this);
+    dock->setObjectName(QStringLiteral("workloadDock"));
+    dock->setWidget(panelScroll);
+    dock->setFeatures(QDockWidget::DockWidgetMovable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    // The timeline: legend and fit above, Gantt, concurrency under it on the same time axis.
+    m_gantt = new GanttView(&m_timeline, m_zoom);
+    m_concurrency = new ConcurrencyChart(&m_timeline, m_zoom);
+    m_concurrency->setCores(m_panel->logicalCpus());
+    auto *timelinePane = new QWidget;
+    auto *timelineLayout = new QVBoxLayout(timelinePane);
+    timelineLayout->setContentsMargins(0, 0, 0, 0);
+    timelineLayout->setSpacing(2);
+    auto *legendRow = new QHBoxLayout;
+    legendRow->addWidget(new TimelineLegend, 1);
+    auto *fit = new QToolButton;
+    fit->setText(tr("Fit"));
+    fit->setToolTip(tr("Show the whole run (double-click the timeline, or 0)"));
+    connect(fit, &QToolButton::clicked, m_zoom, &TimelineZoomControl::fit);
+    legendRow->addWidget(fit);
+    timelineLayout->addLayout(legendRow);
+    timelineLayout->addWidget(m_gantt, 1);
+    timelineLayout->addWidget(m_concurrency);
+
+    m_speedup = new SpeedupChart;
+    m_speedup->setMinimumSize(320, 240);
+    m_metrics = new MetricsPanel;
+    auto *metricsScroll = new QScrollArea;
+    metricsScroll->setWidget(m_metrics);
+    metricsScroll->setWidgetResizable(true);
+    m_bottom = new QSplitter(Qt::Horizontal);
+    m_bottom->addWidget(m_speedup);
+    m_bottom->addWidget(metricsScroll);
+    m_bottom->setStretchFactor(0, 3);
+    m_bottom->setStretchFactor(1, 2);
+    m_bottom->setSizes({600, 400}); // until the person's own are restored
+    metricsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_centre = new QSplitter(Qt::Vertical);
+    m_centre->addWidget(timelinePane);
+    m_centre->addWidget(m_bottom);
+    m_centre->setStretchFactor(0, 3);
+    m_centre->setStretchFactor(1, 2);
+    setCentralWidget(m_centre);
+    m_lastChart = m_gantt;
+    m_gantt->viewport()->installEventFilter(this);
+    m_speedup->viewport()->installEventFilter(this);
+
+    m_progress = new QProgressBar;
+    m_progress->setMaximumWidth(260);
+    m_progress->setFormat(tr("%v of %m tasks"));
+    m_progress->setToolTip(tr("Tasks done of all, in the run under way"));
+    m_elapsed = new QLabel;
+    statusBar()->addPermanentWidget(m_elapsed);
+    statusBar()->addPermanentWidget(m_progress);
+    m_progress->hide();
+
+    createActions();
+    createMenus();
+
+    connect(m_panel, &WorkloadPanel::changed, this, &MainWindow::updateActions);
+    connect(m_controller, &RunController::busyChanged, this, &MainWindow::updateActions);
+    connect(m_controller, &RunController::frame, this, &MainWindow::onFrame);
+    connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
+    connect(m_controller, &RunController::runStarted, this, [this](const RunPlan &plan) {
+        m_liveTasks = plan.tasks;
+        m_gantt->setLowerBound(-1);
+        m_zoom->fit();
+        m_progress->setRange(0, static_cast<int>(plan.tasks->size()));
+        m_progress->setValue(0);
+        m_progress->show();
+        m_framesSinceMetrics = FramesPerMetricsUpdate;
+        statusBar()->showMessage(
+            tr("Running %1 on %2…").arg(plan.strategy, countOf(laneCountOf(plan), "worker", "workers")));
+    });
+    connect(m_controller, &RunController::sweepStarted, this, [this](const SweepPlan &plan) {
+        const WorkloadSpec &workload = plan.workload;
+        m_speedup->beginSweep(plan.strategy,
+            tr("%1 %2 tasks of %3")
+                .arg(workload.taskCount)
+                .arg(taskKindName(workload.kind), workload.duration.toString()),
+            plan.maxWorkers,
+            workload.taskCount);
+    });
+    connect(m_controller, &RunController::sweepPoint, m_speedup, &SpeedupChart::addPoint);
+    connect(m_controller, &RunController::sweepFinished, this, [this](const SweepResult &sweep) {
+        if (sweep.error)
+            showError(tr("The sweep failed"), *sweep.error);
+        else if (sweep.stopped)
+            statusBar()->showMessage(
+                tr("Sweep stopped after %1")
+                    .arg(countOf(static_cast<long long>(sweep.points.size()), "point", "points")),
+                8000);
+        else
+            statusBar()->showMessage(
+                tr("Sweep done: serial fraction %1").arg(sweep.amdahl.serialFraction, 0, 'f', 3),
+                8000);
+    });
+
+    readSettings();
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    m_run = new QAction(tr("&Run"), this);
+    m_run->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_run->setToolTip(tr("Run the workload and watch every worker (Ctrl+R)"));
+    connect(m_run, &QAction::triggered, this, &MainWindow::startRun);
+
+    m_sweep = new QAction(tr("&Sweep"), this);
+    m_sweep->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_sweep->setToolTip(
+        tr("Run the workload sequentially, then on 1, 2, … N workers, and draw the speedup "
+           "curve (Ctrl+Shift+R)"));
+    connect(m_sweep, &QAction::triggered, this, &MainWindow::startSweep);
+
+    m_stop = new QAction(tr("S&top"), this);
+    m_stop->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_stop->setToolTip(tr("Stop the run or sweep under way; what finished is kept (Esc)"));
+    connect(m_stop, &QAction::triggered, m_controller, &RunController::stop);
+
+    m_openRun = new QAction(tr("&Open Run…"), this);
+    m_openRun->setShortcut(QKeySequence::Open);
+    connect(m_openRun, &QAction::triggered, this, &MainWindow::chooseRunToOpen);
+    m_saveRun = new QAction(tr("&Save Run…"), this);
+    m_saveRun->setShortcut(QKeySequence::Save);
+    connect(m_saveRun, &QAction::triggered, this, &MainWindow::saveRun);
+
+    auto *toolbar = addToolBar(tr("Run"));
+    toolbar->setObjectName(QStringLiteral("runToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addAction(m_run);
+    toolbar->addAction(m_sweep);
+    m_repeats = new QSpinBox;
+    m_repeats->setRange(1, 9);
+    m_repeats->setPrefix(tr("repeat x"));
+    m_repeats->setToolTip(
+        tr("Runs per point of a sweep: the median counts. More repeats, less noise."));
+    toolbar->addWidget(m_repeats);
+    toolbar->addAction(m_stop);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openRun);
+    file->addAction(m_saveRun);
+    file->addSeparator();
+    file->addAction(tr("Save &Gantt…"), this, [this] {
+        savePictureWithDialog(tr("Save Gantt"), &MainWindow::saveGanttPicture);
+    });
+    file->addAction(tr("Save S&peedup Chart…"), this, [this] {
+        savePictureWithDialog(tr("Save Speedup Chart"), &MainWindow::saveSpeedupPicture);
+    });
+    file->addAction(tr("Save &Window…"), this, [this] {
+        savePictureWithDialog(tr("Save Window"), &MainWindow::saveWindowPicture);
+    });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *copy = edit->addAction(tr("&Copy Picture"), this, &MainWindow::copyPicture);
+    copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    copy->setToolTip(
+        tr("Put the chart you last clicked (the Gantt, or the speedup chart) on the clipboard"));
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *fit = view->addAction(tr("&Fit Timeline"), m_zoom, &TimelineZoomControl::fit);
+    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addAction(tr("&Clear Speedup Chart"), m_speedup, &SpeedupChart::clearSweeps);
+    QMenu *theme = view->addMenu(tr("&Theme"));
+    auto *themes = new QActionGroup(this);
+    for (auto [choice, label] : {std::pair{Theme::System, tr("&System")},
+             {Theme::Light, tr("&Light")},
+             {Theme::Dark, tr("&Dark")}}) {
+        QAction *action =
+            theme->addAction(label, this, [this, choice = choice] { setTheme(choice); });
+        action->setCheckable(true);
+        action->setData(themeKey(choice));
+        themes->addAction(action);
+        m_themeActions.push_back(action);
+    }
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_run);
+    run->addAction(m_sweep);
+    run->addAction(m_stop);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About ParViz"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::updateActions()
+{
+    const bool busy = m_controller->isBusy();
+    const bool valid = m_panel->plan().ok();
+    m_run->setEnabled(!busy && valid);
+    m_sweep->setEnabled(!busy && valid);
+    m_stop->setEnabled(busy);
+    m_openRun->setEnabled(!busy);
+    m_saveRun->setEnabled(!busy && m_lastRun.has_value());
+    m_repeats->setEnabled(!busy);
+    m_panel->setInputsEnabled(!busy);
+    if (!busy)
+        m_progress->hide();
+}
+
+void MainWindow::startRun()
+{
+    auto plan = m_panel->plan();
+    if (!plan)
+        return showError(tr("Cannot run"), plan.error());
+    m_controller->run(*plan);
+}
+
+void MainWindow::startSweep()
+{
+    auto plan = m_panel->sweepPlan(m_repeats->value());
+    if (!plan)
+        return showError(tr("Cannot sweep"), plan.error());
+    if (auto started = m_controller->sweep(*plan); !started)
+        showError(tr("Cannot sweep"), started.error());
+}
+
+void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
+{
+    m_timeline.setTrace(snapshot, m_liveTasks, true);
+    m_gantt->refresh();
+    m_concurrency->update();
+    m_progress->setValue(static_cast<int>(snapshot->completedTasks()));
+    m_elapsed->setText(formatDuration(snapshot->takenAtNs()));
+    if (++m_framesSinceMetrics >= FramesPerMetricsUpdate && m_liveTasks) {
+        m_framesSinceMetrics = 0;
+        m_metrics->showLive(computeRunMetrics(*snapshot, *m_liveTasks),
+            snapshot->takenAtNs(),
+            snapshot->completedTasks(),
+            static_cast<int>(m_liveTasks->size()));
+    }
+}
+
+void MainWindow::onRunFinished(const RunResult &run)
+{
+    showRun(run);
+    if (run.error && !m_controller->isSweeping())
+        showError(tr("The run failed"), *run.error);
+    statusBar()->showMessage(run.stopped ? tr("Stopped")
+            : run.error                  ? tr("Failed")
+                        : tr("Done in %1").arg(formatDuration(run.metrics.makespanNs)),
+        8000);
+}
+
+void MainWindow::showRun(const RunResult &run)
+{
+    m_lastRun = run;
+    m_liveTasks.reset();
+    m_timeline.setTrace(run.trace, run.plan.tasks, false);
+    m_gantt->setLowerBound(run.metrics.lowerBoundNs);
+    m_gantt->refresh();
+    m_concurrency->setCores(run.plan.cpus);
+    m_concurrency->update();
+    m_metrics->showResult(run);
+    m_elapsed->setText(formatDuration(run.metrics.makespanNs));
+    updateActions();
+}
+
+void MainWindow::saveRun()
+{
+    if (!m_lastRun)
+        return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Run"), QStringLiteral("run.json"), tr("ParViz run (*.json)"));
+    if (path.isEmpty())
+        return;
+    if (auto saved = saveRunJson(*m_lastRun, path); !saved)
+        showError(tr("Could not save the run"), saved.error());
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+}
+
+void MainWindow::chooseRunToOpen()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Run"), QString(), tr("ParViz run (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        openRun(path);
+}
+
+Result<void> MainWindow::openRun(const QString &path)
+{
+    auto loaded = loadRunJson(path);
+    if (!loaded) {
+        showError(tr("Could not open the run"), loaded.error());
+        return loaded.error();
+    }
+    const RunResult &run = *loaded;
+    m_panel->setStrategy(run.plan.strategy);
+    m_panel->setTaskCount(static_cast<int>(run.plan.tasks->size()));
+    m_panel->setKind(run.plan.workload.kind, run.plan.workload.ioShare);
+    m_panel->setDuration(run.plan.workload.duration);
+    m_panel->setWorkers(run.plan.workerCount);
+    m_panel->setOptions(run.plan.options);
+    showRun(run);
+    m_zoom->fit();
+    setWindowTitle(tr("%1 – ParViz").arg(QFileInfo(path).fileName()));
+    return {};
+}
+
+Result<void> MainWindow::saveGanttPicture(const QString &path, const QString &filter)
+{
+    const QSize size = m_gantt->viewport()->size();
+    const GanttFrame frame = m_gantt->currentFrame(QRect(QPoint(0, 0), size));
+    const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), m_gantt->font());
+    return savePicture(pictureTarget(path, filter),
+        size,
+        style.background,
+        [&](QPainter &painter, const QRect &area) {
+            GanttFrame scaled = frame;
+            scaled.area = area;
+            paintGantt(painter, m_timeline, scaled, style);
+        });
+}
+
+Result<void> MainWindow::saveSpeedupPicture(const QString &path, const QString &filter)
+{
+    const QSize size = m_speedup->viewport()->size();
+    return savePicture(pictureTarget(path, filter),
+        size,
+        m_speedup->chart()->backgroundBrush().color(),
+        [&](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); });
+}
+
+Result<void> MainWindow::saveWindowPicture(const QString &path, const QString &filter)
+{
+    return savePicture(pictureTarget(path, filter),
+        size(),
+        palette().color(QPalette::Window),
+        [&](QPainter &painter, const QRect &) { render(&painter); });
+}
+
+void MainWindow::savePictureWithDialog(
+    const QString &title, Result<void> (MainWindow::*save)(const QString &, const QString &))
+{
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(
+        this, title, QStringLiteral("parviz.png"), pictureFilters(), &filter);
+    if (path.isEmpty())
+        return;
+    if (auto saved = (this->*save)(path, filter); !saved)
+        showError(tr("Could not save the picture"), saved.error());
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(pictureTarget(path, filter).path), 5000);
+}
+
+void MainWindow::copyPicture()
+{
+    const qreal scale = devicePixelRatioF();
+    QImage image;
+    if (m_lastChart == m_speedup) {
+        image = renderPicture(m_speedup->viewport()->size(),
+            scale,
+            m_speedup->chart()->backgroundBrush().color(),
+            [&](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); });
+    } else {
+        const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), m_gantt->font());
+        image = renderPicture(m_gantt->viewport()->size(),
+            scale,
+            style.background,
+            [&](QPainter &painter, const QRect &area) {
+                paintGantt(painter, m_timeline, m_gantt->currentFrame(area), style);
+            });
+    }
+    QApplication::clipboard()->setImage(image);
+    statusBar()->showMessage(
+        m_lastChart == m_speedup ? tr("Copied the speedup chart") : tr("Copied the Gantt"), 5000);
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::MouseButtonPress) {
+        if (watched == m_speedup->viewport())
+            m_lastChart = m_speedup;
+        else if (watched == m_gantt->viewport())
+            m_lastChart = m_gantt;
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::setTheme(Theme theme)
+{
+    applyTheme(theme);
+    m_speedup->setDark(isDarkTheme());
+    for (QAction *action : m_themeActions)
+        action->setChecked(action->data().toString() == themeKey(theme));
+    QSettings().setValue(QStringLiteral("theme"), themeKey(theme));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this,
+        tr("About ParViz"),
+        tr("<h3>ParViz %1</h3>"
+           "<p>Parallel computing made visible: real threads and real processes, "
+           "measured timelines, honest speedups.</p>"
+           "<p>Built with Qt %2, running on Qt %3.</p>")
+            .arg(QApplication::applicationVersion(),
+                QStringLiteral(QT_VERSION_STR),
+                QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::showError(const QString &title, const Error &error)
+{
+    statusBar()->showMessage(error.message, 10000);
+    if (!QApplication::platformName().startsWith(QLatin1String("offscreen")))
+        QMessageBox::warning(this, title, error.message);
+}
+
+void MainWindow::readSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // First start: most of the screen, for a timeline wide enough to read.
+        const QRect screen = QApplication::primaryScreen()
+            ? QApplication::primaryScreen()->availableGeometry()
+            : QRect(0, 0, 1600, 1000);
+        resize(screen.size() * 0.9);
+        move(screen.center() - rect().center());
+    }
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_centre->restoreState(settings.value(QStringLiteral("window/centre")).toByteArray());
+    m_bottom->restoreState(settings.value(QStringLiteral("window/bottom")).toByteArray());
+    m_repeats->setValue(settings.value(QStringLiteral("sweep/repeats"), 1).toInt());
+    m_panel->loadSettings(settings);
+    setTheme(themeFromKey(settings.value(QStringLiteral("theme")).toString()));
+}
+
+void MainWindow::writeSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/centre"), m_centre->saveState());
+    settings.setValue(QStringLiteral("window/bottom"), m_bottom->saveState());
+    settings.setValue(QStringLiteral("sweep/repeats"), m_repeats->value());
+    m_panel->saveSettings(settings);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    writeSettings();
+    m_controller->stop(); // the run, if any, is stopped and joined as the controller goes
+    event->accept();
+}
+
+} // namespace parviz

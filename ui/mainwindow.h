@@ -1,0 +1,110 @@
+#pragma once
+
+#include "run/runresult.h"
+#include "timeline/timelinemodel.h"
+
+#include <QMainWindow>
+
+#include <optional>
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QSpinBox;
+class QSplitter;
+
+namespace parviz {
+
+class ConcurrencyChart;
+class GanttView;
+class MetricsPanel;
+class RunController;
+class SpeedupChart;
+class TimelineZoomControl;
+class WorkloadPanel;
+enum class Theme;
+
+// ParViz's window: the workload on the left; the Gantt timeline with the concurrency under it
+// in the middle; the speedup chart and the run's numbers below. Run (Ctrl+R) runs the workload
+// and draws it as it happens; Sweep (Ctrl+Shift+R) runs it on 1..N workers and draws the speedup
+// curve point by point; Stop (Esc) stops either.
+//
+// GUI thread.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // For tests and scripted use.
+    WorkloadPanel *workloadPanel() const { return m_panel; }
+    RunController *controller() const { return m_controller; }
+    const TimelineModel &timeline() const { return m_timeline; }
+    GanttView *gantt() const { return m_gantt; }
+    SpeedupChart *speedupChart() const { return m_speedup; }
+    MetricsPanel *metricsPanel() const { return m_metrics; }
+    QAction *runAction() const { return m_run; }
+    QAction *sweepAction() const { return m_sweep; }
+    QAction *stopAction() const { return m_stop; }
+    const std::optional<RunResult> &lastRun() const { return m_lastRun; }
+
+    // Opens a run file (as File > Open Run); the error is shown and also returned.
+    Result<void> openRun(const QString &path);
+    Result<void> saveGanttPicture(const QString &path, const QString &filter = {});
+    Result<void> saveSpeedupPicture(const QString &path, const QString &filter = {});
+    Result<void> saveWindowPicture(const QString &path, const QString &filter = {});
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void updateActions();
+    void showRun(const RunResult &run);
+    void onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot);
+    void onRunFinished(const RunResult &run);
+    void startRun();
+    void startSweep();
+    void saveRun();
+    void chooseRunToOpen();
+    void savePictureWithDialog(
+        const QString &title, Result<void> (MainWindow::*save)(const QString &, const QString &));
+    void copyPicture();
+    void setTheme(Theme theme);
+    void showAbout();
+    void readSettings();
+    void writeSettings() const;
+    void showError(const QString &title, const Error &error);
+
+    RunController *m_controller;
+    TimelineModel m_timeline;
+    TimelineZoomControl *m_zoom;
+    WorkloadPanel *m_panel;
+    GanttView *m_gantt;
+    ConcurrencyChart *m_concurrency;
+    SpeedupChart *m_speedup;
+    MetricsPanel *m_metrics;
+    QSplitter *m_centre;
+    QSplitter *m_bottom;
+    QProgressBar *m_progress;
+    QLabel *m_elapsed;
+    QSpinBox *m_repeats;
+    QWidget *m_lastChart; // what Edit > Copy Picture copies
+
+    QAction *m_run;
+    QAction *m_sweep;
+    QAction *m_stop;
+    QAction *m_openRun;
+    QAction *m_saveRun;
+    std::vector<QAction *> m_themeActions;
+
+    std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
+    std::optional<RunResult> m_lastRun;
+    int m_framesSinceMetrics = 0;
+};
+
+} // namespace parviz

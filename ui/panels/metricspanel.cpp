@@ -1,0 +1,126 @@
+#include "panels/metricspanel.h"
+
+#include "charts/lossbudgetbar.h"
+#include "charts/utilisationbars.h"
+#include "run/runresult.h"
+#include "util/format.h"
+
+#include <QFormLayout>
+#include <QLabel>
+
+#include <cmath>
+
+namespace parviz {
+
+MetricsPanel::MetricsPanel(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *form = new QFormLayout(this);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    auto add = [&](const QString &label, const QString &tip) {
+        auto *value = new QLabel(QStringLiteral("–"));
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setToolTip(tip);
+        value->setWordWrap(true);
+        form->addRow(label, value);
+        return value;
+    };
+    m_status = add(tr("Run:"), tr("What the window shows."));
+    m_elapsed = add(tr("Elapsed:"), tr("Time since the run started."));
+    m_tasks = add(tr("Tasks:"), tr("Tasks completed, of all."));
+    m_makespan = add(tr("Makespan:"), tr("From the run's start to its last event."));
+    m_lowerBound = add(tr("Lower bound:"),
+        tr("max(total work / workers, longest task): no schedule of these tasks is shorter. "
+           "The ratio says how far the run is from it."));
+    m_speedup = add(tr("Speedup:"),
+        tr("The time the work takes one task after another, divided by the makespan."));
+    m_efficiency = add(
+        tr("Efficiency:"), tr("Speedup / workers: the share of the workers' time that did work."));
+    m_karpFlatt = add(tr("Serial fraction:"),
+        tr("Karp-Flatt: the share of the work that behaves as if it were serial."));
+    m_utilisation = new UtilisationBars;
+    m_utilisation->setToolTip(tr("Each worker's share of the makespan spent running tasks."));
+    form->addRow(tr("Busy:"), m_utilisation);
+    m_loss = new LossBudgetBar;
+    form->addRow(tr("Worker time:"), m_loss);
+    clear();
+}
+
+void MetricsPanel::clear()
+{
+    for (QLabel *label :
+        {m_elapsed, m_tasks, m_makespan, m_lowerBound, m_speedup, m_efficiency, m_karpFlatt})
+        label->setText(QStringLiteral("–"));
+    m_status->setText(tr("nothing run yet"));
+    m_utilisation->setUtilisation({});
+    m_loss->clear();
+}
+
+void MetricsPanel::showMetrics(const RunMetrics &m)
+{
+    m_makespan->setText(formatDuration(m.makespanNs));
+    m_lowerBound->setText(m.lowerBoundNs > 0 ? tr("%1, makespan x%2")
+                                                   .arg(formatDuration(m.lowerBoundNs))
+                                                   .arg(QString::number(m.boundRatio, 'f', 3))
+                                             : QStringLiteral("–"));
+    m_speedup->setText(m.makespanNs > 0
+            ? tr("%1x (of %2 %3)")
+                  .arg(QString::number(m.speedup, 'f', 2))
+                  .arg(formatDuration(m.baselineNs))
+                  .arg(m.baselineMeasured ? tr("sequential") : tr("work"))
+            : QStringLiteral("–"));
+    m_efficiency->setText(m.makespanNs > 0 ? formatPercent(m.efficiency) : QStringLiteral("–"));
+    m_karpFlatt->setText(
+        std::isfinite(m.karpFlatt) ? QString::number(m.karpFlatt, 'f', 3) : QStringLiteral("–"));
+    m_utilisation->setUtilisation(m.utilisation);
+    m_loss->setMetrics(m);
+}
+
+void MetricsPanel::showLive(
+    const RunMetrics &metrics, std::int64_t elapsedNs, std::int64_t tasksDone, int taskCount)
+{
+    m_status->setText(tr("running…"));
+    m_elapsed->setText(formatDuration(elapsedNs));
+    m_tasks->setText(tr("%1 of %2 done").arg(tasksDone).arg(taskCount));
+    showMetrics(metrics);
+}
+
+void MetricsPanel::showResult(const RunResult &run)
+{
+    const RunMetrics &m = run.metrics;
+    QString status = tr("%1, %2").arg(run.strategy.name, countOf(run.workers, "worker", "workers"));
+    if (run.error)
+        status += tr(": failed: %1").arg(run.error->message);
+    else if (run.stopped)
+        status += tr(": stopped");
+    m_status->setText(status);
+    m_elapsed->setText(formatDuration(m.makespanNs));
+    QString tasks = tr("%1 of %2 completed")
+                        .arg(m.tasksCompleted)
+                        .arg(run.plan.tasks ? run.plan.tasks->size() : 0);
+    if (m.tasksInterrupted > 0)
+        tasks += tr(", %1 interrupted").arg(m.tasksInterrupted);
+    if (m.tasksFailed > 0)
+        tasks += tr(", %1 failed").arg(m.tasksFailed);
+    if (m.tasksNotStarted > 0)
+        tasks += tr(", %1 not started").arg(m.tasksNotStarted);
+    m_tasks->setText(tasks);
+    showMetrics(m);
+}
+
+QString MetricsPanel::text() const
+{
+    QStringList lines;
+    for (QLabel *label : {m_status,
+             m_elapsed,
+             m_tasks,
+             m_makespan,
+             m_lowerBound,
+             m_speedup,
+             m_efficiency,
+             m_karpFlatt})
+        lines << label->text();
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace parviz

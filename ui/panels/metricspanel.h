@@ -1,0 +1,51 @@
+#pragma once
+
+#include "metrics/runmetrics.h"
+
+#include <QWidget>
+
+class QLabel;
+
+namespace parviz {
+
+class LossBudgetBar;
+class UtilisationBars;
+struct RunResult;
+
+// The numbers of a run, filled in as it goes: elapsed time and tasks done, then makespan, the
+// lower bound and the ratio to it, speedup, efficiency, each worker's utilisation, and the
+// loss budget as one stacked bar.
+//
+// GUI thread.
+class MetricsPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit MetricsPanel(QWidget *parent = nullptr);
+
+    // While a run goes on.
+    void showLive(
+        const RunMetrics &metrics, std::int64_t elapsedNs, std::int64_t tasksDone, int taskCount);
+    // When it has ended.
+    void showResult(const RunResult &run);
+    void clear();
+
+    QString text() const; // every value, one per line: for tests and the clipboard
+
+private:
+    void showMetrics(const RunMetrics &metrics);
+
+    QLabel *m_status;
+    QLabel *m_elapsed;
+    QLabel *m_makespan;
+    QLabel *m_lowerBound;
+    QLabel *m_speedup;
+    QLabel *m_efficiency;
+    QLabel *m_karpFlatt;
+    QLabel *m_tasks;
+    UtilisationBars *m_utilisation;
+    LossBudgetBar *m_loss;
+};
+
+} // namespace parviz

@@ -1,0 +1,491 @@
+#include "panels/workloadpanel.h"
+
+#include "strategies/strategyregistry.h"
+
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace parviz {
+
+namespace {
+
+constexpr double UnitNs[] = {1e3, 1e6, 1e9}; // µs, ms, s: the unit combo's order
+enum Distribution { Fixed, Uniform, Exponential, List };
+
+QDoubleSpinBox *durationBox(double value)
+{
+    auto *box = new QDoubleSpinBox;
+    box->setRange(0.0, 1'000'000.0);
+    box->setDecimals(3);
+    box->setValue(value);
+    box->setAccelerated(true);
+    return box;
+}
+
+QWidget *row(std::initializer_list<QWidget *> widgets)
+{
+    auto *container = new QWidget;
+    auto *layout = new QHBoxLayout(container);
+    layout->setContentsMargins(0, 0, 0, 0);
+    for (QWidget *widget : widgets)
+        layout->addWidget(widget);
+    return container;
+}
+
+} // namespace
+
+WorkloadPanel::WorkloadPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_cpus(parviz::logicalCpus()) // the engine's: this class has a logicalCpus() of its own
+{
+    auto *layout = new QVBoxLayout(this);
+
+    // --- Tasks
+    auto *tasksGroup = new QGroupBox(tr("Tasks"));
+    auto *tasksForm = new QFormLayout(tasksGroup);
+    m_tasks = new QSpinBox;
+    m_tasks->setRange(1, WorkloadSpec::MaxTasks);
+    m_tasks->setValue(300);
+    m_tasks->setGroupSeparatorShown(true);
+    m_tasks->setToolTip(tr("How many tasks to run, 1 to 1,000,000."));
+    tasksForm->addRow(tr("&Tasks:"), m_tasks);
+
+    m_kind = new QComboBox;
+    m_kind->addItem(tr("sleep: waiting, like I/O"), int(TaskKind::Sleep));
+    m_kind->addItem(tr("cpu: computing"), int(TaskKind::Cpu));
+    m_kind->addItem(tr("mixed: waits, then computes"), int(TaskKind::Mixed));
+    m_kind->setToolTip(
+        tr("Sleeping tasks wait, as time.sleep() or a network call does: many of them overlap "
+           "even on one core. CPU tasks do real arithmetic, calibrated to take their "
+           "duration on an idle core: they only overlap as far as there are cores."));
+    tasksForm->addRow(tr("&Kind:"), m_kind);
+    m_ioShare = new QSpinBox;
+    m_ioShare->setRange(0, 100);
+    m_ioShare->setSuffix(QStringLiteral(" %"));
+    m_ioShare->setValue(50);
+    m_ioShare->setToolTip(tr("The share of each mixed task spent waiting; the rest is computing."));
+    m_ioShareLabel = new QLabel(tr("&Waiting share:"));
+    m_ioShareLabel->setBuddy(m_ioShare);
+    tasksForm->addRow(m_ioShareLabel, m_ioShare);
+
+    m_distribution = new QComboBox;
+    m_distribution->addItems(
+        {tr("all the same"), tr("uniform between"), tr("exponential, mean"), tr("a list")});
+    m_distribution->setToolTip(
+        tr("How long the tasks take: all alike, spread evenly between two bounds, "
+           "exponential around a mean (a few long ones), or an explicit list "
+           "repeated over the tasks, such as the seed's 0.1 s, 1 s, 0.3 s."));
+    tasksForm->addRow(tr("&Durations:"), m_distribution);
+
+    m_fixed = durationBox(10.0);
+    m_fixed->setToolTip(tr("How long each task takes."));
+    m_uniformFrom = durationBox(5.0);
+    m_uniformFrom->setToolTip(tr("The shortest task."));
+    m_uniformTo = durationBox(15.0);
+    m_uniformTo->setToolTip(tr("The longest task."));
+    m_mean = durationBox(10.0);
+    m_mean->setToolTip(tr("The mean duration."));
+    m_list = new QLineEdit(QStringLiteral("0.1s, 1s, 0.3s"));
+    m_list->setToolTip(tr("Durations separated by commas, each with its unit (ns, us, ms, s), "
+                          "repeated over the tasks."));
+    m_durationInputs = new QStackedWidget;
+    m_durationInputs->addWidget(row({m_fixed}));
+    m_durationInputs->addWidget(row({m_uniformFrom, new QLabel(tr("to")), m_uniformTo}));
+    m_durationInputs->addWidget(row({m_mean}));
+    m_durationInputs->addWidget(row({m_list}));
+    m_unit = new QComboBox;
+    m_unit->addItems({QStringLiteral("µs"), QStringLiteral("ms"), QStringLiteral("s")});
+    m_unit->setCurrentIndex(1);
+    m_unit->setToolTip(tr("The unit of the durations."));
+    tasksForm->addRow(QString(), row({m_durationInputs, m_unit}));
+
+    m_seed = new QSpinBox;
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setValue(1);
+    m_seed->setToolTip(
+        tr("Random durations come from this seed: the same seed gives the same tasks."));
+    tasksForm->addRow(tr("S&eed:"), m_seed);
+    layout->addWidget(tasksGroup);
+
+    // --- Workers
+    auto *workersGroup = new QGroupBox(tr("Workers"));
+    auto *workersLayout = new QVBoxLayout(workersGroup);
+    m_byFraction = new QRadioButton(tr("A &share of the CPUs"));
+    m_byFraction->setToolTip(
+        tr("max(1, floor(share x logical CPUs)), as the seed's "
+           "max_workers=int(0.8 * cpu_count()). Above 100% there are more workers "
+           "than cores: pointless for computing, the point for waiting."));
+    m_fraction = new QSlider(Qt::Horizontal);
+    m_fraction->setRange(1, 80); // steps of 5%: 5% .. 400%
+    m_fraction->setValue(16);
+    m_fraction->setPageStep(4);
+    m_fraction->setToolTip(m_byFraction->toolTip());
+    m_fractionLabel = new QLabel;
+    m_fractionLabel->setWordWrap(true);
+    m_exactly = new QRadioButton(tr("E&xactly"));
+    m_exactly->setToolTip(tr("A worker count of your own, 1 to 1,024."));
+    m_workerCount = new QSpinBox;
+    m_workerCount->setRange(1, WorkerCount::MaxWorkers);
+    m_workerCount->setValue(8);
+    m_workerCount->setSuffix(tr(" workers"));
+    m_workerCount->setToolTip(m_exactly->toolTip());
+    // Until a person chooses, 8 workers: enough to watch tasks overlap on any machine.
+    m_exactly->setChecked(true);
+    auto *choice = new QButtonGroup(this);
+    choice->addButton(m_byFraction);
+    choice->addButton(m_exactly);
+    workersLayout->addWidget(m_byFraction);
+    workersLayout->addWidget(m_fraction);
+    workersLayout->addWidget(m_fractionLabel);
+    workersLayout->addWidget(row({m_exactly, m_workerCount}));
+    layout->addWidget(workersGroup);
+
+    // --- Strategy
+    auto *strategyGroup = new QGroupBox(tr("Strategy"));
+    auto *strategyLayout = new QVBoxLayout(strategyGroup);
+    m_strategy = new QComboBox;
+    for (const StrategyEntry &entry : strategyRegistry())
+        m_strategy->addItem(entry.info.name, entry.info.id);
+    m_strategy->setCurrentIndex(m_strategy->findData(QStringLiteral("thread-pool")));
+    m_strategy->setToolTip(
+        tr("How the tasks are run in parallel. Each one mirrors a way of doing it in Python."));
+    strategyLayout->addWidget(m_strategy);
+    m_mirrors = new QLabel;
+    m_mirrors->setWordWrap(true);
+    m_mirrors->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_mirrors->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_mirrors->setToolTip(tr("The Python this strategy mirrors."));
+    strategyLayout->addWidget(m_mirrors);
+    m_explanation = new QLabel;
+    m_explanation->setWordWrap(true);
+    m_explanation->setToolTip(tr("What the strategy does, and what to look for in the timeline."));
+    strategyLayout->addWidget(m_explanation);
+
+    auto *optionsForm = new QFormLayout;
+    m_chunkSize = new QSpinBox;
+    m_chunkSize->setRange(1, WorkloadSpec::MaxTasks);
+    m_chunkSize->setToolTip(
+        tr("Tasks handed to a worker at once, as executor.map(f, tasks, chunksize=C). "
+           "Bigger chunks: fewer hand-overs, a lumpier end."));
+    m_chunkRow = row({new QLabel(tr("Chunk size:")), m_chunkSize});
+    optionsForm->addRow(m_chunkRow);
+    m_switchInterval = new QDoubleSpinBox;
+    m_switchInterval->setRange(0.001, 10'000.0);
+    m_switchInterval->setDecimals(3);
+    m_switchInterval->setValue(5.0);
+    m_switchInterval->setSuffix(QStringLiteral(" ms"));
+    m_switchInterval->setToolTip(
+        tr("How long a thread waits for the GIL before it asks the holder to let go: "
+           "sys.setswitchinterval(), 5 ms by default."));
+    m_switchRow = row({new QLabel(tr("Switch interval:")), m_switchInterval});
+    optionsForm->addRow(m_switchRow);
+    m_onWorkerDeath = new QComboBox;
+    m_onWorkerDeath->addItem(tr("fail the run"), int(StrategyOptions::WorkerDeath::Fail));
+    m_onWorkerDeath->addItem(
+        tr("restart it, run its tasks again"), int(StrategyOptions::WorkerDeath::Restart));
+    m_onWorkerDeath->setToolTip(
+        tr("What a worker process that dies does to the run: fail it, as "
+           "ProcessPoolExecutor's BrokenProcessPool, or replace the worker."));
+    m_deathRow = row({new QLabel(tr("If a worker dies:")), m_onWorkerDeath});
+    optionsForm->addRow(m_deathRow);
+    strategyLayout->addLayout(optionsForm);
+    layout->addWidget(strategyGroup);
+
+    m_problem = new QLabel;
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("color: #D55E00; font-weight: bold;"));
+    m_problem->hide();
+    layout->addWidget(m_problem);
+    layout->addStretch();
+
+    m_inputs = {m_tasks,
+        m_kind,
+        m_ioShare,
+        m_distribution,
+        m_durationInputs,
+        m_unit,
+        m_seed,
+        m_byFraction,
+        m_fraction,
+        m_exactly,
+        m_workerCount,
+        m_strategy,
+        m_chunkSize,
+        m_switchInterval,
+        m_onWorkerDeath};
+
+    auto changedSignal = [this](auto *widget, auto signal) {
+        connect(widget, signal, this, &WorkloadPanel::onChanged);
+    };
+    changedSignal(m_tasks, &QSpinBox::valueChanged);
+    changedSignal(m_kind, &QComboBox::currentIndexChanged);
+    changedSignal(m_ioShare, &QSpinBox::valueChanged);
+    changedSignal(m_distribution, &QComboBox::currentIndexChanged);
+    for (QDoubleSpinBox *box : {m_fixed, m_uniformFrom, m_uniformTo, m_mean, m_switchInterval})
+        changedSignal(box, &QDoubleSpinBox::valueChanged);
+    changedSignal(m_unit, &QComboBox::currentIndexChanged);
+    changedSignal(m_list, &QLineEdit::textChanged);
+    changedSignal(m_seed, &QSpinBox::valueChanged);
+    changedSignal(m_byFraction, &QRadioButton::toggled);
+    changedSignal(m_fraction, &QSlider::valueChanged);
+    changedSignal(m_workerCount, &QSpinBox::valueChanged);
+    changedSignal(m_strategy, &QComboBox::currentIndexChanged);
+    changedSignal(m_chunkSize, &QSpinBox::valueChanged);
+    changedSignal(m_onWorkerDeath, &QComboBox::currentIndexChanged);
+    updateDependentInputs();
+}
+
+void WorkloadPanel::setLogicalCpus(int cpus)
+{
+    m_cpus = std::max(1, cpus);
+    onChanged();
+}
+
+void WorkloadPanel::onChanged()
+{
+    updateDependentInputs();
+    emit changed();
+}
+
+void WorkloadPanel::updateDependentInputs()
+{
+    const auto kind = static_cast<TaskKind>(m_kind->currentData().toInt());
+    m_ioShare->setVisible(kind == TaskKind::Mixed);
+    m_ioShareLabel->setVisible(kind == TaskKind::Mixed);
+    m_durationInputs->setCurrentIndex(m_distribution->currentIndex());
+    m_unit->setVisible(m_distribution->currentIndex() != List);
+    m_fraction->setEnabled(m_byFraction->isChecked());
+    m_workerCount->setEnabled(m_exactly->isChecked());
+    m_fractionLabel->setText(WorkerCount::ofCpus(m_fraction->value() * 0.05).describe(m_cpus));
+
+    const QString id = strategyId();
+    const StrategyEntry *entry = findStrategy(id);
+    m_mirrors->setText(entry ? entry->info.mirrors : QString());
+    m_explanation->setText(entry ? entry->info.explanation : QString());
+    m_chunkRow->setVisible(id == QLatin1String("pool-map") || id == QLatin1String("process-pool"));
+    m_switchRow->setVisible(id == QLatin1String("gil-threads"));
+    m_deathRow->setVisible(id == QLatin1String("process-pool"));
+
+    const auto made = plan();
+    m_problem->setVisible(!made);
+    m_problem->setText(made ? QString() : made.error().message);
+}
+
+QString WorkloadPanel::strategyId() const
+{
+    return m_strategy->currentData().toString();
+}
+
+QString WorkloadPanel::workersText() const
+{
+    return m_fractionLabel->text();
+}
+
+Result<DurationSpec> WorkloadPanel::duration() const
+{
+    const double unit = UnitNs[m_unit->currentIndex()];
+    auto ns = [unit](const QDoubleSpinBox *box) {
+        return static_cast<std::int64_t>(std::llround(box->value() * unit));
+    };
+    DurationSpec spec;
+    switch (m_distribution->currentIndex()) {
+    case Fixed:
+        spec = DurationSpec::fixed(ns(m_fixed));
+        break;
+    case Uniform:
+        spec = DurationSpec::uniform(ns(m_uniformFrom), ns(m_uniformTo));
+        break;
+    case Exponential:
+        spec = DurationSpec::exponential(ns(m_mean));
+        break;
+    default:
+        return DurationSpec::parse(QStringLiteral("list:") + m_list->text());
+    }
+    if (auto valid = spec.validate(); !valid)
+        return valid.error();
+    return spec;
+}
+
+Result<WorkloadSpec> WorkloadPanel::workload() const
+{
+    auto spec = duration();
+    if (!spec)
+        return spec.error();
+    WorkloadSpec workload;
+    workload.taskCount = m_tasks->value();
+    workload.kind = static_cast<TaskKind>(m_kind->currentData().toInt());
+    workload.ioShare = m_ioShare->value() / 100.0;
+    workload.duration = *spec;
+    workload.seed = static_cast<std::uint64_t>(m_seed->value());
+    return workload;
+}
+
+WorkerCount WorkloadPanel::workers() const
+{
+    return m_exactly->isChecked() ? WorkerCount::exactly(m_workerCount->value())
+                                  : WorkerCount::ofCpus(m_fraction->value() * 0.05);
+}
+
+StrategyOptions WorkloadPanel::options() const
+{
+    StrategyOptions options;
+    options.chunkSize = m_chunkSize->value();
+    options.switchIntervalNs = std::llround(m_switchInterval->value() * 1e6);
+    options.onWorkerDeath =
+        static_cast<StrategyOptions::WorkerDeath>(m_onWorkerDeath->currentData().toInt());
+    return options;
+}
+
+Result<RunPlan> WorkloadPanel::plan() const
+{
+    auto spec = workload();
+    if (!spec)
+        return spec.error();
+    return RunPlan::make(strategyId(), *spec, workers(), options(), m_cpus);
+}
+
+Result<SweepPlan> WorkloadPanel::sweepPlan(int repeat) const
+{
+    auto made = plan();
+    if (!made)
+        return made.error();
+    return SweepPlan{made->strategy, made->workload, made->workers, repeat, made->options};
+}
+
+void WorkloadPanel::setInputsEnabled(bool enabled)
+{
+    for (QWidget *input : m_inputs)
+        input->setEnabled(enabled);
+    m_list->setEnabled(enabled);
+    if (enabled)
+        updateDependentInputs();
+}
+
+void WorkloadPanel::setTaskCount(int tasks)
+{
+    m_tasks->setValue(tasks);
+}
+
+void WorkloadPanel::setKind(TaskKind kind, double ioShare)
+{
+    m_kind->setCurrentIndex(m_kind->findData(int(kind)));
+    m_ioShare->setValue(static_cast<int>(std::lround(ioShare * 100)));
+}
+
+void WorkloadPanel::setDuration(const DurationSpec &spec)
+{
+    // Show the values in the largest unit that keeps them readable.
+    auto unitFor = [](std::int64_t ns) {
+        return ns >= 1'000'000'000 ? 2 : ns >= 1'000'000 || ns == 0 ? 1 : 0;
+    };
+    switch (spec.distribution) {
+    case DurationSpec::Distribution::Fixed:
+        m_unit->setCurrentIndex(unitFor(spec.valueNs));
+        m_fixed->setValue(double(spec.valueNs) / UnitNs[m_unit->currentIndex()]);
+        m_distribution->setCurrentIndex(Fixed);
+        break;
+    case DurationSpec::Distribution::Uniform:
+        m_unit->setCurrentIndex(unitFor(spec.upperNs));
+        m_uniformFrom->setValue(double(spec.valueNs) / UnitNs[m_unit->currentIndex()]);
+        m_uniformTo->setValue(double(spec.upperNs) / UnitNs[m_unit->currentIndex()]);
+        m_distribution->setCurrentIndex(Uniform);
+        break;
+    case DurationSpec::Distribution::Exponential:
+        m_unit->setCurrentIndex(unitFor(spec.valueNs));
+        m_mean->setValue(double(spec.valueNs) / UnitNs[m_unit->currentIndex()]);
+        m_distribution->setCurrentIndex(Exponential);
+        break;
+    case DurationSpec::Distribution::List:
+        m_list->setText(spec.toString().mid(5).replace(QLatin1Char(','), QStringLiteral(", ")));
+        m_distribution->setCurrentIndex(List);
+        break;
+    }
+}
+
+void WorkloadPanel::setSeed(int seed)
+{
+    m_seed->setValue(seed);
+}
+
+void WorkloadPanel::setWorkers(const WorkerCount &workers)
+{
+    if (workers.count) {
+        m_exactly->setChecked(true);
+        m_workerCount->setValue(*workers.count);
+    } else {
+        m_byFraction->setChecked(true);
+        m_fraction->setValue(static_cast<int>(std::lround(workers.fraction / 0.05)));
+    }
+}
+
+void WorkloadPanel::setStrategy(const QString &id)
+{
+    if (const int index = m_strategy->findData(id); index >= 0)
+        m_strategy->setCurrentIndex(index);
+}
+
+void WorkloadPanel::setOptions(const StrategyOptions &options)
+{
+    m_chunkSize->setValue(options.chunkSize);
+    m_switchInterval->setValue(static_cast<double>(options.switchIntervalNs) / 1e6);
+    m_onWorkerDeath->setCurrentIndex(m_onWorkerDeath->findData(int(options.onWorkerDeath)));
+}
+
+void WorkloadPanel::saveSettings(QSettings &settings) const
+{
+    settings.beginGroup(QStringLiteral("workload"));
+    settings.setValue(QStringLiteral("tasks"), m_tasks->value());
+    settings.setValue(QStringLiteral("kind"), m_kind->currentData());
+    settings.setValue(QStringLiteral("ioShare"), m_ioShare->value());
+    if (const auto spec = duration())
+        settings.setValue(QStringLiteral("duration"), spec->toString());
+    settings.setValue(QStringLiteral("seed"), m_seed->value());
+    settings.setValue(QStringLiteral("exactly"), m_exactly->isChecked());
+    settings.setValue(QStringLiteral("fraction"), m_fraction->value());
+    settings.setValue(QStringLiteral("workers"), m_workerCount->value());
+    settings.setValue(QStringLiteral("strategy"), strategyId());
+    settings.setValue(QStringLiteral("chunkSize"), m_chunkSize->value());
+    settings.setValue(QStringLiteral("switchIntervalMs"), m_switchInterval->value());
+    settings.setValue(QStringLiteral("onWorkerDeath"), m_onWorkerDeath->currentData());
+    settings.endGroup();
+}
+
+void WorkloadPanel::loadSettings(const QSettings &settings)
+{
+    const QString group = QStringLiteral("workload/");
+    auto value = [&](const char *key, const QVariant &fallback) {
+        return settings.value(group + QLatin1String(key), fallback);
+    };
+    m_tasks->setValue(value("tasks", m_tasks->value()).toInt());
+    m_kind->setCurrentIndex(std::max(0, m_kind->findData(value("kind", m_kind->currentData()))));
+    m_ioShare->setValue(value("ioShare", m_ioShare->value()).toInt());
+    if (const auto spec = DurationSpec::parse(value("duration", QString()).toString()))
+        setDuration(*spec);
+    m_seed->setValue(value("seed", m_seed->value()).toInt());
+    m_fraction->setValue(value("fraction", m_fraction->value()).toInt());
+    m_workerCount->setValue(value("workers", m_workerCount->value()).toInt());
+    (value("exactly", false).toBool() ? m_exactly : m_byFraction)->setChecked(true);
+    setStrategy(value("strategy", strategyId()).toString());
+    m_chunkSize->setValue(value("chunkSize", m_chunkSize->value()).toInt());
+    m_switchInterval->setValue(value("switchIntervalMs", m_switchInterval->value()).toDouble());
+    m_onWorkerDeath->setCurrentIndex(std::max(
+        0, m_onWorkerDeath->findData(value("onWorkerDeath", m_onWorkerDeath->currentData()))));
+    updateDependentInputs();
+}
+
+} // namespace parviz

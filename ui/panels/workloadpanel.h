@@ -1,0 +1,104 @@
+#pragma once
+
+#include "run/runplan.h"
+#include "run/sweep.h"
+#include "util/result.h"
+
+#include <QWidget>
+
+class QButtonGroup;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QRadioButton;
+class QSettings;
+class QSlider;
+class QSpinBox;
+class QStackedWidget;
+
+namespace parviz {
+
+// Everything a run is made of, in a person's words: the tasks (how many, of which kind, how
+// long), the workers (a share of the CPUs, as int(0.8 * cpu_count()), or an exact count) and
+// the strategy with its explanation and options. Inputs are bounded; anything the engine would
+// still refuse is explained inline, and plan() says why.
+//
+// GUI thread.
+class WorkloadPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit WorkloadPanel(QWidget *parent = nullptr);
+
+    // The logical CPUs the worker fraction is taken of (this machine's unless a test says so).
+    void setLogicalCpus(int cpus);
+    int logicalCpus() const { return m_cpus; }
+
+    // The run the inputs describe, or why there is none.
+    Result<RunPlan> plan() const;
+    // The same workload on 1..N workers, N being the chosen count.
+    Result<SweepPlan> sweepPlan(int repeat = 1) const;
+    // "80% of 12 logical CPUs = 9 workers".
+    QString workersText() const;
+    QString strategyId() const;
+
+    void setInputsEnabled(bool enabled);
+
+    void setTaskCount(int tasks);
+    void setKind(TaskKind kind, double ioShare = 0.5);
+    void setDuration(const DurationSpec &duration);
+    void setSeed(int seed);
+    void setWorkers(const WorkerCount &workers);
+    void setStrategy(const QString &id);
+    void setOptions(const StrategyOptions &options);
+
+    void saveSettings(QSettings &settings) const;
+    void loadSettings(const QSettings &settings);
+
+signals:
+    // Any input changed: the plan may now be different, or invalid.
+    void changed();
+
+private:
+    Result<WorkloadSpec> workload() const;
+    Result<DurationSpec> duration() const;
+    WorkerCount workers() const;
+    StrategyOptions options() const;
+    void updateDependentInputs();
+    void onChanged();
+
+    int m_cpus;
+    QSpinBox *m_tasks;
+    QComboBox *m_kind;
+    QSpinBox *m_ioShare;
+    QLabel *m_ioShareLabel;
+    QComboBox *m_distribution;
+    QStackedWidget *m_durationInputs;
+    QDoubleSpinBox *m_fixed;
+    QDoubleSpinBox *m_uniformFrom;
+    QDoubleSpinBox *m_uniformTo;
+    QDoubleSpinBox *m_mean;
+    QComboBox *m_unit;
+    QLineEdit *m_list;
+    QSpinBox *m_seed;
+    QRadioButton *m_byFraction;
+    QRadioButton *m_exactly;
+    QSlider *m_fraction;
+    QLabel *m_fractionLabel;
+    QSpinBox *m_workerCount;
+    QComboBox *m_strategy;
+    QLabel *m_explanation;
+    QLabel *m_mirrors;
+    QWidget *m_chunkRow;
+    QSpinBox *m_chunkSize;
+    QWidget *m_switchRow;
+    QDoubleSpinBox *m_switchInterval;
+    QWidget *m_deathRow;
+    QComboBox *m_onWorkerDeath;
+    QLabel *m_problem;
+    std::vector<QWidget *> m_inputs;
+};
+
+} // namespace parviz

@@ -1,0 +1,105 @@
+#include "runcontroller.h"
+
+#include "run/runsession.h"
+
+namespace parviz {
+
+RunController::RunController(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<parviz::RunPlan>();
+    qRegisterMetaType<parviz::RunResult>();
+    qRegisterMetaType<parviz::SweepPlan>();
+    qRegisterMetaType<parviz::SweepPoint>();
+    qRegisterMetaType<parviz::AmdahlFit>();
+    qRegisterMetaType<parviz::SweepResult>();
+    qRegisterMetaType<std::shared_ptr<const parviz::TraceSnapshot>>();
+    m_timer.setInterval(FrameIntervalMs);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &RunController::tick);
+}
+
+RunController::~RunController()
+{
+    // The session's destructor stops and joins its thread.
+    if (m_session)
+        m_session->requestStop();
+}
+
+const RunPlan *RunController::currentPlan() const
+{
+    return m_session ? &m_session->plan() : nullptr;
+}
+
+void RunController::run(const RunPlan &plan)
+{
+    if (isBusy())
+        return;
+    m_sweep.reset();
+    m_stopRequested = false;
+    start(plan);
+    emit busyChanged(true);
+}
+
+Result<void> RunController::sweep(const SweepPlan &plan)
+{
+    if (isBusy())
+        return Error{QStringLiteral("busy"), tr("a run is already under way")};
+    auto schedule = SweepSchedule::make(plan);
+    if (!schedule)
+        return schedule.error();
+    m_sweep = std::move(schedule).value();
+    m_stopRequested = false;
+    emit sweepStarted(plan);
+    start(*m_sweep->next());
+    emit busyChanged(true);
+    return {};
+}
+
+void RunController::stop()
+{
+    m_stopRequested = true;
+    if (m_session)
+        m_session->requestStop();
+}
+
+void RunController::start(const RunPlan &plan)
+{
+    m_session = std::make_unique<RunSession>(plan);
+    m_session->start();
+    m_timer.start();
+    emit runStarted(plan);
+}
+
+void RunController::tick()
+{
+    if (!m_session)
+        return;
+    // Read before taking the snapshot: if finished, the snapshot is already complete.
+    const bool finished = m_session->isFinished();
+    emit frame(m_session->snapshot());
+    if (!finished)
+        return;
+
+    m_session->wait();
+    const RunResult result = m_session->takeResult();
+    m_session.reset();
+    emit runFinished(result);
+
+    if (m_sweep) {
+        if (const auto point = m_sweep->record(result))
+            emit sweepPoint(*point, m_sweep->result().amdahl);
+        if (const auto next = m_sweep->next(); next && !m_stopRequested) {
+            start(*next);
+            return;
+        }
+        SweepResult done = m_sweep->result();
+        done.stopped = done.stopped || m_stopRequested;
+        m_sweep.reset();
+        emit sweepFinished(done);
+    }
+    m_timer.stop();
+    emit busyChanged(false);
+}
+
+} // namespace parviz

@@ -1,0 +1,101 @@
+#include "theme.h"
+
+#include <QApplication>
+#include <QPalette>
+#include <QStyle>
+#include <QStyleFactory>
+
+namespace parviz {
+
+namespace {
+
+struct SystemLook
+{
+    QString style;
+    QPalette palette;
+};
+
+// The look the program started with: what "System" goes back to.
+const SystemLook &systemLook()
+{
+    static const SystemLook look{QApplication::style()->name(), QApplication::palette()};
+    return look;
+}
+
+QPalette darkPalette()
+{
+    QPalette palette;
+    const QColor window(0x2B, 0x2B, 0x2E);
+    const QColor base(0x1E, 0x1E, 0x20);
+    const QColor text(0xE8, 0xE8, 0xE8);
+    palette.setColor(QPalette::Window, window);
+    palette.setColor(QPalette::WindowText, text);
+    palette.setColor(QPalette::Base, base);
+    palette.setColor(QPalette::AlternateBase, QColor(0x27, 0x27, 0x2A));
+    palette.setColor(QPalette::ToolTipBase, window);
+    palette.setColor(QPalette::ToolTipText, text);
+    palette.setColor(QPalette::Text, text);
+    palette.setColor(QPalette::Button, window);
+    palette.setColor(QPalette::ButtonText, text);
+    palette.setColor(QPalette::BrightText, Qt::white);
+    palette.setColor(QPalette::Mid, QColor(0x60, 0x60, 0x66));
+    palette.setColor(QPalette::Link, QColor(0x56, 0xB4, 0xE9));
+    palette.setColor(QPalette::Highlight, QColor(0x00, 0x72, 0xB2));
+    palette.setColor(QPalette::HighlightedText, Qt::white);
+    palette.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        palette.setColor(QPalette::Disabled, role, QColor(0x80, 0x80, 0x80));
+    return palette;
+}
+
+} // namespace
+
+void applyTheme(Theme theme)
+{
+    systemLook(); // remember it before the first change
+    switch (theme) {
+    case Theme::System:
+        QApplication::setStyle(QStyleFactory::create(systemLook().style));
+        QApplication::setPalette(systemLook().palette);
+        return;
+    case Theme::Light:
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(QApplication::style()->standardPalette());
+        return;
+    case Theme::Dark:
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(darkPalette());
+        return;
+    }
+}
+
+bool isDarkTheme()
+{
+    const QPalette palette = QApplication::palette();
+    return palette.color(QPalette::Window).lightness()
+        < palette.color(QPalette::WindowText).lightness();
+}
+
+QString themeKey(Theme theme)
+{
+    switch (theme) {
+    case Theme::System:
+        return QStringLiteral("system");
+    case Theme::Light:
+        return QStringLiteral("light");
+    case Theme::Dark:
+        return QStringLiteral("dark");
+    }
+    return {};
+}
+
+Theme themeFromKey(const QString &key)
+{
+    if (key == QLatin1String("light"))
+        return Theme::Light;
+    if (key == QLatin1String("dark"))
+        return Theme::Dark;
+    return Theme::System;
+}
+
+} // namespace parviz

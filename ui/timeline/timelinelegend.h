@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QWidget>
+
+namespace parviz {
+
+// What the Gantt's colours mean: a swatch per kind of event, and that idle time is empty.
+// GUI thread.
+class TimelineLegend : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit TimelineLegend(QWidget *parent = nullptr);
+    QSize sizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+};
+
+} // namespace parviz
