@@ -15,39 +15,45 @@ struct TaskTally
     std::int64_t firstStartNs = -1;
     bool interrupted = false;
     bool failed = false;
+    bool running = false; // live: its latest event has no end yet
     bool started() const { return firstStartNs >= 0; }
 };
 
-} // namespace
-
-std::int64_t effectiveWorkNs(const TaskSpec &task, std::int64_t runNs)
+// Calls f(event, inFlight) for the finished events of `lane`, then, if `live`, for the event it
+// has in flight (which ends, for now, when the snapshot was taken).
+template <typename F>
+void visitLane(const TraceSnapshot &trace, int lane, bool live, F &&f)
 {
-    // A sleep overshoots its deadline alone as much as in company, so all of a sleep task's
-    // time is its work. Computation stretches only when cores are shared: there, the task's
-    // work is at most what it takes on a core of its own, its planned duration.
-    if (task.kind == TaskKind::Sleep)
-        return runNs;
-    return std::min(runNs, task.durationNs);
+    trace.forEachEvent(lane, [&](const TaskEvent &event) { f(event, false); });
+    if (!live)
+        return;
+    for (const TaskEvent &open : trace.inFlight()) {
+        if (open.worker == lane)
+            f(open, true);
+    }
 }
 
-RunMetrics computeRunMetrics(const TraceSnapshot &trace,
+RunMetrics computeMetrics(const TraceSnapshot &trace,
     const std::vector<TaskSpec> &tasks,
-    std::optional<std::int64_t> sequentialNs)
+    std::optional<std::int64_t> sequentialNs,
+    bool live)
 {
     RunMetrics metrics;
     const int workers = trace.workerCount();
     metrics.workers = workers;
     metrics.utilisation.assign(static_cast<std::size_t>(workers), 0.0);
 
-    trace.forEachEvent([&](const TaskEvent &event) {
-        metrics.makespanNs = std::max(metrics.makespanNs, event.endNs);
-    });
+    for (int lane : trace.lanes()) {
+        visitLane(trace, lane, live, [&](const TaskEvent &event, bool) {
+            metrics.makespanNs = std::max(metrics.makespanNs, event.endNs);
+        });
+    }
 
     // Per task: measured run time, first start, how it ended. Per worker: run time.
     std::vector<TaskTally> tally(tasks.size());
     std::vector<std::int64_t> runPerWorker(static_cast<std::size_t>(workers), 0);
     for (int worker = 0; worker < workers; ++worker) {
-        trace.forEachEvent(worker, [&](const TaskEvent &event) {
+        visitLane(trace, worker, live, [&](const TaskEvent &event, bool inFlight) {
             const std::int64_t duration = event.durationNs();
             switch (event.kind) {
             case EventKind::Spawn:
@@ -73,12 +79,30 @@ RunMetrics computeRunMetrics(const TraceSnapshot &trace,
                 if (!task.started() || event.startNs < task.firstStartNs)
                     task.firstStartNs = event.startNs;
             }
+            task.running = inFlight;
             // An attempt abandoned with its dead worker says nothing about how the task ended.
             if (!event.abandoned()) {
                 task.interrupted = task.interrupted || event.interrupted();
                 task.failed = task.failed || event.failed();
             }
         });
+    }
+
+    // A computation still running has been slowed by sharing cores as much, as far as anyone
+    // can tell, as the computations that have ended: its time so far counts as work in that
+    // proportion. Without it, the live speedup of an oversubscribed run would exceed the cores.
+    double sharedCoreRate = 1.0;
+    if (live) {
+        std::int64_t ended = 0;
+        std::int64_t endedEffective = 0;
+        for (std::size_t i = 0; i < tally.size(); ++i) {
+            if (tally[i].started() && !tally[i].running && tasks[i].kind != TaskKind::Sleep) {
+                ended += tally[i].runNs;
+                endedEffective += effectiveWorkNs(tasks[i], tally[i].runNs);
+            }
+        }
+        if (ended > 0)
+            sharedCoreRate = static_cast<double>(endedEffective) / static_cast<double>(ended);
     }
 
     std::int64_t lastTaskStartNs = 0;
@@ -91,12 +115,18 @@ RunMetrics computeRunMetrics(const TraceSnapshot &trace,
         lastTaskStartNs = std::max(lastTaskStartNs, task.firstStartNs);
         metrics.totalWorkNs += task.runNs;
         metrics.plannedWorkNs += tasks[i].durationNs;
-        metrics.effectiveWorkNs += effectiveWorkNs(tasks[i], task.runNs);
+        const bool computing = task.running && tasks[i].kind != TaskKind::Sleep;
+        metrics.effectiveWorkNs += computing
+            ? effectiveWorkNs(tasks[i],
+                static_cast<std::int64_t>(static_cast<double>(task.runNs) * sharedCoreRate))
+            : effectiveWorkNs(tasks[i], task.runNs);
         metrics.longestTaskNs = std::max(metrics.longestTaskNs, task.runNs);
         if (task.failed)
             ++metrics.tasksFailed;
         else if (task.interrupted)
             ++metrics.tasksInterrupted;
+        else if (task.running)
+            ++metrics.tasksRunning;
         else
             ++metrics.tasksCompleted;
     }
@@ -113,7 +143,7 @@ RunMetrics computeRunMetrics(const TraceSnapshot &trace,
     };
     for (int worker = 0; worker < workers; ++worker) {
         std::int64_t cursor = 0;
-        trace.forEachEvent(worker, [&](const TaskEvent &event) {
+        visitLane(trace, worker, live, [&](const TaskEvent &event, bool) {
             addGap(cursor, event.startNs);
             cursor = std::max(cursor, event.endNs);
         });
@@ -140,6 +170,43 @@ RunMetrics computeRunMetrics(const TraceSnapshot &trace,
     }
     metrics.karpFlatt = karpFlatt(metrics.speedup, workers);
     return metrics;
+}
+
+} // namespace
+
+std::int64_t effectiveWorkNs(const TaskSpec &task, std::int64_t runNs)
+{
+    // A sleep overshoots its deadline alone as much as in company, so all of a sleep task's
+    // time is its work. Computation stretches only when cores are shared: there, the task's
+    // work is at most what it takes on a core of its own, its planned duration.
+    if (task.kind == TaskKind::Sleep)
+        return runNs;
+    return std::min(runNs, task.durationNs);
+}
+
+RunMetrics computeRunMetrics(const TraceSnapshot &trace,
+    const std::vector<TaskSpec> &tasks,
+    std::optional<std::int64_t> sequentialNs)
+{
+    return computeMetrics(trace, tasks, sequentialNs, false);
+}
+
+RunMetrics computeLiveRunMetrics(const TraceSnapshot &trace, const std::vector<TaskSpec> &tasks)
+{
+    return computeMetrics(trace, tasks, std::nullopt, true);
+}
+
+std::int64_t plannedLowerBoundNs(const std::vector<TaskSpec> &tasks, int workers)
+{
+    if (workers <= 0)
+        return 0;
+    std::int64_t total = 0;
+    std::int64_t longest = 0;
+    for (const TaskSpec &task : tasks) {
+        total += task.durationNs;
+        longest = std::max(longest, task.durationNs);
+    }
+    return std::max((total + workers - 1) / workers, longest);
 }
 
 } // namespace parviz

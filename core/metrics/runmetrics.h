@@ -55,6 +55,7 @@ struct RunMetrics
     LossBudget loss;
 
     int tasksCompleted = 0;
+    int tasksRunning = 0; // live metrics only: started and not yet ended
     int tasksInterrupted = 0;
     int tasksFailed = 0;
     int tasksNotStarted = 0;
@@ -66,5 +67,12 @@ std::int64_t effectiveWorkNs(const TaskSpec &task, std::int64_t runNs);
 RunMetrics computeRunMetrics(const TraceSnapshot &trace,
     const std::vector<TaskSpec> &tasks,
     std::optional<std::int64_t> sequentialNs = std::nullopt);
+// The same for a run still going on: events in flight count up to the snapshot's time (their
+// tasks are running, not idle), so the makespan so far is that time.
+RunMetrics computeLiveRunMetrics(const TraceSnapshot &trace, const std::vector<TaskSpec> &tasks);
+
+// The lower bound a plan promises before it runs: max(planned work / workers, longest planned
+// task). The measured one can only be higher.
+std::int64_t plannedLowerBoundNs(const std::vector<TaskSpec> &tasks, int workers);
 
 } // namespace parviz

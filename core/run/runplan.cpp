@@ -72,7 +72,7 @@ Result<void> StrategyOptions::validate() const
     return {};
 }
 
-Result<RunPlan> RunPlan::make(const QString &strategy,
+Result<RunPlan> RunPlan::check(const QString &strategy,
     const WorkloadSpec &workload,
     const WorkerCount &workerCount,
     const StrategyOptions &options,
@@ -97,13 +97,24 @@ Result<RunPlan> RunPlan::make(const QString &strategy,
     RunPlan plan;
     plan.strategy = strategy;
     plan.workload = workload;
-    plan.tasks = std::make_shared<const std::vector<TaskSpec>>(workload.makeTasks());
     plan.workerCount = workerCount;
     plan.cpus = cpus.value_or(logicalCpus());
     plan.workers = workerCount.resolve(plan.cpus);
     plan.options = options;
     if (auto possible = entry->create()->checkPlan(plan); !possible)
         return possible.error();
+    return plan;
+}
+
+Result<RunPlan> RunPlan::make(const QString &strategy,
+    const WorkloadSpec &workload,
+    const WorkerCount &workerCount,
+    const StrategyOptions &options,
+    std::optional<int> cpus)
+{
+    auto plan = check(strategy, workload, workerCount, options, cpus);
+    if (plan)
+        plan.value().tasks = std::make_shared<const std::vector<TaskSpec>>(workload.makeTasks());
     return plan;
 }
 

@@ -72,6 +72,13 @@ struct RunPlan
     StrategyOptions options;
 
     // Validates everything and makes the tasks. `cpus` is this machine's unless given.
+    // Validates everything, but makes no tasks (plan.tasks stays null): cheap enough to call
+    // on every keystroke, even for a million tasks.
+    static Result<RunPlan> check(const QString &strategy,
+        const WorkloadSpec &workload,
+        const WorkerCount &workerCount,
+        const StrategyOptions &options = {},
+        std::optional<int> cpus = std::nullopt);
     static Result<RunPlan> make(const QString &strategy,
         const WorkloadSpec &workload,
         const WorkerCount &workerCount,

@@ -14,6 +14,8 @@ struct StrategyInfo
     QString name; // "Thread pool"
     QString mirrors; // the Python it mirrors, in one line
     QString explanation; // one paragraph: what it does and what the timeline shows
+    // Whether the worker count matters: not for a plain loop, nor for a thread per task.
+    bool usesWorkerCount = true;
 };
 
 // One way of running a workload's tasks in parallel. Plain C++: run() is called on the run's
@@ -24,7 +26,8 @@ class Strategy
 public:
     virtual ~Strategy() = default;
 
-    // Whether this strategy can run the plan at all (beyond the checks every plan gets).
+    // Whether this strategy can run the plan at all (beyond the checks every plan gets). The
+    // plan's tasks may not be made yet: use plan.workload.
     virtual Result<void> checkPlan(const RunPlan &) const { return {}; }
     // How many worker lanes the run shows: usually the plan's workers.
     virtual int laneCount(const RunPlan &plan) const { return plan.workers; }

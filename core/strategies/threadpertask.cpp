@@ -17,17 +17,18 @@ StrategyInfo ThreadPerTaskStrategy::describe()
             "thread's spawn and the main row shows how long starting them all took. Fine for a "
             "handful of I/O waits; with thousands of tasks the start-up cost and, for CPU work, "
             "the competition for cores show plainly."),
+        /*usesWorkerCount=*/false,
     };
 }
 
 Result<void> ThreadPerTaskStrategy::checkPlan(const RunPlan &plan) const
 {
-    if (plan.tasks->size() > static_cast<std::size_t>(MaxThreads))
+    if (plan.workload.taskCount > MaxThreads)
         return Error{QStringLiteral("bad-tasks"),
             QStringLiteral("thread-per-task starts one thread per task, and %1 threads are "
                            "more than a system can start (ParViz allows %2); use "
                            "thread-pool for that many tasks")
-                .arg(plan.tasks->size())
+                .arg(plan.workload.taskCount)
                 .arg(MaxThreads)};
     return {};
 }
