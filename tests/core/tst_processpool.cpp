@@ -147,20 +147,18 @@ void tst_ProcessPool::chunksSaveRoundTrips()
 
 void tst_ProcessPool::cpuWorkRunsInParallel()
 {
-    // No GIL between processes: CPU work goes as fast as the cores allow, not slower.
-    const int cores = logicalCpus();
-    if (cores < 2)
-        QSKIP("needs two cores");
+    // No GIL between processes: two workers compute at the same time. That shows in the
+    // trace whatever else the machine is doing (their tasks overlap in wall time), unlike a
+    // speedup, which needs two idle cores.
     const RunResult result = executeRun(plan(8, 25 * Ms, 2, {}, TaskKind::Cpu));
     QVERIFY(result.ok());
-    const RunResult sequential = executeRun(
-        RunPlan::make(QStringLiteral("sequential"), result.plan.workload, WorkerCount::exactly(1))
-            .value());
-    // Two processes on two cores: clearly faster than one after another, spawn included.
-    QVERIFY2(result.metrics.makespanNs < sequential.metrics.makespanNs * 8 / 10,
-        qPrintable(QStringLiteral("%1 ms against %2 ms")
-                       .arg(result.metrics.makespanNs / 1e6)
-                       .arg(sequential.metrics.makespanNs / 1e6)));
+    QVERIFY2(!test::checkPeakConcurrency(*result.trace, 1).isEmpty(),
+        "the two workers never computed at once");
+    QVERIFY(test::checkPeakConcurrency(*result.trace, 2).isEmpty());
+    // And not faster than the cores allow: the work is real.
+    const int cores = std::min(2, logicalCpus());
+    QVERIFY2(result.metrics.makespanNs >= 8 * 25 * Ms / cores * 8 / 10,
+        qPrintable(QStringLiteral("%1 ms").arg(result.metrics.makespanNs / 1e6)));
 }
 
 void tst_ProcessPool::killedWorkerFailsTheRun()

@@ -19,6 +19,9 @@ private slots:
     void gilSplitRuns();
     void taskOutcomesAreCounted();
     void emptyTrace();
+    void liveMetricsCountTasksInFlight();
+    void liveComputationSharesCoresLikeTheEndedOnes();
+    void plannedLowerBound();
     void karpFlattValues_data();
     void karpFlattValues();
     void amdahlFitRecoversSerialFraction_data();
@@ -165,6 +168,55 @@ void tst_RunMetrics::emptyTrace()
     QCOMPARE(m.tasksNotStarted, 2);
     QCOMPARE(m.loss.totalNs(), std::int64_t(0));
     QCOMPARE(m.utilisation.size(), std::size_t(3));
+}
+
+void tst_RunMetrics::liveMetricsCountTasksInFlight()
+{
+    // Live, a task still running is busy time, not idle, and the makespan so far is now.
+    TraceRecorder recorder(2, false);
+    recorder.startClock();
+    recorder.worker(0).append(0, EventKind::Run, 0, 10);
+    recorder.worker(1).begin(1, EventKind::Run, 0);
+    const auto snapshot = recorder.snapshot();
+    const auto tasks = plannedTasks({10, 1'000'000'000}, TaskKind::Sleep);
+    const RunMetrics live = computeLiveRunMetrics(*snapshot, tasks);
+    QCOMPARE(live.makespanNs, snapshot->takenAtNs());
+    QCOMPARE(live.tasksCompleted, 1);
+    QCOMPARE(live.tasksRunning, 1);
+    QCOMPARE(live.tasksNotStarted, 0);
+    QVERIFY(live.utilisation[1] > 0.99); // running all along
+    QCOMPARE(live.loss.overheadNs(), 2 * live.makespanNs - live.totalWorkNs);
+    // After the fact, only what finished counts.
+    const RunMetrics finished = computeRunMetrics(*snapshot, tasks);
+    QCOMPARE(finished.tasksRunning, 0);
+    QCOMPARE(finished.tasksNotStarted, 1);
+    QCOMPARE(finished.makespanNs, std::int64_t(10));
+}
+
+void tst_RunMetrics::liveComputationSharesCoresLikeTheEndedOnes()
+{
+    // Two computations took twice their planned time (cores shared by two): the one still
+    // running counts half its time so far as work, not all of it.
+    TraceRecorder recorder(3, false);
+    recorder.startClock();
+    recorder.worker(0).append(0, EventKind::Run, 0, 200);
+    recorder.worker(1).append(1, EventKind::Run, 0, 200);
+    recorder.worker(2).begin(2, EventKind::Run, 0);
+    const auto snapshot = recorder.snapshot();
+    const auto tasks = plannedTasks({100, 100, 1'000'000'000'000});
+    const RunMetrics live = computeLiveRunMetrics(*snapshot, tasks);
+    QCOMPARE(live.tasksRunning, 1);
+    QCOMPARE(live.effectiveWorkNs, 200 + snapshot->takenAtNs() / 2);
+    QCOMPARE(live.totalWorkNs, 400 + snapshot->takenAtNs());
+}
+
+void tst_RunMetrics::plannedLowerBound()
+{
+    const auto tasks = plannedTasks({10, 20, 30, 100});
+    QCOMPARE(plannedLowerBoundNs(tasks, 1), std::int64_t(160));
+    QCOMPARE(plannedLowerBoundNs(tasks, 2), std::int64_t(100)); // the longest task
+    QCOMPARE(plannedLowerBoundNs(plannedTasks({10, 10, 10}), 2), std::int64_t(15));
+    QCOMPARE(plannedLowerBoundNs(tasks, 0), std::int64_t(0));
 }
 
 void tst_RunMetrics::karpFlattValues_data()

@@ -148,10 +148,11 @@ void tst_TraceRecorder::concurrentWritersAndSnapshots()
     std::atomic<bool> done{false};
     std::vector<std::shared_ptr<const TraceSnapshot>> snapshots;
     QString inFlightProblem;
+    std::atomic<bool> readerStarted{false};
 
     std::thread reader([&] {
         std::vector<std::size_t> lastCounts(Writers, 0);
-        while (!done.load()) {
+        do {
             auto snapshot = recorder.snapshot();
             for (int w = 0; w < Writers; ++w) {
                 const std::size_t count = snapshot->eventCount(w);
@@ -172,11 +173,15 @@ void tst_TraceRecorder::concurrentWritersAndSnapshots()
             }
             if (snapshots.size() < 200)
                 snapshots.push_back(std::move(snapshot));
-        }
+            readerStarted = true;
+        } while (!done.load());
     });
     std::vector<std::thread> writers;
     for (int w = 0; w < Writers; ++w) {
-        writers.emplace_back([&recorder, w] {
+        writers.emplace_back([&recorder, &readerStarted, w] {
+            // Under load the reader may be scheduled late; make sure it overlaps the writers.
+            while (!readerStarted.load())
+                std::this_thread::yield();
             TraceLane &lane = recorder.worker(w);
             for (int i = 0; i < Events; ++i) {
                 if (i % 2 == 0) {
