@@ -22,6 +22,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -31,19 +32,26 @@
 #include <QProgressBar>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <limits>
+
 namespace parviz {
 
 namespace {
-// Live metrics cost O(events): refresh them a few times a second, not every frame.
-constexpr int FramesPerMetricsUpdate = 6;
+// Live metrics cost O(events): refresh them a few times a second, not every frame, and less
+// often still when they take long, so that they never take more than a tenth of the GUI's time.
+constexpr int MinFramesPerMetricsUpdate = 6;
+constexpr int MetricsTimeShare = 10;
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -57,7 +65,9 @@ MainWindow::MainWindow(QWidget *parent)
     auto *panelScroll = new QScrollArea;
     panelScroll->setWidget(m_panel);
     panelScroll->setWidgetResizable(true);
-    panelScroll->setMinimumWidth(m_panel->sizeHint().width() + 24);
+    // Narrow enough that a 1024-pixel projector still shows a wide timeline.
+    panelScroll->setMinimumWidth(300);
+    panelScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *dock = new QDockWidget(tr("Workload"), this);
     dock->setObjectName(QStringLiteral("workloadDock"));
     dock->setWidget(panelScroll);
@@ -123,20 +133,32 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_controller, &RunController::frame, this, &MainWindow::onFrame);
     connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
     connect(m_controller, &RunController::runStarted, this, [this](const RunPlan &plan) {
+        const int lanes = laneCountOf(plan);
         m_liveTasks = plan.tasks;
-        m_gantt->setLowerBound(-1);
+        m_timeline.setRowNoun(
+            plan.strategy == QLatin1String("thread-per-task") ? tr("thread") : tr("worker"));
+        // The plan's own bound is known now; the measured one replaces it at the end.
+        m_gantt->setLowerBound(plannedLowerBoundNs(*plan.tasks, lanes));
+        m_concurrency->setCores(plan.cpus);
         m_zoom->fit();
         m_progress->setRange(0, static_cast<int>(plan.tasks->size()));
         m_progress->setValue(0);
         m_progress->show();
-        m_framesSinceMetrics = FramesPerMetricsUpdate;
-        statusBar()->showMessage(
-            tr("Running %1 on %2…").arg(plan.strategy, countOf(laneCountOf(plan), "worker", "workers")));
+        m_framesUntilMetrics = 0;
+        setWindowTitle(tr("ParViz"));
+        QString message =
+            tr("Running %1 on %2…").arg(plan.strategy, countOf(lanes, "worker", "workers"));
+        if (m_controller->isSweeping())
+            message = tr("Sweep, run %1 of %2: %3")
+                          .arg(m_controller->sweepRunsDone() + 1)
+                          .arg(m_controller->sweepRunsTotal())
+                          .arg(message);
+        statusBar()->showMessage(message);
     });
     connect(m_controller, &RunController::sweepStarted, this, [this](const SweepPlan &plan) {
         const WorkloadSpec &workload = plan.workload;
         m_speedup->beginSweep(plan.strategy,
-            tr("%1 %2 tasks of %3")
+            tr("%1 %2 x %3")
                 .arg(workload.taskCount)
                 .arg(taskKindName(workload.kind), workload.duration.toString()),
             plan.maxWorkers,
@@ -144,6 +166,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_controller, &RunController::sweepPoint, m_speedup, &SpeedupChart::addPoint);
     connect(m_controller, &RunController::sweepFinished, this, [this](const SweepResult &sweep) {
+        m_speedup->endSweep(!sweep.error && !sweep.stopped);
         if (sweep.error)
             showError(tr("The sweep failed"), *sweep.error);
         else if (sweep.stopped)
@@ -152,8 +175,8 @@ MainWindow::MainWindow(QWidget *parent)
                     .arg(countOf(static_cast<long long>(sweep.points.size()), "point", "points")),
                 8000);
         else
-            statusBar()->showMessage(
-                tr("Sweep done: serial fraction %1").arg(sweep.amdahl.serialFraction, 0, 'f', 3),
+            statusBar()->showMessage(tr("Sweep done: Amdahl serial fraction %1")
+                                         .arg(sweep.amdahl.serialFraction, 0, 'f', 3),
                 8000);
     });
 
@@ -172,9 +195,9 @@ void MainWindow::createActions()
 
     m_sweep = new QAction(tr("&Sweep"), this);
     m_sweep->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-    m_sweep->setToolTip(
-        tr("Run the workload sequentially, then on 1, 2, … N workers, and draw the speedup "
-           "curve (Ctrl+Shift+R)"));
+    m_sweepToolTip = tr("Run the workload sequentially, then on 1, 2, … N workers, and draw the "
+                        "speedup curve (Ctrl+Shift+R)");
+    m_sweep->setToolTip(m_sweepToolTip);
     connect(m_sweep, &QAction::triggered, this, &MainWindow::startSweep);
 
     m_stop = new QAction(tr("S&top"), this);
@@ -231,7 +254,8 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *fit = view->addAction(tr("&Fit Timeline"), m_zoom, &TimelineZoomControl::fit);
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
-    view->addAction(tr("&Clear Speedup Chart"), m_speedup, &SpeedupChart::clearSweeps);
+    m_clearChart =
+        view->addAction(tr("&Clear Speedup Chart"), m_speedup, &SpeedupChart::clearSweeps);
     QMenu *theme = view->addMenu(tr("&Theme"));
     auto *themes = new QActionGroup(this);
     for (auto [choice, label] : {std::pair{Theme::System, tr("&System")},
@@ -258,9 +282,14 @@ void MainWindow::createMenus()
 void MainWindow::updateActions()
 {
     const bool busy = m_controller->isBusy();
-    const bool valid = m_panel->plan().ok();
+    const bool valid = m_panel->validate().ok();
+    const bool sweepable = m_panel->strategyUsesWorkers();
     m_run->setEnabled(!busy && valid);
-    m_sweep->setEnabled(!busy && valid);
+    m_sweep->setEnabled(!busy && valid && sweepable);
+    m_sweep->setToolTip(sweepable
+            ? m_sweepToolTip
+            : tr("This strategy has no worker count to sweep: choose a pool to sweep it"));
+    m_clearChart->setEnabled(!m_controller->isSweeping());
     m_stop->setEnabled(busy);
     m_openRun->setEnabled(!busy);
     m_saveRun->setEnabled(!busy && m_lastRun.has_value());
@@ -291,15 +320,18 @@ void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
 {
     m_timeline.setTrace(snapshot, m_liveTasks, true);
     m_gantt->refresh();
-    m_concurrency->update();
+    updateConcurrency();
     m_progress->setValue(static_cast<int>(snapshot->completedTasks()));
-    m_elapsed->setText(formatDuration(snapshot->takenAtNs()));
-    if (++m_framesSinceMetrics >= FramesPerMetricsUpdate && m_liveTasks) {
-        m_framesSinceMetrics = 0;
-        m_metrics->showLive(computeRunMetrics(*snapshot, *m_liveTasks),
+    m_elapsed->setText(tr("elapsed %1").arg(formatDuration(snapshot->takenAtNs())));
+    if (--m_framesUntilMetrics <= 0 && m_liveTasks) {
+        QElapsedTimer cost;
+        cost.start();
+        m_metrics->showLive(computeLiveRunMetrics(*snapshot, *m_liveTasks),
             snapshot->takenAtNs(),
-            snapshot->completedTasks(),
             static_cast<int>(m_liveTasks->size()));
+        const auto frames = cost.elapsed() * MetricsTimeShare / RunController::FrameIntervalMs;
+        m_framesUntilMetrics =
+            static_cast<int>(std::max<qint64>(MinFramesPerMetricsUpdate, frames));
     }
 }
 
@@ -318,14 +350,25 @@ void MainWindow::showRun(const RunResult &run)
 {
     m_lastRun = run;
     m_liveTasks.reset();
+    m_timeline.setRowNoun(
+        run.plan.strategy == QLatin1String("thread-per-task") ? tr("thread") : tr("worker"));
     m_timeline.setTrace(run.trace, run.plan.tasks, false);
     m_gantt->setLowerBound(run.metrics.lowerBoundNs);
     m_gantt->refresh();
     m_concurrency->setCores(run.plan.cpus);
-    m_concurrency->update();
+    updateConcurrency();
     m_metrics->showResult(run);
-    m_elapsed->setText(formatDuration(run.metrics.makespanNs));
+    m_elapsed->setText(tr("makespan %1").arg(formatDuration(run.metrics.makespanNs)));
     updateActions();
+}
+
+void MainWindow::updateConcurrency()
+{
+    // The Gantt's scroll bar comes and goes with the rows: the concurrency's time axis must end
+    // where the Gantt's does.
+    const QScrollBar *bar = m_gantt->verticalScrollBar();
+    m_concurrency->setRightInset(bar->isVisible() ? bar->width() : 0);
+    m_concurrency->update();
 }
 
 void MainWindow::saveRun()
@@ -336,7 +379,10 @@ void MainWindow::saveRun()
         this, tr("Save Run"), QStringLiteral("run.json"), tr("ParViz run (*.json)"));
     if (path.isEmpty())
         return;
-    if (auto saved = saveRunJson(*m_lastRun, path); !saved)
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    auto saved = saveRunJson(*m_lastRun, path);
+    QApplication::restoreOverrideCursor();
+    if (!saved)
         showError(tr("Could not save the run"), saved.error());
     else
         statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
@@ -352,7 +398,9 @@ void MainWindow::chooseRunToOpen()
 
 Result<void> MainWindow::openRun(const QString &path)
 {
+    QApplication::setOverrideCursor(Qt::WaitCursor);
     auto loaded = loadRunJson(path);
+    QApplication::restoreOverrideCursor();
     if (!loaded) {
         showError(tr("Could not open the run"), loaded.error());
         return loaded.error();
@@ -362,7 +410,13 @@ Result<void> MainWindow::openRun(const QString &path)
     m_panel->setTaskCount(static_cast<int>(run.plan.tasks->size()));
     m_panel->setKind(run.plan.workload.kind, run.plan.workload.ioShare);
     m_panel->setDuration(run.plan.workload.duration);
-    m_panel->setWorkers(run.plan.workerCount);
+    if (run.plan.workload.seed <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+        m_panel->setSeed(static_cast<int>(run.plan.workload.seed));
+    // A share of another machine's CPUs would be a different count here: keep the count.
+    WorkerCount workers = run.plan.workerCount;
+    if (!workers.count && run.plan.cpus != m_panel->logicalCpus())
+        workers = WorkerCount::exactly(workers.resolve(run.plan.cpus));
+    m_panel->setWorkers(workers);
     m_panel->setOptions(run.plan.options);
     showRun(run);
     m_zoom->fit();
@@ -370,36 +424,51 @@ Result<void> MainWindow::openRun(const QString &path)
     return {};
 }
 
-Result<void> MainWindow::saveGanttPicture(const QString &path, const QString &filter)
+MainWindow::Picture MainWindow::ganttPicture() const
 {
     const QSize size = m_gantt->viewport()->size();
     const GanttFrame frame = m_gantt->currentFrame(QRect(QPoint(0, 0), size));
     const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), m_gantt->font());
-    return savePicture(pictureTarget(path, filter),
-        size,
-        style.background,
-        [&](QPainter &painter, const QRect &area) {
-            GanttFrame scaled = frame;
-            scaled.area = area;
-            paintGantt(painter, m_timeline, scaled, style);
-        });
+    return {size, style.background, [this, frame, style](QPainter &painter, const QRect &area) {
+                GanttFrame scaled = frame;
+                scaled.area = area;
+                paintGantt(painter, m_timeline, scaled, style);
+            }};
+}
+
+MainWindow::Picture MainWindow::speedupPicture() const
+{
+    return {m_speedup->viewport()->size(),
+        m_speedup->chart()->backgroundBrush().color(),
+        [this](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); }};
+}
+
+MainWindow::Picture MainWindow::windowPicture()
+{
+    return {size(), palette().color(QPalette::Window), [this](QPainter &painter, const QRect &) {
+                render(&painter);
+            }};
+}
+
+Result<void> MainWindow::saveGanttPicture(const QString &path, const QString &filter)
+{
+    const Picture picture = ganttPicture();
+    return savePicture(
+        pictureTarget(path, filter), picture.size, picture.background, picture.paint);
 }
 
 Result<void> MainWindow::saveSpeedupPicture(const QString &path, const QString &filter)
 {
-    const QSize size = m_speedup->viewport()->size();
-    return savePicture(pictureTarget(path, filter),
-        size,
-        m_speedup->chart()->backgroundBrush().color(),
-        [&](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); });
+    const Picture picture = speedupPicture();
+    return savePicture(
+        pictureTarget(path, filter), picture.size, picture.background, picture.paint);
 }
 
 Result<void> MainWindow::saveWindowPicture(const QString &path, const QString &filter)
 {
-    return savePicture(pictureTarget(path, filter),
-        size(),
-        palette().color(QPalette::Window),
-        [&](QPainter &painter, const QRect &) { render(&painter); });
+    const Picture picture = windowPicture();
+    return savePicture(
+        pictureTarget(path, filter), picture.size, picture.background, picture.paint);
 }
 
 void MainWindow::savePictureWithDialog(
@@ -418,25 +487,12 @@ void MainWindow::savePictureWithDialog(
 
 void MainWindow::copyPicture()
 {
-    const qreal scale = devicePixelRatioF();
-    QImage image;
-    if (m_lastChart == m_speedup) {
-        image = renderPicture(m_speedup->viewport()->size(),
-            scale,
-            m_speedup->chart()->backgroundBrush().color(),
-            [&](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); });
-    } else {
-        const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), m_gantt->font());
-        image = renderPicture(m_gantt->viewport()->size(),
-            scale,
-            style.background,
-            [&](QPainter &painter, const QRect &area) {
-                paintGantt(painter, m_timeline, m_gantt->currentFrame(area), style);
-            });
-    }
-    QApplication::clipboard()->setImage(image);
+    const bool speedup = m_lastChart == m_speedup;
+    const Picture picture = speedup ? speedupPicture() : ganttPicture();
+    QApplication::clipboard()->setImage(
+        renderPicture(picture.size, devicePixelRatioF(), picture.background, picture.paint));
     statusBar()->showMessage(
-        m_lastChart == m_speedup ? tr("Copied the speedup chart") : tr("Copied the Gantt"), 5000);
+        speedup ? tr("Copied the speedup chart") : tr("Copied the Gantt"), 5000);
 }
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
@@ -475,8 +531,13 @@ void MainWindow::showAbout()
 void MainWindow::showError(const QString &title, const Error &error)
 {
     statusBar()->showMessage(error.message, 10000);
-    if (!QApplication::platformName().startsWith(QLatin1String("offscreen")))
-        QMessageBox::warning(this, title, error.message);
+    if (QApplication::platformName().startsWith(QLatin1String("offscreen")))
+        return; // headless: no one to press OK
+    // After the signal that brought the error has returned: a modal box must not run its
+    // event loop inside the run controller's handlers.
+    QTimer::singleShot(0, this, [this, title, message = error.message] {
+        QMessageBox::warning(this, title, message);
+    });
 }
 
 void MainWindow::readSettings()

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "pictures.h"
 #include "run/runresult.h"
 #include "timeline/timelinemodel.h"
 
 #include <QMainWindow>
 
+#include <memory>
 #include <optional>
 
 class QAction;
@@ -65,12 +67,23 @@ private:
     void createMenus();
     void updateActions();
     void showRun(const RunResult &run);
+    void updateConcurrency();
     void onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot);
     void onRunFinished(const RunResult &run);
     void startRun();
     void startSweep();
     void saveRun();
     void chooseRunToOpen();
+    // A chart as it is on screen, ready to be drawn at any size and resolution.
+    struct Picture
+    {
+        QSize size;
+        QColor background;
+        PaintFunction paint;
+    };
+    Picture ganttPicture() const;
+    Picture speedupPicture() const;
+    Picture windowPicture();
     void savePictureWithDialog(
         const QString &title, Result<void> (MainWindow::*save)(const QString &, const QString &));
     void copyPicture();
@@ -94,17 +107,19 @@ private:
     QLabel *m_elapsed;
     QSpinBox *m_repeats;
     QWidget *m_lastChart; // what Edit > Copy Picture copies
+    QString m_sweepToolTip;
 
     QAction *m_run;
     QAction *m_sweep;
     QAction *m_stop;
     QAction *m_openRun;
     QAction *m_saveRun;
+    QAction *m_clearChart;
     std::vector<QAction *> m_themeActions;
 
     std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
     std::optional<RunResult> m_lastRun;
-    int m_framesSinceMetrics = 0;
+    int m_framesUntilMetrics = 0; // live metrics are refreshed when this reaches 0
 };
 
 } // namespace parviz

@@ -26,11 +26,6 @@ RunController::~RunController()
         m_session->requestStop();
 }
 
-const RunPlan *RunController::currentPlan() const
-{
-    return m_session ? &m_session->plan() : nullptr;
-}
-
 void RunController::run(const RunPlan &plan)
 {
     if (isBusy())
@@ -84,22 +79,38 @@ void RunController::tick()
     m_session->wait();
     const RunResult result = m_session->takeResult();
     m_session.reset();
-    emit runFinished(result);
 
+    std::optional<SweepPoint> point;
+    std::optional<RunPlan> next;
     if (m_sweep) {
-        if (const auto point = m_sweep->record(result))
-            emit sweepPoint(*point, m_sweep->result().amdahl);
-        if (const auto next = m_sweep->next(); next && !m_stopRequested) {
-            start(*next);
-            return;
-        }
-        SweepResult done = m_sweep->result();
-        done.stopped = done.stopped || m_stopRequested;
-        m_sweep.reset();
-        emit sweepFinished(done);
+        point = m_sweep->record(result);
+        if (!m_stopRequested)
+            next = m_sweep->next();
     }
+    if (next) {
+        // The sweep goes on: report this run and its point, then start the next one.
+        emit runFinished(result);
+        if (point)
+            emit sweepPoint(*point, m_sweep->result().amdahl);
+        start(*next);
+        return;
+    }
+
+    // Everything ends here. The controller is idle before anyone hears of it, so a handler
+    // may show a dialog (a nested event loop) without this tick seeing a half-done state.
     m_timer.stop();
+    std::optional<SweepResult> sweep;
+    if (m_sweep) {
+        sweep = m_sweep->result();
+        sweep->stopped = sweep->stopped || m_stopRequested;
+        m_sweep.reset();
+    }
     emit busyChanged(false);
+    emit runFinished(result);
+    if (point)
+        emit sweepPoint(*point, sweep->amdahl);
+    if (sweep)
+        emit sweepFinished(*sweep);
 }
 
 } // namespace parviz

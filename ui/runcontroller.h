@@ -35,8 +35,9 @@ public:
     // A sweep is busy from its first run to its last, between runs too.
     bool isBusy() const { return m_session != nullptr || m_sweep.has_value(); }
     bool isSweeping() const { return m_sweep.has_value(); }
-    // The plan of the run under way; null when idle.
-    const RunPlan *currentPlan() const;
+    // While sweeping: the runs finished so far and the runs in all.
+    int sweepRunsDone() const { return m_sweep ? m_sweep->runsDone() : 0; }
+    int sweepRunsTotal() const { return m_sweep ? m_sweep->runsTotal() : 0; }
 
     void run(const RunPlan &plan);
     Result<void> sweep(const SweepPlan &plan);

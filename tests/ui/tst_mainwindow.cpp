@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 using namespace parviz;
 
 // The window as a person uses it, offscreen: choose, Run, Stop, Sweep, save pictures, open runs.
@@ -35,10 +37,13 @@ private slots:
     void fractionLabelCountsWorkers();
     void invalidInputsAreExplainedAndCannotRun();
     void sweepAddsAPointPerWorkerCount();
+    void sweepNeedsAWorkerCount();
+    void speedupLegendNamesEachSweep();
     void picturesHaveTheirSize_data();
     void picturesHaveTheirSize();
     void unwritablePictureIsAnErrorAndLeavesNothing();
     void savedRunOpensAgain();
+    void runFromAnotherMachineKeepsItsWorkerCount();
     void malformedRunFileChangesNothing();
 
 private:
@@ -191,6 +196,47 @@ void tst_MainWindow::sweepAddsAPointPerWorkerCount()
     m_window->sweepAction()->trigger();
     QVERIFY(done.wait(20000));
     QCOMPARE(m_window->speedupChart()->sweepCount(), 2);
+    // The same workload twice: it goes in the title, and the legend names the strategies.
+    QVERIFY(m_window->speedupChart()->title().contains(QStringLiteral("6 sleep")));
+    QVERIFY(m_window->speedupChart()->sweepName(0).startsWith(QStringLiteral("thread-pool, s = ")));
+    QVERIFY(m_window->speedupChart()->sweepName(1).startsWith(QStringLiteral("pool-map, s = ")));
+}
+
+void tst_MainWindow::speedupLegendNamesEachSweep()
+{
+    SpeedupChart chart;
+    const auto fit = [](double s) { return AmdahlFit{s}; };
+    chart.beginSweep(QStringLiteral("thread-pool"), QStringLiteral("8 cpu x 1s"), 4, 8);
+    chart.addPoint(SweepPoint{1, {}, 0, 1.0, 1.0, 0.0}, fit(std::nan("")));
+    chart.addPoint(SweepPoint{2, {}, 0, 1.6, 0.8, 0.25}, fit(0.25));
+    chart.endSweep(false);
+    QCOMPARE(chart.sweepName(0), QStringLiteral("thread-pool, s = 0.250, stopped"));
+    QCOMPARE(chart.title(), QStringLiteral("Speedup: 8 cpu x 1s"));
+    // Another workload: each name says its own, the title neither.
+    chart.beginSweep(QStringLiteral("process-pool"), QStringLiteral("8 cpu x 2s"), 4, 8);
+    QCOMPARE(chart.sweepName(1), QStringLiteral("process-pool (8 cpu x 2s)"));
+    QCOMPARE(chart.title(), QStringLiteral("Speedup"));
+    // A sweep stopped before its first point leaves nothing behind.
+    chart.endSweep(false);
+    QCOMPARE(chart.sweepCount(), 1);
+    QCOMPARE(chart.sweepName(0), QStringLiteral("thread-pool, s = 0.250, stopped"));
+    QCOMPARE(chart.title(), QStringLiteral("Speedup: 8 cpu x 1s"));
+    chart.clearSweeps();
+    QCOMPARE(chart.sweepCount(), 0);
+    QCOMPARE(chart.title(), QStringLiteral("Speedup"));
+}
+
+void tst_MainWindow::sweepNeedsAWorkerCount()
+{
+    WorkloadPanel *panel = m_window->workloadPanel();
+    // Sequential has one worker and thread-per-task one thread per task: nothing to sweep.
+    for (const auto *id : {"sequential", "thread-per-task"}) {
+        panel->setStrategy(QLatin1String(id));
+        QVERIFY2(m_window->runAction()->isEnabled(), id);
+        QVERIFY2(!m_window->sweepAction()->isEnabled(), id);
+    }
+    panel->setStrategy(QStringLiteral("process-pool"));
+    QVERIFY(m_window->sweepAction()->isEnabled());
 }
 
 void tst_MainWindow::picturesHaveTheirSize_data()
@@ -274,6 +320,25 @@ void tst_MainWindow::savedRunOpensAgain()
     QCOMPARE(m_window->workloadPanel()->strategyId(), QStringLiteral("gil-threads"));
     QCOMPARE(m_window->workloadPanel()->plan()->workers, 3);
     QVERIFY(m_window->windowTitle().contains(QStringLiteral("run.json")));
+}
+
+void tst_MainWindow::runFromAnotherMachineKeepsItsWorkerCount()
+{
+    WorkloadSpec workload;
+    workload.taskCount = 6;
+    workload.duration = DurationSpec::fixed(1'000'000);
+    workload.seed = 42;
+    const RunResult run = executeRun(
+        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::ofCpus(1.0)).value());
+    const QString path = m_files.filePath(QStringLiteral("elsewhere.json"));
+    QVERIFY(saveRunJson(run, path).ok());
+
+    // Opened on a machine with more CPUs, 100% of them would be more workers than the run had.
+    WorkloadPanel *panel = m_window->workloadPanel();
+    panel->setLogicalCpus(run.plan.cpus * 4);
+    QVERIFY(m_window->openRun(path).ok());
+    QCOMPARE(panel->plan()->workers, run.workers);
+    QCOMPARE(panel->plan()->workload.seed, std::uint64_t(42));
 }
 
 void tst_MainWindow::malformedRunFileChangesNothing()

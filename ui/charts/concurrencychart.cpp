@@ -25,6 +25,14 @@ ConcurrencyChart::ConcurrencyChart(TimelineModel *model, TimelineZoomControl *zo
     connect(m_zoom, &TimelineZoomControl::rangeChanged, this, qOverload<>(&QWidget::update));
 }
 
+void ConcurrencyChart::setRightInset(int pixels)
+{
+    if (pixels != m_rightInset) {
+        m_rightInset = pixels;
+        update();
+    }
+}
+
 void ConcurrencyChart::setCores(int cores)
 {
     m_cores = std::max(1, cores);
@@ -54,7 +62,7 @@ void ConcurrencyChart::paint(QPainter &painter, const QRect &area) const
     painter.fillRect(area, colors.color(QPalette::Base));
     const QRect plot(area.left() + GanttStyle::LabelWidth,
         area.top() + 6,
-        area.width() - GanttStyle::LabelWidth - 2,
+        area.width() - GanttStyle::LabelWidth - m_rightInset,
         area.height() - 12);
     painter.setPen(colors.color(QPalette::Text));
     painter.drawText(QRect(area.left() + 6, area.top(), GanttStyle::LabelWidth - 12, area.height()),

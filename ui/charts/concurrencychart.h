@@ -24,6 +24,8 @@ public:
     ConcurrencyChart(TimelineModel *model, TimelineZoomControl *zoom, QWidget *parent = nullptr);
 
     void setCores(int cores);
+    // Room to leave on the right, to end where the Gantt's time axis ends (its scroll bar).
+    void setRightInset(int pixels);
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -37,6 +39,7 @@ private:
     TimelineModel *m_model;
     TimelineZoomControl *m_zoom;
     int m_cores = 1;
+    int m_rightInset = 0;
 };
 
 } // namespace parviz

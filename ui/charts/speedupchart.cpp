@@ -2,9 +2,9 @@
 
 #include <QChart>
 #include <QGraphicsScene>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QScatterSeries>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -31,6 +31,8 @@ SpeedupChart::SpeedupChart(QWidget *parent)
     , m_speedupAxis(new QValueAxis)
     , m_efficiencyAxis(new QValueAxis)
     , m_ideal(new QLineSeries)
+    , m_fitKey(new QLineSeries)
+    , m_efficiencyKey(new QLineSeries)
 {
     // The view owns the chart; the chart its axes and series.
     setRenderHint(QPainter::Antialiasing);
@@ -43,8 +45,10 @@ SpeedupChart::SpeedupChart(QWidget *parent)
 
     m_workersAxis->setTitleText(tr("workers"));
     m_workersAxis->setLabelFormat(QStringLiteral("%d"));
+    // Ticks on whole worker counts, from 1.
+    m_workersAxis->setTickType(QValueAxis::TicksDynamic);
+    m_workersAxis->setTickAnchor(1);
     m_speedupAxis->setTitleText(tr("speedup"));
-    m_speedupAxis->setLabelFormat(QStringLiteral("%.1f"));
     m_efficiencyAxis->setTitleText(tr("efficiency"));
     m_efficiencyAxis->setRange(0, 1.2);
     m_efficiencyAxis->setTickCount(5);
@@ -55,6 +59,11 @@ SpeedupChart::SpeedupChart(QWidget *parent)
 
     m_ideal->setName(tr("ideal"));
     attach(m_ideal, false);
+    // One legend entry per kind of line, not per sweep: the sweeps are told apart by colour.
+    m_fitKey->setName(tr("Amdahl fit"));
+    attach(m_fitKey, false);
+    m_efficiencyKey->setName(tr("efficiency (right)"));
+    attach(m_efficiencyKey, true);
     updateIdealAndAxes();
     applyColors();
 }
@@ -67,31 +76,29 @@ void SpeedupChart::attach(QAbstractSeries *series, bool efficiency)
 }
 
 void SpeedupChart::beginSweep(
-    const QString &name, const QString &workload, int maxWorkers, int taskCount)
+    const QString &strategy, const QString &workload, int maxWorkers, int taskCount)
 {
-    m_chart->setTitle(tr("Speedup · %1").arg(workload));
     Sweep sweep;
-    sweep.name = name;
+    sweep.strategy = strategy;
+    sweep.workload = workload;
     sweep.color = SweepColors[m_sweeps.size() % std::size(SweepColors)];
     sweep.taskCount = taskCount;
+    sweep.fit.serialFraction = std::nan("");
     sweep.measured = new QLineSeries;
-    sweep.measured->setName(name);
-    sweep.points = new QScatterSeries;
-    sweep.points->setMarkerSize(9);
+    sweep.measured->setPointsVisible(true);
     sweep.amdahl = new QLineSeries;
-    sweep.amdahl->setName(tr("Amdahl fit"));
     sweep.efficiency = new QLineSeries;
-    sweep.efficiency->setName(tr("efficiency"));
-    for (QAbstractSeries *series : {static_cast<QAbstractSeries *>(sweep.measured),
-             static_cast<QAbstractSeries *>(sweep.points),
-             static_cast<QAbstractSeries *>(sweep.amdahl)})
-        attach(series, false);
+    attach(sweep.measured, false);
+    attach(sweep.amdahl, false);
     attach(sweep.efficiency, true);
-    for (QLegendMarker *marker : m_chart->legend()->markers(sweep.points))
-        marker->setVisible(false);
+    for (QLineSeries *series : {sweep.amdahl, sweep.efficiency}) {
+        for (QLegendMarker *marker : m_chart->legend()->markers(series))
+            marker->setVisible(false);
+    }
     m_sweeps.push_back(sweep);
     m_maxWorkers = std::max(m_maxWorkers, maxWorkers);
     updateIdealAndAxes();
+    updateNames();
     applyColors();
 }
 
@@ -101,53 +108,99 @@ void SpeedupChart::addPoint(const SweepPoint &point, const AmdahlFit &fit)
         return;
     Sweep &sweep = m_sweeps.back();
     sweep.measured->append(point.workers, point.speedup);
-    sweep.points->append(point.workers, point.speedup);
     sweep.efficiency->append(point.workers, point.efficiency);
-    sweep.amdahl->clear();
-    if (!std::isnan(fit.serialFraction)) {
-        for (int workers = 1; workers <= m_maxWorkers; ++workers)
-            sweep.amdahl->append(workers, fit.speedupAt(workers));
-        sweep.amdahl->setName(
-            tr("Amdahl, s = %1").arg(QString::number(fit.serialFraction, 'f', 3)));
-    }
+    sweep.fit = fit;
     updateIdealAndAxes();
+    updateNames();
+}
+
+void SpeedupChart::endSweep(bool complete)
+{
+    if (m_sweeps.empty())
+        return;
+    Sweep &sweep = m_sweeps.back();
+    if (sweep.measured->count() == 0) {
+        remove(sweep);
+        m_sweeps.pop_back();
+        updateIdealAndAxes();
+        updateNames();
+        return;
+    }
+    sweep.stopped = !complete;
+    updateNames();
+}
+
+void SpeedupChart::updateNames()
+{
+    // The workload goes in the title when every sweep ran the same one, as when strategies are
+    // compared; otherwise in each sweep's name. The legend stays short enough to read.
+    const bool sameWorkload = std::all_of(m_sweeps.begin(), m_sweeps.end(), [&](const Sweep &s) {
+        return s.workload == m_sweeps.front().workload;
+    });
+    m_chart->setTitle(!m_sweeps.empty() && sameWorkload
+            ? tr("Speedup: %1").arg(m_sweeps.front().workload)
+            : tr("Speedup"));
+    for (const Sweep &sweep : m_sweeps) {
+        QString name =
+            sameWorkload ? sweep.strategy : tr("%1 (%2)").arg(sweep.strategy, sweep.workload);
+        if (!std::isnan(sweep.fit.serialFraction))
+            name += tr(", s = %1").arg(QString::number(sweep.fit.serialFraction, 'f', 3));
+        if (sweep.stopped)
+            name += tr(", stopped");
+        sweep.measured->setName(name);
+    }
+}
+
+QString SpeedupChart::sweepName(int index) const
+{
+    return m_sweeps.at(static_cast<std::size_t>(index)).measured->name();
+}
+
+void SpeedupChart::remove(const Sweep &sweep)
+{
+    for (QLineSeries *series : {sweep.measured, sweep.amdahl, sweep.efficiency}) {
+        m_chart->removeSeries(series);
+        delete series;
+    }
 }
 
 void SpeedupChart::clearSweeps()
 {
-    for (const Sweep &sweep : m_sweeps) {
-        for (QAbstractSeries *series : {static_cast<QAbstractSeries *>(sweep.measured),
-                 static_cast<QAbstractSeries *>(sweep.points),
-                 static_cast<QAbstractSeries *>(sweep.amdahl),
-                 static_cast<QAbstractSeries *>(sweep.efficiency)}) {
-            m_chart->removeSeries(series);
-            delete series;
-        }
-    }
+    for (const Sweep &sweep : m_sweeps)
+        remove(sweep);
     m_sweeps.clear();
     m_maxWorkers = 1;
     updateIdealAndAxes();
+    updateNames();
 }
 
 int SpeedupChart::pointCount() const
 {
-    return m_sweeps.empty() ? 0 : static_cast<int>(m_sweeps.back().points->count());
+    return m_sweeps.empty() ? 0 : static_cast<int>(m_sweeps.back().measured->count());
 }
 
 void SpeedupChart::updateIdealAndAxes()
 {
     // The ideal: every worker busy with useful work, but never more workers than tasks.
-    const int taskCount = m_sweeps.empty() ? m_maxWorkers : std::max(1, m_sweeps.back().taskCount);
+    int taskCount = m_sweeps.empty() ? m_maxWorkers : 1;
+    for (const Sweep &sweep : m_sweeps)
+        taskCount = std::max(taskCount, sweep.taskCount);
     m_ideal->clear();
     for (int workers = 1; workers <= m_maxWorkers; ++workers)
         m_ideal->append(workers, std::min(workers, taskCount));
+    // Each fit across the whole width, as wider sweeps arrive.
     double top = std::min(m_maxWorkers, taskCount);
     for (const Sweep &sweep : m_sweeps) {
+        sweep.amdahl->clear();
+        if (!std::isnan(sweep.fit.serialFraction)) {
+            for (int workers = 1; workers <= m_maxWorkers; ++workers)
+                sweep.amdahl->append(workers, sweep.fit.speedupAt(workers));
+        }
         for (const QPointF &point : sweep.measured->points())
             top = std::max(top, point.y());
     }
     m_workersAxis->setRange(1, std::max(2, m_maxWorkers));
-    m_workersAxis->setTickCount(std::min(std::max(2, m_maxWorkers), 13));
+    m_workersAxis->setTickInterval(std::max(1.0, std::ceil((m_maxWorkers - 1) / 12.0)));
     m_speedupAxis->setRange(0, std::ceil(top * 1.1 + 0.01));
     m_speedupAxis->applyNiceNumbers();
     m_speedupAxis->setLabelFormat(
@@ -165,10 +218,12 @@ void SpeedupChart::applyColors()
     QPen ideal(
         m_chart->theme() == QChart::ChartThemeDark ? Qt::white : Qt::black, 1.5, Qt::DashLine);
     m_ideal->setPen(ideal);
+    const QColor key = m_chart->theme() == QChart::ChartThemeDark ? Qt::lightGray : Qt::darkGray;
+    m_fitKey->setPen(QPen(key, 1.5, Qt::DashDotLine));
+    m_efficiencyKey->setPen(QPen(key, 1.5, Qt::DotLine));
     for (const Sweep &sweep : m_sweeps) {
         sweep.measured->setPen(QPen(sweep.color, 2.5));
-        sweep.points->setColor(sweep.color);
-        sweep.points->setBorderColor(sweep.color);
+        sweep.measured->setColor(sweep.color);
         sweep.amdahl->setPen(QPen(sweep.color, 1.5, Qt::DashDotLine));
         sweep.efficiency->setPen(QPen(sweep.color, 1.5, Qt::DotLine));
     }
@@ -176,6 +231,8 @@ void SpeedupChart::applyColors()
 
 void SpeedupChart::renderChart(QPainter &painter, const QRectF &target)
 {
+    // The view's own hints do not reach a painter of ours: ask for smooth lines and text.
+    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     m_chart->scene()->render(&painter, target, m_chart->sceneBoundingRect());
 }
 

@@ -6,15 +6,14 @@
 #include <QChartView>
 
 class QLineSeries;
-class QScatterSeries;
 class QValueAxis;
 
 namespace parviz {
 
 // Speedup against worker count: a curve per sweep, each point appearing as its runs finish,
-// the ideal y = workers (capped by the task count), each sweep's Amdahl fit named with its
-// serial fraction, and efficiency on the right-hand axis. Sweeps stay on the chart, so that
-// strategies can be compared, until clearSweeps().
+// the ideal y = workers (capped by the task count), each sweep's Amdahl fit (its serial
+// fraction s in the sweep's name), and efficiency on the right-hand axis. Sweeps stay on the chart,
+// so that strategies can be compared, until clearSweeps().
 //
 // GUI thread.
 class SpeedupChart : public QChartView
@@ -24,15 +23,22 @@ class SpeedupChart : public QChartView
 public:
     explicit SpeedupChart(QWidget *parent = nullptr);
 
-    // A new curve named `name` (the strategy); `workload` says what ran, in the title.
-    void beginSweep(const QString &name, const QString &workload, int maxWorkers, int taskCount);
+    // A new curve for `strategy` running `workload` ("8 cpu x 100ms") on 1..maxWorkers workers.
+    void beginSweep(
+        const QString &strategy, const QString &workload, int maxWorkers, int taskCount);
     void addPoint(const SweepPoint &point, const AmdahlFit &fit);
+    // The sweep drawn last has ended: if it has no point it goes; if `complete` is false its
+    // curve says it was cut short.
+    void endSweep(bool complete);
     void clearSweeps();
     void setDark(bool dark);
 
     int sweepCount() const { return static_cast<int>(m_sweeps.size()); }
     // Points of the sweep drawn last.
     int pointCount() const;
+    // As in the legend: "process-pool, s = 0.031".
+    QString sweepName(int index) const;
+    QString title() const { return m_chart->title(); }
 
     // Draws the chart into `target` at the painter's resolution: the chart's own scene,
     // not a picture of the screen, so it stays sharp at 2x and as SVG.
@@ -41,16 +47,20 @@ public:
 private:
     struct Sweep
     {
-        QString name;
+        QString strategy;
+        QString workload;
+        bool stopped = false;
         QColor color;
         int taskCount = 0;
+        AmdahlFit fit;
         QLineSeries *measured = nullptr;
-        QScatterSeries *points = nullptr;
         QLineSeries *amdahl = nullptr;
         QLineSeries *efficiency = nullptr;
     };
     void attach(QAbstractSeries *series, bool efficiency);
+    void remove(const Sweep &sweep);
     void updateIdealAndAxes();
+    void updateNames();
     void applyColors();
 
     QChart *m_chart;
@@ -58,6 +68,8 @@ private:
     QValueAxis *m_speedupAxis;
     QValueAxis *m_efficiencyAxis;
     QLineSeries *m_ideal;
+    QLineSeries *m_fitKey; // empty: the legend's entry for every sweep's fit
+    QLineSeries *m_efficiencyKey; // likewise for efficiency
     std::vector<Sweep> m_sweeps;
     int m_maxWorkers = 1;
 };

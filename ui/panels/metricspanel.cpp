@@ -21,23 +21,25 @@ MetricsPanel::MetricsPanel(QWidget *parent)
         auto *value = new QLabel(QStringLiteral("–"));
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
         value->setToolTip(tip);
-        value->setWordWrap(true);
         form->addRow(label, value);
         return value;
     };
     m_status = add(tr("Run:"), tr("What the window shows."));
+    m_status->setWordWrap(true); // a failure's message may be long
     m_elapsed = add(tr("Elapsed:"), tr("Time since the run started."));
-    m_tasks = add(tr("Tasks:"), tr("Tasks completed, of all."));
+    m_tasks = add(tr("Tasks:"), tr("Tasks completed, still running, and of all."));
     m_makespan = add(tr("Makespan:"), tr("From the run's start to its last event."));
     m_lowerBound = add(tr("Lower bound:"),
-        tr("max(total work / workers, longest task): no schedule of these tasks is shorter. "
-           "The ratio says how far the run is from it."));
+        tr("max(total work / workers, longest task): no schedule of these tasks is shorter."));
+    m_ratio = add(tr("Makespan / bound:"),
+        tr("How far the run is from the best any schedule of its tasks can do."));
     m_speedup = add(tr("Speedup:"),
         tr("The time the work takes one task after another, divided by the makespan."));
     m_efficiency = add(
         tr("Efficiency:"), tr("Speedup / workers: the share of the workers' time that did work."));
-    m_karpFlatt = add(tr("Serial fraction:"),
-        tr("Karp-Flatt: the share of the work that behaves as if it were serial."));
+    m_karpFlatt = add(tr("Karp-Flatt e:"),
+        tr("The serial fraction this run's speedup implies: (1/S - 1/W) / (1 - 1/W). A sweep fits "
+           "Amdahl's law across worker counts instead."));
     m_utilisation = new UtilisationBars;
     m_utilisation->setToolTip(tr("Each worker's share of the makespan spent running tasks."));
     form->addRow(tr("Busy:"), m_utilisation);
@@ -48,8 +50,14 @@ MetricsPanel::MetricsPanel(QWidget *parent)
 
 void MetricsPanel::clear()
 {
-    for (QLabel *label :
-        {m_elapsed, m_tasks, m_makespan, m_lowerBound, m_speedup, m_efficiency, m_karpFlatt})
+    for (QLabel *label : {m_elapsed,
+             m_tasks,
+             m_makespan,
+             m_lowerBound,
+             m_ratio,
+             m_speedup,
+             m_efficiency,
+             m_karpFlatt})
         label->setText(QStringLiteral("–"));
     m_status->setText(tr("nothing run yet"));
     m_utilisation->setUtilisation({});
@@ -58,30 +66,33 @@ void MetricsPanel::clear()
 
 void MetricsPanel::showMetrics(const RunMetrics &m)
 {
+    const QString none = QStringLiteral("–");
     m_makespan->setText(formatDuration(m.makespanNs));
-    m_lowerBound->setText(m.lowerBoundNs > 0 ? tr("%1, makespan x%2")
-                                                   .arg(formatDuration(m.lowerBoundNs))
-                                                   .arg(QString::number(m.boundRatio, 'f', 3))
-                                             : QStringLiteral("–"));
-    m_speedup->setText(m.makespanNs > 0
-            ? tr("%1x (of %2 %3)")
-                  .arg(QString::number(m.speedup, 'f', 2))
-                  .arg(formatDuration(m.baselineNs))
-                  .arg(m.baselineMeasured ? tr("sequential") : tr("work"))
-            : QStringLiteral("–"));
-    m_efficiency->setText(m.makespanNs > 0 ? formatPercent(m.efficiency) : QStringLiteral("–"));
-    m_karpFlatt->setText(
-        std::isfinite(m.karpFlatt) ? QString::number(m.karpFlatt, 'f', 3) : QStringLiteral("–"));
+    m_lowerBound->setText(m.lowerBoundNs > 0 ? formatDuration(m.lowerBoundNs) : none);
+    m_ratio->setText(m.lowerBoundNs > 0
+            ? QStringLiteral("x%1").arg(QString::number(m.boundRatio, 'f', 3))
+            : none);
+    m_speedup->setText(
+        m.makespanNs > 0 ? QStringLiteral("%1x").arg(QString::number(m.speedup, 'f', 2)) : none);
+    m_speedup->setToolTip(
+        tr("The time the work takes one task after another (%1, %2), divided by the makespan.")
+            .arg(formatDuration(m.baselineNs),
+                m.baselineMeasured ? tr("a measured sequential run")
+                                   : tr("the tasks' work, each counted at no more than planned")));
+    m_efficiency->setText(m.makespanNs > 0 ? formatPercent(m.efficiency) : none);
+    m_karpFlatt->setText(std::isfinite(m.karpFlatt) ? QString::number(m.karpFlatt, 'f', 3) : none);
     m_utilisation->setUtilisation(m.utilisation);
     m_loss->setMetrics(m);
 }
 
-void MetricsPanel::showLive(
-    const RunMetrics &metrics, std::int64_t elapsedNs, std::int64_t tasksDone, int taskCount)
+void MetricsPanel::showLive(const RunMetrics &metrics, std::int64_t elapsedNs, int taskCount)
 {
     m_status->setText(tr("running…"));
     m_elapsed->setText(formatDuration(elapsedNs));
-    m_tasks->setText(tr("%1 of %2 done").arg(tasksDone).arg(taskCount));
+    m_tasks->setText(tr("%1 done, %2 running, of %3")
+                         .arg(metrics.tasksCompleted)
+                         .arg(metrics.tasksRunning)
+                         .arg(taskCount));
     showMetrics(metrics);
 }
 
@@ -116,6 +127,7 @@ QString MetricsPanel::text() const
              m_tasks,
              m_makespan,
              m_lowerBound,
+             m_ratio,
              m_speedup,
              m_efficiency,
              m_karpFlatt})

@@ -25,8 +25,7 @@ public:
     explicit MetricsPanel(QWidget *parent = nullptr);
 
     // While a run goes on.
-    void showLive(
-        const RunMetrics &metrics, std::int64_t elapsedNs, std::int64_t tasksDone, int taskCount);
+    void showLive(const RunMetrics &metrics, std::int64_t elapsedNs, int taskCount);
     // When it has ended.
     void showResult(const RunResult &run);
     void clear();
@@ -40,6 +39,7 @@ private:
     QLabel *m_elapsed;
     QLabel *m_makespan;
     QLabel *m_lowerBound;
+    QLabel *m_ratio;
     QLabel *m_speedup;
     QLabel *m_efficiency;
     QLabel *m_karpFlatt;

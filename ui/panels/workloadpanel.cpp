@@ -153,6 +153,9 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     workersLayout->addWidget(m_fraction);
     workersLayout->addWidget(m_fractionLabel);
     workersLayout->addWidget(row({m_exactly, m_workerCount}));
+    m_workersNote = new QLabel;
+    m_workersNote->setWordWrap(true);
+    workersLayout->addWidget(m_workersNote);
     layout->addWidget(workersGroup);
 
     // --- Strategy
@@ -269,8 +272,16 @@ void WorkloadPanel::updateDependentInputs()
     m_ioShareLabel->setVisible(kind == TaskKind::Mixed);
     m_durationInputs->setCurrentIndex(m_distribution->currentIndex());
     m_unit->setVisible(m_distribution->currentIndex() != List);
-    m_fraction->setEnabled(m_byFraction->isChecked());
-    m_workerCount->setEnabled(m_exactly->isChecked());
+    const StrategyEntry *chosen = findStrategy(strategyId());
+    const bool usesWorkers = chosen && chosen->info.usesWorkerCount;
+    m_fraction->setEnabled(usesWorkers && m_byFraction->isChecked() && m_inputsEnabled);
+    m_workerCount->setEnabled(usesWorkers && m_exactly->isChecked() && m_inputsEnabled);
+    m_byFraction->setEnabled(usesWorkers && m_inputsEnabled);
+    m_exactly->setEnabled(usesWorkers && m_inputsEnabled);
+    m_workersNote->setVisible(!usesWorkers);
+    m_workersNote->setText(strategyId() == QLatin1String("sequential")
+            ? tr("A plain loop runs on one worker: the calling thread.")
+            : tr("A thread per task: there are as many workers as tasks."));
     m_fractionLabel->setText(WorkerCount::ofCpus(m_fraction->value() * 0.05).describe(m_cpus));
 
     const QString id = strategyId();
@@ -281,9 +292,9 @@ void WorkloadPanel::updateDependentInputs()
     m_switchRow->setVisible(id == QLatin1String("gil-threads"));
     m_deathRow->setVisible(id == QLatin1String("process-pool"));
 
-    const auto made = plan();
-    m_problem->setVisible(!made);
-    m_problem->setText(made ? QString() : made.error().message);
+    const auto valid = validate();
+    m_problem->setVisible(!valid);
+    m_problem->setText(valid ? QString() : valid.error().message);
 }
 
 QString WorkloadPanel::strategyId() const
@@ -359,6 +370,22 @@ Result<RunPlan> WorkloadPanel::plan() const
     return RunPlan::make(strategyId(), *spec, workers(), options(), m_cpus);
 }
 
+Result<void> WorkloadPanel::validate() const
+{
+    auto spec = workload();
+    if (!spec)
+        return spec.error();
+    if (auto checked = RunPlan::check(strategyId(), *spec, workers(), options(), m_cpus); !checked)
+        return checked.error();
+    return {};
+}
+
+bool WorkloadPanel::strategyUsesWorkers() const
+{
+    const StrategyEntry *entry = findStrategy(strategyId());
+    return entry && entry->info.usesWorkerCount;
+}
+
 Result<SweepPlan> WorkloadPanel::sweepPlan(int repeat) const
 {
     auto made = plan();
@@ -369,11 +396,13 @@ Result<SweepPlan> WorkloadPanel::sweepPlan(int repeat) const
 
 void WorkloadPanel::setInputsEnabled(bool enabled)
 {
+    if (enabled == m_inputsEnabled)
+        return;
+    m_inputsEnabled = enabled;
     for (QWidget *input : m_inputs)
         input->setEnabled(enabled);
     m_list->setEnabled(enabled);
-    if (enabled)
-        updateDependentInputs();
+    updateDependentInputs();
 }
 
 void WorkloadPanel::setTaskCount(int tasks)
@@ -479,7 +508,8 @@ void WorkloadPanel::loadSettings(const QSettings &settings)
     m_seed->setValue(value("seed", m_seed->value()).toInt());
     m_fraction->setValue(value("fraction", m_fraction->value()).toInt());
     m_workerCount->setValue(value("workers", m_workerCount->value()).toInt());
-    (value("exactly", false).toBool() ? m_exactly : m_byFraction)->setChecked(true);
+    (value("exactly", m_exactly->isChecked()).toBool() ? m_exactly : m_byFraction)
+        ->setChecked(true);
     setStrategy(value("strategy", strategyId()).toString());
     m_chunkSize->setValue(value("chunkSize", m_chunkSize->value()).toInt());
     m_switchInterval->setValue(value("switchIntervalMs", m_switchInterval->value()).toDouble());

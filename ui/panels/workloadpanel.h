@@ -36,8 +36,13 @@ public:
     void setLogicalCpus(int cpus);
     int logicalCpus() const { return m_cpus; }
 
-    // The run the inputs describe, or why there is none.
+    // The run the inputs describe, with its tasks made, or why there is none.
     Result<RunPlan> plan() const;
+    // Whether plan() would succeed, and why not, without making the tasks: cheap enough for
+    // every change of an input, even at a million tasks.
+    Result<void> validate() const;
+    // Whether the chosen strategy has a worker count to sweep over.
+    bool strategyUsesWorkers() const;
     // The same workload on 1..N workers, N being the chosen count.
     Result<SweepPlan> sweepPlan(int repeat = 1) const;
     // "80% of 12 logical CPUs = 9 workers".
@@ -83,6 +88,7 @@ private:
     QComboBox *m_unit;
     QLineEdit *m_list;
     QSpinBox *m_seed;
+    QLabel *m_workersNote;
     QRadioButton *m_byFraction;
     QRadioButton *m_exactly;
     QSlider *m_fraction;
@@ -99,6 +105,7 @@ private:
     QComboBox *m_onWorkerDeath;
     QLabel *m_problem;
     std::vector<QWidget *> m_inputs;
+    bool m_inputsEnabled = true;
 };
 
 } // namespace parviz

@@ -40,9 +40,6 @@ void TimelineModel::setTrace(std::shared_ptr<const TraceSnapshot> trace,
     }
     if (m_live)
         m_endNs = std::max(m_endNs, m_trace->takenAtNs());
-    // Thread-per-task has a row per task: "thread 7" says more than "worker 7" there.
-    m_threadPerTask = m_tasks && m_trace->workerCount() > 1
-        && static_cast<std::size_t>(m_trace->workerCount()) == m_tasks->size();
 }
 
 void TimelineModel::clear()
@@ -66,8 +63,7 @@ QString TimelineModel::rowLabel(int row) const
         return QStringLiteral("main");
     if (entry.lane == GilLane)
         return QStringLiteral("GIL held by");
-    QString label = (m_threadPerTask ? QStringLiteral("thread %1") : QStringLiteral("worker %1"))
-                        .arg(entry.lane);
+    QString label = QStringLiteral("%1 %2").arg(m_rowNoun).arg(entry.lane);
     if (entry.pid != 0)
         label += QStringLiteral(" · pid %1").arg(entry.pid);
     return label;
@@ -132,7 +128,8 @@ void TimelineModel::bars(
             current->endNs = std::max(current->endNs, event.endNs);
             current->events += 1;
             current->task = -1;
-            current->flags = 0;
+            // A failure or an interruption stays visible however far out one zooms.
+            current->flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
             current->inFlight = current->inFlight || inFlight;
             kindTime[static_cast<std::size_t>(event.kind)] += duration;
             return;

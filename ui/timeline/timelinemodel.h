@@ -39,6 +39,8 @@ public:
         std::shared_ptr<const std::vector<TaskSpec>> tasks,
         bool live);
     void clear();
+    // What a worker row is called: "worker" by default, "thread" for a thread per task.
+    void setRowNoun(const QString &noun) { m_rowNoun = noun; }
 
     bool isEmpty() const { return !m_trace; }
     const TraceSnapshot *trace() const { return m_trace.get(); }
@@ -87,7 +89,7 @@ private:
     std::vector<Row> m_rows;
     std::int64_t m_endNs = 0;
     bool m_live = false;
-    bool m_threadPerTask = false;
+    QString m_rowNoun = QStringLiteral("worker");
     std::uint64_t m_generation = 0;
 };
 
