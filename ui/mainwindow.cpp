@@ -43,6 +43,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace parviz {
@@ -156,13 +157,8 @@ MainWindow::MainWindow(QWidget *parent)
         statusBar()->showMessage(message);
     });
     connect(m_controller, &RunController::sweepStarted, this, [this](const SweepPlan &plan) {
-        const WorkloadSpec &workload = plan.workload;
-        m_speedup->beginSweep(plan.strategy,
-            tr("%1 %2 x %3")
-                .arg(workload.taskCount)
-                .arg(taskKindName(workload.kind), workload.duration.toString()),
-            plan.maxWorkers,
-            workload.taskCount);
+        m_speedup->beginSweep(
+            plan.strategy, plan.workload.label(), plan.maxWorkers, plan.workload.taskCount);
     });
     connect(m_controller, &RunController::sweepPoint, m_speedup, &SpeedupChart::addPoint);
     connect(m_controller, &RunController::sweepFinished, this, [this](const SweepResult &sweep) {
@@ -174,10 +170,12 @@ MainWindow::MainWindow(QWidget *parent)
                 tr("Sweep stopped after %1")
                     .arg(countOf(static_cast<long long>(sweep.points.size()), "point", "points")),
                 8000);
-        else
+        else if (std::isfinite(sweep.amdahl.serialFraction))
             statusBar()->showMessage(tr("Sweep done: Amdahl serial fraction %1")
                                          .arg(sweep.amdahl.serialFraction, 0, 'f', 3),
                 8000);
+        else
+            statusBar()->showMessage(tr("Sweep done"), 8000);
     });
 
     readSettings();
@@ -439,7 +437,7 @@ MainWindow::Picture MainWindow::ganttPicture() const
 MainWindow::Picture MainWindow::speedupPicture() const
 {
     return {m_speedup->viewport()->size(),
-        m_speedup->chart()->backgroundBrush().color(),
+        m_speedup->backgroundColor(),
         [this](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); }};
 }
 

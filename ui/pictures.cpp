@@ -1,7 +1,8 @@
 #include "pictures.h"
 
+#include "export/output.h"
+
 #include <QPainter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 
 namespace parviz {
@@ -48,24 +49,18 @@ Result<void> savePicture(const PictureTarget &target,
     const QColor &background,
     const PaintFunction &paint)
 {
-    auto failure = [&](const QString &why) {
-        return Error{QStringLiteral("write-failed"),
-            QObject::tr("Could not save '%1': %2").arg(target.path, why)};
-    };
-    QSaveFile file(target.path);
-    if (!file.open(QIODevice::WriteOnly))
-        return failure(file.errorString());
+    // "-" is standard output, as for every export; a file is written whole or not at all.
+    auto output = Output::open(target.path);
+    if (!output)
+        return output.error();
+    QIODevice &device = output->device();
+    bool written = true;
     if (target.format == PictureFormat::Png) {
         const QImage image = renderPicture(size, target.scale, background, paint);
-        if (!image.save(&file, "PNG")) {
-            file.cancelWriting();
-            return failure(file.errorString().isEmpty()
-                    ? QObject::tr("the image could not be written")
-                    : file.errorString());
-        }
+        written = image.save(&device, "PNG");
     } else {
         QSvgGenerator svg;
-        svg.setOutputDevice(&file);
+        svg.setOutputDevice(&device);
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(QStringLiteral("ParViz"));
@@ -73,15 +68,9 @@ Result<void> savePicture(const PictureTarget &target,
         QPainter painter(&svg);
         painter.fillRect(QRect(QPoint(0, 0), size), background);
         paint(painter, QRect(QPoint(0, 0), size));
-        painter.end();
-        if (file.error() != QFileDevice::NoError) {
-            file.cancelWriting();
-            return failure(file.errorString());
-        }
+        written = painter.end();
     }
-    if (!file.commit())
-        return failure(file.errorString());
-    return {};
+    return output->commit(written);
 }
 
 } // namespace parviz

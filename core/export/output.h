@@ -5,14 +5,43 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 
+class QFileDevice;
 class QIODevice;
 
 namespace parviz {
 
-// Writes an export to `path`: "-" is standard output; anything else is written whole or not
-// at all (QSaveFile), so an interrupted or failed export never leaves half a file behind.
-// `write` returns false if it could not write everything. The error names the path and why.
+// Where an export goes: "-" is standard output; a pipe or a device is written in place; a file
+// is written whole or not at all (QSaveFile), so a failed or abandoned export never leaves half a
+// file behind. Open it, write to device() for as long as it takes (a sweep streams its runs as they
+// finish), then commit(). Destroyed without commit(), a file is never created. One thread.
+class Output
+{
+public:
+    static Result<Output> open(const QString &path);
+    Output(Output &&) noexcept;
+    Output &operator=(Output &&) noexcept;
+    ~Output();
+
+    const QString &path() const { return m_path; }
+    bool isStdout() const;
+    QIODevice &device();
+    // Finishes the export; `written` false means the writer could not write everything.
+    Result<void> commit(bool written = true);
+
+private:
+    Output(QString path, std::unique_ptr<QFileDevice> device);
+
+    QString m_path;
+    std::unique_ptr<QFileDevice> m_device;
+};
+
+// Whether `path` can be written, found before a run that may take hours: opens it as an export
+// would and abandons it, so nothing is left behind. Standard output always can.
+Result<void> checkWritable(const QString &path);
+
+// Opens `path`, writes it in one go with `write`, and commits it.
 Result<void> writeOutput(const QString &path, const std::function<bool(QIODevice &)> &write);
 
 } // namespace parviz

@@ -15,22 +15,69 @@ void writeEvent(JsonStream &json, const TaskEvent &event)
     json.raw(",\"start_ns\":").number(event.startNs);
     json.raw(",\"end_ns\":").number(event.endNs);
     json.raw(",\"pid\":").number(std::int64_t{event.pid});
+    writeEventFlagsJson(json, event);
+    json.raw("}");
+}
+
+} // namespace
+
+void writeEventFlagsJson(JsonStream &json, const TaskEvent &event)
+{
     if (event.interrupted())
         json.raw(",\"interrupted\":true");
     if (event.failed())
         json.raw(",\"failed\":true");
     if (event.abandoned())
         json.raw(",\"abandoned\":true");
+}
+
+void writeWorkloadJson(JsonStream &json, const WorkloadSpec &workload)
+{
+    json.raw("{");
+    json.key("kind", true).string(taskKindName(workload.kind));
+    json.key("duration").string(workload.duration.toString());
+    // The share of each task spent sleeping: all of a sleep task, none of a CPU task.
+    const double ioShare = workload.kind == TaskKind::Mixed ? workload.ioShare
+        : workload.kind == TaskKind::Sleep                  ? 1.0
+                                                            : 0.0;
+    json.key("io_share").number(ioShare);
+    json.key("seed").number(workload.seed);
     json.raw("}");
 }
 
-} // namespace
+void writeOptionsJson(JsonStream &json, const StrategyOptions &options)
+{
+    json.raw("{");
+    json.key("chunksize", true).number(std::int64_t{options.chunkSize});
+    json.key("switch_interval_ns").number(options.switchIntervalNs);
+    json.key("on_worker_death")
+        .raw(options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart ? "\"restart\""
+                                                                            : "\"fail\"");
+    json.key("worker_start_timeout_ns").number(options.workerStartTimeoutNs);
+    json.raw("}");
+}
+
+void writeErrorJson(JsonStream &json, const std::optional<Error> &error)
+{
+    if (error) {
+        json.raw("{").key("code", true).string(error->code);
+        json.key("message").string(error->message).raw("}");
+    } else {
+        json.raw("null");
+    }
+}
 
 bool writeRunJson(const RunResult &run, QIODevice &device)
 {
     JsonStream json(device);
+    writeRunJson(json, run);
+    json.raw("\n");
+    return json.flush();
+}
+
+void writeRunJson(JsonStream &json, const RunResult &run)
+{
     const RunMetrics &m = run.metrics;
-    const WorkloadSpec &workload = run.plan.workload;
 
     json.raw("{\n").key("format", true).number(std::int64_t{RunJsonFormat});
     json.raw(",\n").key("strategy", true).string(run.strategy.id);
@@ -45,32 +92,13 @@ bool writeRunJson(const RunResult &run, QIODevice &device)
     json.raw("}");
     json.raw(",\n").key("cpus", true).number(std::int64_t{run.plan.cpus});
     json.raw(",\n").key("tasks", true).number(static_cast<std::int64_t>(run.plan.tasks->size()));
-    json.raw(",\n").key("workload", true).raw("{");
-    json.key("kind", true).string(taskKindName(workload.kind));
-    json.key("duration").string(workload.duration.toString());
-    // The share of each task spent sleeping: all of a sleep task, none of a CPU task.
-    const double ioShare = workload.kind == TaskKind::Mixed ? workload.ioShare
-        : workload.kind == TaskKind::Sleep                  ? 1.0
-                                                            : 0.0;
-    json.key("io_share").number(ioShare);
-    json.key("seed").number(workload.seed);
-    json.raw("}");
-    json.raw(",\n").key("options", true).raw("{");
-    json.key("chunksize", true).number(std::int64_t{run.plan.options.chunkSize});
-    json.key("switch_interval_ns").number(run.plan.options.switchIntervalNs);
-    json.key("on_worker_death")
-        .raw(run.plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart ? "\"restart\""
-                                                                                     : "\"fail\"");
-    json.key("worker_start_timeout_ns").number(run.plan.options.workerStartTimeoutNs);
-    json.raw("}");
+    json.raw(",\n").key("workload", true);
+    writeWorkloadJson(json, run.plan.workload);
+    json.raw(",\n").key("options", true);
+    writeOptionsJson(json, run.plan.options);
     json.raw(",\n").key("stopped", true).raw(run.stopped ? "true" : "false");
     json.raw(",\n").key("error", true);
-    if (run.error) {
-        json.raw("{").key("code", true).string(run.error->code);
-        json.key("message").string(run.error->message).raw("}");
-    } else {
-        json.raw("null");
-    }
+    writeErrorJson(json, run.error);
     json.raw(",\n").key("makespan_ns", true).number(m.makespanNs);
     json.raw(",\n").key("lower_bound_ns", true).number(m.lowerBoundNs);
     json.raw(",\n").key("bound_ratio", true).number(m.boundRatio);
@@ -122,8 +150,25 @@ bool writeRunJson(const RunResult &run, QIODevice &device)
             writeEvent(json, event);
         });
     }
-    json.raw("\n]\n}\n");
+    json.raw("\n]\n}");
+}
+
+bool writeComparisonJson(std::span<const RunResult> runs, QIODevice &device)
+{
+    JsonStream json(device);
+    json.raw("[");
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        json.raw(i == 0 ? "\n" : ",\n");
+        writeRunJson(json, runs[i]);
+    }
+    json.raw("\n]\n");
     return json.flush();
+}
+
+Result<void> saveComparisonJson(std::span<const RunResult> runs, const QString &path)
+{
+    return writeOutput(
+        path, [runs](QIODevice &device) { return writeComparisonJson(runs, device); });
 }
 
 Result<void> saveRunJson(const RunResult &run, const QString &path)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <stop_token>
 #include <vector>
@@ -42,7 +43,7 @@ struct SweepResult
     std::vector<std::int64_t> sequentialNs; // one per repeat
     std::int64_t sequentialMedianNs = 0;
     std::vector<SweepPoint> points;
-    AmdahlFit amdahl;
+    AmdahlFit amdahl{std::numeric_limits<double>::quiet_NaN()}; // until a point has 2+ workers
     std::optional<Error> error; // the first run that failed; the sweep stops there
     bool stopped = false;
 };

@@ -84,4 +84,9 @@ std::vector<TaskSpec> WorkloadSpec::makeTasks() const
     return tasks;
 }
 
+QString WorkloadSpec::label() const
+{
+    return QStringLiteral("%1 %2 x %3").arg(taskCount).arg(taskKindName(kind), duration.toString());
+}
+
 } // namespace parviz

@@ -29,6 +29,8 @@ struct WorkloadSpec
 
     Result<void> validate() const;
     std::vector<TaskSpec> makeTasks() const;
+    // In a few words, for titles and legends: "8 cpu x 100ms".
+    QString label() const;
 
     bool operator==(const WorkloadSpec &) const = default;
 };

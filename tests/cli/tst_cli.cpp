@@ -1,9 +1,11 @@
 #include "strategies/strategyregistry.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -31,6 +33,15 @@ private slots:
     void ctrlCStopsAndReports();
     void sigtermStopsWithItsOwnStatus();
     void seedIsKeptExactly();
+    void unwritablePathIsExitOneAndWritesNothing_data();
+    void unwritablePathIsExitOneAndWritesNothing();
+    void runWritesEveryFormat();
+    void csvToStdoutKeepsTheSummaryOnStderr();
+    void sweepPrintsATableAndExports();
+    void sweepIsQuietWhenAsked();
+    void compareRanksByMakespanAndExports();
+    void ctrlCStopsASweepAndKeepsItsPoints();
+    void ctrlCStopsAComparisonAndKeepsItsRuns();
 
 private:
     struct Outcome
@@ -75,6 +86,12 @@ void tst_Cli::helpForEachCommand_data()
                          << "Examples:";
     QTest::newRow("list") << QStringList{QStringLiteral("list"), QStringLiteral("--help")}
                           << "strategies";
+    QTest::newRow("sweep") << QStringList{QStringLiteral("sweep"), QStringLiteral("--help")}
+                           << "Examples:";
+    QTest::newRow("compare") << QStringList{QStringLiteral("compare"), QStringLiteral("--help")}
+                             << "Examples:";
+    QTest::newRow("top level names every command")
+        << QStringList{QStringLiteral("--help")} << "compare";
 }
 
 void tst_Cli::helpForEachCommand()
@@ -116,11 +133,50 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
         << run({"--kind", "mixed", "--io-share", "2"}) << "--io-share";
     QTest::newRow("negative seed") << run({"--seed", "-1"}) << "--seed";
     QTest::newRow("seed too large") << run({"--seed", "99999999999999999999"}) << "--seed";
-    // An export that cannot be written is found before the run, not after it.
-    QTest::newRow("unwritable json")
-        << run({"--json", "/nonexistent-folder/run.json"}) << "/nonexistent-folder/run.json";
+    QTest::newRow("negative tasks") << run({"--tasks", "-5"}) << "--tasks";
+    QTest::newRow("tasks over the limit") << run({"--tasks", "1000001"}) << "1000000";
+    QTest::newRow("missing value") << run({"--tasks"}) << "--tasks: needs a value";
+    QTest::newRow("zero fraction") << run({"--fraction", "0"}) << "--fraction";
+    QTest::newRow("fraction not a number") << run({"--fraction", "most"}) << "--fraction";
+    QTest::newRow("negative workers") << run({"--workers", "-2"}) << "--workers";
+    QTest::newRow("bad worker death") << run({"--on-worker-death", "retry"}) << "--on-worker-death";
+    QTest::newRow("two exports to stdout") << run({"--json", "-", "--csv", "-"}) << "--csv";
+    QTest::newRow("one file twice") << run({"--json", "a.out", "--trace", "a.out"}) << "--trace";
+    QTest::newRow("tiny picture") << run({"--picture-width", "10"}) << "--picture-width";
+    QTest::newRow("picture scale zero") << run({"--picture-scale", "0"}) << "--picture-scale";
     QTest::newRow("too many threads")
         << run({"--strategy", "thread-per-task", "--tasks", "50000"}) << "--tasks";
+
+    auto command = [](const char *name, std::initializer_list<const char *> extra) {
+        QStringList arguments{QString::fromLatin1(name)};
+        for (const char *argument : extra)
+            arguments << QString::fromLatin1(argument);
+        return arguments;
+    };
+    QTest::newRow("sweep: unknown flag") << command("sweep", {"--workers", "2"}) << "--workers";
+    QTest::newRow("sweep: zero max workers")
+        << command("sweep", {"--max-workers", "0"}) << "--max-workers";
+    QTest::newRow("sweep: max workers over the limit")
+        << command("sweep", {"-W", "2000"}) << "--max-workers";
+    QTest::newRow("sweep: zero repeats") << command("sweep", {"--repeat", "0"}) << "--repeat";
+    QTest::newRow("sweep: negative repeats") << command("sweep", {"--repeat", "-1"}) << "--repeat";
+    QTest::newRow("sweep: bad duration") << command("sweep", {"-d", "abc"}) << "--duration";
+    QTest::newRow("sweep: zero tasks") << command("sweep", {"-n", "0"}) << "--tasks";
+    QTest::newRow("sweep: nothing to sweep")
+        << command("sweep", {"-s", "sequential"}) << "--strategy";
+    QTest::newRow("sweep: unknown strategy") << command("sweep", {"-s", "nope"}) << "--strategy";
+    QTest::newRow("sweep: no trace") << command("sweep", {"--trace", "t.json"}) << "--trace";
+    QTest::newRow("compare: no strategies") << command("compare", {}) << "--strategies";
+    QTest::newRow("compare: unknown strategy")
+        << command("compare", {"-S", "thread-pool,nope"}) << "nope";
+    QTest::newRow("compare: empty list") << command("compare", {"-S", ","}) << "--strategies";
+    QTest::newRow("compare: zero workers")
+        << command("compare", {"-S", "thread-pool", "-w", "0"}) << "--workers";
+    QTest::newRow("compare: fraction of 0")
+        << command("compare", {"-S", "thread-pool", "-f", "0"}) << "--fraction";
+    QTest::newRow("compare: task count over the limit")
+        << command("compare", {"-S", "thread-pool", "-n", "2000000"}) << "--tasks";
+    QTest::newRow("compare: missing value") << command("compare", {"-S"}) << "--strategies";
 }
 
 void tst_Cli::badUsageIsOneLineAndExitTwo()
@@ -356,6 +412,333 @@ void tst_Cli::seedIsKeptExactly()
         QStringLiteral("-")});
     QCOMPARE(outcome.exitCode, 0);
     QVERIFY2(outcome.out.contains("\"seed\":18446744073709551615"), outcome.out.constData());
+}
+
+void tst_Cli::unwritablePathIsExitOneAndWritesNothing_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("flag");
+    const QString bad = QStringLiteral("/nonexistent-folder/out");
+    auto with = [](QStringList head, const QString &flag, const QString &path) {
+        return head << QStringLiteral("-n") << QStringLiteral("2") << QStringLiteral("-d")
+                    << QStringLiteral("1ms") << QStringLiteral("--json")
+                    << QStringLiteral("good.json") << flag << path;
+    };
+    for (const char *flag : {"--json", "--csv", "--trace", "--png", "--svg"}) {
+        if (QLatin1String(flag) == QLatin1String("--json"))
+            continue; // the good file is the JSON
+        QTest::newRow(qPrintable(QStringLiteral("run %1").arg(QLatin1String(flag))))
+            << with({QStringLiteral("run")}, QLatin1String(flag), bad) << flag;
+    }
+    QTest::newRow("sweep --png") << with(
+        {QStringLiteral("sweep"), QStringLiteral("-W"), QStringLiteral("2")},
+        QStringLiteral("--png"),
+        bad) << "--png";
+    QTest::newRow("compare --csv") << with(
+        {QStringLiteral("compare"), QStringLiteral("-S"), QStringLiteral("sequential,thread-pool")},
+        QStringLiteral("--csv"),
+        bad) << "--csv";
+}
+
+void tst_Cli::unwritablePathIsExitOneAndWritesNothing()
+{
+    QFETCH(QStringList, arguments);
+    QTemporaryDir dir;
+    QProcess process;
+    process.setWorkingDirectory(dir.path());
+    process.start(QStringLiteral(PARVIZ_CLI_PATH), arguments);
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitCode(), 1);
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(
+        err.startsWith("parviz-cli: ") && err.contains("/nonexistent-folder/out"), err.constData());
+    // Found before anything ran: no summary, and not even the exports that could be written.
+    QVERIFY(process.readAllStandardOutput().isEmpty());
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+// A PNG's size, from its header.
+QSize pngSize(const QByteArray &png)
+{
+    if (!png.startsWith("\x89PNG\r\n\x1a\n") || png.size() < 24)
+        return {};
+    auto be32 = [&](int at) {
+        return (quint8(png[at]) << 24) | (quint8(png[at + 1]) << 16) | (quint8(png[at + 2]) << 8)
+            | quint8(png[at + 3]);
+    };
+    return {int(be32(16)), int(be32(20))};
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void tst_Cli::runWritesEveryFormat()
+{
+    QTemporaryDir dir;
+    auto path = [&](const char *name) { return dir.filePath(QLatin1String(name)); };
+    const Outcome outcome = cli({QStringLiteral("run"),
+        QStringLiteral("-s"),
+        QStringLiteral("gil-threads"),
+        QStringLiteral("-n"),
+        QStringLiteral("6"),
+        QStringLiteral("-d"),
+        QStringLiteral("5ms"),
+        QStringLiteral("-k"),
+        QStringLiteral("cpu"),
+        QStringLiteral("-w"),
+        QStringLiteral("2"),
+        QStringLiteral("--json"),
+        path("run.json"),
+        QStringLiteral("--csv"),
+        path("run.csv"),
+        QStringLiteral("--trace"),
+        path("run.trace.json"),
+        QStringLiteral("--png"),
+        path("run.png"),
+        QStringLiteral("--svg"),
+        path("run.svg"),
+        QStringLiteral("--picture-width"),
+        QStringLiteral("800"),
+        QStringLiteral("--picture-scale"),
+        QStringLiteral("2")});
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY2(outcome.err.isEmpty(), outcome.err.constData()); // no warnings from drawing
+    for (const char *format : {"json", "csv", "trace", "png", "svg"})
+        QVERIFY2(outcome.out.contains(QByteArray("  ") + format), outcome.out.constData());
+
+    const QJsonObject json = QJsonDocument::fromJson(readFile(path("run.json"))).object();
+    const qsizetype events = json[QStringLiteral("events")].toArray().size();
+    QVERIFY(events > 6);
+    // The CSV and the trace hold the same events as the JSON.
+    QCOMPARE(readFile(path("run.csv")).count('\n'), events + 1);
+    const QJsonObject trace = QJsonDocument::fromJson(readFile(path("run.trace.json"))).object();
+    qsizetype complete = 0;
+    QSet<qint64> named;
+    QSet<qint64> used;
+    for (const QJsonValue &value : trace[QStringLiteral("traceEvents")].toArray()) {
+        const QJsonObject event = value.toObject();
+        const QString ph = event[QStringLiteral("ph")].toString();
+        if (ph == QLatin1String("X")) {
+            ++complete;
+            used.insert(event[QStringLiteral("tid")].toInteger());
+        } else if (event[QStringLiteral("name")].toString() == QLatin1String("thread_name")) {
+            named.insert(event[QStringLiteral("tid")].toInteger());
+        }
+    }
+    QCOMPARE(complete, events);
+    QVERIFY(named.contains(used));
+    // Twice the pixels at --picture-scale 2.
+    QCOMPARE(pngSize(readFile(path("run.png"))).width(), 1600);
+    const QByteArray svg = readFile(path("run.svg"));
+    QVERIFY(svg.contains("<svg"));
+    QVERIFY(svg.contains("gil-threads"));
+}
+
+void tst_Cli::csvToStdoutKeepsTheSummaryOnStderr()
+{
+    const Outcome outcome = cli({QStringLiteral("run"),
+        QStringLiteral("-n"),
+        QStringLiteral("5"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("-w"),
+        QStringLiteral("2"),
+        QStringLiteral("--csv"),
+        QStringLiteral("-")});
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY(outcome.out.startsWith("task,worker,kind,start_ns,end_ns,pid,status\n"));
+    QCOMPARE(outcome.out.count(",run,"), 5);
+    QVERIFY(outcome.err.contains("makespan"));
+}
+
+void tst_Cli::sweepPrintsATableAndExports()
+{
+    QTemporaryDir dir;
+    auto path = [&](const char *name) { return dir.filePath(QLatin1String(name)); };
+    const Outcome outcome = cli({QStringLiteral("sweep"),
+        QStringLiteral("--strategy"),
+        QStringLiteral("thread-pool"),
+        QStringLiteral("--tasks"),
+        QStringLiteral("6"),
+        QStringLiteral("--duration"),
+        QStringLiteral("10ms"),
+        QStringLiteral("--max-workers"),
+        QStringLiteral("3"),
+        QStringLiteral("--repeat"),
+        QStringLiteral("2"),
+        QStringLiteral("--json"),
+        path("sweep.json"),
+        QStringLiteral("--csv"),
+        path("sweep.csv"),
+        QStringLiteral("--png"),
+        path("sweep.png")});
+    QCOMPARE(outcome.exitCode, 0);
+    // The table: a header, the sequential baseline, a row per worker count, the fit.
+    for (const char *word :
+        {"workers", "makespan", "speedup", "efficiency", "karp-flatt", "sequential", "Amdahl"})
+        QVERIFY2(outcome.out.contains(word), outcome.out.constData());
+    QVERIFY2(outcome.out.contains("\n3 "), outcome.out.constData());
+    // Progress: a line per point on stderr.
+    QVERIFY2(outcome.err.contains("3 workers"), outcome.err.constData());
+
+    const QJsonObject json = QJsonDocument::fromJson(readFile(path("sweep.json"))).object();
+    QCOMPARE(json[QStringLiteral("format")].toInt(), 1);
+    const QJsonArray points = json[QStringLiteral("points")].toArray();
+    QCOMPARE(points.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        const QJsonObject point = points[i].toObject();
+        QCOMPARE(point[QStringLiteral("workers")].toInt(), i + 1);
+        QCOMPARE(point[QStringLiteral("runs")].toArray().size(), 2);
+        QVERIFY(point[QStringLiteral("speedup")].toDouble() > 0.0);
+    }
+    // Sleep tasks on 3 workers: clearly faster than on one, whatever the machine.
+    QVERIFY(points[2].toObject()[QStringLiteral("speedup")].toDouble()
+        > 1.5 * points[0].toObject()[QStringLiteral("speedup")].toDouble());
+    QVERIFY(json[QStringLiteral("amdahl")].toObject().contains(QStringLiteral("serial_fraction")));
+
+    const QList<QByteArray> csv = readFile(path("sweep.csv")).trimmed().split('\n');
+    QCOMPARE(csv.size(), 5); // header, sequential, 1..3 workers
+    QVERIFY(csv[1].startsWith("sequential,1,2,"));
+    QVERIFY(csv[4].startsWith("thread-pool,3,2,"));
+    QCOMPARE(pngSize(readFile(path("sweep.png"))).width(), 1200);
+}
+
+void tst_Cli::sweepIsQuietWhenAsked()
+{
+    const Outcome outcome = cli({QStringLiteral("sweep"),
+        QStringLiteral("-n"),
+        QStringLiteral("2"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("-W"),
+        QStringLiteral("2"),
+        QStringLiteral("-q")});
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY2(outcome.out.isEmpty(), outcome.out.constData());
+    QVERIFY2(outcome.err.isEmpty(), outcome.err.constData());
+}
+
+void tst_Cli::compareRanksByMakespanAndExports()
+{
+    QTemporaryDir dir;
+    auto path = [&](const char *name) { return dir.filePath(QLatin1String(name)); };
+    // One worker against four, on sleep tasks: the order is certain on any machine.
+    const Outcome outcome = cli({QStringLiteral("compare"),
+        QStringLiteral("--strategies"),
+        QStringLiteral("sequential,thread-pool"),
+        QStringLiteral("-n"),
+        QStringLiteral("8"),
+        QStringLiteral("-d"),
+        QStringLiteral("10ms"),
+        QStringLiteral("-w"),
+        QStringLiteral("4"),
+        QStringLiteral("--json"),
+        path("compare.json"),
+        QStringLiteral("--trace"),
+        path("compare.trace.json"),
+        QStringLiteral("--csv"),
+        path("compare.csv"),
+        QStringLiteral("--svg"),
+        path("compare.svg")});
+    QCOMPARE(outcome.exitCode, 0);
+    const qsizetype pool = outcome.out.indexOf("\nthread-pool ");
+    const qsizetype sequential = outcome.out.indexOf("\nsequential ");
+    QVERIFY2(pool > 0 && sequential > pool, outcome.out.constData()); // fastest first
+    QVERIFY2(outcome.out.contains("against the sequential run"), outcome.out.constData());
+
+    // The JSON lists the runs in the order they ran.
+    const QJsonArray runs = QJsonDocument::fromJson(readFile(path("compare.json"))).array();
+    QCOMPARE(runs.size(), 2);
+    QCOMPARE(
+        runs[0].toObject()[QStringLiteral("strategy")].toString(), QStringLiteral("sequential"));
+    QCOMPARE(
+        runs[1].toObject()[QStringLiteral("strategy")].toString(), QStringLiteral("thread-pool"));
+    QCOMPARE(runs[1].toObject()[QStringLiteral("baseline")].toString(),
+        QStringLiteral("measured-sequential"));
+    QSet<QString> processes;
+    for (const QJsonValue &value : QJsonDocument::fromJson(readFile(path("compare.trace.json")))
+                                       .object()[QStringLiteral("traceEvents")]
+                                       .toArray()) {
+        const QJsonObject event = value.toObject();
+        if (event[QStringLiteral("name")].toString() == QLatin1String("process_name"))
+            processes.insert(
+                event[QStringLiteral("args")].toObject()[QStringLiteral("name")].toString());
+    }
+    QCOMPARE(
+        processes, (QSet<QString>{QStringLiteral("sequential"), QStringLiteral("thread-pool")}));
+    QVERIFY(readFile(path("compare.csv")).startsWith("strategy,task,"));
+    const QByteArray svg = readFile(path("compare.svg"));
+    QVERIFY(svg.contains("sequential") && svg.contains("thread-pool"));
+}
+
+void tst_Cli::ctrlCStopsASweepAndKeepsItsPoints()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("sweep.json"));
+    QProcess process;
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("sweep"),
+            QStringLiteral("-n"),
+            QStringLiteral("4"),
+            QStringLiteral("-d"),
+            QStringLiteral("200ms"),
+            QStringLiteral("-W"),
+            QStringLiteral("8"),
+            QStringLiteral("--json"),
+            path});
+    QVERIFY(process.waitForStarted());
+    // The baseline takes 0.8 s; the whole sweep nearly 4 s.
+    QByteArray err; // QTRY evaluates its expression more than once: keep what was read
+    QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError()).contains("sequential"), 20000);
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 130);
+    QVERIFY(process.readAllStandardOutput().contains("interrupted"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QJsonParseError error{};
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll(), &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError); // whole, not cut off
+    QCOMPARE(json[QStringLiteral("stopped")].toBool(), true);
+    QVERIFY(json[QStringLiteral("sequential")].isObject());
+    QVERIFY(json[QStringLiteral("points")].toArray().size() < 8);
+}
+
+void tst_Cli::ctrlCStopsAComparisonAndKeepsItsRuns()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("compare.json"));
+    QProcess process;
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("compare"),
+            QStringLiteral("-S"),
+            QStringLiteral("thread-pool,sequential,pool-map"),
+            QStringLiteral("-n"),
+            QStringLiteral("20"),
+            QStringLiteral("-d"),
+            QStringLiteral("100ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("4"),
+            QStringLiteral("--json"),
+            path});
+    QVERIFY(process.waitForStarted());
+    // thread-pool takes 0.5 s, then sequential 2 s: stop during the second.
+    QByteArray err; // QTRY evaluates its expression more than once: keep what was read
+    QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError()).contains("sequential"), 20000);
+    QTest::qWait(200);
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 130);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonArray runs = QJsonDocument::fromJson(file.readAll()).array();
+    QCOMPARE(runs.size(), 2); // pool-map never started
+    QCOMPARE(runs[0].toObject()[QStringLiteral("stopped")].toBool(), false);
+    QCOMPARE(runs[1].toObject()[QStringLiteral("stopped")].toBool(), true);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

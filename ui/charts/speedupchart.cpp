@@ -42,6 +42,7 @@ SpeedupChart::SpeedupChart(QWidget *parent)
     m_chart->setTitle(tr("Speedup"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
+    m_chart->setBackgroundRoundness(0); // square, so pictures have no corners of another colour
 
     m_workersAxis->setTitleText(tr("workers"));
     m_workersAxis->setLabelFormat(QStringLiteral("%d"));
@@ -227,6 +228,14 @@ void SpeedupChart::applyColors()
         sweep.amdahl->setPen(QPen(sweep.color, 1.5, Qt::DashDotLine));
         sweep.efficiency->setPen(QPen(sweep.color, 1.5, Qt::DotLine));
     }
+}
+
+QColor SpeedupChart::backgroundColor() const
+{
+    const QBrush brush = m_chart->backgroundBrush();
+    if (const QGradient *gradient = brush.gradient(); gradient && !gradient->stops().isEmpty())
+        return gradient->stops().constFirst().second;
+    return brush.color();
 }
 
 void SpeedupChart::renderChart(QPainter &painter, const QRectF &target)

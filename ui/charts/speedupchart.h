@@ -39,6 +39,8 @@ public:
     // As in the legend: "process-pool, s = 0.031".
     QString sweepName(int index) const;
     QString title() const { return m_chart->title(); }
+    // The colour behind the chart, for pictures: the theme paints a gradient.
+    QColor backgroundColor() const;
 
     // Draws the chart into `target` at the painter's resolution: the chart's own scene,
     // not a picture of the screen, so it stays sharp at 2x and as SVG.

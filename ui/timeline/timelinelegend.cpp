@@ -35,21 +35,32 @@ QSize TimelineLegend::sizeHint() const
 void TimelineLegend::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
-    const int height = fontMetrics().height();
-    int x = 4;
+    paintTimelineLegend(painter, rect(), palette(), font());
+}
+
+void paintTimelineLegend(
+    QPainter &painter, const QRect &area, const QPalette &palette, const QFont &font)
+{
+    painter.save();
+    painter.setFont(font);
+    const QFontMetrics metrics(font);
+    const int height = metrics.height();
+    int x = area.left() + 4;
     auto entry = [&](const QBrush &brush, const QString &label, bool outline) {
-        const QRect swatch(x, (this->height() - height) / 2 + 2, 18, height - 4);
-        painter.setPen(outline ? palette().color(QPalette::Text) : Qt::NoPen);
+        const QRect swatch(x, area.top() + (area.height() - height) / 2 + 2, 18, height - 4);
+        painter.setPen(outline ? palette.color(QPalette::Text) : Qt::NoPen);
         painter.setBrush(brush);
         painter.drawRect(swatch);
-        painter.setPen(palette().color(QPalette::WindowText));
-        const int width = fontMetrics().horizontalAdvance(label);
-        painter.drawText(QRect(x + 22, 0, width + 2, this->height()), Qt::AlignVCenter, label);
+        painter.setPen(palette.color(QPalette::WindowText));
+        const int width = metrics.horizontalAdvance(label);
+        painter.drawText(
+            QRect(x + 22, area.top(), width + 2, area.height()), Qt::AlignVCenter, label);
         x += 22 + width + 14;
     };
     for (EventKind kind : Order)
         entry(eventColor(kind), eventKindLabel(kind), false);
-    entry(QBrush(palette().color(QPalette::Base)), tr("idle"), true);
+    entry(QBrush(palette.color(QPalette::Base)), TimelineLegend::tr("idle"), true);
+    painter.restore();
 }
 
 } // namespace parviz

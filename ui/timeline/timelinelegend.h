@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+class QPainter;
+
 namespace parviz {
 
 // What the Gantt's colours mean: a swatch per kind of event, and that idle time is empty.
@@ -17,5 +19,9 @@ public:
 protected:
     void paintEvent(QPaintEvent *event) override;
 };
+
+// The legend's drawing, for pictures that carry their own legend.
+void paintTimelineLegend(
+    QPainter &painter, const QRect &area, const QPalette &palette, const QFont &font);
 
 } // namespace parviz

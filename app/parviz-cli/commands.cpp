@@ -1,0 +1,467 @@
+#include "commands.h"
+
+#include "export/chrometrace.h"
+#include "export/csvexport.h"
+#include "export/output.h"
+#include "export/runjson.h"
+#include "export/runsummary.h"
+#include "export/sweepjson.h"
+#include "figures.h"
+#include "run/runsession.h"
+#include "run/sweep.h"
+#include "strategies/strategyregistry.h"
+#include "util/format.h"
+
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unistd.h>
+
+namespace parviz::cli {
+
+namespace {
+
+// Where a person reads: stdout, unless an export took it.
+FILE *textStream(const ExportFlags &exports)
+{
+    return exports.toStdout() ? stderr : stdout;
+}
+
+Result<RunPlan> makePlan(
+    const QString &strategy, const Workload &workload, const char *strategyFlag)
+{
+    auto plan = RunPlan::make(strategy, workload.spec, workload.workers, workload.options);
+    if (!plan) {
+        const QString flag = flagForPlanError(plan.error().code);
+        return usage(flag == QLatin1String("--strategy") ? QLatin1String(strategyFlag) : flag,
+            plan.error().message);
+    }
+    return plan;
+}
+
+// Runs a plan on a thread of its own, so that a stop can reach it, with a line of progress on
+// a terminal's stderr.
+RunResult execute(RunPlan plan, std::stop_token stop, bool progress)
+{
+    RunSession session(std::move(plan));
+    std::stop_callback forward(stop, [&session] { session.requestStop(); });
+    session.start();
+    if (progress && isatty(STDERR_FILENO)) {
+        const std::size_t total = session.plan().tasks->size();
+        while (!session.wait(std::chrono::milliseconds(200))) {
+            const auto snapshot = session.snapshot();
+            std::fprintf(stderr,
+                "\r%lld/%zu tasks, %s   ",
+                static_cast<long long>(snapshot->completedTasks()),
+                total,
+                qPrintable(formatDuration(snapshot->takenAtNs())));
+            std::fflush(stderr);
+        }
+        std::fprintf(stderr, "\r\033[K");
+    }
+    session.wait();
+    return session.takeResult();
+}
+
+// Writes each export the flags name; the first failure is printed and makes the status 1.
+class Exporter
+{
+public:
+    Exporter(const ExportFlags &flags, bool quiet)
+        : m_flags(flags)
+        , m_quiet(quiet)
+    { }
+
+    void write(const std::string &path,
+        const char *what,
+        const std::function<Result<void>(const QString &path)> &save)
+    {
+        if (path.empty())
+            return;
+        if (auto saved = save(QString::fromStdString(path)); !saved) {
+            printError(saved.error().message);
+            m_failed = true;
+        } else if (!m_quiet && path != "-") {
+            std::fprintf(textStream(m_flags), "  %-10s wrote %s\n", what, path.c_str());
+        }
+    }
+    void pictures(const std::function<Result<void>(const PictureTarget &)> &save)
+    {
+        const std::pair<const std::string *, PictureFormat> targets[] = {
+            {&m_flags.png, PictureFormat::Png}, {&m_flags.svg, PictureFormat::Svg}};
+        for (const auto &[path, format] : targets) {
+            write(*path, format == PictureFormat::Png ? "png" : "svg", [&](const QString &file) {
+                return save(PictureTarget{file, format, m_flags.scale()});
+            });
+        }
+    }
+    bool failed() const { return m_failed; }
+
+private:
+    const ExportFlags &m_flags;
+    bool m_quiet;
+    bool m_failed = false;
+};
+
+// A table for a terminal: a header, then rows; numbers right-aligned.
+class Table
+{
+public:
+    explicit Table(QStringList header)
+        : m_rows{std::move(header)}
+    { }
+    void add(QStringList row) { m_rows.push_back(std::move(row)); }
+    void print(FILE *stream) const
+    {
+        std::vector<qsizetype> widths;
+        for (const QStringList &row : m_rows)
+            for (qsizetype i = 0; i < row.size(); ++i) {
+                if (std::size_t(i) >= widths.size())
+                    widths.push_back(0);
+                widths[std::size_t(i)] = std::max(widths[std::size_t(i)], row[i].size());
+            }
+        for (const QStringList &row : m_rows) {
+            QString line;
+            for (qsizetype i = 0; i < row.size(); ++i) {
+                const int width = static_cast<int>(widths[std::size_t(i)]);
+                // The first column is a name; the others are numbers.
+                line += i == 0 ? row[i].leftJustified(width) : row[i].rightJustified(width);
+                line += QStringLiteral("  ");
+            }
+            std::fprintf(stream, "%s\n", qPrintable(line.trimmed()));
+        }
+    }
+
+private:
+    std::vector<QStringList> m_rows;
+};
+
+QString fixed(double value, int decimals)
+{
+    return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("-");
+}
+
+// The exit status of runs that ended: a failure is 1 and says why.
+int statusOf(const std::optional<Error> &error)
+{
+    if (error) {
+        printError(error->message);
+        return ExitFailed;
+    }
+    return ExitOk;
+}
+
+} // namespace
+
+int listStrategies()
+{
+    int width = 0;
+    for (const auto &entry : strategyRegistry())
+        width = std::max(width, static_cast<int>(entry.info.id.size()));
+    for (const auto &entry : strategyRegistry()) {
+        std::printf("%-*s  %s\n%*s  mirrors %s\n",
+            width,
+            qPrintable(entry.info.id),
+            qPrintable(entry.info.name),
+            width,
+            "",
+            qPrintable(entry.info.mirrors));
+    }
+    return ExitOk;
+}
+
+int runCommand(const RunFlags &flags, std::stop_token stop)
+{
+    auto workload = parseWorkload(flags.workload);
+    if (!workload)
+        return report(workload.error());
+    auto plan = makePlan(QString::fromStdString(flags.strategy), *workload, "--strategy");
+    if (!plan)
+        return report(plan.error());
+    if (auto checked = flags.exports.check(); !checked)
+        return report(checked.error());
+    // An export that cannot be written is found now, not after a run that may take hours.
+    if (auto writable = flags.exports.checkWritable(); !writable)
+        return statusOf(writable.error());
+
+    const RunResult result = execute(std::move(plan).value(), stop, !flags.quiet);
+    FILE *text = textStream(flags.exports);
+    if (!flags.quiet)
+        std::fputs(runSummary(result).toUtf8().constData(), text);
+
+    const std::span<const RunResult> runs(&result, 1);
+    Exporter exporter(flags.exports, flags.quiet);
+    exporter.write(
+        flags.exports.json, "json", [&](const QString &path) { return saveRunJson(result, path); });
+    exporter.write(flags.exports.csv, "csv", [&](const QString &path) {
+        return writeOutput(path, [&](QIODevice &device) { return writeRunCsv(result, device); });
+    });
+    exporter.write(flags.exports.trace, "trace", [&](const QString &path) {
+        return writeOutput(path, [&](QIODevice &device) { return writeChromeTrace(runs, device); });
+    });
+    exporter.pictures([&](const PictureTarget &target) {
+        return saveGanttFigure(runs, target, flags.exports.width());
+    });
+    if (result.error)
+        return statusOf(result.error);
+    return exporter.failed() ? ExitFailed : ExitOk;
+}
+
+int sweepCommand(const SweepFlags &flags, std::stop_token stop)
+{
+    auto workload = parseWorkload(flags.workload);
+    if (!workload)
+        return report(workload.error());
+    SweepPlan plan;
+    plan.strategy = QString::fromStdString(flags.strategy);
+    plan.workload = workload->spec;
+    plan.options = workload->options;
+    if (flags.maxWorkers.empty()) {
+        plan.maxWorkers = logicalCpus();
+    } else {
+        const auto maxWorkers =
+            wholeNumber("--max-workers", flags.maxWorkers, 1, WorkerCount::MaxWorkers);
+        if (!maxWorkers)
+            return report(maxWorkers.error());
+        plan.maxWorkers = static_cast<int>(*maxWorkers);
+    }
+    const auto repeat = wholeNumber("--repeat", flags.repeat, 1, 100);
+    if (!repeat)
+        return report(repeat.error());
+    plan.repeat = static_cast<int>(*repeat);
+    if (const StrategyEntry *entry = findStrategy(plan.strategy);
+        entry && !entry->info.usesWorkerCount)
+        return report(usage(QStringLiteral("--strategy"),
+            QStringLiteral("%1 sets its own worker count, so there is nothing to sweep (use "
+                           "compare instead)")
+                .arg(plan.strategy)));
+    auto made = SweepSchedule::make(plan);
+    if (!made) {
+        const QString flag = flagForPlanError(made.error().code);
+        return report(
+            usage(flag == QLatin1String("--workers") ? QStringLiteral("--max-workers") : flag,
+                made.error().message));
+    }
+    SweepSchedule &schedule = made.value();
+    const ExportFlags &exports = flags.exports;
+    if (auto checked = exports.check(); !checked)
+        return report(checked.error());
+    if (auto writable = exports.checkWritable(); !writable)
+        return statusOf(writable.error());
+
+    // The JSON is written as the sweep goes, one point's runs at a time.
+    std::optional<Output> json;
+    std::optional<SweepJsonWriter> writer;
+    if (!exports.json.empty()) {
+        auto opened = Output::open(QString::fromStdString(exports.json));
+        if (!opened)
+            return statusOf(opened.error());
+        json.emplace(std::move(opened).value());
+        writer.emplace(json->device(), plan, logicalCpus());
+    }
+
+    FILE *text = textStream(exports);
+    auto progress = [&](const QString &line) {
+        if (!flags.quiet) {
+            std::fprintf(stderr, "%s\n", qPrintable(line));
+            std::fflush(stderr);
+        }
+    };
+    progress(QStringLiteral("sweep: %1 on 1 to %2 workers, %3, %4 each")
+                 .arg(plan.strategy)
+                 .arg(plan.maxWorkers)
+                 .arg(plan.workload.label(), countOf(plan.repeat, "run", "runs")));
+    std::vector<RunResult> pending; // the runs of the point being measured
+    while (const auto runPlan = schedule.next()) {
+        if (stop.stop_requested())
+            break;
+        const bool baseline = schedule.result().sequentialNs.empty();
+        RunResult run = execute(*runPlan, stop, false);
+        const auto point = schedule.record(run);
+        if (run.error || run.stopped)
+            break;
+        pending.push_back(std::move(run));
+        if (baseline && !schedule.result().sequentialNs.empty()) {
+            progress(QStringLiteral("  sequential  %1")
+                         .arg(formatDuration(schedule.result().sequentialMedianNs)));
+            if (writer)
+                writer->writeBaseline(schedule.result().sequentialMedianNs, pending);
+            pending.clear();
+        } else if (point) {
+            progress(QStringLiteral("  %1 %2  %3  speedup %4x")
+                         .arg(point->workers, 3)
+                         .arg(point->workers == 1 ? QStringLiteral("worker ")
+                                                  : QStringLiteral("workers"),
+                             formatDuration(point->medianNs),
+                             fixed(point->speedup, 2)));
+            if (writer)
+                writer->writePoint(*point, pending);
+            pending.clear();
+        }
+    }
+    SweepResult sweep = schedule.result();
+    sweep.stopped = sweep.stopped || (stop.stop_requested() && !schedule.finished());
+
+    if (!flags.quiet) {
+        const StrategyEntry *entry = findStrategy(plan.strategy);
+        std::fprintf(text,
+            "%s (%s) on %s, median of %s per point\n",
+            qPrintable(entry ? entry->info.name : plan.strategy),
+            qPrintable(entry ? entry->info.mirrors : QString()),
+            qPrintable(plan.workload.label()),
+            qPrintable(countOf(plan.repeat, "run", "runs")));
+        Table table({QStringLiteral("workers"),
+            QStringLiteral("makespan"),
+            QStringLiteral("speedup"),
+            QStringLiteral("efficiency"),
+            QStringLiteral("karp-flatt")});
+        if (!sweep.sequentialNs.empty())
+            table.add({QStringLiteral("sequential"),
+                formatDuration(sweep.sequentialMedianNs),
+                QStringLiteral("1.00"),
+                QStringLiteral("-"),
+                QStringLiteral("-")});
+        for (const SweepPoint &point : sweep.points)
+            table.add({QString::number(point.workers),
+                formatDuration(point.medianNs),
+                fixed(point.speedup, 2),
+                formatPercent(point.efficiency),
+                fixed(point.karpFlatt, 3)});
+        table.print(text);
+        const double s = sweep.amdahl.serialFraction;
+        if (std::isfinite(s) && s > 0.0)
+            std::fprintf(text,
+                "Amdahl fit: serial fraction s = %s, so at most %sx on any number of workers\n",
+                qPrintable(fixed(s, 3)),
+                qPrintable(fixed(sweep.amdahl.maxSpeedup(), 1)));
+        else if (std::isfinite(s))
+            std::fprintf(text, "Amdahl fit: no serial fraction measured (s = 0)\n");
+        if (sweep.stopped)
+            std::fprintf(text, "interrupted: the sweep was stopped before it ended\n");
+    }
+
+    Exporter exporter(exports, flags.quiet);
+    if (writer) {
+        const bool written = writer->finish(sweep);
+        if (auto committed = json->commit(written); !committed) {
+            printError(committed.error().message);
+            return ExitFailed;
+        }
+        if (!flags.quiet && !json->isStdout())
+            std::fprintf(text, "  %-10s wrote %s\n", "json", exports.json.c_str());
+    }
+    exporter.write(exports.csv, "csv", [&](const QString &path) {
+        return writeOutput(path, [&](QIODevice &device) { return writeSweepCsv(sweep, device); });
+    });
+    exporter.pictures([&](const PictureTarget &target) {
+        return saveSpeedupFigure(sweep, plan.workload, plan.maxWorkers, target, exports.width());
+    });
+    if (sweep.error)
+        return statusOf(sweep.error);
+    return exporter.failed() ? ExitFailed : ExitOk;
+}
+
+int compareCommand(const CompareFlags &flags, std::stop_token stop)
+{
+    auto workload = parseWorkload(flags.workload);
+    if (!workload)
+        return report(workload.error());
+    std::vector<RunPlan> plans;
+    for (const QString &id :
+        QString::fromStdString(flags.strategies).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        auto plan = makePlan(id.trimmed(), *workload, "--strategies");
+        if (!plan)
+            return report(plan.error());
+        plans.push_back(std::move(plan).value());
+    }
+    if (plans.empty())
+        return report(usage(QStringLiteral("--strategies"),
+            QStringLiteral("name at least one strategy, as in thread-pool,process-pool (see "
+                           "'parviz-cli list')")));
+    const ExportFlags &exports = flags.exports;
+    if (auto checked = exports.check(); !checked)
+        return report(checked.error());
+    if (auto writable = exports.checkWritable(); !writable)
+        return statusOf(writable.error());
+
+    std::vector<RunResult> runs;
+    std::optional<Error> firstError;
+    for (std::size_t i = 0; i < plans.size() && !stop.stop_requested(); ++i) {
+        if (!flags.quiet)
+            std::fprintf(
+                stderr, "[%zu/%zu] %s\n", i + 1, plans.size(), qPrintable(plans[i].strategy));
+        runs.push_back(execute(plans[i], stop, !flags.quiet));
+        if (runs.back().error && !firstError)
+            firstError = runs.back().error;
+    }
+    // With a sequential run among them, every speedup is against it, as in the tutorial.
+    const auto sequential = std::find_if(runs.begin(), runs.end(), [](const RunResult &run) {
+        return run.strategy.id == QLatin1String("sequential") && run.ok();
+    });
+    if (sequential != runs.end()) {
+        const std::int64_t baselineNs = sequential->metrics.makespanNs;
+        for (RunResult &run : runs)
+            if (run.trace)
+                run.metrics = computeRunMetrics(*run.trace, *run.plan.tasks, baselineNs);
+    }
+
+    FILE *text = textStream(exports);
+    if (!flags.quiet) {
+        std::vector<const RunResult *> sorted;
+        for (const RunResult &run : runs)
+            sorted.push_back(&run);
+        std::stable_sort(sorted.begin(), sorted.end(), [](const RunResult *a, const RunResult *b) {
+            return a->metrics.makespanNs < b->metrics.makespanNs;
+        });
+        std::fprintf(text,
+            "%s, speedup against %s\n",
+            qPrintable(workload->spec.label()),
+            sequential != runs.end() ? "the sequential run" : "the work itself");
+        Table table({QStringLiteral("strategy"),
+            QStringLiteral("workers"),
+            QStringLiteral("makespan"),
+            QStringLiteral("x bound"),
+            QStringLiteral("speedup"),
+            QStringLiteral("efficiency"),
+            QStringLiteral("")});
+        for (const RunResult *run : sorted) {
+            const RunMetrics &m = run->metrics;
+            table.add({run->strategy.id,
+                QString::number(run->workers),
+                formatDuration(m.makespanNs),
+                fixed(m.boundRatio, 3),
+                fixed(m.speedup, 2),
+                formatPercent(m.efficiency),
+                run->error         ? QStringLiteral("failed")
+                    : run->stopped ? QStringLiteral("interrupted")
+                                   : QString()});
+        }
+        table.print(text);
+        if (runs.size() < plans.size())
+            std::fprintf(text,
+                "interrupted: %zu of %zu strategies did not run\n",
+                plans.size() - runs.size(),
+                plans.size());
+    }
+
+    Exporter exporter(exports, flags.quiet);
+    exporter.write(
+        exports.json, "json", [&](const QString &path) { return saveComparisonJson(runs, path); });
+    exporter.write(exports.csv, "csv", [&](const QString &path) {
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeComparisonCsv(runs, device); });
+    });
+    exporter.write(exports.trace, "trace", [&](const QString &path) {
+        return writeOutput(path, [&](QIODevice &device) { return writeChromeTrace(runs, device); });
+    });
+    exporter.pictures([&](const PictureTarget &target) {
+        return saveGanttFigure(runs, target, exports.width());
+    });
+    if (firstError)
+        return statusOf(firstError);
+    return exporter.failed() ? ExitFailed : ExitOk;
+}
+
+} // namespace parviz::cli

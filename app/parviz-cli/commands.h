@@ -1,0 +1,43 @@
+#pragma once
+
+#include "flags.h"
+
+#include <stop_token>
+#include <string>
+
+namespace parviz::cli {
+
+struct RunFlags
+{
+    std::string strategy = "thread-pool";
+    WorkloadFlags workload;
+    ExportFlags exports;
+    bool quiet = false;
+};
+
+struct SweepFlags
+{
+    std::string strategy = "thread-pool";
+    std::string maxWorkers; // default: the logical CPUs
+    std::string repeat = "1";
+    WorkloadFlags workload;
+    ExportFlags exports;
+    bool quiet = false;
+};
+
+struct CompareFlags
+{
+    std::string strategies;
+    WorkloadFlags workload;
+    ExportFlags exports;
+    bool quiet = false;
+};
+
+// Each returns the exit status: ExitOk, ExitFailed or ExitUsage. A stop requested through
+// `stop` (a signal) ends the command early; what finished is still reported and exported.
+int listStrategies();
+int runCommand(const RunFlags &flags, std::stop_token stop);
+int sweepCommand(const SweepFlags &flags, std::stop_token stop);
+int compareCommand(const CompareFlags &flags, std::stop_token stop);
+
+} // namespace parviz::cli

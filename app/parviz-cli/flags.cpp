@@ -1,0 +1,329 @@
+#include "flags.h"
+
+#include "export/output.h"
+
+#include <QApplication>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace parviz::cli {
+
+Error usage(const QString &flag, const QString &message)
+{
+    return Error{flag, message};
+}
+
+void printError(const QString &message)
+{
+    std::fprintf(stderr, "parviz-cli: %s\n", qPrintable(message.simplified()));
+}
+
+int report(const Error &usageError)
+{
+    printError(usageError.code.isEmpty()
+            ? usageError.message
+            : usageError.code + QStringLiteral(": ") + usageError.message);
+    return ExitUsage;
+}
+
+Result<long long> wholeNumber(
+    const char *flag, const std::string &text, long long min, long long max)
+{
+    bool ok = false;
+    const long long value = QString::fromStdString(text).trimmed().toLongLong(&ok);
+    const QString allowed = QStringLiteral("use a whole number from %1 to %2").arg(min).arg(max);
+    if (!ok)
+        return usage(QLatin1String(flag),
+            QStringLiteral("'%1' is not a whole number (%2)")
+                .arg(QString::fromStdString(text), allowed));
+    if (value < min || value > max)
+        return usage(
+            QLatin1String(flag), QStringLiteral("%1 is out of range (%2)").arg(value).arg(allowed));
+    return value;
+}
+
+Result<double> realNumber(const char *flag, const std::string &text, double min, double max)
+{
+    bool ok = false;
+    const double value = QString::fromStdString(text).trimmed().toDouble(&ok);
+    const QString allowed = QStringLiteral("use a number from %1 to %2").arg(min).arg(max);
+    if (!ok || !std::isfinite(value))
+        return usage(QLatin1String(flag),
+            QStringLiteral("'%1' is not a number (%2)").arg(QString::fromStdString(text), allowed));
+    if (value < min || value > max)
+        return usage(
+            QLatin1String(flag), QStringLiteral("%1 is out of range (%2)").arg(value).arg(allowed));
+    return value;
+}
+
+void WorkloadFlags::addTo(CLI::App &command, bool workerFlags)
+{
+    tasksOption = command
+                      .add_option("--tasks,-n",
+                          tasks,
+                          "Number of tasks, 1 to 1000000 (default 10, or one per duration of a "
+                          "list:)")
+                      ->type_name("N");
+    command
+        .add_option("--duration,-d",
+            duration,
+            "How long each task takes: 100ms, 0.1s, uniform:50ms..150ms, exp:100ms, "
+            "list:0.1s,1s,0.3s")
+        ->type_name("SPEC")
+        ->capture_default_str();
+    command.add_option("--kind,-k", kind, "sleep (I/O-bound), cpu (real arithmetic) or mixed")
+        ->type_name("KIND")
+        ->capture_default_str();
+    command.add_option("--io-share", ioShare, "For mixed tasks: the share spent sleeping, 0 to 1")
+        ->type_name("X")
+        ->capture_default_str();
+    if (workerFlags) {
+        workersOption = command.add_option("--workers,-w", workers, "Number of workers, 1 to 1024")
+                            ->type_name("N");
+        auto *fractionOption = command
+                                   .add_option("--fraction,-f",
+                                       fraction,
+                                       "Workers as a fraction of the logical CPUs, 0.05 to 4: "
+                                       "max(1, floor(F * cpus)), as int(0.8 * cpu_count())")
+                                   ->type_name("F")
+                                   ->capture_default_str();
+        workersOption->excludes(fractionOption);
+    }
+    command.add_option("--seed", seed, "Seed for random durations, 0 to 2^64-1")
+        ->type_name("N")
+        ->capture_default_str();
+    command
+        .add_option("--chunksize", chunkSize, "pool-map, process-pool: tasks handed out at once")
+        ->type_name("N")
+        ->capture_default_str();
+    command
+        .add_option("--switch-interval",
+            switchInterval,
+            "gil-threads: the GIL's switch interval, as sys.setswitchinterval()")
+        ->type_name("TIME")
+        ->capture_default_str();
+    command
+        .add_option("--on-worker-death",
+            onWorkerDeath,
+            "process-pool: fail the run when a worker process dies (as BrokenProcessPool), or "
+            "restart it and run its tasks again")
+        ->type_name("fail|restart")
+        ->capture_default_str();
+    command
+        .add_option("--start-timeout",
+            startTimeout,
+            "process-pool: how long a worker process may take to start")
+        ->type_name("TIME")
+        ->capture_default_str();
+}
+
+Result<Workload> parseWorkload(const WorkloadFlags &flags)
+{
+    Workload result;
+    WorkloadSpec &workload = result.spec;
+    auto duration = DurationSpec::parse(QString::fromStdString(flags.duration));
+    if (!duration)
+        return usage(QStringLiteral("--duration"), duration.error().message);
+    workload.duration = *duration;
+    const auto kind = taskKindFromName(QString::fromStdString(flags.kind));
+    if (!kind)
+        return usage(QStringLiteral("--kind"),
+            QStringLiteral("'%1' is not a task kind (use sleep, cpu or mixed)")
+                .arg(QString::fromStdString(flags.kind)));
+    workload.kind = *kind;
+    const auto ioShare = realNumber("--io-share", flags.ioShare, 0.0, 1.0);
+    if (!ioShare)
+        return ioShare.error();
+    workload.ioShare = *ioShare;
+    bool seedOk = false;
+    workload.seed = QString::fromStdString(flags.seed).toULongLong(&seedOk);
+    if (!seedOk)
+        return usage(QStringLiteral("--seed"),
+            QStringLiteral("'%1' is not a seed (use a whole number from 0 to %2)")
+                .arg(QString::fromStdString(flags.seed))
+                .arg(std::numeric_limits<std::uint64_t>::max()));
+    const auto tasks = wholeNumber("--tasks", flags.tasks, 1, WorkloadSpec::MaxTasks);
+    if (!tasks)
+        return tasks.error();
+    // A list of durations without --tasks means one task per listed duration.
+    const bool tasksGiven = flags.tasksOption && flags.tasksOption->count() > 0;
+    workload.taskCount =
+        !tasksGiven && workload.duration.distribution == DurationSpec::Distribution::List
+        ? static_cast<int>(workload.duration.listNs.size())
+        : static_cast<int>(*tasks);
+
+    if (flags.workersOption && flags.workersOption->count() > 0) {
+        const auto workers = wholeNumber("--workers", flags.workers, 1, WorkerCount::MaxWorkers);
+        if (!workers)
+            return workers.error();
+        result.workers = WorkerCount::exactly(static_cast<int>(*workers));
+    } else {
+        const auto fraction = realNumber(
+            "--fraction", flags.fraction, WorkerCount::MinFraction, WorkerCount::MaxFraction);
+        if (!fraction)
+            return fraction.error();
+        result.workers = WorkerCount::ofCpus(*fraction);
+    }
+
+    StrategyOptions &options = result.options;
+    const auto chunkSize = wholeNumber("--chunksize", flags.chunkSize, 1, WorkloadSpec::MaxTasks);
+    if (!chunkSize)
+        return chunkSize.error();
+    options.chunkSize = static_cast<int>(*chunkSize);
+    auto switchInterval = parseDurationNs(QString::fromStdString(flags.switchInterval));
+    if (!switchInterval)
+        return usage(QStringLiteral("--switch-interval"), switchInterval.error().message);
+    options.switchIntervalNs = *switchInterval;
+    if (flags.onWorkerDeath == "restart")
+        options.onWorkerDeath = StrategyOptions::WorkerDeath::Restart;
+    else if (flags.onWorkerDeath != "fail")
+        return usage(QStringLiteral("--on-worker-death"),
+            QStringLiteral("'%1' is not a choice (use fail or restart)")
+                .arg(QString::fromStdString(flags.onWorkerDeath)));
+    auto startTimeout = parseDurationNs(QString::fromStdString(flags.startTimeout));
+    if (!startTimeout)
+        return usage(QStringLiteral("--start-timeout"), startTimeout.error().message);
+    options.workerStartTimeoutNs = *startTimeout;
+    return result;
+}
+
+QString flagForPlanError(const QString &code)
+{
+    static const std::map<QString, QString> flags{
+        {QStringLiteral("unknown-strategy"), QStringLiteral("--strategy")},
+        {QStringLiteral("bad-tasks"), QStringLiteral("--tasks")},
+        {QStringLiteral("bad-duration"), QStringLiteral("--duration")},
+        {QStringLiteral("bad-io-share"), QStringLiteral("--io-share")},
+        {QStringLiteral("bad-workers"), QStringLiteral("--workers")},
+        {QStringLiteral("bad-fraction"), QStringLiteral("--fraction")},
+        {QStringLiteral("bad-chunksize"), QStringLiteral("--chunksize")},
+        {QStringLiteral("bad-switch-interval"), QStringLiteral("--switch-interval")},
+        {QStringLiteral("bad-start-timeout"), QStringLiteral("--start-timeout")},
+    };
+    const auto found = flags.find(code);
+    return found == flags.end() ? QString() : found->second;
+}
+
+void ExportFlags::addTo(CLI::App &command, bool withTrace, const char *pictureOf)
+{
+    command.add_option("--json", json, "Write the results, every event included, as JSON to FILE")
+        ->type_name("FILE");
+    command
+        .add_option("--csv",
+            csv,
+            withTrace ? "Write every event as CSV to FILE"
+                      : "Write the speedup table as CSV to FILE")
+        ->type_name("FILE");
+    if (withTrace)
+        command
+            .add_option("--trace",
+                trace,
+                "Write a Chrome trace to FILE, for ui.perfetto.dev or chrome://tracing")
+            ->type_name("FILE");
+    const std::string picture = std::string("Draw ") + pictureOf;
+    command.add_option("--png", png, picture + " as a PNG image to FILE")->type_name("FILE");
+    command.add_option("--svg", svg, picture + " as an SVG drawing to FILE")->type_name("FILE");
+    command
+        .add_option("--picture-width", pictureWidth, "Width of the pictures in pixels, 400 to 8000")
+        ->type_name("PX")
+        ->capture_default_str();
+    command
+        .add_option("--picture-scale",
+            pictureScale,
+            "Pixels per picture pixel in the PNG, 1 to 4: 2 for slides and print")
+        ->type_name("X")
+        ->capture_default_str();
+}
+
+Result<void> ExportFlags::check() const
+{
+    const std::pair<const char *, const std::string *> exports[] = {
+        {"--json", &json}, {"--csv", &csv}, {"--trace", &trace}, {"--png", &png}, {"--svg", &svg}};
+    std::map<std::string, const char *> seen;
+    for (const auto &[flag, path] : exports) {
+        if (path->empty())
+            continue;
+        if (const auto found = seen.find(*path); found != seen.end())
+            return usage(QLatin1String(flag),
+                *path == "-"
+                    ? QStringLiteral("only one export can go to standard output; %1 "
+                                     "already does")
+                          .arg(QLatin1String(found->second))
+                    : QStringLiteral("'%1' is already written by %2")
+                          .arg(QString::fromStdString(*path), QLatin1String(found->second)));
+        seen.emplace(*path, flag);
+    }
+    if (auto width = wholeNumber("--picture-width", pictureWidth, 400, 8000); !width)
+        return width.error();
+    if (auto scale = realNumber("--picture-scale", pictureScale, 1.0, 4.0); !scale)
+        return scale.error();
+    return {};
+}
+
+Result<void> ExportFlags::checkWritable() const
+{
+    for (const std::string *path : {&json, &csv, &trace, &png, &svg}) {
+        if (path->empty())
+            continue;
+        if (auto writable = parviz::checkWritable(QString::fromStdString(*path)); !writable)
+            return writable.error();
+    }
+    return {};
+}
+
+bool ExportFlags::toStdout() const
+{
+    return json == "-" || csv == "-" || trace == "-" || png == "-" || svg == "-";
+}
+
+int ExportFlags::width() const
+{
+    return static_cast<int>(wholeNumber("--picture-width", pictureWidth, 400, 8000).value());
+}
+
+double ExportFlags::scale() const
+{
+    return realNumber("--picture-scale", pictureScale, 1.0, 4.0).value();
+}
+
+struct PictureApplication::Private
+{
+    std::unique_ptr<QApplication> app;
+};
+
+namespace {
+
+QtMessageHandler defaultHandler = nullptr;
+
+// Without a desktop session Qt warns that XDG_RUNTIME_DIR is unset, and the offscreen platform
+// that it cannot propagate size hints; a command line that only draws pictures has no use for
+// either, and its stderr is for the user's errors.
+void quietHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg
+        && (message.contains(QLatin1String("XDG_RUNTIME_DIR"))
+            || message.contains(QLatin1String("propagateSizeHints"))))
+        return;
+    defaultHandler(type, context, message);
+}
+
+} // namespace
+
+PictureApplication::PictureApplication(int &argc, char **argv)
+    : d(std::make_unique<Private>())
+{
+    defaultHandler = qInstallMessageHandler(quietHandler);
+    // A command line draws its pictures without a window: no display needed, none used.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    d->app = std::make_unique<QApplication>(argc, argv);
+}
+
+PictureApplication::~PictureApplication() = default;
+
+} // namespace parviz::cli

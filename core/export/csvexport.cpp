@@ -1,0 +1,165 @@
+#include "export/csvexport.h"
+
+#include <QIODevice>
+
+#include <algorithm>
+#include <cmath>
+
+namespace parviz {
+
+namespace {
+
+// Rows go through a buffer: a million events are a million small writes otherwise.
+class CsvStream
+{
+public:
+    explicit CsvStream(QIODevice &device)
+        : m_device(device)
+    {
+        m_buffer.reserve(Capacity + 256);
+    }
+
+    CsvStream &text(std::string_view text)
+    {
+        m_buffer.append(text.data(), static_cast<qsizetype>(text.size()));
+        return *this;
+    }
+    // A field that may hold a comma or a quote: quoted, quotes doubled.
+    CsvStream &field(const QString &value)
+    {
+        const QByteArray utf8 = value.toUtf8();
+        if (!utf8.contains(',') && !utf8.contains('"') && !utf8.contains('\n')) {
+            m_buffer.append(utf8);
+            return *this;
+        }
+        m_buffer.append('"');
+        for (char c : utf8) {
+            if (c == '"')
+                m_buffer.append('"');
+            m_buffer.append(c);
+        }
+        m_buffer.append('"');
+        return *this;
+    }
+    CsvStream &number(std::int64_t value)
+    {
+        m_buffer.append(QByteArray::number(static_cast<qlonglong>(value)));
+        return *this;
+    }
+    // NaN (Karp-Flatt on one worker) is an empty field.
+    CsvStream &number(double value)
+    {
+        if (std::isfinite(value))
+            m_buffer.append(QByteArray::number(value, 'g', 17));
+        return *this;
+    }
+    void endRow()
+    {
+        m_buffer.append('\n');
+        if (m_buffer.size() >= Capacity)
+            flush();
+    }
+    bool flush()
+    {
+        if (m_ok && !m_buffer.isEmpty())
+            m_ok = m_device.write(m_buffer) == m_buffer.size();
+        m_buffer.clear();
+        return m_ok;
+    }
+
+private:
+    static constexpr qsizetype Capacity = 1 << 16;
+    QIODevice &m_device;
+    QByteArray m_buffer;
+    bool m_ok = true;
+};
+
+std::string_view statusOf(const TaskEvent &event)
+{
+    if (event.failed())
+        return "failed";
+    if (event.abandoned())
+        return "abandoned";
+    if (event.interrupted())
+        return "interrupted";
+    return "ok";
+}
+
+constexpr std::string_view EventHeader = "task,worker,kind,start_ns,end_ns,pid,status";
+
+void writeEvents(CsvStream &csv, const RunResult &run, const QString *strategy)
+{
+    if (!run.trace)
+        return;
+    run.trace->forEachEvent([&](const TaskEvent &event) {
+        if (strategy)
+            csv.field(*strategy).text(",");
+        csv.number(std::int64_t{event.task}).text(",");
+        csv.number(std::int64_t{event.worker}).text(",");
+        csv.text(eventKindId(event.kind)).text(",");
+        csv.number(event.startNs).text(",").number(event.endNs).text(",");
+        csv.number(std::int64_t{event.pid}).text(",").text(statusOf(event));
+        csv.endRow();
+    });
+}
+
+} // namespace
+
+bool writeRunCsv(const RunResult &run, QIODevice &device)
+{
+    CsvStream csv(device);
+    csv.text(EventHeader).endRow();
+    writeEvents(csv, run, nullptr);
+    return csv.flush();
+}
+
+bool writeComparisonCsv(const std::vector<RunResult> &runs, QIODevice &device)
+{
+    CsvStream csv(device);
+    csv.text("strategy,").text(EventHeader).endRow();
+    for (const RunResult &run : runs)
+        writeEvents(csv, run, &run.strategy.id);
+    return csv.flush();
+}
+
+bool writeSweepCsv(const SweepResult &sweep, QIODevice &device)
+{
+    CsvStream csv(device);
+    csv.text("strategy,workers,runs,makespan_ns,min_makespan_ns,max_makespan_ns,speedup,"
+             "efficiency,karp_flatt")
+        .endRow();
+    auto row = [&](const QString &strategy,
+                   int workers,
+                   const std::vector<std::int64_t> &makespans,
+                   std::int64_t median,
+                   double speedup,
+                   double efficiency,
+                   double karpFlatt) {
+        if (makespans.empty())
+            return;
+        const auto [low, high] = std::minmax_element(makespans.begin(), makespans.end());
+        csv.field(strategy).text(",").number(std::int64_t{workers}).text(",");
+        csv.number(static_cast<std::int64_t>(makespans.size())).text(",");
+        csv.number(median).text(",").number(*low).text(",").number(*high).text(",");
+        csv.number(speedup).text(",").number(efficiency).text(",").number(karpFlatt);
+        csv.endRow();
+    };
+    row(QStringLiteral("sequential"),
+        1,
+        sweep.sequentialNs,
+        sweep.sequentialMedianNs,
+        1.0,
+        1.0,
+        std::nan(""));
+    for (const SweepPoint &point : sweep.points)
+        row(sweep.strategy,
+            point.workers,
+            point.makespansNs,
+            point.medianNs,
+            point.speedup,
+            point.efficiency,
+            point.karpFlatt);
+    return csv.flush();
+}
+
+} // namespace parviz
