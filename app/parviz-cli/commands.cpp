@@ -412,7 +412,10 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
         std::vector<const RunResult *> sorted;
         for (const RunResult &run : runs)
             sorted.push_back(&run);
+        // Runs that did not finish rank last: their makespans are not the work's.
         std::stable_sort(sorted.begin(), sorted.end(), [](const RunResult *a, const RunResult *b) {
+            if (a->ok() != b->ok())
+                return a->ok();
             return a->metrics.makespanNs < b->metrics.makespanNs;
         });
         std::fprintf(text,
@@ -428,12 +431,13 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
             QStringLiteral("")});
         for (const RunResult *run : sorted) {
             const RunMetrics &m = run->metrics;
+            const bool ok = run->ok();
             table.add({run->strategy.id,
                 QString::number(run->workers),
                 formatDuration(m.makespanNs),
-                fixed(m.boundRatio, 3),
-                fixed(m.speedup, 2),
-                formatPercent(m.efficiency),
+                ok ? fixed(m.boundRatio, 3) : QStringLiteral("-"),
+                ok ? fixed(m.speedup, 2) : QStringLiteral("-"),
+                ok ? formatPercent(m.efficiency) : QStringLiteral("-"),
                 run->error         ? QStringLiteral("failed")
                     : run->stopped ? QStringLiteral("interrupted")
                                    : QString()});

@@ -258,10 +258,18 @@ Result<void> ExportFlags::check() const
                           .arg(QString::fromStdString(*path), QLatin1String(found->second)));
         seen.emplace(*path, flag);
     }
-    if (auto width = wholeNumber("--picture-width", pictureWidth, 400, 8000); !width)
+    const auto width = wholeNumber("--picture-width", pictureWidth, 400, 8000);
+    if (!width)
         return width.error();
-    if (auto scale = realNumber("--picture-scale", pictureScale, 1.0, 4.0); !scale)
+    const auto scale = realNumber("--picture-scale", pictureScale, 1.0, 4.0);
+    if (!scale)
         return scale.error();
+    // A picture of 8000 x 4 pixels a side would need gigabytes.
+    if (const double pixels = double(*width) * *scale; pixels > MaxPicturePixels)
+        return usage(QStringLiteral("--picture-scale"),
+            QStringLiteral("the PNG would be %1 pixels wide; keep width x scale at most %2")
+                .arg(pixels)
+                .arg(MaxPicturePixels));
     return {};
 }
 
@@ -318,9 +326,9 @@ PictureApplication::PictureApplication(int &argc, char **argv)
     : d(std::make_unique<Private>())
 {
     defaultHandler = qInstallMessageHandler(quietHandler);
-    // A command line draws its pictures without a window: no display needed, none used.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    // A command line draws its pictures without a window: no display needed, none used, even
+    // where the environment names one that is not there.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
     d->app = std::make_unique<QApplication>(argc, argv);
 }
 

@@ -14,6 +14,7 @@ namespace parviz::cli {
 inline constexpr int ExitOk = 0;
 inline constexpr int ExitFailed = 1; // a run failed, or an export could not be written
 inline constexpr int ExitUsage = 2; // a bad flag or value: nothing ran
+inline constexpr int MaxPicturePixels = 16000; // a PNG's width x scale
 // Stopped by a signal: 128 + its number (130 for Ctrl+C, 143 for SIGTERM), as shells do;
 // what finished is still reported and exported, marked as interrupted.
 

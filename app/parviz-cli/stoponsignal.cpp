@@ -13,7 +13,8 @@ StopOnSignal::StopOnSignal(std::function<void()> onSignal)
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     m_thread = std::jthread([this, signals](std::stop_token stop) {
-        const timespec poll{0, 100'000'000};
+        // Short, so that the destructor, which waits for this poll to end, keeps exit prompt.
+        const timespec poll{0, 20'000'000};
         while (!stop.stop_requested()) {
             const int signal = sigtimedwait(&signals, nullptr, &poll);
             if (signal <= 0)

@@ -1,6 +1,7 @@
 #include "strategies/strategyregistry.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,6 +11,8 @@
 #include <QTest>
 
 #include <csignal>
+#include <sys/stat.h>
+#include <thread>
 
 using namespace parviz;
 
@@ -42,6 +45,8 @@ private slots:
     void compareRanksByMakespanAndExports();
     void ctrlCStopsASweepAndKeepsItsPoints();
     void ctrlCStopsAComparisonAndKeepsItsRuns();
+    void failedRunIsExitOneAndSaysWhy();
+    void exportsIntoAPipe();
 
 private:
     struct Outcome
@@ -144,6 +149,8 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("one file twice") << run({"--json", "a.out", "--trace", "a.out"}) << "--trace";
     QTest::newRow("tiny picture") << run({"--picture-width", "10"}) << "--picture-width";
     QTest::newRow("picture scale zero") << run({"--picture-scale", "0"}) << "--picture-scale";
+    QTest::newRow("picture too large")
+        << run({"--picture-width", "8000", "--picture-scale", "4"}) << "--picture-scale";
     QTest::newRow("too many threads")
         << run({"--strategy", "thread-per-task", "--tasks", "50000"}) << "--tasks";
 
@@ -685,13 +692,14 @@ void tst_Cli::ctrlCStopsASweepAndKeepsItsPoints()
             QStringLiteral("-n"),
             QStringLiteral("4"),
             QStringLiteral("-d"),
-            QStringLiteral("200ms"),
+            QStringLiteral("500ms"),
             QStringLiteral("-W"),
             QStringLiteral("8"),
             QStringLiteral("--json"),
             path});
     QVERIFY(process.waitForStarted());
-    // The baseline takes 0.8 s; the whole sweep nearly 4 s.
+    // The baseline takes 2 s; the whole sweep nearly 9 s. Stopping is prompt, so the margin is
+    // free.
     QByteArray err; // QTRY evaluates its expression more than once: keep what was read
     QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError()).contains("sequential"), 20000);
     ::kill(pid_t(process.processId()), SIGINT);
@@ -720,13 +728,13 @@ void tst_Cli::ctrlCStopsAComparisonAndKeepsItsRuns()
             QStringLiteral("-n"),
             QStringLiteral("20"),
             QStringLiteral("-d"),
-            QStringLiteral("100ms"),
+            QStringLiteral("400ms"),
             QStringLiteral("-w"),
             QStringLiteral("4"),
             QStringLiteral("--json"),
             path});
     QVERIFY(process.waitForStarted());
-    // thread-pool takes 0.5 s, then sequential 2 s: stop during the second.
+    // thread-pool takes 2 s, then sequential 8 s: stop during the second.
     QByteArray err; // QTRY evaluates its expression more than once: keep what was read
     QTRY_VERIFY_WITH_TIMEOUT((err += process.readAllStandardError()).contains("sequential"), 20000);
     QTest::qWait(200);
@@ -739,6 +747,64 @@ void tst_Cli::ctrlCStopsAComparisonAndKeepsItsRuns()
     QCOMPARE(runs.size(), 2); // pool-map never started
     QCOMPARE(runs[0].toObject()[QStringLiteral("stopped")].toBool(), false);
     QCOMPARE(runs[1].toObject()[QStringLiteral("stopped")].toBool(), true);
+}
+
+void tst_Cli::failedRunIsExitOneAndSaysWhy()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("failed.json"));
+    QProcess process;
+    // A worker program that exits at once: the pool breaks, as BrokenProcessPool.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PARVIZ_WORKER"), QStringLiteral("/bin/false"));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("run"),
+            QStringLiteral("-s"),
+            QStringLiteral("process-pool"),
+            QStringLiteral("-n"),
+            QStringLiteral("4"),
+            QStringLiteral("-d"),
+            QStringLiteral("1ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("2"),
+            QStringLiteral("--json"),
+            path});
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitCode(), 1);
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: ") && err.contains("worker"), err.constData());
+    // What happened is still exported, with the error.
+    const QJsonObject json = QJsonDocument::fromJson(readFile(path)).object();
+    QVERIFY(json[QStringLiteral("error")].isObject());
+}
+
+void tst_Cli::exportsIntoAPipe()
+{
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath(QStringLiteral("events"));
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    QByteArray received;
+    std::thread reader([&] {
+        QFile pipe(fifo);
+        if (pipe.open(QIODevice::ReadOnly))
+            received = pipe.readAll();
+    });
+    const Outcome outcome = cli({QStringLiteral("run"),
+        QStringLiteral("-n"),
+        QStringLiteral("3"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("-q"),
+        QStringLiteral("--csv"),
+        fifo});
+    reader.join();
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY2(received.startsWith("task,worker,kind,"), received.constData());
+    QCOMPARE(received.count(",run,"), 3);
+    // Still a pipe: written in place, not replaced by a file.
+    QVERIFY(!QFileInfo(fifo).isFile());
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
