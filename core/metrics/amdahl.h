@@ -1,5 +1,6 @@
 #pragma once
 
+#include <limits>
 #include <vector>
 
 namespace parviz {
@@ -17,7 +18,8 @@ struct SpeedupPoint
 // Amdahl's law fitted to measured speedups: S(p) = 1 / (s + (1 - s) / p).
 struct AmdahlFit
 {
-    double serialFraction = 0.0; // s in [0, 1]; NaN when no point has more than one worker
+    // s in [0, 1]; NaN when no point has more than one worker, as before any fit.
+    double serialFraction = std::numeric_limits<double>::quiet_NaN();
 
     double speedupAt(double workers) const;
     // The ceiling 1 / s that no number of workers can pass.

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <optional>
 #include <stop_token>
 #include <vector>
@@ -43,7 +42,7 @@ struct SweepResult
     std::vector<std::int64_t> sequentialNs; // one per repeat
     std::int64_t sequentialMedianNs = 0;
     std::vector<SweepPoint> points;
-    AmdahlFit amdahl{std::numeric_limits<double>::quiet_NaN()}; // until a point has 2+ workers
+    AmdahlFit amdahl;
     std::optional<Error> error; // the first run that failed; the sweep stops there
     bool stopped = false;
 };
