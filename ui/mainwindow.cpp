@@ -6,6 +6,7 @@
 #include "export/runjsonreader.h"
 #include "metrics/runmetrics.h"
 #include "panels/metricspanel.h"
+#include "panels/presetpanel.h"
 #include "panels/workloadpanel.h"
 #include "pictures.h"
 #include "runcontroller.h"
@@ -21,15 +22,24 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -40,6 +50,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -63,8 +74,17 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(tr("ParViz"));
 
     m_panel = new WorkloadPanel;
+    m_presets = new PresetPanel;
+    auto *presetGroup = new QGroupBox(tr("Preset"));
+    auto *presetLayout = new QVBoxLayout(presetGroup);
+    presetLayout->addWidget(m_presets);
+    auto *panelColumn = new QWidget;
+    auto *panelLayout = new QVBoxLayout(panelColumn);
+    panelLayout->setContentsMargins(0, 0, 0, 0);
+    panelLayout->addWidget(presetGroup);
+    panelLayout->addWidget(m_panel, 1);
     auto *panelScroll = new QScrollArea;
-    panelScroll->setWidget(m_panel);
+    panelScroll->setWidget(panelColumn);
     panelScroll->setWidgetResizable(true);
     // Narrow enough that a 1024-pixel projector still shows a wide timeline.
     panelScroll->setMinimumWidth(300);
@@ -130,6 +150,13 @@ MainWindow::MainWindow(QWidget *parent)
     createMenus();
 
     connect(m_panel, &WorkloadPanel::changed, this, &MainWindow::updateActions);
+    connect(m_panel, &WorkloadPanel::changed, this, [this] {
+        m_presets->setSettings(m_panel->checkedPlan());
+    });
+    connect(m_presets, &PresetPanel::chosen, this, [this](const Preset &preset) {
+        m_panel->apply(preset.strategy, preset.workload, preset.workers, preset.options);
+        statusBar()->showMessage(tr("Preset: %1").arg(preset.title), 5000);
+    });
     connect(m_controller, &RunController::busyChanged, this, &MainWindow::updateActions);
     connect(m_controller, &RunController::frame, this, &MainWindow::onFrame);
     connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
@@ -267,6 +294,10 @@ void MainWindow::createMenus()
         m_themeActions.push_back(action);
     }
 
+    m_presetsMenu = menuBar()->addMenu(tr("&Presets"));
+    fillPresetsMenu();
+    connect(m_presets, &PresetPanel::reloaded, this, &MainWindow::fillPresetsMenu);
+
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_run);
     run->addAction(m_sweep);
@@ -336,6 +367,7 @@ void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
 void MainWindow::onRunFinished(const RunResult &run)
 {
     showRun(run);
+    m_presets->showOutcome(run);
     if (run.error && !m_controller->isSweeping())
         showError(tr("The run failed"), *run.error);
     statusBar()->showMessage(run.stopped ? tr("Stopped")
@@ -404,18 +436,13 @@ Result<void> MainWindow::openRun(const QString &path)
         return loaded.error();
     }
     const RunResult &run = *loaded;
-    m_panel->setStrategy(run.plan.strategy);
-    m_panel->setTaskCount(static_cast<int>(run.plan.tasks->size()));
-    m_panel->setKind(run.plan.workload.kind, run.plan.workload.ioShare);
-    m_panel->setDuration(run.plan.workload.duration);
-    if (run.plan.workload.seed <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
-        m_panel->setSeed(static_cast<int>(run.plan.workload.seed));
     // A share of another machine's CPUs would be a different count here: keep the count.
     WorkerCount workers = run.plan.workerCount;
     if (!workers.count && run.plan.cpus != m_panel->logicalCpus())
         workers = WorkerCount::exactly(workers.resolve(run.plan.cpus));
-    m_panel->setWorkers(workers);
-    m_panel->setOptions(run.plan.options);
+    WorkloadSpec workload = run.plan.workload;
+    workload.taskCount = static_cast<int>(run.plan.tasks->size());
+    m_panel->apply(run.plan.strategy, workload, workers, run.plan.options);
     showRun(run);
     m_zoom->fit();
     setWindowTitle(tr("%1 – ParViz").arg(QFileInfo(path).fileName()));
@@ -524,6 +551,91 @@ void MainWindow::showAbout()
             .arg(QApplication::applicationVersion(),
                 QStringLiteral(QT_VERSION_STR),
                 QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::fillPresetsMenu()
+{
+    m_presets->fillMenu(m_presetsMenu);
+    m_presetsMenu->addSeparator();
+    m_presetsMenu->addAction(
+        tr("&Save Settings as Preset…"), this, &MainWindow::saveCurrentAsPreset);
+    m_presetsMenu->addAction(tr("&Open Presets Folder"), this, [this] {
+        QDir().mkpath(m_presets->userDirectory());
+        QDesktopServices::openUrl(QUrl::fromLocalFile(m_presets->userDirectory()));
+    });
+    m_presetsMenu->addAction(tr("&Reload Presets"), this, [this] {
+        m_presets->reload();
+        m_presets->setSettings(m_panel->checkedPlan());
+    });
+    if (!m_presets->library().problems.empty())
+        statusBar()->showMessage(
+            tr("%1 not loaded: %2")
+                .arg(countOf(static_cast<long long>(m_presets->library().problems.size()),
+                         "preset",
+                         "presets"),
+                    m_presets->library().problems.front().message()),
+            15000);
+}
+
+void MainWindow::saveCurrentAsPreset()
+{
+    auto plan = m_panel->checkedPlan();
+    if (!plan)
+        return showError(tr("Cannot save a preset"), plan.error());
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Save Settings as Preset"));
+    auto *form = new QFormLayout(&dialog);
+    auto *title = new QLineEdit;
+    title->setMaxLength(120);
+    title->setPlaceholderText(tr("What the preset shows"));
+    if (const Preset *current = m_presets->current(); current && !current->builtIn)
+        title->setText(current->title);
+    auto *explanation = new QPlainTextEdit;
+    explanation->setPlaceholderText(
+        tr("What to look for (optional). {cpus}, {workers}, {tasks}, {total_work} and "
+           "{lower_bound} become the numbers of the machine it runs on."));
+    form->addRow(tr("Title:"), title);
+    form->addRow(tr("Explanation:"), explanation);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Save)->setEnabled(false);
+    connect(title, &QLineEdit::textChanged, buttons, [buttons](const QString &text) {
+        buttons->button(QDialogButtonBox::Save)->setEnabled(!text.trimmed().isEmpty());
+    });
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+
+    Preset preset;
+    preset.title = title->text().trimmed();
+    preset.explanation = explanation->toPlainText().trimmed();
+    preset.strategy = plan->strategy;
+    preset.workload = plan->workload;
+    preset.workers = plan->workerCount;
+    preset.options = plan->options;
+    if (const Preset *current = m_presets->current())
+        preset.compare = current->compare;
+    const QString path = QDir(m_presets->userDirectory()).filePath(presetFileName(preset.title));
+    if (QFileInfo::exists(path)
+        && QMessageBox::question(this,
+               tr("Replace Preset"),
+               tr("A preset is already saved as %1. Replace it?").arg(path))
+            != QMessageBox::Yes)
+        return;
+    if (auto saved = savePresetAs(preset); !saved)
+        return showError(tr("Could not save the preset"), saved.error());
+}
+
+Result<void> MainWindow::savePresetAs(const Preset &preset)
+{
+    auto saved = savePreset(preset, m_presets->userDirectory());
+    if (!saved)
+        return saved.error();
+    m_presets->reload();
+    m_presets->choose(QFileInfo(*saved).completeBaseName());
+    statusBar()->showMessage(tr("Saved the preset as %1").arg(*saved), 8000);
+    return {};
 }
 
 void MainWindow::showError(const QString &title, const Error &error)

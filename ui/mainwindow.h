@@ -2,6 +2,7 @@
 
 #include "pictures.h"
 #include "run/runresult.h"
+#include "teaching/preset.h"
 #include "timeline/timelinemodel.h"
 
 #include <QMainWindow>
@@ -11,6 +12,7 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QSpinBox;
 class QSplitter;
@@ -20,6 +22,7 @@ namespace parviz {
 class ConcurrencyChart;
 class GanttView;
 class MetricsPanel;
+class PresetPanel;
 class RunController;
 class SpeedupChart;
 class TimelineZoomControl;
@@ -47,6 +50,8 @@ public:
     GanttView *gantt() const { return m_gantt; }
     SpeedupChart *speedupChart() const { return m_speedup; }
     MetricsPanel *metricsPanel() const { return m_metrics; }
+    PresetPanel *presetPanel() const { return m_presets; }
+    QMenu *presetsMenu() const { return m_presetsMenu; }
     QAction *runAction() const { return m_run; }
     QAction *sweepAction() const { return m_sweep; }
     QAction *stopAction() const { return m_stop; }
@@ -57,6 +62,9 @@ public:
     Result<void> saveGanttPicture(const QString &path, const QString &filter = {});
     Result<void> saveSpeedupPicture(const QString &path, const QString &filter = {});
     Result<void> saveWindowPicture(const QString &path, const QString &filter = {});
+    // Saves `preset` among the person's own and makes it the current one (as Presets > Save
+    // Settings as Preset does after its dialog).
+    Result<void> savePresetAs(const Preset &preset);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -89,6 +97,8 @@ private:
     void copyPicture();
     void setTheme(Theme theme);
     void showAbout();
+    void fillPresetsMenu();
+    void saveCurrentAsPreset();
     void readSettings();
     void writeSettings() const;
     void showError(const QString &title, const Error &error);
@@ -97,6 +107,8 @@ private:
     TimelineModel m_timeline;
     TimelineZoomControl *m_zoom;
     WorkloadPanel *m_panel;
+    PresetPanel *m_presets;
+    QMenu *m_presetsMenu = nullptr;
     GanttView *m_gantt;
     ConcurrencyChart *m_concurrency;
     SpeedupChart *m_speedup;

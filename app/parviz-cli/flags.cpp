@@ -120,6 +120,10 @@ void WorkloadFlags::addTo(CLI::App &command, bool workerFlags)
             "process-pool: how long a worker process may take to start")
         ->type_name("TIME")
         ->capture_default_str();
+    command.add_flag("--no-join",
+        noJoin,
+        "The caller does not wait for its workers (start() without join()): the main row ends "
+        "once everything is submitted; the workers still finish");
 }
 
 Result<Workload> parseWorkload(const WorkloadFlags &flags)
@@ -189,6 +193,7 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     if (!startTimeout)
         return usage(QStringLiteral("--start-timeout"), startTimeout.error().message);
     options.workerStartTimeoutNs = *startTimeout;
+    options.join = !flags.noJoin;
     return result;
 }
 
@@ -204,6 +209,7 @@ QString flagForPlanError(const QString &code)
         {QStringLiteral("bad-chunksize"), QStringLiteral("--chunksize")},
         {QStringLiteral("bad-switch-interval"), QStringLiteral("--switch-interval")},
         {QStringLiteral("bad-start-timeout"), QStringLiteral("--start-timeout")},
+        {QStringLiteral("bad-join"), QStringLiteral("--no-join")},
     };
     const auto found = flags.find(code);
     return found == flags.end() ? QString() : found->second;

@@ -54,6 +54,7 @@ void writeOptionsJson(JsonStream &json, const StrategyOptions &options)
         .raw(options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart ? "\"restart\""
                                                                             : "\"fail\"");
     json.key("worker_start_timeout_ns").number(options.workerStartTimeoutNs);
+    json.key("join").raw(options.join ? "true" : "false");
     json.raw("}");
 }
 

@@ -902,6 +902,8 @@ bool RunFileReader::readOptions()
             return m_json.readInteger(m_options.switchIntervalNs, "switch_interval_ns");
         if (key == "worker_start_timeout_ns")
             return m_json.readInteger(m_options.workerStartTimeoutNs, "worker_start_timeout_ns");
+        if (key == "join")
+            return m_json.readBool(m_options.join, "join");
         if (key == "on_worker_death") {
             m_json.skipWhitespace();
             const qsizetype at = m_json.offset();

@@ -48,10 +48,16 @@ QString runSummary(const RunResult &run)
                 .arg(run.workers)
                 .arg(run.plan.cpus));
 
-    text += line(QStringLiteral("makespan"),
-        QStringLiteral("%1, lower bound %2 (x%3)")
-            .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs))
-            .arg(m.boundRatio, 0, 'f', 3));
+    QString makespan = QStringLiteral("%1, lower bound %2")
+                           .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));
+    if (std::isfinite(m.boundRatio) && m.boundRatio > 0)
+        makespan += QStringLiteral(" (x%1)").arg(m.boundRatio, 0, 'f', 3);
+    text += line(QStringLiteral("makespan"), makespan);
+    if (!run.plan.options.join)
+        text += line(QStringLiteral("no join"),
+            QStringLiteral("the caller went on after %1, while its workers ran until %2: "
+                           "a clock read there measures only the start-up")
+                .arg(formatDuration(m.callerDoneNs), formatDuration(m.makespanNs)));
     text += line(QStringLiteral("work"),
         QStringLiteral("%1 measured, %2 planned, %3 effective")
             .arg(formatDuration(m.totalWorkNs),

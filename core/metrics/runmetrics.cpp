@@ -46,6 +46,8 @@ RunMetrics computeMetrics(const TraceSnapshot &trace,
     for (int lane : trace.lanes()) {
         visitLane(trace, lane, live, [&](const TaskEvent &event, bool) {
             metrics.makespanNs = std::max(metrics.makespanNs, event.endNs);
+            if (lane == MainLane)
+                metrics.callerDoneNs = std::max(metrics.callerDoneNs, event.endNs);
         });
     }
 

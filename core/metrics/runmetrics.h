@@ -36,6 +36,9 @@ struct RunMetrics
 {
     int workers = 0;
     std::int64_t makespanNs = 0; // from the run's start to its last event
+    // When the caller's program went on: the end of its `main` row (the makespan when it joins
+    // its workers, far less when it does not; 0 without a main row).
+    std::int64_t callerDoneNs = 0;
     std::int64_t totalWorkNs = 0; // the sum of the tasks' run times, as measured
     std::int64_t plannedWorkNs = 0; // the sum of the started tasks' planned durations
     // The work itself, without the stretching that comes from sharing cores: each task's run

@@ -101,6 +101,11 @@ Result<RunPlan> RunPlan::check(const QString &strategy,
     plan.cpus = cpus.value_or(logicalCpus());
     plan.workers = workerCount.resolve(plan.cpus);
     plan.options = options;
+    if (!options.join && !entry->info.hasCaller)
+        return Error{QStringLiteral("bad-join"),
+            QStringLiteral("%1 runs every task on the caller's own thread: there is nothing to "
+                           "join, so it cannot run without join")
+                .arg(strategy)};
     if (auto possible = entry->create()->checkPlan(plan); !possible)
         return possible.error();
     return plan;

@@ -54,6 +54,11 @@ struct StrategyOptions
     WorkerDeath onWorkerDeath = WorkerDeath::Fail;
     // process-pool: how long a worker process may take to say it is ready.
     std::int64_t workerStartTimeoutNs = 10'000'000'000;
+    // Whether the caller waits for its workers (join(), or leaving the executor's `with`). Off,
+    // the caller's program goes on as soon as everything is submitted, as the seed's
+    // p.start() without p.join() does; the workers still run to the end, as Python's own exit
+    // waits for them, but the `main` row stops where the caller's clock would.
+    bool join = true;
 
     Result<void> validate() const;
 

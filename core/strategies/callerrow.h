@@ -5,7 +5,9 @@
 namespace parviz {
 
 // The caller's `main` row during a pooled run: `submit` from construction (starting workers,
-// handing tasks over) until startWaiting(), then `wait` until destruction. Declare it before
+// handing tasks over) until startWaiting(), then `wait` until destruction. Without join
+// (StrategyOptions::join off) the row ends at startWaiting(): the moment the caller's program
+// would go on, while the strategy still waits for its workers, unseen. Declare it before
 // the strategy's WorkerThreads, so that the wait ends after the workers are joined: the moment
 // the caller's program would continue.
 //
@@ -19,7 +21,11 @@ public:
     {
         m_lane.begin(-1, EventKind::Submit, m_context.now());
     }
-    ~CallerRow() { m_lane.end(m_context.now()); }
+    ~CallerRow()
+    {
+        if (m_open)
+            m_lane.end(m_context.now());
+    }
     CallerRow(const CallerRow &) = delete;
     CallerRow &operator=(const CallerRow &) = delete;
 
@@ -27,12 +33,16 @@ public:
     {
         const std::int64_t now = m_context.now();
         m_lane.end(now);
-        m_lane.begin(-1, EventKind::Wait, now);
+        if (m_context.plan().options.join)
+            m_lane.begin(-1, EventKind::Wait, now);
+        else
+            m_open = false;
     }
 
 private:
     RunContext &m_context;
     TraceLane &m_lane;
+    bool m_open = true;
 };
 
 } // namespace parviz

@@ -13,6 +13,7 @@ StrategyInfo SequentialStrategy::describe()
             "so the makespan is the sum of the task times: the baseline that every speedup is "
             "measured against. The seed's three calls of 0.1 s, 1 s and 0.3 s take 1.40 s."),
         /*usesWorkerCount=*/false,
+        /*hasCaller=*/false,
     };
 }
 

@@ -16,6 +16,9 @@ struct StrategyInfo
     QString explanation; // one paragraph: what it does and what the timeline shows
     // Whether the worker count matters: not for a plain loop, nor for a thread per task.
     bool usesWorkerCount = true;
+    // Whether a caller starts workers and then waits for them (a `main` row of submit and wait):
+    // everything but a plain loop. Only such strategies can run without join.
+    bool hasCaller = true;
 };
 
 // One way of running a workload's tasks in parallel. Plain C++: run() is called on the run's

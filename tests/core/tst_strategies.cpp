@@ -37,6 +37,9 @@ private slots:
     void poolMapKeepsResultOrder_data();
     void poolMapKeepsResultOrder();
     void batchedGrowsItsBatches();
+    void withoutJoinTheCallerGoesOnFirst_data();
+    void withoutJoinTheCallerGoesOnFirst();
+    void sequentialCannotSkipJoin();
 
 private:
     static void addStrategyRows(bool parallelOnly);
@@ -413,4 +416,46 @@ void tst_Strategies::batchedGrowsItsBatches()
 }
 
 QTEST_GUILESS_MAIN(tst_Strategies)
+void tst_Strategies::withoutJoinTheCallerGoesOnFirst_data()
+{
+    addStrategyRows(true);
+}
+
+// The seed's p1.start(); p2.start(); p3.start() without join(): the caller's row ends once the
+// workers are started, long before they finish; the tasks still all run.
+void tst_Strategies::withoutJoinTheCallerGoesOnFirst()
+{
+    QFETCH(QString, strategy);
+    StrategyOptions options;
+    options.join = false;
+    const auto spec = workload(3, TaskKind::Sleep, DurationSpec::fixed(100 * Ms));
+    const RunResult result = executeRun(plan(strategy, spec, 3, options));
+    QVERIFY(result.ok());
+    QCOMPARE(result.metrics.tasksCompleted, 3);
+    const auto main = result.trace->events(MainLane);
+    QCOMPARE(main.size(), std::size_t(1));
+    QCOMPARE(main[0].kind, EventKind::Submit);
+    QCOMPARE(result.metrics.callerDoneNs, main[0].endNs);
+    QVERIFY2(result.metrics.callerDoneNs < result.metrics.makespanNs / 2,
+        qPrintable(QStringLiteral("caller done at %1 ms of %2 ms")
+                       .arg(result.metrics.callerDoneNs / 1e6)
+                       .arg(result.metrics.makespanNs / 1e6)));
+
+    StrategyOptions joined;
+    const RunResult withJoin = executeRun(plan(strategy, spec, 3, joined));
+    QCOMPARE(withJoin.metrics.callerDoneNs, withJoin.metrics.makespanNs);
+}
+
+void tst_Strategies::sequentialCannotSkipJoin()
+{
+    StrategyOptions options;
+    options.join = false;
+    const auto made = RunPlan::check(QStringLiteral("sequential"),
+        workload(3, TaskKind::Sleep, DurationSpec::fixed(Ms)),
+        WorkerCount::exactly(1),
+        options);
+    QVERIFY(!made);
+    QCOMPARE(made.error().code, QStringLiteral("bad-join"));
+}
+
 #include "tst_strategies.moc"

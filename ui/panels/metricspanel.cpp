@@ -104,6 +104,10 @@ void MetricsPanel::showResult(const RunResult &run)
         status += tr(": failed: %1").arg(run.error->message);
     else if (run.stopped)
         status += tr(": stopped");
+    if (!run.plan.options.join)
+        status += tr(". Without join, the caller went on after %1, while its workers ran "
+                     "until %2")
+                      .arg(formatDuration(m.callerDoneNs), formatDuration(m.makespanNs));
     m_status->setText(status);
     m_elapsed->setText(formatDuration(m.makespanNs));
     QString tasks = tr("%1 of %2 completed")

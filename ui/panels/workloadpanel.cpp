@@ -3,6 +3,7 @@
 #include "strategies/strategyregistry.h"
 
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
@@ -19,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace parviz {
 
@@ -206,6 +208,13 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
            "ProcessPoolExecutor's BrokenProcessPool, or replace the worker."));
     m_deathRow = row({new QLabel(tr("If a worker dies:")), m_onWorkerDeath});
     optionsForm->addRow(m_deathRow);
+    m_join = new QCheckBox(tr("Wait for the workers (join)"));
+    m_join->setChecked(true);
+    m_join->setToolTip(
+        tr("Whether the caller waits for its workers, as join() or leaving the executor's "
+           "'with' block does. Without it, the main row ends as soon as everything is started: "
+           "the seed's program that 'finishes' in 0.01 s while its processes still run."));
+    optionsForm->addRow(m_join);
     strategyLayout->addLayout(optionsForm);
     layout->addWidget(strategyGroup);
 
@@ -230,7 +239,8 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
         m_strategy,
         m_chunkSize,
         m_switchInterval,
-        m_onWorkerDeath};
+        m_onWorkerDeath,
+        m_join};
 
     auto changedSignal = [this](auto *widget, auto signal) {
         connect(widget, signal, this, &WorkloadPanel::onChanged);
@@ -250,6 +260,7 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     changedSignal(m_strategy, &QComboBox::currentIndexChanged);
     changedSignal(m_chunkSize, &QSpinBox::valueChanged);
     changedSignal(m_onWorkerDeath, &QComboBox::currentIndexChanged);
+    changedSignal(m_join, &QCheckBox::toggled);
     updateDependentInputs();
 }
 
@@ -291,6 +302,7 @@ void WorkloadPanel::updateDependentInputs()
     m_chunkRow->setVisible(id == QLatin1String("pool-map") || id == QLatin1String("process-pool"));
     m_switchRow->setVisible(id == QLatin1String("gil-threads"));
     m_deathRow->setVisible(id == QLatin1String("process-pool"));
+    m_join->setVisible(entry && entry->info.hasCaller);
 
     const auto valid = validate();
     m_problem->setVisible(!valid);
@@ -359,6 +371,9 @@ StrategyOptions WorkloadPanel::options() const
     options.switchIntervalNs = std::llround(m_switchInterval->value() * 1e6);
     options.onWorkerDeath =
         static_cast<StrategyOptions::WorkerDeath>(m_onWorkerDeath->currentData().toInt());
+    // A plain loop has nothing to join: the box is hidden then, and does not count.
+    const StrategyEntry *entry = findStrategy(strategyId());
+    options.join = m_join->isChecked() || !entry || !entry->info.hasCaller;
     return options;
 }
 
@@ -368,6 +383,14 @@ Result<RunPlan> WorkloadPanel::plan() const
     if (!spec)
         return spec.error();
     return RunPlan::make(strategyId(), *spec, workers(), options(), m_cpus);
+}
+
+Result<RunPlan> WorkloadPanel::checkedPlan() const
+{
+    auto spec = workload();
+    if (!spec)
+        return spec.error();
+    return RunPlan::check(strategyId(), *spec, workers(), options(), m_cpus);
 }
 
 Result<void> WorkloadPanel::validate() const
@@ -473,6 +496,22 @@ void WorkloadPanel::setOptions(const StrategyOptions &options)
     m_chunkSize->setValue(options.chunkSize);
     m_switchInterval->setValue(static_cast<double>(options.switchIntervalNs) / 1e6);
     m_onWorkerDeath->setCurrentIndex(m_onWorkerDeath->findData(int(options.onWorkerDeath)));
+    m_join->setChecked(options.join);
+}
+
+void WorkloadPanel::apply(const QString &strategy,
+    const WorkloadSpec &workload,
+    const WorkerCount &workers,
+    const StrategyOptions &options)
+{
+    setStrategy(strategy);
+    setTaskCount(workload.taskCount);
+    setKind(workload.kind, workload.ioShare);
+    setDuration(workload.duration);
+    if (workload.seed <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+        setSeed(static_cast<int>(workload.seed));
+    setWorkers(workers);
+    setOptions(options);
 }
 
 void WorkloadPanel::saveSettings(QSettings &settings) const
@@ -491,6 +530,7 @@ void WorkloadPanel::saveSettings(QSettings &settings) const
     settings.setValue(QStringLiteral("chunkSize"), m_chunkSize->value());
     settings.setValue(QStringLiteral("switchIntervalMs"), m_switchInterval->value());
     settings.setValue(QStringLiteral("onWorkerDeath"), m_onWorkerDeath->currentData());
+    settings.setValue(QStringLiteral("join"), m_join->isChecked());
     settings.endGroup();
 }
 
@@ -515,6 +555,7 @@ void WorkloadPanel::loadSettings(const QSettings &settings)
     m_switchInterval->setValue(value("switchIntervalMs", m_switchInterval->value()).toDouble());
     m_onWorkerDeath->setCurrentIndex(std::max(
         0, m_onWorkerDeath->findData(value("onWorkerDeath", m_onWorkerDeath->currentData()))));
+    m_join->setChecked(value("join", true).toBool());
     updateDependentInputs();
 }
 

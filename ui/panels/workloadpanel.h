@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QButtonGroup;
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -41,6 +42,8 @@ public:
     // Whether plan() would succeed, and why not, without making the tasks: cheap enough for
     // every change of an input, even at a million tasks.
     Result<void> validate() const;
+    // The plan without its tasks (RunPlan::check): what a preset saves and compares.
+    Result<RunPlan> checkedPlan() const;
     // Whether the chosen strategy has a worker count to sweep over.
     bool strategyUsesWorkers() const;
     // The same workload on 1..N workers, N being the chosen count.
@@ -58,6 +61,11 @@ public:
     void setWorkers(const WorkerCount &workers);
     void setStrategy(const QString &id);
     void setOptions(const StrategyOptions &options);
+    // Every input at once, as a preset or a saved run has them.
+    void apply(const QString &strategy,
+        const WorkloadSpec &workload,
+        const WorkerCount &workers,
+        const StrategyOptions &options);
 
     void saveSettings(QSettings &settings) const;
     void loadSettings(const QSettings &settings);
@@ -103,6 +111,7 @@ private:
     QDoubleSpinBox *m_switchInterval;
     QWidget *m_deathRow;
     QComboBox *m_onWorkerDeath;
+    QCheckBox *m_join;
     QLabel *m_problem;
     std::vector<QWidget *> m_inputs;
     bool m_inputsEnabled = true;

@@ -1,0 +1,456 @@
+#include "teaching/preset.h"
+
+#include "export/output.h"
+#include "metrics/runmetrics.h"
+#include "strategies/strategyregistry.h"
+#include "util/format.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+
+#include <algorithm>
+#include <cmath>
+
+namespace parviz {
+
+namespace {
+
+// Reads a preset's members with one message per mistake, naming the member.
+class PresetReader
+{
+public:
+    explicit PresetReader(const QJsonObject &object)
+        : m_object(object)
+    { }
+
+    Result<QString> text(const char *key, bool required, int maxLength = 4000) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined()) {
+            if (required)
+                return missing(key);
+            return QString();
+        }
+        if (!value.isString())
+            return wrongType(key, "a string");
+        if (value.toString().size() > maxLength)
+            return Error{QStringLiteral("bad-preset"),
+                QStringLiteral("\"%1\" is longer than %2 characters")
+                    .arg(QLatin1String(key))
+                    .arg(maxLength)};
+        return value.toString();
+    }
+
+    // A whole number in [min, max], or `fallback` when absent.
+    Result<qint64> whole(
+        const char *key, qint64 min, qint64 max, std::optional<qint64> fallback) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined()) {
+            if (fallback)
+                return *fallback;
+            return missing(key);
+        }
+        const double number = value.toDouble(std::nan(""));
+        if (!value.isDouble() || number != std::floor(number))
+            return wrongType(key, "a whole number");
+        if (number < double(min) || number > double(max))
+            return Error{QStringLiteral("bad-preset"),
+                QStringLiteral("\"%1\" is %2; use %3 to %4")
+                    .arg(QLatin1String(key))
+                    .arg(QString::number(number, 'g', 16))
+                    .arg(min)
+                    .arg(max)};
+        return static_cast<qint64>(number);
+    }
+
+    Result<double> real(const char *key, double fallback) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined())
+            return fallback;
+        if (!value.isDouble())
+            return wrongType(key, "a number");
+        return value.toDouble();
+    }
+
+    Result<bool> boolean(const char *key, bool fallback) const
+    {
+        const QJsonValue value = m_object.value(QLatin1String(key));
+        if (value.isUndefined())
+            return fallback;
+        if (!value.isBool())
+            return wrongType(key, "true or false");
+        return value.toBool();
+    }
+
+    Result<std::int64_t> duration(const char *key, std::int64_t fallback) const
+    {
+        auto given = text(key, false);
+        if (!given)
+            return given.error();
+        if (given->isEmpty())
+            return fallback;
+        auto ns = parseDurationNs(*given);
+        if (!ns)
+            return Error{QStringLiteral("bad-preset"),
+                QStringLiteral("\"%1\": %2").arg(QLatin1String(key), ns.error().message)};
+        return ns;
+    }
+
+    // Every member is one of `known`: a misspelt one would otherwise be silently ignored.
+    Result<void> onlyKnown(std::initializer_list<const char *> known) const
+    {
+        for (auto it = m_object.begin(); it != m_object.end(); ++it) {
+            const bool isKnown = std::any_of(known.begin(), known.end(), [&](const char *key) {
+                return it.key() == QLatin1String(key);
+            });
+            if (!isKnown)
+                return Error{QStringLiteral("bad-preset"),
+                    QStringLiteral("unknown member \"%1\"").arg(it.key())};
+        }
+        return {};
+    }
+
+private:
+    static Error missing(const char *key)
+    {
+        return {QStringLiteral("bad-preset"),
+            QStringLiteral("\"%1\" is missing").arg(QLatin1String(key))};
+    }
+    static Error wrongType(const char *key, const char *what)
+    {
+        return {QStringLiteral("bad-preset"),
+            QStringLiteral("\"%1\" must be %2").arg(QLatin1String(key), QLatin1String(what))};
+    }
+
+    const QJsonObject &m_object;
+};
+
+Result<StrategyOptions> parseOptions(const QJsonValue &value)
+{
+    StrategyOptions options;
+    if (value.isUndefined())
+        return options;
+    if (!value.isObject())
+        return Error{QStringLiteral("bad-preset"), QStringLiteral("\"options\" must be an object")};
+    const QJsonObject object = value.toObject();
+    const PresetReader read(object);
+    if (auto known = read.onlyKnown(
+            {"chunksize", "switch_interval", "join", "on_worker_death", "start_timeout"});
+        !known)
+        return known.error();
+    auto chunkSize = read.whole("chunksize", 1, WorkloadSpec::MaxTasks, 1);
+    if (!chunkSize)
+        return chunkSize.error();
+    options.chunkSize = static_cast<int>(*chunkSize);
+    auto switchInterval = read.duration("switch_interval", options.switchIntervalNs);
+    if (!switchInterval)
+        return switchInterval.error();
+    options.switchIntervalNs = *switchInterval;
+    auto join = read.boolean("join", true);
+    if (!join)
+        return join.error();
+    options.join = *join;
+    auto death = read.text("on_worker_death", false);
+    if (!death)
+        return death.error();
+    if (*death == QLatin1String("restart"))
+        options.onWorkerDeath = StrategyOptions::WorkerDeath::Restart;
+    else if (!death->isEmpty() && *death != QLatin1String("fail"))
+        return Error{QStringLiteral("bad-preset"),
+            QStringLiteral("\"on_worker_death\" is \"fail\" or \"restart\", not \"%1\"")
+                .arg(*death)};
+    auto startTimeout = read.duration("start_timeout", options.workerStartTimeoutNs);
+    if (!startTimeout)
+        return startTimeout.error();
+    options.workerStartTimeoutNs = *startTimeout;
+    if (auto valid = options.validate(); !valid)
+        return valid.error();
+    return options;
+}
+
+} // namespace
+
+Result<Preset> parsePreset(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return Error{QStringLiteral("bad-preset"),
+            QStringLiteral("not JSON: %1 at byte %2")
+                .arg(parseError.errorString())
+                .arg(parseError.offset)};
+    if (!document.isObject())
+        return Error{QStringLiteral("bad-preset"), QStringLiteral("not a JSON object")};
+    const QJsonObject object = document.object();
+    const PresetReader read(object);
+
+    const QJsonValue format = object.value(QLatin1String("parviz_preset"));
+    if (format.isUndefined())
+        return Error{QStringLiteral("bad-preset"),
+            QStringLiteral("not a ParViz preset (it has no \"parviz_preset\" member)")};
+    if (format.toInt(-1) != Preset::Format)
+        return Error{QStringLiteral("bad-preset"),
+            QStringLiteral("preset format %1 is not one this ParViz reads (it reads %2)")
+                .arg(format.toVariant().toString())
+                .arg(Preset::Format)};
+    if (auto known = read.onlyKnown({"parviz_preset",
+            "title",
+            "explanation",
+            "strategy",
+            "tasks",
+            "kind",
+            "io_share",
+            "duration",
+            "seed",
+            "workers",
+            "fraction",
+            "options",
+            "compare"});
+        !known)
+        return known.error();
+
+    Preset preset;
+    auto title = read.text("title", true, 120);
+    if (!title)
+        return title.error();
+    if (title->trimmed().isEmpty())
+        return Error{QStringLiteral("bad-preset"), QStringLiteral("\"title\" is empty")};
+    preset.title = title->trimmed();
+    auto explanation = read.text("explanation", false);
+    if (!explanation)
+        return explanation.error();
+    preset.explanation = *explanation;
+    auto strategy = read.text("strategy", true, 100);
+    if (!strategy)
+        return strategy.error();
+    preset.strategy = *strategy;
+
+    auto tasks = read.whole("tasks", 1, WorkloadSpec::MaxTasks, std::nullopt);
+    if (!tasks)
+        return tasks.error();
+    preset.workload.taskCount = static_cast<int>(*tasks);
+    auto kind = read.text("kind", false, 20);
+    if (!kind)
+        return kind.error();
+    if (!kind->isEmpty()) {
+        const auto known = taskKindFromName(*kind);
+        if (!known)
+            return Error{QStringLiteral("bad-preset"),
+                QStringLiteral("\"kind\" is sleep, cpu or mixed, not \"%1\"").arg(*kind)};
+        preset.workload.kind = *known;
+    }
+    auto ioShare = read.real("io_share", preset.workload.ioShare);
+    if (!ioShare)
+        return ioShare.error();
+    preset.workload.ioShare = *ioShare;
+    auto duration = read.text("duration", true, 100'000);
+    if (!duration)
+        return duration.error();
+    auto spec = DurationSpec::parse(*duration);
+    if (!spec)
+        return Error{QStringLiteral("bad-preset"),
+            QStringLiteral("\"duration\": %1").arg(spec.error().message)};
+    preset.workload.duration = std::move(spec).value();
+    auto seed = read.whole("seed", 0, std::numeric_limits<int>::max(), 1);
+    if (!seed)
+        return seed.error();
+    preset.workload.seed = static_cast<std::uint64_t>(*seed);
+
+    const bool hasCount = object.contains(QLatin1String("workers"));
+    const bool hasFraction = object.contains(QLatin1String("fraction"));
+    if (hasCount && hasFraction)
+        return Error{QStringLiteral("bad-preset"),
+            QStringLiteral("give \"workers\" (a count) or \"fraction\" (of the CPUs), not both")};
+    if (hasCount) {
+        auto count = read.whole("workers", 1, WorkerCount::MaxWorkers, std::nullopt);
+        if (!count)
+            return count.error();
+        preset.workers = WorkerCount::exactly(static_cast<int>(*count));
+    } else {
+        auto fraction = read.real("fraction", 0.8);
+        if (!fraction)
+            return fraction.error();
+        preset.workers = WorkerCount::ofCpus(*fraction);
+    }
+
+    auto options = parseOptions(object.value(QLatin1String("options")));
+    if (!options)
+        return options.error();
+    preset.options = *options;
+
+    const QJsonValue compare = object.value(QLatin1String("compare"));
+    if (!compare.isUndefined()) {
+        if (!compare.isArray())
+            return Error{QStringLiteral("bad-preset"),
+                QStringLiteral("\"compare\" must be a list of strategy ids")};
+        for (const QJsonValue &id : compare.toArray()) {
+            if (!id.isString() || !findStrategy(id.toString()))
+                return Error{QStringLiteral("bad-preset"),
+                    QStringLiteral("\"compare\" names \"%1\", which is not a strategy")
+                        .arg(id.toVariant().toString())};
+            if (!preset.compare.contains(id.toString()))
+                preset.compare << id.toString();
+        }
+    }
+
+    // Everything the engine checks, on a machine of one CPU (fractions always resolve).
+    if (auto plan = preset.plan(1); !plan)
+        return plan.error();
+    return preset;
+}
+
+Result<RunPlan> Preset::plan(std::optional<int> cpus) const
+{
+    return RunPlan::check(strategy, workload, workers, options, cpus);
+}
+
+QString Preset::explanationFor(const RunPlan &plan) const
+{
+    if (!explanation.contains(u'{'))
+        return explanation;
+    // The planned work without making a million tasks: the mean of the duration, times the
+    // count; the longest only for lists and fixed durations, where it is known exactly.
+    const auto &duration = plan.workload.duration;
+    const double totalNs = duration.meanNs() * plan.workload.taskCount;
+    std::int64_t longestNs = 0;
+    if (duration.distribution == DurationSpec::Distribution::Fixed)
+        longestNs = duration.valueNs;
+    else if (duration.distribution == DurationSpec::Distribution::List)
+        longestNs = *std::max_element(duration.listNs.begin(), duration.listNs.end());
+    else if (duration.distribution == DurationSpec::Distribution::Uniform)
+        longestNs = duration.upperNs;
+    const int lanes = plan.strategy == QLatin1String("sequential") ? 1
+        : plan.strategy == QLatin1String("thread-per-task")        ? plan.workload.taskCount
+                                                                   : plan.workers;
+    const auto bound = std::max(static_cast<std::int64_t>(totalNs / std::max(1, lanes)), longestNs);
+    QString text = explanation;
+    text.replace(QLatin1String("{cpus}"), QString::number(plan.cpus));
+    text.replace(QLatin1String("{workers}"), QString::number(lanes));
+    text.replace(QLatin1String("{tasks}"), QString::number(plan.workload.taskCount));
+    text.replace(QLatin1String("{total_work}"), formatDuration(std::llround(totalNs)));
+    text.replace(QLatin1String("{lower_bound}"), formatDuration(bound));
+    return text;
+}
+
+QByteArray presetJson(const Preset &preset)
+{
+    QJsonObject object;
+    object.insert(QLatin1String("parviz_preset"), Preset::Format);
+    object.insert(QLatin1String("title"), preset.title);
+    if (!preset.explanation.isEmpty())
+        object.insert(QLatin1String("explanation"), preset.explanation);
+    object.insert(QLatin1String("strategy"), preset.strategy);
+    object.insert(QLatin1String("tasks"), preset.workload.taskCount);
+    object.insert(QLatin1String("kind"), taskKindName(preset.workload.kind));
+    if (preset.workload.kind == TaskKind::Mixed)
+        object.insert(QLatin1String("io_share"), preset.workload.ioShare);
+    object.insert(QLatin1String("duration"), preset.workload.duration.toString());
+    object.insert(QLatin1String("seed"), static_cast<qint64>(preset.workload.seed));
+    if (preset.workers.count)
+        object.insert(QLatin1String("workers"), *preset.workers.count);
+    else
+        object.insert(QLatin1String("fraction"), preset.workers.fraction);
+    const StrategyOptions defaults;
+    QJsonObject options;
+    if (preset.options.chunkSize != defaults.chunkSize)
+        options.insert(QLatin1String("chunksize"), preset.options.chunkSize);
+    if (preset.options.switchIntervalNs != defaults.switchIntervalNs)
+        options.insert(
+            QLatin1String("switch_interval"), durationText(preset.options.switchIntervalNs));
+    if (preset.options.join != defaults.join)
+        options.insert(QLatin1String("join"), preset.options.join);
+    if (preset.options.onWorkerDeath != defaults.onWorkerDeath)
+        options.insert(QLatin1String("on_worker_death"), QStringLiteral("restart"));
+    if (preset.options.workerStartTimeoutNs != defaults.workerStartTimeoutNs)
+        options.insert(
+            QLatin1String("start_timeout"), durationText(preset.options.workerStartTimeoutNs));
+    if (!options.isEmpty())
+        object.insert(QLatin1String("options"), options);
+    if (!preset.compare.isEmpty())
+        object.insert(QLatin1String("compare"), QJsonArray::fromStringList(preset.compare));
+    return QJsonDocument(object).toJson(QJsonDocument::Indented);
+}
+
+void loadPresetDirectory(const QString &directory, bool builtIn, PresetLibrary &into)
+{
+    const QDir dir(directory);
+    const QFileInfoList files =
+        dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files | QDir::Readable, QDir::Name);
+    for (const QFileInfo &info : files) {
+        const QString path = info.filePath();
+        // A preset is a page of text: a huge file is a mistake, not a preset.
+        constexpr qint64 MaxBytes = 1 << 20;
+        if (info.size() > MaxBytes) {
+            into.problems.push_back({path, QStringLiteral("larger than 1 MiB: not a preset")});
+            continue;
+        }
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            into.problems.push_back({path, file.errorString()});
+            continue;
+        }
+        auto preset = parsePreset(file.readAll());
+        if (!preset) {
+            into.problems.push_back({path, preset.error().message});
+            continue;
+        }
+        preset->id = info.completeBaseName();
+        preset->file = path;
+        preset->builtIn = builtIn;
+        into.presets.push_back(std::move(preset).value());
+    }
+}
+
+PresetLibrary loadPresets(const QString &userDirectory)
+{
+    PresetLibrary library;
+    loadPresetDirectory(QStringLiteral(":/presets"), true, library);
+    if (!userDirectory.isEmpty())
+        loadPresetDirectory(userDirectory, false, library);
+    return library;
+}
+
+QString userPresetDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/presets");
+}
+
+QString presetFileName(const QString &title)
+{
+    QString name;
+    for (const QChar c : title.toLower()) {
+        if ((c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9'))
+            name += c;
+        else if (!name.isEmpty() && !name.endsWith(u'-'))
+            name += u'-';
+    }
+    while (name.endsWith(u'-'))
+        name.chop(1);
+    if (name.isEmpty())
+        name = QStringLiteral("preset");
+    return name.left(60) + QStringLiteral(".json");
+}
+
+Result<QString> savePreset(const Preset &preset, const QString &directory)
+{
+    if (!QDir().mkpath(directory))
+        return Error{QStringLiteral("cannot-write"),
+            QStringLiteral("cannot make the folder %1").arg(directory)};
+    const QString path = QDir(directory).filePath(presetFileName(preset.title));
+    const QByteArray json = presetJson(preset);
+    auto written =
+        writeOutput(path, [&json](QIODevice &device) { return device.write(json) == json.size(); });
+    if (!written)
+        return written.error();
+    return path;
+}
+
+} // namespace parviz

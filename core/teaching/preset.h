@@ -1,0 +1,82 @@
+#pragma once
+
+#include "run/runplan.h"
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace parviz {
+
+// A preset: every setting of a run, a title and a short paragraph on what to look for. ParViz's
+// own presets are the seed tutorial's examples (resources/presets, built in as :/presets); a
+// person saves their own next to them. One JSON file each, format 1:
+//
+//   {"parviz_preset": 1, "title": "...", "explanation": "...",
+//    "strategy": "process-pool", "tasks": 3, "kind": "sleep", "duration": "100ms",
+//    "workers": 3,                      (or "fraction": 0.8, the share of the logical CPUs)
+//    "io_share": 0.5, "seed": 1,        (optional)
+//    "options": {"chunksize": 1, "switch_interval": "5ms", "join": true,
+//                "on_worker_death": "fail", "start_timeout": "10s"},   (each optional)
+//    "compare": ["gil-threads", "process-pool"]}   (optional: strategies to run side by side)
+//
+// The explanation may name this machine's numbers, filled in by explanationFor(): {cpus},
+// {workers}, {tasks}, {total_work} (the planned work, one task after another) and
+// {lower_bound} (max(work / workers, longest task)).
+struct Preset
+{
+    static constexpr int Format = 1;
+
+    QString id; // the file's base name: "7-joblib"
+    QString file; // where it was read from, for messages
+    bool builtIn = false;
+    QString title;
+    QString explanation;
+    QString strategy;
+    WorkloadSpec workload;
+    WorkerCount workers;
+    StrategyOptions options;
+    QStringList compare;
+
+    // The plan as this machine would run it (no tasks made).
+    Result<RunPlan> plan(std::optional<int> cpus = std::nullopt) const;
+    // The explanation with this machine's numbers in place of its {placeholders}.
+    QString explanationFor(const RunPlan &plan) const;
+};
+
+// Reads one preset; the error says what is wrong, without the file's name (the caller has it).
+Result<Preset> parsePreset(const QByteArray &json);
+QByteArray presetJson(const Preset &preset);
+
+// A preset file that could not be used, and why.
+struct PresetProblem
+{
+    QString file;
+    QString reason;
+    QString message() const { return file + QStringLiteral(": ") + reason; }
+};
+
+struct PresetLibrary
+{
+    std::vector<Preset> presets; // built-in ones first, then each directory's, by file name
+    std::vector<PresetProblem> problems;
+};
+
+// The built-in presets, then every *.json of `userDirectory` (which need not exist). A file
+// that is not a valid preset is a problem; the others still load.
+PresetLibrary loadPresets(const QString &userDirectory);
+// Every *.json of one directory, in file-name order.
+void loadPresetDirectory(const QString &directory, bool builtIn, PresetLibrary &into);
+
+// Where a person's own presets live: ParViz's data directory, "presets".
+QString userPresetDirectory();
+// Saves into `directory` (made if need be) as presetFileName(title), replacing a file of that
+// name; returns the path. The file is written whole or not at all.
+Result<QString> savePreset(const Preset &preset, const QString &directory);
+// A file name for a title: lower case letters, digits and dashes.
+QString presetFileName(const QString &title);
+
+} // namespace parviz

@@ -1,0 +1,258 @@
+#include "run/runsession.h"
+#include "teaching/preset.h"
+#include "util/format.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace parviz;
+
+// The seed's examples as presets: every built-in one loads and runs, a broken file is reported
+// with its name and reason while the others still load, and a saved preset reads back the same.
+class tst_Presets : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void builtInPresetsLoad();
+    void everyPresetRuns_data();
+    void everyPresetRuns();
+    void explanationsUseThisMachine();
+    void malformedFilesAreReported();
+    void savedPresetReadsBack();
+    void fileNamesAreTidy();
+};
+
+namespace {
+
+constexpr std::int64_t Ms = 1'000'000;
+
+void writeFile(const QString &path, const QByteArray &contents)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(contents);
+}
+
+// The preset's workload, short enough for a test: at most 12 tasks of at most 5 ms.
+WorkloadSpec shortened(WorkloadSpec spec)
+{
+    spec.taskCount = std::min(spec.taskCount, 12);
+    DurationSpec &d = spec.duration;
+    d.valueNs = std::min<std::int64_t>(d.valueNs, 5 * Ms);
+    d.upperNs = std::min<std::int64_t>(d.upperNs, 5 * Ms);
+    d.valueNs = std::min(d.valueNs, d.upperNs > 0 ? d.upperNs : d.valueNs);
+    for (auto &ns : d.listNs)
+        ns = std::min<std::int64_t>(ns, 5 * Ms);
+    if (d.distribution == DurationSpec::Distribution::List)
+        spec.taskCount = static_cast<int>(d.listNs.size());
+    return spec;
+}
+
+const QByteArray Valid = R"({"parviz_preset": 1, "title": "Fine", "strategy": "thread-pool",
+    "tasks": 4, "duration": "1ms", "workers": 2})";
+
+} // namespace
+
+void tst_Presets::builtInPresetsLoad()
+{
+    const PresetLibrary library = loadPresets(QString());
+    for (const auto &problem : library.problems)
+        qWarning("%s", qPrintable(problem.message()));
+    QVERIFY(library.problems.empty());
+    QCOMPARE(library.presets.size(), std::size_t(8));
+    QStringList ids;
+    for (const Preset &preset : library.presets) {
+        ids << preset.id;
+        QVERIFY(preset.builtIn);
+        QVERIFY(!preset.title.isEmpty());
+        QVERIFY2(preset.explanation.size() > 100, qPrintable(preset.id));
+    }
+    QCOMPARE(ids.first(), QStringLiteral("1-sequential"));
+    QCOMPARE(ids.last(), QStringLiteral("8-threads-against-processes"));
+
+    // The seed's numbers: 0.1 + 1 + 0.3 s one after another; three processes, joined or not;
+    // joblib's 30 x 10 tasks of 0.1 s on all CPUs.
+    const Preset &sequential = library.presets[0];
+    QCOMPARE(sequential.strategy, QStringLiteral("sequential"));
+    QCOMPARE(sequential.workload.duration.toString(), QStringLiteral("list:100ms,1s,300ms"));
+    QVERIFY(!library.presets[1].options.join);
+    QVERIFY(library.presets[2].options.join);
+    QCOMPARE(library.presets[1].workload, library.presets[2].workload);
+    const Preset &joblib = library.presets[6];
+    QCOMPARE(joblib.strategy, QStringLiteral("batched"));
+    QCOMPARE(joblib.workload.taskCount, 300);
+    QCOMPARE(joblib.workers, WorkerCount::ofCpus(1.0));
+    QCOMPARE(library.presets[4].workers, WorkerCount::ofCpus(0.8));
+    QCOMPARE(library.presets[7].compare,
+        (QStringList{QStringLiteral("gil-threads"), QStringLiteral("process-pool")}));
+}
+
+void tst_Presets::everyPresetRuns_data()
+{
+    QTest::addColumn<int>("index");
+    QTest::addColumn<QString>("strategy");
+    const PresetLibrary library = loadPresets(QString());
+    for (std::size_t i = 0; i < library.presets.size(); ++i) {
+        const Preset &preset = library.presets[i];
+        QStringList strategies = preset.compare;
+        if (!strategies.contains(preset.strategy))
+            strategies.prepend(preset.strategy);
+        for (const QString &strategy : strategies)
+            QTest::addRow("%s/%s", qPrintable(preset.id), qPrintable(strategy))
+                << int(i) << strategy;
+    }
+}
+
+void tst_Presets::everyPresetRuns()
+{
+    QFETCH(int, index);
+    QFETCH(QString, strategy);
+    const Preset preset = loadPresets(QString()).presets.at(static_cast<std::size_t>(index));
+    WorkerCount workers = preset.workers;
+    if (workers.count)
+        workers = WorkerCount::exactly(std::min(*workers.count, 4));
+    auto plan = RunPlan::make(strategy, shortened(preset.workload), workers, preset.options);
+    QVERIFY2(plan.ok(), plan ? "" : qPrintable(plan.error().message));
+    const RunResult run = executeRun(*plan);
+    QVERIFY2(run.ok(), run.error ? qPrintable(run.error->message) : "");
+    QCOMPARE(run.metrics.tasksCompleted, static_cast<int>(plan->tasks->size()));
+    if (!preset.options.join)
+        QCOMPARE(run.trace->eventCount(MainLane), std::size_t(1));
+}
+
+void tst_Presets::explanationsUseThisMachine()
+{
+    const PresetLibrary library = loadPresets(QString());
+    for (const Preset &preset : library.presets) {
+        for (int cpus : {1, 2, 12, 64}) {
+            auto plan = preset.plan(cpus);
+            QVERIFY(plan.ok());
+            const QString text = preset.explanationFor(*plan);
+            QVERIFY2(!text.contains(u'{') && !text.contains(u'}'), qPrintable(text));
+        }
+    }
+    // joblib's preset on the seed's 12 CPUs: 300 x 0.1 s / 12 = 2.5 s at best.
+    const Preset &joblib = library.presets[6];
+    const QString onTwelve = joblib.explanationFor(*joblib.plan(12));
+    QVERIFY2(onTwelve.contains(formatDuration(2'500'000'000)), qPrintable(onTwelve));
+    QVERIFY(onTwelve.contains(QStringLiteral("12 workers")));
+    const QString onTwo = joblib.explanationFor(*joblib.plan(2));
+    QVERIFY2(onTwo.contains(formatDuration(15'000'000'000)), qPrintable(onTwo));
+}
+
+void tst_Presets::malformedFilesAreReported()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const struct
+    {
+        const char *file;
+        QByteArray contents;
+        const char *reason;
+    } cases[] = {
+        {"a-not-json.json", "{\"parviz_preset\": 1, \"title\": ", "not JSON"},
+        {"b-empty.json", "", "not JSON"},
+        {"c-array.json", "[1, 2]", "not a JSON object"},
+        {"d-no-format.json", R"({"title": "x"})", "not a ParViz preset"},
+        {"e-future.json", R"({"parviz_preset": 9, "title": "x"})", "format 9"},
+        {"f-typo.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "taks": 3})",
+            "unknown member \"taks\""},
+        {"g-strategy.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "green-threads", "tasks": 3,
+                "duration": "1ms"})",
+            "green-threads"},
+        {"h-tasks-type.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": "3",
+                "duration": "1ms"})",
+            "\"tasks\" must be a whole number"},
+        {"i-both.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
+                "duration": "1ms", "workers": 2, "fraction": 0.5})",
+            "not both"},
+        {"j-duration.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
+                "duration": "fast"})",
+            "\"duration\""},
+        {"k-join.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "sequential", "tasks": 3,
+                "duration": "1ms", "options": {"join": false}})",
+            "nothing to join"},
+        {"l-compare.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
+                "duration": "1ms", "compare": ["thread-pool", 7]})",
+            "\"compare\""},
+        {"m-too-many.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 2000000,
+                "duration": "1ms"})",
+            "\"tasks\" is 2000000"},
+    };
+    for (const auto &c : cases)
+        writeFile(dir.filePath(QLatin1String(c.file)), c.contents);
+    writeFile(dir.filePath(QStringLiteral("z-fine.json")), Valid);
+    writeFile(dir.filePath(QStringLiteral("not-a-preset.txt")), "ignored");
+
+    PresetLibrary library;
+    loadPresetDirectory(dir.path(), false, library);
+    QCOMPARE(library.presets.size(), std::size_t(1));
+    QCOMPARE(library.presets[0].id, QStringLiteral("z-fine"));
+    QVERIFY(!library.presets[0].builtIn);
+    QCOMPARE(library.problems.size(), std::size_t(std::size(cases)));
+    for (std::size_t i = 0; i < library.problems.size(); ++i) {
+        const PresetProblem &problem = library.problems[i];
+        QCOMPARE(problem.file, dir.filePath(QLatin1String(cases[i].file)));
+        QVERIFY2(
+            problem.reason.contains(QLatin1String(cases[i].reason)), qPrintable(problem.message()));
+        QVERIFY(problem.message().startsWith(problem.file));
+    }
+
+    // The built-in ones still load next to a broken folder.
+    const PresetLibrary all = loadPresets(dir.path());
+    QCOMPARE(all.presets.size(), std::size_t(9));
+    QCOMPARE(all.problems.size(), std::size_t(std::size(cases)));
+}
+
+void tst_Presets::savedPresetReadsBack()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (const Preset &builtIn : loadPresets(QString()).presets) {
+        Preset mine = builtIn;
+        mine.title = QStringLiteral("Mine: ") + builtIn.title;
+        mine.options.onWorkerDeath = StrategyOptions::WorkerDeath::Restart;
+        mine.options.switchIntervalNs = 2 * Ms;
+        const auto path = savePreset(mine, dir.path() + QStringLiteral("/sub"));
+        QVERIFY2(path.ok(), path ? "" : qPrintable(path.error().message));
+        QFile file(*path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto back = parsePreset(file.readAll());
+        QVERIFY2(back.ok(), back ? "" : qPrintable(back.error().message));
+        QCOMPARE(back->title, mine.title);
+        QCOMPARE(back->explanation, mine.explanation);
+        QCOMPARE(back->strategy, mine.strategy);
+        QCOMPARE(back->workload, mine.workload);
+        QCOMPARE(back->workers, mine.workers);
+        QCOMPARE(back->options, mine.options);
+        QCOMPARE(back->compare, mine.compare);
+    }
+    PresetLibrary library;
+    loadPresetDirectory(dir.path() + QStringLiteral("/sub"), false, library);
+    QCOMPARE(library.presets.size(), std::size_t(8));
+    QVERIFY(library.problems.empty());
+}
+
+void tst_Presets::fileNamesAreTidy()
+{
+    QCOMPARE(presetFileName(QStringLiteral("joblib: 30 x 10 tasks of 0.1 s")),
+        QStringLiteral("joblib-30-x-10-tasks-of-0-1-s.json"));
+    QCOMPARE(presetFileName(QStringLiteral("../../etc/passwd")), QStringLiteral("etc-passwd.json"));
+    QCOMPARE(presetFileName(QStringLiteral("???")), QStringLiteral("preset.json"));
+}
+
+QTEST_GUILESS_MAIN(tst_Presets)
+#include "tst_presets.moc"

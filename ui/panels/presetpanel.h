@@ -1,0 +1,73 @@
+#pragma once
+
+#include "run/runresult.h"
+#include "teaching/preset.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QMenu;
+
+namespace parviz {
+
+// The presets: a combo to choose one, its paragraph on what to look for (with this machine's
+// numbers), and after a run of it, how far the run landed from its lower bound. The built-in
+// presets come first, then the person's own; a file that could not be read is listed with the
+// reason, and the others still load.
+//
+// GUI thread.
+class PresetPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit PresetPanel(QWidget *parent = nullptr);
+
+    // Reads the built-in presets and the person's own folder (userPresetDirectory() unless
+    // set) again.
+    void reload();
+    void setUserDirectory(const QString &directory);
+    QString userDirectory() const { return m_userDirectory; }
+    const PresetLibrary &library() const { return m_library; }
+
+    // Fills `menu` with every preset (Ctrl+1..9 for the built-in ones) and the problems.
+    void fillMenu(QMenu *menu);
+
+    // Chooses a preset by id, as the combo or the menu does: emits chosen().
+    bool choose(const QString &id);
+    // The preset the inputs still match, if any.
+    const Preset *current() const;
+
+    // The inputs now: the preset stays current while they match what it set.
+    void setSettings(const Result<RunPlan> &plan);
+    // A run ended: if it ran the current preset, says how it went against the bound.
+    void showOutcome(const RunResult &run);
+
+    QString explanationText() const;
+    QString outcomeText() const;
+
+signals:
+    // The person chose a preset: set the inputs from it, then call setSettings().
+    void chosen(const parviz::Preset &preset);
+    // The presets were read again: menus listing them are out of date.
+    void reloaded();
+
+private:
+    void fillCombo();
+    void showCurrent();
+
+    PresetLibrary m_library;
+    QString m_userDirectory;
+    QComboBox *m_combo;
+    QLabel *m_explanation;
+    QLabel *m_outcome;
+    QLabel *m_problems;
+    std::optional<std::size_t> m_current; // into m_library.presets
+    std::optional<RunPlan> m_currentPlan; // the inputs as the preset set them
+    std::optional<RunPlan> m_settings; // the inputs now
+};
+
+} // namespace parviz
