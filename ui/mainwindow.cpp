@@ -281,6 +281,12 @@ void MainWindow::createMenus()
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     m_clearChart =
         view->addAction(tr("&Clear Speedup Chart"), m_speedup, &SpeedupChart::clearSweeps);
+    m_presentation = view->addAction(tr("&Presentation Mode"));
+    m_presentation->setCheckable(true);
+    m_presentation->setShortcut(QKeySequence(Qt::Key_F11));
+    m_presentation->setToolTip(
+        tr("Full screen, larger text and thicker bars for a projector; F11 again to go back"));
+    connect(m_presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
     QMenu *theme = view->addMenu(tr("&Theme"));
     auto *themes = new QActionGroup(this);
     for (auto [choice, label] : {std::pair{Theme::System, tr("&System")},
@@ -451,7 +457,7 @@ Result<void> MainWindow::openRun(const QString &path)
 
 MainWindow::Picture MainWindow::ganttPicture() const
 {
-    const QSize size = m_gantt->viewport()->size();
+    const QSize size = m_gantt->logicalRect().size();
     const GanttFrame frame = m_gantt->currentFrame(QRect(QPoint(0, 0), size));
     const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), m_gantt->font());
     return {size, style.background, [this, frame, style](QPainter &painter, const QRect &area) {
@@ -520,6 +526,15 @@ void MainWindow::copyPicture()
         speedup ? tr("Copied the speedup chart") : tr("Copied the Gantt"), 5000);
 }
 
+void MainWindow::changeEvent(QEvent *event)
+{
+    // The desktop switched between light and dark while the System theme is in use: the
+    // charts Qt Charts draws with a theme of their own follow.
+    if (event->type() == QEvent::PaletteChange)
+        m_speedup->setDark(isDarkTheme());
+    QMainWindow::changeEvent(event);
+}
+
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 {
     if (event->type() == QEvent::MouseButtonPress) {
@@ -538,6 +553,38 @@ void MainWindow::setTheme(Theme theme)
     for (QAction *action : m_themeActions)
         action->setChecked(action->data().toString() == themeKey(theme));
     QSettings().setValue(QStringLiteral("theme"), themeKey(theme));
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    // How much larger: enough for the back of a lecture room at 1024 x 768.
+    constexpr qreal Scale = 1.5;
+    if (on == isPresentationMode())
+        return;
+    const QSignalBlocker blocker(m_presentation);
+    m_presentation->setChecked(on);
+    if (on) {
+        m_normalFont = QApplication::font();
+        m_wasMaximized = isMaximized();
+        QFont large = *m_normalFont;
+        large.setPointSizeF(large.pointSizeF() * Scale);
+        QApplication::setFont(large);
+        showFullScreen();
+    } else {
+        QApplication::setFont(*m_normalFont);
+        m_normalFont.reset();
+        if (m_wasMaximized)
+            showMaximized();
+        else
+            showNormal();
+    }
+    const qreal scale = on ? Scale : 1.0;
+    m_gantt->setScale(scale);
+    m_concurrency->setScale(scale);
+    m_speedup->setScale(scale);
+    updateConcurrency();
+    if (on)
+        statusBar()->showMessage(tr("Presentation mode: F11 to go back"), 5000);
 }
 
 void MainWindow::showAbout()
@@ -682,6 +729,7 @@ void MainWindow::writeSettings() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    setPresentationMode(false); // the geometry and fonts to keep are the everyday ones
     writeSettings();
     m_controller->stop(); // the run, if any, is stopped and joined as the controller goes
     event->accept();

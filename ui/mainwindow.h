@@ -5,6 +5,7 @@
 #include "teaching/preset.h"
 #include "timeline/timelinemodel.h"
 
+#include <QFont>
 #include <QMainWindow>
 
 #include <memory>
@@ -55,6 +56,10 @@ public:
     QAction *runAction() const { return m_run; }
     QAction *sweepAction() const { return m_sweep; }
     QAction *stopAction() const { return m_stop; }
+    QAction *presentationAction() const { return m_presentation; }
+    // Full screen, larger text and thicker bars for a projector; F11 again goes back.
+    void setPresentationMode(bool on);
+    bool isPresentationMode() const { return m_normalFont.has_value(); }
     const std::optional<RunResult> &lastRun() const { return m_lastRun; }
 
     // Opens a run file (as File > Open Run); the error is shown and also returned.
@@ -69,6 +74,7 @@ public:
 protected:
     void closeEvent(QCloseEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void createActions();
@@ -127,6 +133,9 @@ private:
     QAction *m_openRun;
     QAction *m_saveRun;
     QAction *m_clearChart;
+    QAction *m_presentation;
+    std::optional<QFont> m_normalFont; // set while in presentation mode
+    bool m_wasMaximized = false;
     std::vector<QAction *> m_themeActions;
 
     std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;

@@ -33,6 +33,12 @@ void ConcurrencyChart::setRightInset(int pixels)
     }
 }
 
+void ConcurrencyChart::setScale(qreal scale)
+{
+    m_scale = std::clamp(scale, 0.5, 4.0);
+    update();
+}
+
 void ConcurrencyChart::setCores(int cores)
 {
     m_cores = std::max(1, cores);
@@ -52,7 +58,12 @@ QSize ConcurrencyChart::minimumSizeHint() const
 void ConcurrencyChart::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
-    paint(painter, rect());
+    painter.scale(m_scale, m_scale);
+    QFont text = font();
+    text.setPointSizeF(text.pointSizeF() / m_scale);
+    painter.setFont(text);
+    paint(painter,
+        QRect(0, 0, static_cast<int>(width() / m_scale), static_cast<int>(height() / m_scale)));
 }
 
 void ConcurrencyChart::paint(QPainter &painter, const QRect &area) const
@@ -62,7 +73,7 @@ void ConcurrencyChart::paint(QPainter &painter, const QRect &area) const
     painter.fillRect(area, colors.color(QPalette::Base));
     const QRect plot(area.left() + GanttStyle::LabelWidth,
         area.top() + 6,
-        area.width() - GanttStyle::LabelWidth - m_rightInset,
+        area.width() - GanttStyle::LabelWidth - static_cast<int>(m_rightInset / m_scale),
         area.height() - 12);
     painter.setPen(colors.color(QPalette::Text));
     painter.drawText(QRect(area.left() + 6, area.top(), GanttStyle::LabelWidth - 12, area.height()),

@@ -26,6 +26,8 @@ public:
     void setCores(int cores);
     // Room to leave on the right, to end where the Gantt's time axis ends (its scroll bar).
     void setRightInset(int pixels);
+    // Draws `scale` times larger, as the Gantt above it does, so that the time axes still meet.
+    void setScale(qreal scale);
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -40,6 +42,7 @@ private:
     TimelineZoomControl *m_zoom;
     int m_cores = 1;
     int m_rightInset = 0;
+    qreal m_scale = 1.0;
 };
 
 } // namespace parviz

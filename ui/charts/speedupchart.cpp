@@ -66,7 +66,7 @@ SpeedupChart::SpeedupChart(QWidget *parent)
     m_efficiencyKey->setName(tr("efficiency (right)"));
     attach(m_efficiencyKey, true);
     updateIdealAndAxes();
-    applyColors();
+    setDark(false);
 }
 
 void SpeedupChart::attach(QAbstractSeries *series, bool efficiency)
@@ -210,23 +210,53 @@ void SpeedupChart::updateIdealAndAxes()
 
 void SpeedupChart::setDark(bool dark)
 {
-    m_chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
-    applyColors(); // a theme sets its own series colours
+    const auto theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (m_chart->theme() != theme)
+        m_chart->setTheme(theme);
+    // A theme sets its own fonts and series colours.
+    m_titleFont = m_chart->titleFont();
+    m_labelsFont = m_workersAxis->labelsFont();
+    m_axisTitleFont = m_workersAxis->titleFont();
+    m_legendFont = m_chart->legend()->font();
+    applyFonts();
+    applyColors();
+}
+
+void SpeedupChart::setScale(qreal scale)
+{
+    m_scale = std::clamp(scale, 0.5, 4.0);
+    applyFonts();
+    applyColors();
+}
+
+void SpeedupChart::applyFonts()
+{
+    auto scaled = [this](QFont font) {
+        font.setPointSizeF(font.pointSizeF() * m_scale);
+        return font;
+    };
+    m_chart->setTitleFont(scaled(m_titleFont));
+    for (QValueAxis *axis : {m_workersAxis, m_speedupAxis, m_efficiencyAxis}) {
+        axis->setLabelsFont(scaled(m_labelsFont));
+        axis->setTitleFont(scaled(m_axisTitleFont));
+    }
+    m_chart->legend()->setFont(scaled(m_legendFont));
 }
 
 void SpeedupChart::applyColors()
 {
+    const qreal thin = 1.5 * m_scale;
     QPen ideal(
-        m_chart->theme() == QChart::ChartThemeDark ? Qt::white : Qt::black, 1.5, Qt::DashLine);
+        m_chart->theme() == QChart::ChartThemeDark ? Qt::white : Qt::black, thin, Qt::DashLine);
     m_ideal->setPen(ideal);
     const QColor key = m_chart->theme() == QChart::ChartThemeDark ? Qt::lightGray : Qt::darkGray;
-    m_fitKey->setPen(QPen(key, 1.5, Qt::DashDotLine));
-    m_efficiencyKey->setPen(QPen(key, 1.5, Qt::DotLine));
+    m_fitKey->setPen(QPen(key, thin, Qt::DashDotLine));
+    m_efficiencyKey->setPen(QPen(key, thin, Qt::DotLine));
     for (const Sweep &sweep : m_sweeps) {
-        sweep.measured->setPen(QPen(sweep.color, 2.5));
+        sweep.measured->setPen(QPen(sweep.color, 2.5 * m_scale));
         sweep.measured->setColor(sweep.color);
-        sweep.amdahl->setPen(QPen(sweep.color, 1.5, Qt::DashDotLine));
-        sweep.efficiency->setPen(QPen(sweep.color, 1.5, Qt::DotLine));
+        sweep.amdahl->setPen(QPen(sweep.color, thin, Qt::DashDotLine));
+        sweep.efficiency->setPen(QPen(sweep.color, thin, Qt::DotLine));
     }
 }
 

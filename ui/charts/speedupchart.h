@@ -32,6 +32,8 @@ public:
     void endSweep(bool complete);
     void clearSweeps();
     void setDark(bool dark);
+    // Text and lines `scale` times larger, for a projector.
+    void setScale(qreal scale);
 
     int sweepCount() const { return static_cast<int>(m_sweeps.size()); }
     // Points of the sweep drawn last.
@@ -64,6 +66,7 @@ private:
     void updateIdealAndAxes();
     void updateNames();
     void applyColors();
+    void applyFonts();
 
     QChart *m_chart;
     QValueAxis *m_workersAxis;
@@ -74,6 +77,9 @@ private:
     QLineSeries *m_efficiencyKey; // likewise for efficiency
     std::vector<Sweep> m_sweeps;
     int m_maxWorkers = 1;
+    qreal m_scale = 1.0;
+    // The theme's own fonts, which setScale() multiplies: title, axis labels, axis titles, legend.
+    QFont m_titleFont, m_labelsFont, m_axisTitleFont, m_legendFont;
 };
 
 } // namespace parviz

@@ -15,6 +15,7 @@
 #include <QToolTip>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace parviz {
@@ -61,6 +62,21 @@ void GanttView::setLowerBound(std::int64_t ns)
     viewport()->update();
 }
 
+void GanttView::setScale(qreal scale)
+{
+    m_scale = std::clamp(scale, 0.5, 4.0);
+    updateScrollBars();
+    viewport()->update();
+}
+
+QRect GanttView::logicalRect() const
+{
+    return {0,
+        0,
+        static_cast<int>(viewport()->width() / m_scale),
+        static_cast<int>(viewport()->height() / m_scale)};
+}
+
 GanttFrame GanttView::currentFrame(const QRect &area) const
 {
     GanttFrame frame;
@@ -74,7 +90,7 @@ GanttFrame GanttView::currentFrame(const QRect &area) const
 
 std::int64_t GanttView::timeAt(int x) const
 {
-    const int width = viewport()->width() - GanttStyle::LabelWidth;
+    const int width = logicalRect().width() - GanttStyle::LabelWidth;
     return TimelineCoordinates::fit(m_zoom->t0Ns(), m_zoom->t1Ns(), GanttStyle::LabelWidth, width)
         .time(x);
 }
@@ -91,10 +107,12 @@ int GanttView::rowAt(int y) const
 void GanttView::paintEvent(QPaintEvent *)
 {
     QPainter painter(viewport());
-    paintGantt(painter,
-        *m_model,
-        currentFrame(viewport()->rect()),
-        GanttStyle::fromPalette(palette(), font()));
+    painter.scale(m_scale, m_scale);
+    // The text grows with the painter: start from a font as much smaller.
+    QFont text = font();
+    text.setPointSizeF(text.pointSizeF() / m_scale);
+    paintGantt(
+        painter, *m_model, currentFrame(logicalRect()), GanttStyle::fromPalette(palette(), text));
 }
 
 void GanttView::resizeEvent(QResizeEvent *event)
@@ -107,7 +125,7 @@ void GanttView::updateScrollBars()
 {
     m_updatingScrollBars = true;
     const int visible =
-        std::max(1, (viewport()->height() - GanttStyle::AxisHeight) / GanttStyle::RowHeight);
+        std::max(1, (logicalRect().height() - GanttStyle::AxisHeight) / GanttStyle::RowHeight);
     verticalScrollBar()->setRange(0, std::max(0, m_model->rowCount() - visible));
     verticalScrollBar()->setPageStep(visible);
     verticalScrollBar()->setSingleStep(1);
@@ -139,7 +157,7 @@ void GanttView::wheelEvent(QWheelEvent *event)
         const int steps = (angle.y() != 0 ? angle.y() : angle.x()) / 40;
         verticalScrollBar()->setValue(verticalScrollBar()->value() - steps);
     } else if (angle.y() != 0) {
-        const std::int64_t anchor = timeAt(static_cast<int>(event->position().x()));
+        const std::int64_t anchor = timeAt(static_cast<int>(event->position().x() / m_scale));
         m_zoom->zoomAround(anchor, std::pow(1.25, angle.y() / 120.0));
     } else if (angle.x() != 0) {
         m_zoom->pan(static_cast<std::int64_t>(-angle.x() / 120.0 * m_zoom->spanNs() / 10.0));
@@ -151,7 +169,7 @@ void GanttView::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() == Qt::LeftButton) {
         m_dragging = true;
-        m_dragFrom = event->position().toPoint();
+        m_dragFrom = (event->position() / m_scale).toPoint();
         viewport()->setCursor(Qt::ClosedHandCursor);
     }
 }
@@ -160,10 +178,10 @@ void GanttView::mouseMoveEvent(QMouseEvent *event)
 {
     if (!m_dragging)
         return;
-    const QPoint position = event->position().toPoint();
+    const QPoint position = (event->position() / m_scale).toPoint();
     const QPoint delta = position - m_dragFrom;
     const double nsPerPixel = static_cast<double>(m_zoom->spanNs())
-        / std::max(1, viewport()->width() - GanttStyle::LabelWidth);
+        / std::max(1, logicalRect().width() - GanttStyle::LabelWidth);
     if (delta.x() != 0)
         m_zoom->pan(static_cast<std::int64_t>(-delta.x() * nsPerPixel));
     const int rows = delta.y() / GanttStyle::RowHeight;
@@ -212,7 +230,7 @@ bool GanttView::viewportEvent(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
-        const QString text = tooltipAt(help->pos());
+        const QString text = tooltipAt((QPointF(help->pos()) / m_scale).toPoint());
         if (text.isEmpty())
             QToolTip::hideText();
         else
@@ -228,7 +246,7 @@ QString GanttView::tooltipAt(const QPoint &position) const
     if (row < 0 || position.x() < GanttStyle::LabelWidth)
         return {};
     const double nsPerPixel = static_cast<double>(m_zoom->spanNs())
-        / std::max(1, viewport()->width() - GanttStyle::LabelWidth);
+        / std::max(1, logicalRect().width() - GanttStyle::LabelWidth);
     const std::int64_t time = timeAt(position.x());
     const auto tolerance = static_cast<std::int64_t>(2 * nsPerPixel);
 

@@ -30,10 +30,16 @@ public:
     // Marks the lower bound of the run on the time axis; -1 for none.
     void setLowerBound(std::int64_t ns);
     std::int64_t lowerBound() const { return m_lowerBoundNs; }
+    // Draws everything `scale` times larger: rows, bars, labels and axis, for a projector.
+    void setScale(qreal scale);
+    qreal scale() const { return m_scale; }
+    // The viewport in the Gantt's own (unscaled) pixels.
+    QRect logicalRect() const;
 
     // What the view shows now, for painting it elsewhere (a file, the clipboard).
     GanttFrame currentFrame(const QRect &area) const;
-    // The time at x in the viewport, and the row at y (-1 outside the rows).
+    // The time at x, and the row at y (-1 outside the rows), in the Gantt's own pixels: a
+    // viewport position divided by scale().
     std::int64_t timeAt(int x) const;
     int rowAt(int y) const;
 
@@ -58,6 +64,7 @@ private:
     TimelineModel *m_model;
     TimelineZoomControl *m_zoom;
     std::int64_t m_lowerBoundNs = -1;
+    qreal m_scale = 1.0;
     bool m_updatingScrollBars = false;
     bool m_dragging = false;
     QPoint m_dragFrom;
