@@ -1,5 +1,8 @@
 #include "charts/makespanbars.h"
+#include "comparison/comparisonchooser.h"
 #include "comparison/comparisonwindow.h"
+#include "mainwindow.h"
+#include "panels/workloadpanel.h"
 #include "timeline/ganttpainter.h"
 #include "timeline/ganttview.h"
 #include "timeline/timelinemodel.h"
@@ -16,13 +19,15 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <algorithm>
 
 using namespace parviz;
 
 // A comparison as a person sees it, offscreen: the runs one after another, their Gantts on one
-// shared time axis, the makespan bars, Stop, and runs shown from elsewhere.
+// shared time axis, the makespan bars, Stop, runs shown from elsewhere, and Compare (Ctrl+K)
+// from the main window.
 class tst_ComparisonWindow : public QObject
 {
     Q_OBJECT
@@ -37,6 +42,7 @@ private slots:
     void stopKeepsWhatFinishedAndMarksTheCutRun();
     void showsRunsFinishedElsewhere();
     void savesPictureAndJson();
+    void compareFromTheMainWindow();
 
 private:
     static std::vector<RunPlan> plans(
@@ -335,6 +341,58 @@ void tst_ComparisonWindow::savesPictureAndJson()
     ComparisonWindow empty;
     QVERIFY(!empty.savePicture(m_files.filePath(QStringLiteral("none.png"))).ok());
     QVERIFY(!QFile::exists(m_files.filePath(QStringLiteral("none.png"))));
+}
+
+void tst_ComparisonWindow::compareFromTheMainWindow()
+{
+    MainWindow main;
+    main.resize(1400, 900);
+    main.show();
+    WorkloadPanel *panel = main.workloadPanel();
+    panel->setStrategy(QStringLiteral("thread-pool"));
+    panel->setTaskCount(6);
+    panel->setKind(TaskKind::Sleep);
+    panel->setDuration(DurationSpec::fixed(5'000'000));
+    panel->setWorkers(WorkerCount::exactly(2));
+
+    QAction *compare = nullptr;
+    for (QAction *action : main.findChildren<QAction *>())
+        if (action->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_K))
+            compare = action;
+    QVERIFY(compare);
+    QVERIFY(compare->isEnabled());
+
+    // The chooser is modal: choose in it once it is up, then accept.
+    bool chose = false;
+    QTimer::singleShot(0, &main, [&] {
+        auto *chooser = main.findChild<ComparisonChooser *>();
+        if (!chooser)
+            return;
+        chose = chooser->isChosen(QStringLiteral("thread-pool"));
+        for (const QString &id : chooser->strategies())
+            chooser->setChosen(id, false);
+        chooser->setChosen(QStringLiteral("sequential"), true);
+        chooser->setChosen(QStringLiteral("thread-pool"), true);
+        chooser->accept();
+    });
+    compare->trigger();
+    QVERIFY(chose); // the current strategy was preselected
+
+    auto *window = main.findChild<ComparisonWindow *>();
+    QVERIFY(window);
+    QVERIFY(window->isVisible());
+    // One thing runs at a time.
+    QVERIFY(window->isRunning());
+    QVERIFY(!main.runAction()->isEnabled());
+    QVERIFY(!compare->isEnabled());
+    QSignalSpy finished(window, &ComparisonWindow::finished);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(window->runs().size(), std::size_t{2});
+    QCOMPARE(window->runs()[0].plan.strategy, QStringLiteral("sequential"));
+    QCOMPARE(window->runs()[1].plan.strategy, QStringLiteral("thread-pool"));
+    QVERIFY(window->runs()[1].plan.tasks == window->runs()[0].plan.tasks); // the same workload
+    QVERIFY(main.runAction()->isEnabled());
+    QVERIFY(compare->isEnabled());
 }
 
 QTEST_MAIN(tst_ComparisonWindow)
