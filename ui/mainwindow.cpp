@@ -2,6 +2,8 @@
 
 #include "charts/concurrencychart.h"
 #include "charts/speedupchart.h"
+#include "comparison/comparisonchooser.h"
+#include "comparison/comparisonwindow.h"
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
 #include "metrics/runmetrics.h"
@@ -230,6 +232,12 @@ void MainWindow::createActions()
     m_stop->setToolTip(tr("Stop the run or sweep under way; what finished is kept (Esc)"));
     connect(m_stop, &QAction::triggered, m_controller, &RunController::stop);
 
+    m_compare = new QAction(tr("&Compare…"), this);
+    m_compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    m_compare->setToolTip(tr("Run the workload under several strategies, one after another, "
+                             "and see them on one time axis (Ctrl+K)"));
+    connect(m_compare, &QAction::triggered, this, &MainWindow::startComparison);
+
     m_openRun = new QAction(tr("&Open Run…"), this);
     m_openRun->setShortcut(QKeySequence::Open);
     connect(m_openRun, &QAction::triggered, this, &MainWindow::chooseRunToOpen);
@@ -308,6 +316,8 @@ void MainWindow::createMenus()
     run->addAction(m_run);
     run->addAction(m_sweep);
     run->addAction(m_stop);
+    run->addSeparator();
+    run->addAction(m_compare);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About ParViz"), this, &MainWindow::showAbout);
@@ -316,11 +326,13 @@ void MainWindow::createMenus()
 
 void MainWindow::updateActions()
 {
-    const bool busy = m_controller->isBusy();
+    // One thing runs at a time: a comparison's timings are not to be shared with a run here.
+    const bool busy = m_controller->isBusy() || (m_comparison && m_comparison->isRunning());
     const bool valid = m_panel->validate().ok();
     const bool sweepable = m_panel->strategyUsesWorkers();
     m_run->setEnabled(!busy && valid);
     m_sweep->setEnabled(!busy && valid && sweepable);
+    m_compare->setEnabled(!busy && valid);
     m_sweep->setToolTip(sweepable
             ? m_sweepToolTip
             : tr("This strategy has no worker count to sweep: choose a pool to sweep it"));
@@ -349,6 +361,25 @@ void MainWindow::startSweep()
         return showError(tr("Cannot sweep"), plan.error());
     if (auto started = m_controller->sweep(*plan); !started)
         showError(tr("Cannot sweep"), started.error());
+}
+
+void MainWindow::startComparison()
+{
+    auto plan = m_panel->plan();
+    if (!plan)
+        return showError(tr("Cannot compare"), plan.error());
+    ComparisonChooser chooser(*plan, this);
+    if (chooser.exec() != QDialog::Accepted)
+        return;
+    if (!m_comparison) {
+        m_comparison = new ComparisonWindow(this);
+        connect(m_comparison, &ComparisonWindow::runningChanged, this, &MainWindow::updateActions);
+        connect(m_stop, &QAction::triggered, m_comparison, &ComparisonWindow::stop);
+    }
+    m_comparison->show();
+    m_comparison->raise();
+    m_comparison->activateWindow();
+    m_comparison->compare(chooser.plans());
 }
 
 void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)

@@ -20,6 +20,7 @@ class QSplitter;
 
 namespace parviz {
 
+class ComparisonWindow;
 class ConcurrencyChart;
 class GanttView;
 class MetricsPanel;
@@ -86,6 +87,7 @@ private:
     void onRunFinished(const RunResult &run);
     void startRun();
     void startSweep();
+    void startComparison();
     void saveRun();
     void chooseRunToOpen();
     // A chart as it is on screen, ready to be drawn at any size and resolution.
@@ -130,6 +132,7 @@ private:
     QAction *m_run;
     QAction *m_sweep;
     QAction *m_stop;
+    QAction *m_compare;
     QAction *m_openRun;
     QAction *m_saveRun;
     QAction *m_clearChart;
@@ -140,6 +143,7 @@ private:
 
     std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
     std::optional<RunResult> m_lastRun;
+    ComparisonWindow *m_comparison = nullptr; // made on the first Compare
     int m_framesUntilMetrics = 0; // live metrics are refreshed when this reaches 0
 };
 

@@ -1,0 +1,493 @@
+#include "comparison/comparisonwindow.h"
+
+#include "charts/makespanbars.h"
+#include "export/runjson.h"
+#include "figures.h"
+#include "metrics/runmetrics.h"
+#include "pictures.h"
+#include "runcontroller.h"
+#include "strategies/strategyregistry.h"
+#include "timeline/ganttpainter.h"
+#include "timeline/ganttview.h"
+#include "timeline/timelinelegend.h"
+#include "timeline/timelinemodel.h"
+#include "timeline/timelinezoomcontrol.h"
+#include "util/format.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QScrollArea>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace parviz {
+
+namespace {
+// Rows a Gantt shows before it scrolls: enough for a pool, while seven stacked runs still fit
+// on a screen. A thread per task scrolls its rows.
+constexpr int MaxRowsShown = 10;
+
+bool isSequential(const RunPlan &plan)
+{
+    return plan.strategy == QLatin1String("sequential");
+}
+
+QString rowNounOf(const QString &strategy)
+{
+    return strategy == QLatin1String("thread-per-task") ? ComparisonWindow::tr("thread")
+                                                        : ComparisonWindow::tr("worker");
+}
+} // namespace
+
+// A run's Gantt with its heading. The model is declared before the widgets so that they, which
+// paint it, go first.
+struct ComparisonWindow::Panel
+{
+    TimelineModel model;
+    std::unique_ptr<QWidget> box;
+    QLabel *title = nullptr;
+    GanttView *view = nullptr;
+    QString strategy;
+    QString heading; // the title as plain text
+};
+
+ComparisonWindow::ComparisonWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_controller(new RunController(this))
+    , m_zoom(new TimelineZoomControl(this))
+{
+    setWindowTitle(tr("Comparison – ParViz"));
+
+    m_stop = new QAction(tr("S&top"), this);
+    m_stop->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_stop->setToolTip(tr("Stop the comparison; the runs that finished stay (Esc)"));
+    connect(m_stop, &QAction::triggered, this, &ComparisonWindow::stop);
+    m_fit = new QAction(tr("&Fit"), this);
+    m_fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    m_fit->setToolTip(tr("Show every run whole (double-click a timeline, or 0)"));
+    connect(m_fit, &QAction::triggered, m_zoom, &TimelineZoomControl::fit);
+    m_savePicture = new QAction(tr("Save &Picture…"), this);
+    m_savePicture->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_savePicture->setToolTip(
+        tr("Save the finished runs' Gantts, one above the other on one time scale, as PNG or SVG"));
+    connect(m_savePicture, &QAction::triggered, this, &ComparisonWindow::chooseWhereToSavePicture);
+    m_saveJson = new QAction(tr("Save Comparison &JSON…"), this);
+    m_saveJson->setShortcut(QKeySequence::Save);
+    m_saveJson->setToolTip(tr("Save the finished runs, every event included, as JSON"));
+    connect(m_saveJson, &QAction::triggered, this, &ComparisonWindow::chooseWhereToSaveJson);
+    auto *close = new QAction(tr("&Close"), this);
+    close->setShortcut(QKeySequence::Close);
+    connect(close, &QAction::triggered, this, &QWidget::close);
+    addAction(close);
+
+    auto *toolbar = addToolBar(tr("Comparison"));
+    toolbar->setObjectName(QStringLiteral("comparisonToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->setMovable(false);
+    toolbar->addAction(m_stop);
+    toolbar->addAction(m_fit);
+    toolbar->addSeparator();
+    toolbar->addAction(m_savePicture);
+    toolbar->addAction(m_saveJson);
+
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(new TimelineLegend);
+
+    // The Gantts, one above the other, in a scroll area of their own: each keeps the height of
+    // its rows, so that a row is as tall in every run.
+    m_stack = new QWidget;
+    m_stackLayout = new QVBoxLayout(m_stack);
+    m_stackLayout->setContentsMargins(0, 0, 0, 0);
+    m_stackLayout->setSpacing(8);
+    m_stackLayout->addStretch(1);
+    m_scroll = new QScrollArea;
+    m_scroll->setWidget(m_stack);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(m_scroll, 1);
+
+    m_barsTitle = new QLabel(tr("<b>Makespan</b> (shorter is better)"));
+    layout->addWidget(m_barsTitle);
+    m_bars = new MakespanBars;
+    layout->addWidget(m_bars);
+    setCentralWidget(central);
+
+    connect(m_controller, &RunController::runStarted, this, &ComparisonWindow::onRunStarted);
+    connect(m_controller, &RunController::frame, this, &ComparisonWindow::onFrame);
+    connect(m_controller, &RunController::runFinished, this, &ComparisonWindow::onRunFinished);
+
+    if (parent)
+        resize(parent->size() * 0.85);
+    else
+        resize(1200, 860);
+    updateActions();
+}
+
+// The panels' widgets go before the window's children are deleted, and each before its model.
+ComparisonWindow::~ComparisonWindow() = default;
+
+GanttView *ComparisonWindow::gantt(int index) const
+{
+    return m_panels.at(static_cast<std::size_t>(index))->view;
+}
+
+const TimelineModel &ComparisonWindow::timeline(int index) const
+{
+    return m_panels.at(static_cast<std::size_t>(index))->model;
+}
+
+QString ComparisonWindow::heading(int index) const
+{
+    return m_panels.at(static_cast<std::size_t>(index))->heading;
+}
+
+void ComparisonWindow::compare(std::vector<RunPlan> plans)
+{
+    if (m_running)
+        return;
+    clear();
+    m_planned = static_cast<int>(plans.size());
+    m_pending.assign(plans.begin(), plans.end());
+    m_stopRequested = false;
+    if (!m_pending.empty())
+        setWindowTitle(tr("Comparison: %1 – ParViz").arg(m_pending.front().workload.label()));
+    setRunning(true);
+    startNext();
+}
+
+void ComparisonWindow::addRun(const RunResult &run)
+{
+    if (m_running)
+        return;
+    Panel &panel = addPanel(run.plan.strategy);
+    adopt(run);
+    showFinished(panel, m_runs.back());
+    updateTimeAxis();
+    updateHeadings();
+    updateBars();
+    updateActions();
+}
+
+void ComparisonWindow::clear()
+{
+    if (m_running)
+        return;
+    m_panels.clear();
+    m_runs.clear();
+    m_pending.clear();
+    m_baselineNs = -1;
+    m_planned = 0;
+    m_zoom->setEnd(0);
+    m_zoom->fit();
+    updateBars();
+    updateActions();
+}
+
+void ComparisonWindow::stop()
+{
+    if (!m_running)
+        return;
+    m_stopRequested = true;
+    m_pending.clear();
+    m_controller->stop();
+}
+
+void ComparisonWindow::startNext()
+{
+    if (m_stopRequested || m_pending.empty()) {
+        const int notRun = m_planned - static_cast<int>(m_runs.size());
+        setRunning(false);
+        if (m_stopRequested)
+            statusBar()->showMessage(notRun > 0
+                    ? tr("Stopped: %1 did not run").arg(countOf(notRun, "strategy", "strategies"))
+                    : tr("Stopped"));
+        else if (const int best = m_bars->fastest(); best >= 0)
+            statusBar()->showMessage(
+                tr("Done: %1 was fastest, in %2")
+                    .arg(m_bars->entries()[std::size_t(best)].label,
+                        formatDuration(m_bars->entries()[std::size_t(best)].makespanNs)));
+        else
+            statusBar()->showMessage(tr("Done"));
+        emit finished();
+        return;
+    }
+    RunPlan plan = std::move(m_pending.front());
+    m_pending.pop_front();
+    m_controller->run(plan);
+}
+
+void ComparisonWindow::onRunStarted(const RunPlan &plan)
+{
+    m_liveTasks = plan.tasks;
+    m_liveElapsedNs = 0;
+    Panel &panel = addPanel(plan.strategy);
+    // The plan's own bound is known now; the measured one replaces it at the end.
+    panel.view->setLowerBound(plannedLowerBoundNs(*plan.tasks, laneCountOf(plan)));
+    updateHeadings();
+    updateBars();
+    // Once the stack has made room for the new Gantt: bring it into view.
+    QTimer::singleShot(0, this, [this, box = QPointer<QWidget>(panel.box.get())] {
+        if (box)
+            m_scroll->ensureWidgetVisible(box);
+    });
+    statusBar()->showMessage(tr("Run %1 of %2: %3 on %4…")
+                                 .arg(m_runs.size() + 1)
+                                 .arg(m_planned)
+                                 .arg(plan.strategy,
+                                     plan.strategy == QLatin1String("thread-per-task")
+                                         ? countOf(laneCountOf(plan), "thread", "threads")
+                                         : countOf(laneCountOf(plan), "worker", "workers")));
+}
+
+void ComparisonWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
+{
+    if (m_panels.size() <= m_runs.size())
+        return; // no run of ours under way
+    Panel &panel = *m_panels.back();
+    panel.model.setTrace(snapshot, m_liveTasks, true);
+    fitPanel(panel);
+    panel.view->refresh();
+    m_liveElapsedNs = snapshot->takenAtNs();
+    updateTimeAxis();
+    updateHeadings();
+    updateBars();
+}
+
+void ComparisonWindow::onRunFinished(const RunResult &run)
+{
+    if (m_panels.size() <= m_runs.size())
+        return;
+    adopt(run);
+    showFinished(*m_panels.back(), m_runs.back());
+    m_liveTasks.reset();
+    updateTimeAxis();
+    updateHeadings();
+    updateBars();
+    startNext();
+}
+
+void ComparisonWindow::adopt(RunResult run)
+{
+    // With a sequential run among them, every speedup is against it, as parviz-cli compare
+    // does: the time the work takes one task after another, measured.
+    const auto rebase = [this](RunResult &each) {
+        if (each.trace && each.plan.tasks)
+            each.metrics = computeRunMetrics(*each.trace, *each.plan.tasks, m_baselineNs);
+    };
+    if (m_baselineNs < 0 && isSequential(run.plan) && run.ok() && run.metrics.makespanNs > 0) {
+        m_baselineNs = run.metrics.makespanNs;
+        m_runs.push_back(std::move(run));
+        for (RunResult &each : m_runs)
+            rebase(each);
+        return;
+    }
+    if (m_baselineNs >= 0)
+        rebase(run);
+    m_runs.push_back(std::move(run));
+}
+
+ComparisonWindow::Panel &ComparisonWindow::addPanel(const QString &strategyId)
+{
+    auto panel = std::make_unique<Panel>();
+    panel->strategy = strategyId;
+    panel->model.setRowNoun(rowNounOf(strategyId));
+    panel->box = std::make_unique<QWidget>();
+    auto *layout = new QVBoxLayout(panel->box.get());
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    panel->title = new QLabel;
+    panel->title->setTextFormat(Qt::RichText);
+    // Wrapped: a long error must not widen the stack beyond the window, which would cut off
+    // the time axis's end.
+    panel->title->setWordWrap(true);
+    layout->addWidget(panel->title);
+    panel->view = new GanttView(&panel->model, m_zoom);
+    panel->view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    layout->addWidget(panel->view);
+    m_stackLayout->insertWidget(m_stackLayout->count() - 1, panel->box.get());
+    m_panels.push_back(std::move(panel));
+    fitPanel(*m_panels.back());
+    return *m_panels.back();
+}
+
+void ComparisonWindow::showFinished(Panel &panel, const RunResult &run)
+{
+    panel.model.setRowNoun(rowNounOf(run.plan.strategy));
+    panel.model.setTrace(run.trace, run.plan.tasks, false);
+    panel.view->setLowerBound(run.trace ? run.metrics.lowerBoundNs : -1);
+    fitPanel(panel);
+    panel.view->refresh();
+}
+
+void ComparisonWindow::fitPanel(Panel &panel)
+{
+    const int rows = std::clamp(panel.model.rowCount(), 1, MaxRowsShown);
+    panel.view->setFixedHeight(
+        GanttStyle::AxisHeight + rows * GanttStyle::RowHeight + 2 * panel.view->frameWidth());
+    // Every Gantt must map time to the same width: all have a scroll bar for their rows, or
+    // none has.
+    const bool scrolls = std::any_of(m_panels.begin(), m_panels.end(), [](const auto &each) {
+        return each->model.rowCount() > MaxRowsShown;
+    });
+    for (const auto &each : m_panels)
+        each->view->setVerticalScrollBarPolicy(
+            scrolls ? Qt::ScrollBarAlwaysOn : Qt::ScrollBarAlwaysOff);
+}
+
+void ComparisonWindow::updateTimeAxis()
+{
+    // Each Gantt's refresh() sets the shared axis to its own run's end; the axis must span the
+    // longest run, so that every run is drawn on the same scale.
+    std::int64_t endNs = 0;
+    for (const auto &panel : m_panels)
+        endNs = std::max(endNs, panel->model.endNs());
+    m_zoom->setEnd(endNs);
+}
+
+void ComparisonWindow::updateHeadings()
+{
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        Panel &panel = *m_panels[i];
+        QStringList parts;
+        if (i < m_runs.size()) {
+            // A run from elsewhere names itself; ParViz's own runs are in the registry too.
+            const RunResult &run = m_runs[i];
+            const RunMetrics &m = run.metrics;
+            if (!run.strategy.name.isEmpty())
+                parts << run.strategy.name;
+            parts << (run.plan.strategy == QLatin1String("thread-per-task")
+                    ? countOf(run.workers, "thread", "threads")
+                    : countOf(run.workers, "worker", "workers"));
+            if (m.makespanNs > 0)
+                parts << tr("makespan %1 (bound %2)")
+                             .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));
+            if (run.error)
+                parts << tr("failed: %1").arg(run.error->message);
+            else if (run.stopped)
+                parts << tr("interrupted: %1 of %2 tasks done")
+                             .arg(m.tasksCompleted)
+                             .arg(run.plan.tasks ? run.plan.tasks->size() : 0);
+            else if (m_baselineNs > 0 && isSequential(run.plan))
+                parts << tr("the baseline for the speedups");
+            else if (m_baselineNs > 0)
+                parts << tr("speedup %1x vs sequential").arg(m.speedup, 0, 'f', 2);
+            else
+                parts << tr("speedup %1x against the work").arg(m.speedup, 0, 'f', 2);
+        } else {
+            if (const StrategyEntry *entry = findStrategy(panel.strategy))
+                parts << entry->info.name;
+            QString running = tr("running… %1").arg(formatDuration(m_liveElapsedNs));
+            if (const TraceSnapshot *trace = panel.model.trace(); trace && m_liveTasks)
+                running += tr(", %1 of %2 tasks done")
+                               .arg(trace->completedTasks())
+                               .arg(m_liveTasks->size());
+            parts << running;
+        }
+        const QString details = parts.join(QStringLiteral(" · "));
+        const QString heading = QStringLiteral("%1 · %2").arg(panel.strategy, details);
+        if (heading == panel.heading)
+            continue;
+        panel.heading = heading;
+        panel.title->setText(QStringLiteral("<b>%1</b> · %2")
+                                 .arg(panel.strategy.toHtmlEscaped(), details.toHtmlEscaped()));
+    }
+}
+
+void ComparisonWindow::updateBars()
+{
+    std::vector<MakespanBars::Entry> entries;
+    for (const RunResult &run : m_runs)
+        entries.push_back(MakespanBars::entryOf(run));
+    if (m_panels.size() > m_runs.size()) {
+        MakespanBars::Entry live;
+        live.label = m_panels.back()->strategy;
+        live.makespanNs = m_liveElapsedNs;
+        live.state = MakespanBars::State::Running;
+        entries.push_back(live);
+    }
+    m_bars->setEntries(std::move(entries));
+}
+
+void ComparisonWindow::updateActions()
+{
+    m_stop->setEnabled(m_running);
+    m_savePicture->setEnabled(!m_running && !m_runs.empty());
+    m_saveJson->setEnabled(!m_running && !m_runs.empty());
+}
+
+void ComparisonWindow::setRunning(bool running)
+{
+    if (running == m_running)
+        return;
+    m_running = running;
+    updateActions();
+    emit runningChanged(running);
+}
+
+Result<void> ComparisonWindow::savePicture(const QString &path, const QString &filter)
+{
+    if (m_runs.empty())
+        return Error{QStringLiteral("no-runs"), tr("there is no finished run to draw")};
+    const int width = std::max(800, m_scroll->viewport()->width());
+    return saveGanttFigure(m_runs, pictureTarget(path, filter), width);
+}
+
+Result<void> ComparisonWindow::saveJson(const QString &path)
+{
+    if (m_runs.empty())
+        return Error{QStringLiteral("no-runs"), tr("there is no finished run to save")};
+    return saveComparisonJson(m_runs, path);
+}
+
+void ComparisonWindow::chooseWhereToSavePicture()
+{
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Picture"), QStringLiteral("comparison.png"), pictureFilters(), &filter);
+    if (path.isEmpty())
+        return;
+    if (auto saved = savePicture(path, filter); !saved)
+        QMessageBox::warning(this, tr("Could not save the picture"), saved.error().message);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(pictureTarget(path, filter).path), 5000);
+}
+
+void ComparisonWindow::chooseWhereToSaveJson()
+{
+    const QString path = QFileDialog::getSaveFileName(this,
+        tr("Save Comparison JSON"),
+        QStringLiteral("comparison.json"),
+        tr("ParViz comparison (*.json)"));
+    if (path.isEmpty())
+        return;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    auto saved = saveJson(path);
+    QApplication::restoreOverrideCursor();
+    if (!saved)
+        QMessageBox::warning(this, tr("Could not save the comparison"), saved.error().message);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+}
+
+void ComparisonWindow::closeEvent(QCloseEvent *event)
+{
+    stop(); // what finished stays, to be seen again
+    event->accept();
+}
+
+} // namespace parviz

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "run/runplan.h"
+#include "run/runresult.h"
+#include "trace/tracesnapshot.h"
+#include "util/result.h"
+
+#include <QMainWindow>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+class QAction;
+class QLabel;
+class QScrollArea;
+class QVBoxLayout;
+
+namespace parviz {
+
+class GanttView;
+class MakespanBars;
+class RunController;
+class TimelineModel;
+class TimelineZoomControl;
+
+// The same workload under several strategies: their Gantts stacked on one time axis, which
+// spans the longest run, so that a longer run is visibly longer, and a bar per run for its
+// makespan under them. compare() runs the plans one after another, each Gantt filling in as
+// its run goes; Stop (Esc) ends the comparison, and what finished stays. addRun() shows a run
+// that finished elsewhere (a file, another program) beside the others.
+//
+// Zoom and pan are shared: every Gantt shows the same stretch of time. With a finished
+// sequential run among them, every speedup is against it, as in the tutorial.
+//
+// GUI thread.
+class ComparisonWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit ComparisonWindow(QWidget *parent = nullptr);
+    ~ComparisonWindow() override;
+
+    // Runs `plans` one after another, in their order, replacing whatever was shown. Ignored
+    // while a comparison is under way.
+    void compare(std::vector<RunPlan> plans);
+    // Shows a finished run beside the others, after them.
+    void addRun(const RunResult &run);
+    // Forgets every run. Ignored while a comparison is under way.
+    void clear();
+    // Stops the run under way and those still to come.
+    void stop();
+
+    bool isRunning() const { return m_running; }
+    // The finished runs, in the order they ran or were added; the metrics rebased on the
+    // sequential run when there is one.
+    const std::vector<RunResult> &runs() const { return m_runs; }
+    // How many runs the comparison under way (or the last one) was to have.
+    int runsPlanned() const { return m_planned; }
+
+    // For tests and scripted use: a Gantt per run started or added, in order.
+    int ganttCount() const { return static_cast<int>(m_panels.size()); }
+    GanttView *gantt(int index) const;
+    const TimelineModel &timeline(int index) const;
+    QString heading(int index) const;
+    TimelineZoomControl *zoom() const { return m_zoom; }
+    MakespanBars *makespanBars() const { return m_bars; }
+    QAction *stopAction() const { return m_stop; }
+    QAction *savePictureAction() const { return m_savePicture; }
+    QAction *saveJsonAction() const { return m_saveJson; }
+
+    // The stacked Gantts of the finished runs as a picture (PNG or SVG, by name or filter).
+    Result<void> savePicture(const QString &path, const QString &filter = {});
+    // The finished runs as a comparison JSON document, each run whole.
+    Result<void> saveJson(const QString &path);
+
+signals:
+    void runningChanged(bool running);
+    // The comparison ended: every run done, or stopped.
+    void finished();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    struct Panel;
+    Panel &addPanel(const QString &strategyId);
+    void startNext();
+    void onRunStarted(const RunPlan &plan);
+    void onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot);
+    void onRunFinished(const RunResult &run);
+    void adopt(RunResult run);
+    void showFinished(Panel &panel, const RunResult &run);
+    void fitPanel(Panel &panel);
+    void updateTimeAxis();
+    void updateHeadings();
+    void updateBars();
+    void updateActions();
+    void setRunning(bool running);
+    void chooseWhereToSavePicture();
+    void chooseWhereToSaveJson();
+
+    RunController *m_controller;
+    TimelineZoomControl *m_zoom;
+    QScrollArea *m_scroll;
+    QWidget *m_stack;
+    QVBoxLayout *m_stackLayout;
+    MakespanBars *m_bars;
+    QLabel *m_barsTitle;
+    QAction *m_stop;
+    QAction *m_fit;
+    QAction *m_savePicture;
+    QAction *m_saveJson;
+
+    // One per run started or added, in order; only the last can be live.
+    std::vector<std::unique_ptr<Panel>> m_panels;
+    std::vector<RunResult> m_runs;
+    std::deque<RunPlan> m_pending;
+    std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
+    std::int64_t m_liveElapsedNs = 0;
+    std::int64_t m_baselineNs = -1; // the sequential run's makespan, once one finished
+    int m_planned = 0;
+    bool m_running = false;
+    bool m_stopRequested = false;
+};
+
+} // namespace parviz
