@@ -369,6 +369,12 @@ void MainWindow::startComparison()
     if (!plan)
         return showError(tr("Cannot compare"), plan.error());
     ComparisonChooser chooser(*plan, this);
+    // A preset made for comparing (threads against processes, map against submit) chooses
+    // its own strategies.
+    if (const Preset *preset = m_presets->current(); preset && !preset->compare.isEmpty()) {
+        for (const QString &id : chooser.strategies())
+            chooser.setChosen(id, preset->compare.contains(id));
+    }
     if (chooser.exec() != QDialog::Accepted)
         return;
     if (!m_comparison) {
