@@ -5,6 +5,7 @@
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
 #include "metrics/runmetrics.h"
+#include "panels/codepanel.h"
 #include "panels/metricspanel.h"
 #include "panels/workloadpanel.h"
 #include "pictures.h"
@@ -116,6 +117,17 @@ MainWindow::MainWindow(QWidget *parent)
     m_lastChart = m_gantt;
     m_gantt->viewport()->installEventFilter(this);
     m_speedup->viewport()->installEventFilter(this);
+
+    // The Python the chosen run mirrors, beside the picture; it follows every input.
+    m_code = new CodePanel;
+    m_codeDock = new QDockWidget(tr("Python"), this);
+    m_codeDock->setObjectName(QStringLiteral("pythonDock"));
+    m_codeDock->setWidget(m_code);
+    addDockWidget(Qt::RightDockWidgetArea, m_codeDock);
+    connect(m_panel, &WorkloadPanel::changed, m_code, [this] {
+        m_code->showPlan(m_panel->checkedPlan());
+    });
+    m_code->showPlan(m_panel->checkedPlan());
 
     m_progress = new QProgressBar;
     m_progress->setMaximumWidth(260);
@@ -254,6 +266,7 @@ void MainWindow::createMenus()
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     m_clearChart =
         view->addAction(tr("&Clear Speedup Chart"), m_speedup, &SpeedupChart::clearSweeps);
+    view->addAction(m_codeDock->toggleViewAction());
     QMenu *theme = view->addMenu(tr("&Theme"));
     auto *themes = new QActionGroup(this);
     for (auto [choice, label] : {std::pair{Theme::System, tr("&System")},

@@ -10,6 +10,7 @@
 #include <optional>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QProgressBar;
 class QSpinBox;
@@ -17,6 +18,7 @@ class QSplitter;
 
 namespace parviz {
 
+class CodePanel;
 class ConcurrencyChart;
 class GanttView;
 class MetricsPanel;
@@ -47,6 +49,7 @@ public:
     GanttView *gantt() const { return m_gantt; }
     SpeedupChart *speedupChart() const { return m_speedup; }
     MetricsPanel *metricsPanel() const { return m_metrics; }
+    CodePanel *codePanel() const { return m_code; }
     QAction *runAction() const { return m_run; }
     QAction *sweepAction() const { return m_sweep; }
     QAction *stopAction() const { return m_stop; }
@@ -101,6 +104,8 @@ private:
     ConcurrencyChart *m_concurrency;
     SpeedupChart *m_speedup;
     MetricsPanel *m_metrics;
+    CodePanel *m_code;
+    QDockWidget *m_codeDock;
     QSplitter *m_centre;
     QSplitter *m_bottom;
     QProgressBar *m_progress;

@@ -380,6 +380,14 @@ Result<void> WorkloadPanel::validate() const
     return {};
 }
 
+Result<RunPlan> WorkloadPanel::checkedPlan() const
+{
+    auto spec = workload();
+    if (!spec)
+        return spec.error();
+    return RunPlan::check(strategyId(), *spec, workers(), options(), m_cpus);
+}
+
 bool WorkloadPanel::strategyUsesWorkers() const
 {
     const StrategyEntry *entry = findStrategy(strategyId());

@@ -41,6 +41,9 @@ public:
     // Whether plan() would succeed, and why not, without making the tasks: cheap enough for
     // every change of an input, even at a million tasks.
     Result<void> validate() const;
+    // The run the inputs describe without its tasks made (RunPlan::check), or why there is
+    // none: as cheap as validate().
+    Result<RunPlan> checkedPlan() const;
     // Whether the chosen strategy has a worker count to sweep over.
     bool strategyUsesWorkers() const;
     // The same workload on 1..N workers, N being the chosen count.
