@@ -7,6 +7,7 @@
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
 #include "metrics/runmetrics.h"
+#include "panels/codepanel.h"
 #include "panels/metricspanel.h"
 #include "panels/presetpanel.h"
 #include "panels/workloadpanel.h"
@@ -138,6 +139,21 @@ MainWindow::MainWindow(QWidget *parent)
     m_lastChart = m_gantt;
     m_gantt->viewport()->installEventFilter(this);
     m_speedup->viewport()->installEventFilter(this);
+
+    // The Python the chosen run mirrors, beside the picture; it follows every input.
+    m_code = new CodePanel;
+    m_codeDock = new QDockWidget(tr("Python"), this);
+    m_codeDock->setObjectName(QStringLiteral("pythonDock"));
+    m_codeDock->setWidget(m_code);
+    // Beside the workload, one tab away: the timeline keeps the width it needs on a laptop or
+    // a projector. It can be dragged out beside the picture.
+    addDockWidget(Qt::LeftDockWidgetArea, m_codeDock);
+    tabifyDockWidget(dock, m_codeDock);
+    dock->raise();
+    connect(m_panel, &WorkloadPanel::changed, m_code, [this] {
+        m_code->showPlan(m_panel->checkedPlan());
+    });
+    m_code->showPlan(m_panel->checkedPlan());
 
     m_progress = new QProgressBar;
     m_progress->setMaximumWidth(260);
@@ -295,6 +311,7 @@ void MainWindow::createMenus()
     m_presentation->setToolTip(
         tr("Full screen, larger text and thicker bars for a projector; F11 again to go back"));
     connect(m_presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    view->addAction(m_codeDock->toggleViewAction());
     QMenu *theme = view->addMenu(tr("&Theme"));
     auto *themes = new QActionGroup(this);
     for (auto [choice, label] : {std::pair{Theme::System, tr("&System")},

@@ -12,6 +12,7 @@
 #include <optional>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -21,6 +22,7 @@ class QSplitter;
 namespace parviz {
 
 class ComparisonWindow;
+class CodePanel;
 class ConcurrencyChart;
 class GanttView;
 class MetricsPanel;
@@ -54,6 +56,7 @@ public:
     MetricsPanel *metricsPanel() const { return m_metrics; }
     PresetPanel *presetPanel() const { return m_presets; }
     QMenu *presetsMenu() const { return m_presetsMenu; }
+    CodePanel *codePanel() const { return m_code; }
     QAction *runAction() const { return m_run; }
     QAction *sweepAction() const { return m_sweep; }
     QAction *stopAction() const { return m_stop; }
@@ -121,6 +124,8 @@ private:
     ConcurrencyChart *m_concurrency;
     SpeedupChart *m_speedup;
     MetricsPanel *m_metrics;
+    CodePanel *m_code;
+    QDockWidget *m_codeDock;
     QSplitter *m_centre;
     QSplitter *m_bottom;
     QProgressBar *m_progress;

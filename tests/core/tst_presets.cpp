@@ -140,7 +140,7 @@ void tst_Presets::explanationsUseThisMachine()
     const Preset &joblib = library.presets[6];
     const QString onTwelve = joblib.explanationFor(*joblib.plan(12));
     QVERIFY2(onTwelve.contains(formatDuration(2'500'000'000)), qPrintable(onTwelve));
-    QVERIFY(onTwelve.contains(QStringLiteral("12 workers")));
+    QVERIFY(onTwelve.contains(QStringLiteral("n_jobs=12")));
     const QString onTwo = joblib.explanationFor(*joblib.plan(2));
     QVERIFY2(onTwo.contains(formatDuration(15'000'000'000)), qPrintable(onTwo));
 }

@@ -395,10 +395,7 @@ Result<RunPlan> WorkloadPanel::checkedPlan() const
 
 Result<void> WorkloadPanel::validate() const
 {
-    auto spec = workload();
-    if (!spec)
-        return spec.error();
-    if (auto checked = RunPlan::check(strategyId(), *spec, workers(), options(), m_cpus); !checked)
+    if (auto checked = checkedPlan(); !checked)
         return checked.error();
     return {};
 }

@@ -42,7 +42,8 @@ public:
     // Whether plan() would succeed, and why not, without making the tasks: cheap enough for
     // every change of an input, even at a million tasks.
     Result<void> validate() const;
-    // The plan without its tasks (RunPlan::check): what a preset saves and compares.
+    // The run the inputs describe without its tasks made (RunPlan::check), or why there is
+    // none: as cheap as validate().
     Result<RunPlan> checkedPlan() const;
     // Whether the chosen strategy has a worker count to sweep over.
     bool strategyUsesWorkers() const;

@@ -1,0 +1,607 @@
+#include "teaching/pythonsnippet.h"
+
+#include "strategies/strategyregistry.h"
+#include "util/format.h"
+
+#include <QRegularExpression>
+#include <QStringList>
+
+#include <algorithm>
+#include <utility>
+
+namespace parviz {
+
+namespace {
+
+// Random durations are written out one by one up to this many tasks; beyond, a line of Python
+// draws them, so that a million tasks still make a short program.
+constexpr int MaxListedDurations = 20;
+// PEP 8's line length.
+constexpr int LineLimit = 79;
+// Everything but the imports and the task function is in main(), one indent deep.
+constexpr int MainIndent = 4;
+constexpr int MainWidth = LineLimit - MainIndent;
+constexpr std::int64_t DefaultSwitchIntervalNs = StrategyOptions{}.switchIntervalNs;
+
+using Fields = std::initializer_list<std::pair<const char *, QString>>;
+
+// Replaces each {name} of `text` by its value. Braces that name no field stay as they are, so
+// Python's f-strings and C++ blocks need no escaping.
+QString fill(QString text, Fields fields)
+{
+    for (const auto &[name, value] : fields)
+        text.replace(QLatin1Char('{') + QLatin1String(name) + QLatin1Char('}'), value);
+    return text;
+}
+
+QString indented(const QString &text, int spaces = 4)
+{
+    const QString indent(spaces, u' ');
+    QStringList lines = text.split(u'\n');
+    for (QString &line : lines) {
+        if (!line.isEmpty())
+            line.prepend(indent);
+    }
+    return lines.join(u'\n');
+}
+
+// `text` as # comment lines of at most LineLimit characters once indented by `indent`.
+QString comment(const QString &text, int indent = 0)
+{
+    const int width = LineLimit - indent;
+    QString result;
+    QString line = QStringLiteral("#");
+    for (const QString &word : text.split(u' ', Qt::SkipEmptyParts)) {
+        if (line.size() > 1 && line.size() + 1 + word.size() > width) {
+            result += line + u'\n';
+            line = QStringLiteral("#");
+        }
+        line += u' ' + word;
+    }
+    return result + line + u'\n';
+}
+
+QString percent(double fraction)
+{
+    return QString::number(fraction * 100.0, 'g', 4) + u'%';
+}
+
+// Seconds as a Python float literal: 0.1, 1.0, 0.00025, 1e-06.
+QString seconds(std::int64_t ns)
+{
+    QString text = QString::number(static_cast<double>(ns) / 1e9, 'g', 12);
+    if (!text.contains(u'.') && !text.contains(u'e'))
+        text += QStringLiteral(".0");
+    return text;
+}
+
+// `name = [a, b, c]` on one line if it fits, else wrapped with one value list per line.
+QString pythonList(const QString &name, const QStringList &values)
+{
+    const QString oneLine =
+        name + QStringLiteral(" = [") + values.join(QStringLiteral(", ")) + QStringLiteral("]\n");
+    if (oneLine.size() <= MainWidth + 1)
+        return oneLine;
+    QString text = name + QStringLiteral(" = [\n");
+    QString line = QStringLiteral("   ");
+    for (const QString &value : values) {
+        if (line.size() + value.size() + 2 > MainWidth) {
+            text += line + u'\n';
+            line = QStringLiteral("   ");
+        }
+        line += u' ' + value + u',';
+    }
+    return text + line + QStringLiteral("\n]\n");
+}
+
+// A one-line statement of main(), broken as black breaks it when it is too long:
+// `x = f(...)` or `x = [...]` becomes `x = f(` / the arguments, indented / `)`.
+QString statement(const QString &line)
+{
+    if (line.size() <= MainWidth)
+        return line + u'\n';
+    const qsizetype open = line.indexOf(QRegularExpression(QStringLiteral("[\\[(]")));
+    return line.left(open + 1) + QStringLiteral("\n    ") + line.mid(open + 1).chopped(1) + u'\n'
+        + line.back() + u'\n';
+}
+
+QString kindPhrase(const WorkloadSpec &workload)
+{
+    if (workload.kind == TaskKind::Mixed)
+        return QStringLiteral("mixed (%1 waiting)").arg(percent(workload.ioShare));
+    return taskKindName(workload.kind);
+}
+
+QString workersPhrase(const RunPlan &plan, const StrategyInfo &info)
+{
+    if (plan.strategy == QLatin1String("thread-per-task"))
+        return QStringLiteral("One thread per task");
+    if (!info.usesWorkerCount)
+        return QStringLiteral("One after another");
+    return QStringLiteral("On ") + plan.workerCount.describe(plan.cpus);
+}
+
+struct Durations
+{
+    QString code; // assigns `durations`, a list of seconds, one per task
+    bool usesRandom = false;
+};
+
+Durations durationsCode(const RunPlan &plan)
+{
+    const WorkloadSpec &workload = plan.workload;
+    const DurationSpec &spec = workload.duration;
+    const int count = workload.taskCount;
+    switch (spec.distribution) {
+    case DurationSpec::Distribution::Fixed:
+        return {QStringLiteral("durations = [%1] * %2  # seconds, one per task\n")
+                    .arg(seconds(spec.valueNs))
+                    .arg(count)};
+    case DurationSpec::Distribution::List: {
+        QStringList values;
+        for (const std::int64_t ns : spec.listNs)
+            values << seconds(ns);
+        if (values.size() == count)
+            return {QStringLiteral("# seconds, one per task\n") + pythonList("durations", values)};
+        return {comment(QStringLiteral("seconds: the tasks take these in turn, from the first "
+                                       "again after the last"),
+                    MainIndent)
+            + pythonList("pattern", values)
+            + statement(QStringLiteral("durations = [pattern[i % len(pattern)] for i in range(%1)]")
+                            .arg(count))};
+    }
+    case DurationSpec::Distribution::Uniform:
+    case DurationSpec::Distribution::Exponential:
+        break;
+    }
+
+    if (count <= MaxListedDurations) {
+        // Few enough to write out: the very durations ParViz runs.
+        const std::vector<TaskSpec> tasks = plan.tasks ? *plan.tasks : workload.makeTasks();
+        QStringList values;
+        for (const TaskSpec &task : tasks)
+            values << seconds(task.durationNs);
+        return {comment(QStringLiteral("seconds, as ParViz drew them from %1 with seed %2")
+                            .arg(spec.toString())
+                            .arg(workload.seed),
+                    MainIndent)
+            + pythonList("durations", values)};
+    }
+    QString draw;
+    if (spec.distribution == DurationSpec::Distribution::Uniform) {
+        draw =
+            QStringLiteral("rng.uniform(%1, %2)").arg(seconds(spec.valueNs), seconds(spec.upperNs));
+    } else {
+        draw = QStringLiteral("rng.expovariate(1 / %1)").arg(seconds(spec.valueNs));
+        // ParViz caps a task at an hour; only a long mean makes that cap likely to matter.
+        if (static_cast<double>(spec.valueNs) * 40.0
+            > static_cast<double>(DurationSpec::MaxDurationNs))
+            draw = QStringLiteral("min(%1, %2)").arg(draw, seconds(DurationSpec::MaxDurationNs));
+    }
+    return {comment(QStringLiteral("seconds, from %1 with seed %2. Python's random draws other "
+                                   "numbers than ParViz's generator (std::mt19937_64): the same "
+                                   "distribution, not the same tasks.")
+                        .arg(spec.toString())
+                        .arg(workload.seed),
+                MainIndent)
+            + QStringLiteral("rng = random.Random(%1)\n").arg(workload.seed)
+            + statement(QStringLiteral("durations = [%1 for _ in range(%2)]").arg(draw).arg(count)),
+        true};
+}
+
+QString taskCode(const WorkloadSpec &workload)
+{
+    // CPU time of this thread, not the clock: see pythonProgram()'s note in the header.
+    static const QString compute =
+        QStringLiteral("def {name}(seconds):\n"
+                       "    \"\"\"{summary}\n"
+                       "\n"
+                       "    This really keeps a core busy. It counts this thread's own CPU time,\n"
+                       "    not the clock, so time spent waiting for the GIL or for a core is not\n"
+                       "    work: as in ParViz, a task is a fixed amount of computing that takes\n"
+                       "    `seconds` on an idle core, and longer when it has to share.\n"
+                       "    \"\"\"\n"
+                       "    end = time.thread_time() + seconds\n"
+                       "    x = 1\n"
+                       "    while time.thread_time() < end:\n"
+                       "        for _ in range(1000):  # look at the time every 1000 steps\n"
+                       "            x = (x * 1103515245 + 12345) & 0x7FFFFFFF\n"
+                       "    return x\n");
+
+    switch (workload.kind) {
+    case TaskKind::Sleep:
+        return QStringLiteral(
+            "def task(seconds):\n"
+            "    \"\"\"An I/O-bound task: it waits, as for a disk or the network.\n"
+            "\n"
+            "    time.sleep releases the GIL, so waiting threads overlap.\n"
+            "    \"\"\"\n"
+            "    time.sleep(seconds)\n"
+            "    return seconds\n");
+    case TaskKind::Cpu:
+        return fill(compute,
+            {{"name", QStringLiteral("task")},
+                {"summary",
+                    QStringLiteral("A CPU-bound task: pure-Python arithmetic for `seconds`.")}});
+    case TaskKind::Mixed:
+        return fill(
+            QStringLiteral("IO_SHARE = {share}  # the share of each task spent waiting\n"
+                           "\n"
+                           "\n"
+                           "{compute}"
+                           "\n"
+                           "\n"
+                           "def task(seconds):\n"
+                           "    \"\"\"A mixed task: waits IO_SHARE of `seconds`, then computes the "
+                           "rest.\"\"\"\n"
+                           "    time.sleep(seconds * IO_SHARE)\n"
+                           "    return compute(seconds * (1 - IO_SHARE))\n"),
+            {{"share", QString::number(workload.ioShare, 'g', 6)},
+                {"compute",
+                    fill(compute,
+                        {{"name", QStringLiteral("compute")},
+                            {"summary",
+                                QStringLiteral("Pure-Python arithmetic for `seconds`.")}})}});
+    }
+    return {};
+}
+
+struct Workers
+{
+    QString setup; // lines before the timing starts
+    QString value; // the worker count as a Python expression
+    bool usesCpuCount = false;
+};
+
+Workers workersCode(const RunPlan &plan)
+{
+    if (plan.workerCount.count)
+        return {{}, QString::number(*plan.workerCount.count)};
+    const QString fraction = QString::number(plan.workerCount.fraction, 'g', 6);
+    return {comment(QStringLiteral("%1 of the logical CPUs (at least one), as in the seed.")
+                        .arg(percent(plan.workerCount.fraction)),
+                MainIndent)
+            + comment(
+                QStringLiteral("ParViz: %1.").arg(plan.workerCount.describe(plan.cpus)), MainIndent)
+            + QStringLiteral("workers = max(1, int(%1 * multiprocessing.cpu_count()))\n")
+                  .arg(fraction),
+        QStringLiteral("workers"),
+        true};
+}
+
+struct StrategyCode
+{
+    QStringList imports; // standard library: "import sys", "from x import Y"
+    QString thirdParty; // "from joblib import ..."
+    QString setup; // before the timing starts
+    QString body; // timed
+};
+
+StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
+{
+    const QString chunk = QString::number(plan.options.chunkSize);
+    const QString &id = plan.strategy;
+    if (id == QLatin1String("thread-per-task"))
+        return {{QStringLiteral("import threading")},
+            {},
+            {},
+            statement(QStringLiteral("threads = [threading.Thread(target=task, args=(seconds,)) "
+                                     "for seconds in durations]"))
+                + QStringLiteral("for thread in threads:\n"
+                                 "    thread.start()\n"
+                                 "for thread in threads:\n"
+                                 "    thread.join()\n")};
+    const QString submitAll = fill(
+        QStringLiteral("with ThreadPoolExecutor(max_workers={workers}) as executor:\n"
+                       "    futures = [executor.submit(task, seconds) for seconds in durations]\n"
+                       "    results = [future.result() for future in futures]\n"),
+        {{"workers", workers}});
+    if (id == QLatin1String("thread-pool"))
+        return {{QStringLiteral("from concurrent.futures import ThreadPoolExecutor")},
+            {},
+            {},
+            submitAll};
+    if (id == QLatin1String("pool-map"))
+        return {{QStringLiteral("from multiprocessing.pool import ThreadPool")},
+            {},
+            {},
+            comment(QStringLiteral("ThreadPoolExecutor.map would ignore chunksize; "
+                                   "multiprocessing's ThreadPool hands each thread %1 at a time, "
+                                   "as ParViz does.")
+                        .arg(plan.options.chunkSize == 1
+                                ? QStringLiteral("one task")
+                                : QStringLiteral("%1 consecutive tasks").arg(chunk)),
+                MainIndent)
+                + fill(
+                    QStringLiteral("with ThreadPool(processes={workers}) as pool:\n"
+                                   "    results = pool.map(task, durations, chunksize={chunk})\n"),
+                    {{"workers", workers}, {"chunk", chunk}})};
+    if (id == QLatin1String("gil-threads")) {
+        const std::int64_t interval = plan.options.switchIntervalNs;
+        return {{QStringLiteral("import sys"),
+                    QStringLiteral("from concurrent.futures import ThreadPoolExecutor")},
+            {},
+            comment(QStringLiteral("Only the thread holding the GIL runs Python code; a waiting "
+                                   "thread asks for it after this many seconds (%1).")
+                        .arg(interval == DefaultSwitchIntervalNs
+                                ? QStringLiteral("CPython's default")
+                                : QStringLiteral("CPython's default is 0.005")),
+                MainIndent)
+                + QStringLiteral("sys.setswitchinterval(%1)\n").arg(seconds(interval)),
+            submitAll};
+    }
+    if (id == QLatin1String("batched")) {
+        const StrategyOptions defaults;
+        QString note = QStringLiteral("joblib runs the batches in worker processes (its default "
+                                      "backend, loky); ParViz runs them on threads without a "
+                                      "GIL. In both, the tasks run in parallel.");
+        if (plan.options.minBatchDurationNs != defaults.minBatchDurationNs
+            || plan.options.maxBatchDurationNs != defaults.maxBatchDurationNs)
+            note += QStringLiteral(" ParViz aims each batch at %1 to %2; joblib aims at 0.2 s to "
+                                   "2 s.")
+                        .arg(formatDuration(plan.options.minBatchDurationNs),
+                            formatDuration(plan.options.maxBatchDurationNs));
+        return {{},
+            QStringLiteral("from joblib import Parallel, delayed"),
+            {},
+            comment(note, MainIndent)
+                + statement(QStringLiteral("parallel = Parallel(n_jobs=%1, batch_size=\"auto\", "
+                                           "pre_dispatch=\"%2*n_jobs\")")
+                                .arg(workers)
+                                .arg(plan.options.preDispatchFactor))
+                + QStringLiteral(
+                    "results = parallel(delayed(task)(seconds) for seconds in durations)\n")};
+    }
+    if (id == QLatin1String("process-pool")) {
+        const QString restart = plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart
+            ? comment(QStringLiteral("ParViz starts a new worker in place of one that dies; "
+                                     "ProcessPoolExecutor raises BrokenProcessPool instead."),
+                MainIndent)
+            : QString();
+        return {{QStringLiteral("from concurrent.futures import ProcessPoolExecutor")},
+            {},
+            {},
+            restart
+                + fill(
+                    QStringLiteral(
+                        "with ProcessPoolExecutor(max_workers={workers}) as executor:\n"
+                        "    results = list(executor.map(task, durations, chunksize={chunk}))\n"),
+                    {{"workers", workers}, {"chunk", chunk}})};
+    }
+    // sequential
+    return {{}, {}, {}, QStringLiteral("for seconds in durations:\n    task(seconds)\n")};
+}
+
+QString importsCode(QStringList imports, const QString &thirdParty)
+{
+    imports << QStringLiteral("import time");
+    imports.removeDuplicates();
+    // isort's order: plain imports, then from-imports, each alphabetical.
+    std::sort(imports.begin(), imports.end(), [](const QString &a, const QString &b) {
+        const bool aFrom = a.startsWith(QLatin1String("from "));
+        const bool bFrom = b.startsWith(QLatin1String("from "));
+        return aFrom != bFrom ? bFrom : a < b;
+    });
+    QString text = imports.join(u'\n') + u'\n';
+    if (!thirdParty.isEmpty())
+        text += u'\n' + thirdParty + u'\n';
+    return text;
+}
+
+QString taskBodySketch(const RunPlan &plan)
+{
+    const QString kind = taskKindName(plan.workload.kind);
+    QString text = plan.strategy == QLatin1String("process-pool")
+        ? QStringLiteral(
+            "// Each parviz-worker runs executeTask() (core/workload/taskexecutor.cpp)\n"
+            "// with its parent's CPU calibration; for a %1 task:\n")
+        : QStringLiteral("// runTask() records the task's run on the worker's row and calls\n"
+                         "// executeTask() (core/workload/taskexecutor.cpp); for a %1 task:\n");
+    text = text.arg(kind);
+    if (plan.workload.kind != TaskKind::Cpu)
+        text += QStringLiteral(
+            "interruptibleSleep(task.sleepNs(), stop);   // a condition_variable_any wait\n"
+            "                                            // until the deadline, or Stop\n");
+    if (plan.workload.kind != TaskKind::Sleep)
+        text += QStringLiteral(
+            "// CpuWork::crunch(): integer arithmetic, calibrated once to take the task's CPU\n"
+            "// time on an idle core, in slices of 50 µs with a look at Stop between them.\n"
+            "for (auto left = work.iterationsFor(task.cpuNs()); left > 0; left -= slice)\n"
+            "    value = CpuWork::crunch(std::min(left, slice), value);\n");
+    return text;
+}
+
+QString strategySketch(const RunPlan &plan)
+{
+    const QString tasks = QString::number(plan.workload.taskCount);
+    const QString workers = QString::number(plan.workers);
+    const QString chunk = QString::number(plan.options.chunkSize);
+    const QString chunkTasks = countOf(plan.options.chunkSize, "task", "tasks");
+    const Fields numbers{{"tasks", tasks}, {"workers", workers}, {"chunk", chunk}};
+    const QString &id = plan.strategy;
+
+    if (id == QLatin1String("sequential"))
+        return QStringLiteral("// core/strategies/sequential.cpp, on the run's own thread:\n"
+                              "for (const TaskSpec &task : context.tasks())   // %1 tasks\n"
+                              "    context.runTask(/*worker=*/0, task);\n")
+            .arg(tasks);
+    if (id == QLatin1String("thread-per-task"))
+        return fill(QStringLiteral(
+                        "// core/strategies/threadpertask.cpp: one std::jthread per task.\n"
+                        "WorkerThreads threads(context, [&](int worker) {\n"
+                        "    context.runTask(worker, tasks[worker]);\n"
+                        "});\n"
+                        "threads.startAll({tasks});   // each row begins with its thread's spawn\n"
+                        "threads.joinAll();        // the main row waits\n"),
+            numbers);
+    if (id == QLatin1String("thread-pool"))
+        return fill(
+            QStringLiteral(
+                "// core/strategies/threadpool.cpp: ThreadPoolExecutor's shape.\n"
+                "TaskQueue queue({tasks});   // one FIFO of task indices\n"
+                "WorkerThreads threads(context, [&](int worker) {\n"
+                "    while (auto index = queue.pop(stop))   // the next task, when free\n"
+                "        context.runTask(worker, tasks[*index]);\n"
+                "});\n"
+                "for (std::size_t i = 0; i < {tasks}; ++i) {   // submit()\n"
+                "    queue.push(i);\n"
+                "    if (threads.startedCount() < {workers})   // a std::jthread with each of\n"
+                "        threads.start(threads.startedCount());   // the first {workers} submits\n"
+                "}\n"
+                "queue.close();\n"
+                "threads.joinAll();   // shutdown(wait=True)\n"),
+            numbers);
+    if (id == QLatin1String("pool-map")) {
+        const std::int64_t chunks =
+            (plan.workload.taskCount + plan.options.chunkSize - 1) / plan.options.chunkSize;
+        return fill(
+            QStringLiteral(
+                "// core/strategies/poolmap.cpp: {chunks} chunks of {chunkTasks}.\n"
+                "TaskQueue queue({chunks});            // chunk indices, first in, first out\n"
+                "ChunkCompletion completion({chunks});\n"
+                "WorkerThreads threads(context, [&](int worker) {   // {workers} std::jthreads\n"
+                "    while (auto chunk = queue.pop(stop)) {\n"
+                "        for (auto i = *chunk * {chunk}; i < std::min(*chunk * {chunk} + {chunk}, "
+                "{tasks}); ++i)\n"
+                "            context.runTask(worker, tasks[i]);\n"
+                "        completion.markEnded(*chunk);\n"
+                "    }\n"
+                "});\n"
+                "threads.startAll({workers});\n"
+                "for (std::size_t c = 0; c < {chunks}; ++c)\n"
+                "    queue.push(c);\n"
+                "queue.close();\n"
+                "for (std::size_t c = 0; c < {chunks}; ++c)   // results in input order,\n"
+                "    completion.waitFor(c, stop);         // as map() yields them\n"
+                "threads.joinAll();\n"),
+            {{"tasks", tasks},
+                {"workers", workers},
+                {"chunk", chunk},
+                {"chunkTasks", chunkTasks},
+                {"chunks", QString::number(chunks)}});
+    }
+    if (id == QLatin1String("gil-threads"))
+        return fill(
+            QStringLiteral(
+                "// core/strategies/gilthreads.cpp: the thread pool's {workers} std::jthreads,\n"
+                "// sharing a model of CPython's GIL (core/strategies/gil.h). The Python\n"
+                "// program has the real one.\n"
+                "Gil gil(recorder, /*switchInterval=*/{interval}, stop);\n"
+                "runThreadPoolExecutor(context, [&](int worker, TaskQueue &queue) {\n"
+                "    GilGate gate(gil, context, worker);\n"
+                "    while (auto index = queue.pop(stop)) {\n"
+                "        // Take the GIL: gil-wait while another thread holds it.\n"
+                "        gate.enter(tasks[*index]);\n"
+                "        // The gate drops the GIL around sleeps, and between 50 µs\n"
+                "        // CPU slices once a waiter has asked for a switch interval.\n"
+                "        context.runTask(worker, tasks[*index], &gate);\n"
+                "        gate.leave();\n"
+                "    }\n"
+                "});\n"),
+            {{"workers", workers}, {"interval", durationText(plan.options.switchIntervalNs)}});
+    if (id == QLatin1String("batched"))
+        return fill(
+            QStringLiteral(
+                "// core/strategies/batched.cpp: joblib's dispatch, on {workers} std::jthreads.\n"
+                "TaskQueue queue({tasks});   // batch indices, first in, first out\n"
+                "BatchDispatcher dispatcher(context, queue);   // BatchSizer({min}, {max})\n"
+                "WorkerThreads threads(context, [&](int worker) {\n"
+                "    while (auto index = queue.pop(stop)) {\n"
+                "        const Batch batch = dispatcher.batch(*index);\n"
+                "        for (auto i = batch.first; i < batch.last; ++i)\n"
+                "            context.runTask(worker, tasks[i]);\n"
+                "        // Time the batch, and dispatch the next one.\n"
+                "        dispatcher.batchCompleted(worker, batch);\n"
+                "        completion.add(batch.size());\n"
+                "    }\n"
+                "});\n"
+                "threads.startAll({workers});\n"
+                "dispatcher.preDispatch({pre});   // pre_dispatch: {factor} x {workers} "
+                "tasks, batches of 1\n"
+                "completion.waitFor({tasks}, stop);\n"
+                "dispatcher.close();\n"
+                "threads.joinAll();\n"),
+            {{"tasks", tasks},
+                {"workers", workers},
+                {"min", durationText(plan.options.minBatchDurationNs)},
+                {"max", durationText(plan.options.maxBatchDurationNs)},
+                {"factor", QString::number(plan.options.preDispatchFactor)},
+                {"pre",
+                    QString::number(std::min<std::int64_t>(
+                        static_cast<std::int64_t>(plan.options.preDispatchFactor) * plan.workers,
+                        plan.workload.taskCount))}});
+    if (id == QLatin1String("process-pool"))
+        return fill(
+            QStringLiteral(
+                "// core/strategies/processpool.cpp, on the run's own thread. Each of {workers}\n"
+                "// workers: socketpair(AF_UNIX) and posix_spawn(\"parviz-worker\") with the\n"
+                "// child's end as its stdin and stdout (core/process/workerprocess.cpp).\n"
+                "for (Slot &slot : slots)\n"
+                "    spawn(slot);   // a spawn segment, until the worker says \"ready\"\n"
+                "while (!allExited()) {\n"
+                "    poll(fds);   // every worker's socket, and Stop\n"
+                "    // \"ready\", or its tasks done: send that worker its next {chunkTasks} "
+                "as text\n"
+                "    // lines; its \"start\" and \"done\" reports become its row's run "
+                "events.\n"
+                "    // {death}\n"
+                "    // All {tasks} done: close each worker's input; it exits and is "
+                "reaped.\n"
+                "}\n"),
+            {{"tasks", tasks},
+                {"workers", workers},
+                {"chunkTasks", chunkTasks},
+                {"death",
+                    plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart
+                        ? QStringLiteral("A worker that dies is replaced; its tasks go back in "
+                                         "the queue.")
+                        : QStringLiteral("A worker that dies ends the run, as BrokenProcessPool "
+                                         "does.")}});
+    return {};
+}
+
+} // namespace
+
+QString pythonProgram(const RunPlan &plan)
+{
+    const StrategyEntry *entry = findStrategy(plan.strategy);
+    if (!entry)
+        return {};
+    const StrategyInfo &info = entry->info;
+    const WorkloadSpec &workload = plan.workload;
+
+    const Durations durations = durationsCode(plan);
+    const Workers workers = info.usesWorkerCount ? workersCode(plan) : Workers{};
+    const StrategyCode strategy = strategyCode(plan, workers.value);
+    QStringList imports = strategy.imports;
+    if (durations.usesRandom)
+        imports << QStringLiteral("import random");
+    if (workers.usesCpuCount)
+        imports << QStringLiteral("import multiprocessing");
+
+    const QString fileName = QString(plan.strategy).replace(u'-', u'_') + QStringLiteral(".py");
+    const QString header = comment(QStringLiteral("%1: %2 %3 tasks of %4")
+                                       .arg(info.name,
+                                           QString::number(workload.taskCount),
+                                           kindPhrase(workload),
+                                           workload.duration.toString()))
+        + comment(workersPhrase(plan, info) + u'.')
+        + comment(QStringLiteral("Save as %1 and run: python3 %1").arg(fileName));
+
+    QString main = durations.code + workers.setup + strategy.setup
+        + QStringLiteral("start = time.perf_counter()\n") + strategy.body
+        + QStringLiteral("print(f\"Finished in {time.perf_counter() - start:.2f} seconds\")\n");
+    return header + u'\n' + importsCode(imports, strategy.thirdParty) + QStringLiteral("\n\n")
+        + taskCode(workload) + QStringLiteral("\n\ndef main():\n") + indented(main)
+        + QStringLiteral("\n\nif __name__ == \"__main__\":\n    main()\n");
+}
+
+QString cppCall(const RunPlan &plan)
+{
+    const QString sketch = strategySketch(plan);
+    if (sketch.isEmpty())
+        return {};
+    return sketch + u'\n' + taskBodySketch(plan);
+}
+
+} // namespace parviz
