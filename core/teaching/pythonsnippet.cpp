@@ -275,9 +275,82 @@ struct StrategyCode
     QString thirdParty; // "from joblib import ..."
     QString setup; // before the timing starts
     QString body; // timed
+    // Without join: the waiting the program does after its clock stopped (as its exit would).
+    QString after;
 };
 
+// The seed's p.start() without p.join(): the clock stops once everything is started, and the
+// waiting moves after the print. `start` submits, `wait` waits.
+StrategyCode withoutJoin(StrategyCode code, const QString &start, const QString &wait)
+{
+    code.body = start;
+    code.after = comment(QStringLiteral("No join above: the time printed is only the start-up. "
+                                        "The workers are still running; the program's exit "
+                                        "waits for them, as this does:"),
+                     MainIndent)
+        + wait;
+    return code;
+}
+
+StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers);
+
+// The comment lines before a `with` block, which a program without join keeps.
+QString leadingComment(const QString &body)
+{
+    return body.left(body.indexOf(QLatin1String("\nwith ")) + 1);
+}
+
 StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
+{
+    StrategyCode code = joinedStrategyCode(plan, workers);
+    if (plan.options.join)
+        return code;
+    const QString chunk = QString::number(plan.options.chunkSize);
+    const QString &id = plan.strategy;
+    if (id == QLatin1String("thread-per-task"))
+        return withoutJoin(code,
+            statement(QStringLiteral("threads = [threading.Thread(target=task, args=(seconds,)) "
+                                     "for seconds in durations]"))
+                + QStringLiteral("for thread in threads:\n"
+                                 "    thread.start()\n"),
+            QStringLiteral("for thread in threads:\n"
+                           "    thread.join()\n"));
+    if (id == QLatin1String("thread-pool") || id == QLatin1String("gil-threads"))
+        return withoutJoin(code,
+            fill(QStringLiteral("executor = ThreadPoolExecutor(max_workers={workers})\n"
+                                "futures = [executor.submit(task, seconds) for seconds in "
+                                "durations]\n"),
+                {{"workers", workers}}),
+            QStringLiteral("executor.shutdown(wait=True)\n"));
+    if (id == QLatin1String("pool-map"))
+        return withoutJoin(code,
+            leadingComment(code.body)
+                + fill(QStringLiteral("pool = ThreadPool(processes={workers})\n"
+                                      "pending = pool.map_async(task, durations, "
+                                      "chunksize={chunk})\n"),
+                    {{"workers", workers}, {"chunk", chunk}}),
+            QStringLiteral("results = pending.get()\n"
+                           "pool.close()\n"
+                           "pool.join()\n"));
+    if (id == QLatin1String("process-pool"))
+        return withoutJoin(code,
+            leadingComment(code.body)
+                + fill(QStringLiteral("executor = ProcessPoolExecutor(max_workers={workers})\n"
+                                      "pending = executor.map(task, durations, "
+                                      "chunksize={chunk})\n"),
+                    {{"workers", workers}, {"chunk", chunk}}),
+            QStringLiteral("results = list(pending)\n"
+                           "executor.shutdown(wait=True)\n"));
+    if (id == QLatin1String("batched"))
+        code.body = comment(QStringLiteral("joblib's Parallel always waits for its results: "
+                                           "there is no call that goes on without them. ParViz's "
+                                           "caller went on once the first batches were out."),
+                        MainIndent)
+            + code.body;
+    return code;
+}
+
+StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
 {
     const QString chunk = QString::number(plan.options.chunkSize);
     const QString &id = plan.strategy;
@@ -290,7 +363,8 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
                 + QStringLiteral("for thread in threads:\n"
                                  "    thread.start()\n"
                                  "for thread in threads:\n"
-                                 "    thread.join()\n")};
+                                 "    thread.join()\n"),
+            {}};
     const QString submitAll = fill(
         QStringLiteral("with ThreadPoolExecutor(max_workers={workers}) as executor:\n"
                        "    futures = [executor.submit(task, seconds) for seconds in durations]\n"
@@ -300,7 +374,8 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
         return {{QStringLiteral("from concurrent.futures import ThreadPoolExecutor")},
             {},
             {},
-            submitAll};
+            submitAll,
+            {}};
     if (id == QLatin1String("pool-map"))
         return {{QStringLiteral("from multiprocessing.pool import ThreadPool")},
             {},
@@ -315,7 +390,8 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
                 + fill(
                     QStringLiteral("with ThreadPool(processes={workers}) as pool:\n"
                                    "    results = pool.map(task, durations, chunksize={chunk})\n"),
-                    {{"workers", workers}, {"chunk", chunk}})};
+                    {{"workers", workers}, {"chunk", chunk}}),
+            {}};
     if (id == QLatin1String("gil-threads")) {
         const std::int64_t interval = plan.options.switchIntervalNs;
         return {{QStringLiteral("import sys"),
@@ -328,7 +404,8 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
                                 : QStringLiteral("CPython's default is 0.005")),
                 MainIndent)
                 + QStringLiteral("sys.setswitchinterval(%1)\n").arg(seconds(interval)),
-            submitAll};
+            submitAll,
+            {}};
     }
     if (id == QLatin1String("batched")) {
         const StrategyOptions defaults;
@@ -350,7 +427,8 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
                                 .arg(workers)
                                 .arg(plan.options.preDispatchFactor))
                 + QStringLiteral(
-                    "results = parallel(delayed(task)(seconds) for seconds in durations)\n")};
+                    "results = parallel(delayed(task)(seconds) for seconds in durations)\n"),
+            {}};
     }
     if (id == QLatin1String("process-pool")) {
         const QString restart = plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart
@@ -366,10 +444,11 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
                     QStringLiteral(
                         "with ProcessPoolExecutor(max_workers={workers}) as executor:\n"
                         "    results = list(executor.map(task, durations, chunksize={chunk}))\n"),
-                    {{"workers", workers}, {"chunk", chunk}})};
+                    {{"workers", workers}, {"chunk", chunk}}),
+            {}};
     }
     // sequential
-    return {{}, {}, {}, QStringLiteral("for seconds in durations:\n    task(seconds)\n")};
+    return {{}, {}, {}, QStringLiteral("for seconds in durations:\n    task(seconds)\n"), {}};
 }
 
 QString importsCode(QStringList imports, const QString &thirdParty)
@@ -590,7 +669,8 @@ QString pythonProgram(const RunPlan &plan)
 
     QString main = durations.code + workers.setup + strategy.setup
         + QStringLiteral("start = time.perf_counter()\n") + strategy.body
-        + QStringLiteral("print(f\"Finished in {time.perf_counter() - start:.2f} seconds\")\n");
+        + QStringLiteral("print(f\"Finished in {time.perf_counter() - start:.2f} seconds\")\n")
+        + strategy.after;
     return header + u'\n' + importsCode(imports, strategy.thirdParty) + QStringLiteral("\n\n")
         + taskCode(workload) + QStringLiteral("\n\ndef main():\n") + indented(main)
         + QStringLiteral("\n\nif __name__ == \"__main__\":\n    main()\n");

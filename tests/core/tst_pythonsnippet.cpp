@@ -3,6 +3,7 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -50,6 +51,8 @@ private slots:
     void everyProgramCompiles();
     void programsRun_data();
     void programsRun();
+    void withoutJoinTheClockStopsFirst_data();
+    void withoutJoinTheClockStopsFirst();
     void numbersAppear();
     void shortRandomListsAreParVizsOwnDurations();
     void aMillionTasksMakeAShortProgram_data();
@@ -195,6 +198,42 @@ void tst_PythonSnippet::programsRun()
     const int exitCode = runPython({path}, &output);
     QVERIFY2(exitCode == 0, qPrintable(output));
     QVERIFY2(output.contains(QLatin1String("Finished in ")), qPrintable(output));
+}
+
+void tst_PythonSnippet::withoutJoinTheClockStopsFirst_data()
+{
+    QTest::addColumn<QString>("strategy");
+    for (const auto &entry : strategyRegistry()) {
+        // A plain loop has nothing to join; joblib's Parallel always waits.
+        if (entry.info.hasCaller && entry.info.id != QLatin1String("batched"))
+            QTest::newRow(qPrintable(entry.info.id)) << entry.info.id;
+    }
+}
+
+// The seed's processes started and never joined: the program prints its time while the
+// workers still sleep, then waits for them as Python's exit would.
+void tst_PythonSnippet::withoutJoinTheClockStopsFirst()
+{
+    QFETCH(QString, strategy);
+    if (m_python.isEmpty())
+        QSKIP("python3 is not on PATH");
+    StrategyOptions options;
+    options.join = false;
+    const RunPlan plan = checkedPlan(strategy,
+        workloadOf(3, TaskKind::Sleep, DurationSpec::fixed(400 * Ms)),
+        WorkerCount::exactly(3),
+        options);
+    const QString program = pythonProgram(plan);
+    QVERIFY(program.contains(QLatin1String("No join above")));
+    const QString path =
+        writeProgram(QStringLiteral("nojoin_%1").arg(strategy).replace(u'-', u'_'), program);
+    QString output;
+    QVERIFY2(runPython({path}, &output) == 0, qPrintable(output));
+    static const QRegularExpression finished(QStringLiteral("Finished in ([0-9.]+) seconds"));
+    const auto match = finished.match(output);
+    QVERIFY2(match.hasMatch(), qPrintable(output));
+    // Well before the first sleep of 0.4 s could have ended.
+    QVERIFY2(match.captured(1).toDouble() < 0.2, qPrintable(output));
 }
 
 void tst_PythonSnippet::numbersAppear()
