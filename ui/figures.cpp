@@ -122,7 +122,9 @@ Result<void> saveGanttFigure(
         }
         paintTimelineLegend(painter, QRect(left, y, innerWidth, lineHeight), palette, font);
     };
-    return savePicture(target, QSize(width, height), style.background, paint);
+    PictureCaption caption = PictureCaption::fromPalette(comparisonCaption(runs), palette);
+    caption.indent = Margin;
+    return savePicture(target, QSize(width, height), style.background, paint, caption);
 }
 
 Result<void> saveSpeedupFigure(const SweepResult &sweep,
@@ -148,9 +150,12 @@ Result<void> saveSpeedupFigure(const SweepResult &sweep,
     chart.endSweep(!sweep.error && !sweep.stopped);
     QCoreApplication::sendPostedEvents(); // the chart's layout requests
     const QColor background = chart.backgroundColor();
-    return savePicture(target, size, background, [&chart](QPainter &painter, const QRect &area) {
-        chart.renderChart(painter, area);
-    });
+    return savePicture(
+        target,
+        size,
+        background,
+        [&chart](QPainter &painter, const QRect &area) { chart.renderChart(painter, area); },
+        PictureCaption::fromPalette(chart.caption(), QApplication::style()->standardPalette()));
 }
 
 } // namespace parviz

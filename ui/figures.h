@@ -9,8 +9,9 @@
 namespace parviz {
 
 // Pictures of finished runs and sweeps, drawn without a window by the desktop program's own
-// painting code: what parviz-cli saves with --png and --svg. Need a QApplication; the offscreen
-// platform is enough. GUI thread.
+// painting code: what parviz-cli saves with --png, --svg and --pdf. Each has a caption saying
+// what ran and on which machine. Need a QApplication; the offscreen platform is enough. GUI
+// thread.
 
 // The Gantt of a run, or of several runs one above the other on one time scale, so that a
 // comparison shows which finished first. Each run has a heading with its makespan and speedup;

@@ -67,6 +67,13 @@ namespace {
 // often still when they take long, so that they never take more than a tenth of the GUI's time.
 constexpr int MinFramesPerMetricsUpdate = 6;
 constexpr int MetricsTimeShare = 10;
+
+// The caption of a picture of the run on screen: none while a run is drawn live, since the last
+// finished run is not the one shown.
+QString shownRunCaption(const std::optional<RunResult> &lastRun, bool live)
+{
+    return lastRun && !live ? runCaption(*lastRun) : QString();
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -514,46 +521,61 @@ MainWindow::Picture MainWindow::ganttPicture() const
     const QSize size = m_gantt->logicalRect().size();
     const GanttFrame frame = m_gantt->currentFrame(QRect(QPoint(0, 0), size));
     const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), m_gantt->font());
-    return {size, style.background, [this, frame, style](QPainter &painter, const QRect &area) {
-                GanttFrame scaled = frame;
-                scaled.area = area;
-                paintGantt(painter, m_timeline, scaled, style);
-            }};
+    return {size,
+        style.background,
+        [this, frame, style](QPainter &painter, const QRect &area) {
+            GanttFrame scaled = frame;
+            scaled.area = area;
+            paintGantt(painter, m_timeline, scaled, style);
+        },
+        PictureCaption::fromPalette(
+            shownRunCaption(m_lastRun, m_liveTasks != nullptr), m_gantt->palette())};
 }
 
 MainWindow::Picture MainWindow::speedupPicture() const
 {
     return {m_speedup->viewport()->size(),
         m_speedup->backgroundColor(),
-        [this](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); }};
+        [this](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); },
+        PictureCaption::fromPalette(m_speedup->caption(), m_speedup->palette())};
 }
 
 MainWindow::Picture MainWindow::windowPicture()
 {
-    return {size(), palette().color(QPalette::Window), [this](QPainter &painter, const QRect &) {
-                render(&painter);
-            }};
+    return {size(),
+        palette().color(QPalette::Window),
+        [this](QPainter &painter, const QRect &) { render(&painter); },
+        PictureCaption::fromPalette(shownRunCaption(m_lastRun, m_liveTasks != nullptr), palette())};
 }
 
 Result<void> MainWindow::saveGanttPicture(const QString &path, const QString &filter)
 {
     const Picture picture = ganttPicture();
-    return savePicture(
-        pictureTarget(path, filter), picture.size, picture.background, picture.paint);
+    return savePicture(pictureTarget(path, filter),
+        picture.size,
+        picture.background,
+        picture.paint,
+        picture.caption);
 }
 
 Result<void> MainWindow::saveSpeedupPicture(const QString &path, const QString &filter)
 {
     const Picture picture = speedupPicture();
-    return savePicture(
-        pictureTarget(path, filter), picture.size, picture.background, picture.paint);
+    return savePicture(pictureTarget(path, filter),
+        picture.size,
+        picture.background,
+        picture.paint,
+        picture.caption);
 }
 
 Result<void> MainWindow::saveWindowPicture(const QString &path, const QString &filter)
 {
     const Picture picture = windowPicture();
-    return savePicture(
-        pictureTarget(path, filter), picture.size, picture.background, picture.paint);
+    return savePicture(pictureTarget(path, filter),
+        picture.size,
+        picture.background,
+        picture.paint,
+        picture.caption);
 }
 
 void MainWindow::savePictureWithDialog(
@@ -574,8 +596,8 @@ void MainWindow::copyPicture()
 {
     const bool speedup = m_lastChart == m_speedup;
     const Picture picture = speedup ? speedupPicture() : ganttPicture();
-    QApplication::clipboard()->setImage(
-        renderPicture(picture.size, devicePixelRatioF(), picture.background, picture.paint));
+    QApplication::clipboard()->setImage(renderPicture(
+        picture.size, devicePixelRatioF(), picture.background, picture.paint, picture.caption));
     statusBar()->showMessage(
         speedup ? tr("Copied the speedup chart") : tr("Copied the Gantt"), 5000);
 }

@@ -99,6 +99,7 @@ private:
         QSize size;
         QColor background;
         PaintFunction paint;
+        PictureCaption caption; // what ran; none before anything has
     };
     Picture ganttPicture() const;
     Picture speedupPicture() const;

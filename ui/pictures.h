@@ -1,5 +1,6 @@
 #pragma once
 
+#include "picturecaption.h"
 #include "util/result.h"
 
 #include <QColor>
@@ -13,10 +14,11 @@ class QPainter;
 
 namespace parviz {
 
-// Pictures of ParViz's charts, for slides and papers: PNG at 1x or 2x, or SVG. Each is drawn
-// at its size by the chart's own painting code, never scaled up from the screen.
+// Pictures of ParViz's charts, for slides and papers: PNG at 1x or 2x, SVG, or PDF. Each is
+// drawn at its size by the chart's own painting code, never scaled up from the screen; SVG and
+// PDF stay vector drawings. A caption under the chart may say what it shows.
 
-enum class PictureFormat { Png, Svg };
+enum class PictureFormat { Png, Svg, Pdf };
 
 struct PictureTarget
 {
@@ -31,13 +33,22 @@ using PaintFunction = std::function<void(QPainter &painter, const QRect &area)>;
 QString pictureFilters();
 PictureTarget pictureTarget(const QString &path, const QString &selectedFilter);
 
-// Renders into an image of `size` x `scale` pixels (device pixel ratio `scale`).
-QImage renderPicture(
-    const QSize &size, qreal scale, const QColor &background, const PaintFunction &paint);
-// Writes the picture whole or not at all; the error names the file and why.
+// A chart of `size` with `caption` under it: as wide, and taller by the caption's height.
+QSize pictureSize(const QSize &size, const PictureCaption &caption);
+
+// Renders into an image of pictureSize() x `scale` pixels (device pixel ratio `scale`). `paint`
+// draws the chart in the area of `size` at the top; the caption goes under it.
+QImage renderPicture(const QSize &size,
+    qreal scale,
+    const QColor &background,
+    const PaintFunction &paint,
+    const PictureCaption &caption = {});
+// Writes the picture whole or not at all; the error names the file and why. A PDF is one page of
+// the picture's size, one point a pixel, without margins.
 Result<void> savePicture(const PictureTarget &target,
     const QSize &size,
     const QColor &background,
-    const PaintFunction &paint);
+    const PaintFunction &paint,
+    const PictureCaption &caption = {});
 
 } // namespace parviz

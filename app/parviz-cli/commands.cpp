@@ -89,11 +89,18 @@ public:
     }
     void pictures(const std::function<Result<void>(const PictureTarget &)> &save)
     {
-        const std::pair<const std::string *, PictureFormat> targets[] = {
-            {&m_flags.png, PictureFormat::Png}, {&m_flags.svg, PictureFormat::Svg}};
-        for (const auto &[path, format] : targets) {
-            write(*path, format == PictureFormat::Png ? "png" : "svg", [&](const QString &file) {
-                return save(PictureTarget{file, format, m_flags.scale()});
+        struct Picture
+        {
+            const std::string *path;
+            const char *what;
+            PictureFormat format;
+        };
+        const Picture pictures[] = {{&m_flags.png, "png", PictureFormat::Png},
+            {&m_flags.svg, "svg", PictureFormat::Svg},
+            {&m_flags.pdf, "pdf", PictureFormat::Pdf}};
+        for (const Picture &picture : pictures) {
+            write(*picture.path, picture.what, [&](const QString &file) {
+                return save(PictureTarget{file, picture.format, m_flags.scale()});
             });
         }
     }

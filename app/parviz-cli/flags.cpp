@@ -234,8 +234,11 @@ void ExportFlags::addTo(CLI::App &command, bool withTrace, const char *pictureOf
     const std::string picture = std::string("Draw ") + pictureOf;
     command.add_option("--png", png, picture + " as a PNG image to FILE")->type_name("FILE");
     command.add_option("--svg", svg, picture + " as an SVG drawing to FILE")->type_name("FILE");
+    command.add_option("--pdf", pdf, picture + " as a one-page PDF to FILE")->type_name("FILE");
     command
-        .add_option("--picture-width", pictureWidth, "Width of the pictures in pixels, 400 to 8000")
+        .add_option("--picture-width",
+            pictureWidth,
+            "Width of the pictures in pixels (points in the PDF), 400 to 8000")
         ->type_name("PX")
         ->capture_default_str();
     command
@@ -248,8 +251,12 @@ void ExportFlags::addTo(CLI::App &command, bool withTrace, const char *pictureOf
 
 Result<void> ExportFlags::check() const
 {
-    const std::pair<const char *, const std::string *> exports[] = {
-        {"--json", &json}, {"--csv", &csv}, {"--trace", &trace}, {"--png", &png}, {"--svg", &svg}};
+    const std::pair<const char *, const std::string *> exports[] = {{"--json", &json},
+        {"--csv", &csv},
+        {"--trace", &trace},
+        {"--png", &png},
+        {"--svg", &svg},
+        {"--pdf", &pdf}};
     std::map<std::string, const char *> seen;
     for (const auto &[flag, path] : exports) {
         if (path->empty())
@@ -281,7 +288,7 @@ Result<void> ExportFlags::check() const
 
 Result<void> ExportFlags::checkWritable() const
 {
-    for (const std::string *path : {&json, &csv, &trace, &png, &svg}) {
+    for (const std::string *path : {&json, &csv, &trace, &png, &svg, &pdf}) {
         if (path->empty())
             continue;
         if (auto writable = parviz::checkWritable(QString::fromStdString(*path)); !writable)
@@ -292,7 +299,7 @@ Result<void> ExportFlags::checkWritable() const
 
 bool ExportFlags::toStdout() const
 {
-    return json == "-" || csv == "-" || trace == "-" || png == "-" || svg == "-";
+    return json == "-" || csv == "-" || trace == "-" || png == "-" || svg == "-" || pdf == "-";
 }
 
 int ExportFlags::width() const

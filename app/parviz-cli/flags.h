@@ -69,17 +69,19 @@ struct ExportFlags
     std::string trace;
     std::string png;
     std::string svg;
+    std::string pdf;
     std::string pictureWidth = "1200";
     std::string pictureScale = "1";
 
-    // `withTrace`: the Chrome trace (runs, not sweeps); `pictureOf`: what --png and --svg draw.
+    // `withTrace`: the Chrome trace (runs, not sweeps); `pictureOf`: what --png, --svg and --pdf
+    // draw.
     void addTo(CLI::App &command, bool withTrace, const char *pictureOf);
     // Usage: two exports to standard output, one file named twice, a bad picture size.
     Result<void> check() const;
     // Every file can be written: found before a run that may take hours (exit 1 if not).
     Result<void> checkWritable() const;
     bool toStdout() const;
-    bool wantsPictures() const { return !png.empty() || !svg.empty(); }
+    bool wantsPictures() const { return !png.empty() || !svg.empty() || !pdf.empty(); }
     int width() const;
     double scale() const;
 };

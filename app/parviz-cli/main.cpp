@@ -99,7 +99,7 @@ int main(int argc, char **argv)
         "Examples:\n"
         "  parviz-cli sweep -s thread-pool -n 16 -d 100ms -k cpu --max-workers 4\n"
         "  parviz-cli sweep -s process-pool -n 48 -d 20ms -k cpu -W 8 --repeat 3 --png "
-        "speedup.png\n"
+        "speedup.png --pdf speedup.pdf\n"
         "  parviz-cli sweep -s gil-threads -n 8 -d 50ms -k cpu -W 4 --json sweep.json --csv "
         "sweep.csv\n"
         "Exit status: 0 done, 1 a run failed or an export could not be written, 2 bad usage "

@@ -1,3 +1,5 @@
+#include "pdfreader.h"
+#include "run/runplan.h"
 #include "strategies/strategyregistry.h"
 
 #include <QDir>
@@ -47,6 +49,9 @@ private slots:
     void ctrlCStopsAComparisonAndKeepsItsRuns();
     void failedRunIsExitOneAndSaysWhy();
     void exportsIntoAPipe();
+    void pdfForEveryCommand_data();
+    void pdfForEveryCommand();
+    void pdfToStdoutKeepsTheSummaryOnStderr();
 
 private:
     struct Outcome
@@ -147,6 +152,12 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("bad worker death") << run({"--on-worker-death", "retry"}) << "--on-worker-death";
     QTest::newRow("two exports to stdout") << run({"--json", "-", "--csv", "-"}) << "--csv";
     QTest::newRow("one file twice") << run({"--json", "a.out", "--trace", "a.out"}) << "--trace";
+    QTest::newRow("one file for --png and --pdf")
+        << run({"--png", "a.out", "--pdf", "a.out"}) << "--pdf";
+    QTest::newRow("one file for --svg and --pdf")
+        << run({"--pdf", "a.out", "--svg", "a.out"}) << "--pdf";
+    QTest::newRow("pdf and svg to stdout") << run({"--svg", "-", "--pdf", "-"}) << "--pdf";
+    QTest::newRow("pdf without a file") << run({"--pdf"}) << "--pdf: needs a value";
     QTest::newRow("tiny picture") << run({"--picture-width", "10"}) << "--picture-width";
     QTest::newRow("picture scale zero") << run({"--picture-scale", "0"}) << "--picture-scale";
     QTest::newRow("picture too large")
@@ -173,6 +184,10 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
         << command("sweep", {"-s", "sequential"}) << "--strategy";
     QTest::newRow("sweep: unknown strategy") << command("sweep", {"-s", "nope"}) << "--strategy";
     QTest::newRow("sweep: no trace") << command("sweep", {"--trace", "t.json"}) << "--trace";
+    QTest::newRow("sweep: one file for --json and --pdf")
+        << command("sweep", {"--json", "s.out", "--pdf", "s.out"}) << "--pdf";
+    QTest::newRow("compare: one file for --png and --pdf")
+        << command("compare", {"-S", "thread-pool", "--pdf", "c.out", "--png", "c.out"}) << "--pdf";
     QTest::newRow("compare: no strategies") << command("compare", {}) << "--strategies";
     QTest::newRow("compare: unknown strategy")
         << command("compare", {"-S", "thread-pool,nope"}) << "nope";
@@ -431,7 +446,7 @@ void tst_Cli::unwritablePathIsExitOneAndWritesNothing_data()
                     << QStringLiteral("1ms") << QStringLiteral("--json")
                     << QStringLiteral("good.json") << flag << path;
     };
-    for (const char *flag : {"--json", "--csv", "--trace", "--png", "--svg"}) {
+    for (const char *flag : {"--json", "--csv", "--trace", "--png", "--svg", "--pdf"}) {
         if (QLatin1String(flag) == QLatin1String("--json"))
             continue; // the good file is the JSON
         QTest::newRow(qPrintable(QStringLiteral("run %1").arg(QLatin1String(flag))))
@@ -441,6 +456,14 @@ void tst_Cli::unwritablePathIsExitOneAndWritesNothing_data()
         {QStringLiteral("sweep"), QStringLiteral("-W"), QStringLiteral("2")},
         QStringLiteral("--png"),
         bad) << "--png";
+    QTest::newRow("sweep --pdf") << with(
+        {QStringLiteral("sweep"), QStringLiteral("-W"), QStringLiteral("2")},
+        QStringLiteral("--pdf"),
+        bad) << "--pdf";
+    QTest::newRow("compare --pdf") << with(
+        {QStringLiteral("compare"), QStringLiteral("-S"), QStringLiteral("sequential,thread-pool")},
+        QStringLiteral("--pdf"),
+        bad) << "--pdf";
     QTest::newRow("compare --csv") << with(
         {QStringLiteral("compare"), QStringLiteral("-S"), QStringLiteral("sequential,thread-pool")},
         QStringLiteral("--csv"),
@@ -508,13 +531,15 @@ void tst_Cli::runWritesEveryFormat()
         path("run.png"),
         QStringLiteral("--svg"),
         path("run.svg"),
+        QStringLiteral("--pdf"),
+        path("run.pdf"),
         QStringLiteral("--picture-width"),
         QStringLiteral("800"),
         QStringLiteral("--picture-scale"),
         QStringLiteral("2")});
     QCOMPARE(outcome.exitCode, 0);
     QVERIFY2(outcome.err.isEmpty(), outcome.err.constData()); // no warnings from drawing
-    for (const char *format : {"json", "csv", "trace", "png", "svg"})
+    for (const char *format : {"json", "csv", "trace", "png", "svg", "pdf"})
         QVERIFY2(outcome.out.contains(QByteArray("  ") + format), outcome.out.constData());
 
     const QJsonObject json = QJsonDocument::fromJson(readFile(path("run.json"))).object();
@@ -543,6 +568,10 @@ void tst_Cli::runWritesEveryFormat()
     const QByteArray svg = readFile(path("run.svg"));
     QVERIFY(svg.contains("<svg"));
     QVERIFY(svg.contains("gil-threads"));
+    // The PDF is as wide in points as the picture in pixels, whatever the PNG's scale.
+    const test::PdfReader pdf(readFile(path("run.pdf")));
+    QVERIFY2(pdf.isValid(), qPrintable(pdf.error()));
+    QCOMPARE(pdf.mediaBox().width(), 800.0);
 }
 
 void tst_Cli::csvToStdoutKeepsTheSummaryOnStderr()
@@ -805,6 +834,84 @@ void tst_Cli::exportsIntoAPipe()
     QCOMPARE(received.count(",run,"), 3);
     // Still a pipe: written in place, not replaced by a file.
     QVERIFY(!QFileInfo(fifo).isFile());
+}
+
+// "on 2 logical CPUs": the machine, as a picture's caption names it.
+QString thisMachine()
+{
+    const int cpus = logicalCpus();
+    return cpus == 1 ? QStringLiteral("on 1 logical CPU")
+                     : QStringLiteral("on %1 logical CPUs").arg(cpus);
+}
+
+void tst_Cli::pdfForEveryCommand_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("caption");
+    const QStringList workload{QStringLiteral("-n"),
+        QStringLiteral("4"),
+        QStringLiteral("-d"),
+        QStringLiteral("2ms"),
+        QStringLiteral("-q")};
+    QTest::newRow("run") << (QStringList{QStringLiteral("run"),
+                                 QStringLiteral("-s"),
+                                 QStringLiteral("thread-pool"),
+                                 QStringLiteral("-w"),
+                                 QStringLiteral("2")}
+        + workload) << QStringLiteral("4 sleep x 2ms · thread-pool · 2 workers · ") + thisMachine();
+    QTest::newRow("sweep") << (QStringList{QStringLiteral("sweep"),
+                                   QStringLiteral("-s"),
+                                   QStringLiteral("pool-map"),
+                                   QStringLiteral("-W"),
+                                   QStringLiteral("2")}
+        + workload)
+                           << QStringLiteral("4 sleep x 2ms · pool-map · 1 to 2 workers · ")
+            + thisMachine();
+    // A comparison names the workload and the machine once: each run has its own heading.
+    QTest::newRow("compare") << (QStringList{QStringLiteral("compare"),
+                                     QStringLiteral("-S"),
+                                     QStringLiteral("sequential,thread-pool"),
+                                     QStringLiteral("-w"),
+                                     QStringLiteral("2")}
+        + workload) << QStringLiteral("4 sleep x 2ms · ") + thisMachine();
+}
+
+void tst_Cli::pdfForEveryCommand()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, caption);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("picture.pdf"));
+    const Outcome outcome = cli(arguments << QStringLiteral("--pdf") << path);
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY2(outcome.err.isEmpty(), outcome.err.constData()); // no warnings from drawing
+    const QByteArray file = readFile(path);
+    QVERIFY(file.startsWith("%PDF-"));
+    const test::PdfReader pdf(file);
+    QVERIFY2(pdf.isValid(), qPrintable(pdf.error()));
+    QCOMPARE(pdf.pageCount(), 1);
+    QCOMPARE(pdf.mediaBox().width(), 1200.0); // --picture-width's default, one point a pixel
+    // Vector: paths and text, no picture of the chart.
+    QVERIFY(!pdf.hasImages());
+    QVERIFY(pdf.contents().contains(" re\n"));
+    QVERIFY2(pdf.text().contains(caption), qPrintable(pdf.text()));
+}
+
+void tst_Cli::pdfToStdoutKeepsTheSummaryOnStderr()
+{
+    const Outcome outcome = cli({QStringLiteral("run"),
+        QStringLiteral("-n"),
+        QStringLiteral("3"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("--pdf"),
+        QStringLiteral("-")});
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY(outcome.out.startsWith("%PDF-"));
+    const test::PdfReader pdf(outcome.out);
+    QVERIFY2(pdf.isValid(), qPrintable(pdf.error()));
+    QCOMPARE(pdf.pageCount(), 1);
+    QVERIFY(outcome.err.contains("makespan"));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

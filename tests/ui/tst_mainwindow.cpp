@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "panels/metricspanel.h"
 #include "panels/workloadpanel.h"
+#include "pdfreader.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
 #include "timeline/ganttview.h"
@@ -41,6 +42,7 @@ private slots:
     void speedupLegendNamesEachSweep();
     void picturesHaveTheirSize_data();
     void picturesHaveTheirSize();
+    void pictureOfNothingRunHasNoCaption();
     void unwritablePictureIsAnErrorAndLeavesNothing();
     void savedRunOpensAgain();
     void runFromAnotherMachineKeepsItsWorkerCount();
@@ -248,6 +250,8 @@ void tst_MainWindow::picturesHaveTheirSize_data()
     QTest::newRow("png at 2x") << "picture2x.png"
                                << "PNG image at 2x (*.png)" << qreal(2);
     QTest::newRow("svg") << "picture.svg" << QString() << qreal(0);
+    QTest::newRow("pdf") << "picture"
+                         << "PDF document (*.pdf)" << qreal(-1);
 }
 
 void tst_MainWindow::picturesHaveTheirSize()
@@ -260,25 +264,59 @@ void tst_MainWindow::picturesHaveTheirSize()
     m_window->runAction()->trigger();
     QVERIFY(finished.wait(10000));
 
+    // The speedup chart's caption comes from its sweep; the Gantt's and the window's from the
+    // run.
+    m_window->speedupChart()->beginSweep(
+        QStringLiteral("thread-pool"), QStringLiteral("8 sleep x 2ms"), 3, 8);
+    SweepPoint point;
+    point.speedup = 1.0;
+    m_window->speedupChart()->addPoint(point, AmdahlFit{});
+    m_window->speedupChart()->endSweep(true);
+    const QString runCaptionText = runCaption(*m_window->lastRun());
+    QVERIFY(runCaptionText.contains(QStringLiteral("thread-pool · 2 workers · on ")));
+    const QString sweepCaptionText = m_window->speedupChart()->caption();
+    QVERIFY(sweepCaptionText.startsWith(
+        QStringLiteral("8 sleep x 2ms · thread-pool · 1 to 3 workers · on ")));
+
     struct Chart
     {
         const char *what;
         Result<void> (MainWindow::*save)(const QString &, const QString &);
         QSize size;
+        QString caption;
     };
     const Chart charts[] = {
-        {"gantt", &MainWindow::saveGanttPicture, m_window->gantt()->viewport()->size()},
-        {"speedup", &MainWindow::saveSpeedupPicture, m_window->speedupChart()->viewport()->size()},
-        {"window", &MainWindow::saveWindowPicture, m_window->size()},
+        {"gantt",
+            &MainWindow::saveGanttPicture,
+            m_window->gantt()->viewport()->size(),
+            runCaptionText},
+        {"speedup",
+            &MainWindow::saveSpeedupPicture,
+            m_window->speedupChart()->viewport()->size(),
+            sweepCaptionText},
+        {"window", &MainWindow::saveWindowPicture, m_window->size(), runCaptionText},
     };
     for (const Chart &chart : charts) {
-        const QString path = m_files.filePath(QLatin1String(chart.what) + QLatin1Char('-') + name);
+        QString path = m_files.filePath(QLatin1String(chart.what) + QLatin1Char('-') + name);
         const auto saved = (m_window.get()->*chart.save)(path, filter);
         QVERIFY2(saved.ok(), saved.ok() ? "" : qPrintable(saved.error().message));
-        if (scale > 0) {
+        // Drawn at the chart's size, not scaled up, with the caption's band under it.
+        const int captionHeight = PictureCaption{chart.caption, {}}.height();
+        QVERIFY(captionHeight > 0);
+        const QSize size = chart.size + QSize(0, captionHeight);
+        if (scale < 0) {
+            path += QStringLiteral(".pdf"); // the filter's suffix
+            QFile file(path);
+            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
+            const test::PdfReader pdf(file.readAll());
+            QVERIFY2(pdf.isValid(), qPrintable(pdf.error()));
+            QCOMPARE(pdf.pageCount(), 1);
+            QCOMPARE(pdf.mediaBox(), QRectF(QPointF(0, 0), QSizeF(size)));
+            QVERIFY2(pdf.text().contains(chart.caption), qPrintable(pdf.text()));
+        } else if (scale > 0) {
             const QImage image(path);
             QVERIFY2(!image.isNull(), qPrintable(path));
-            QCOMPARE(image.size(), chart.size * scale); // drawn at that size, not scaled up
+            QCOMPARE(image.size(), size * scale);
         } else {
             QFile file(path);
             QVERIFY(file.open(QIODevice::ReadOnly));
@@ -286,13 +324,24 @@ void tst_MainWindow::picturesHaveTheirSize()
             QVERIFY(svg.setContent(&file));
             const QDomElement root = svg.documentElement();
             QCOMPARE(root.tagName(), QStringLiteral("svg"));
-            QVERIFY(
-                root.attribute(QStringLiteral("viewBox"))
-                    .endsWith(
-                        QStringLiteral("%1 %2").arg(chart.size.width()).arg(chart.size.height())));
+            QVERIFY(root.attribute(QStringLiteral("viewBox"))
+                        .endsWith(QStringLiteral("%1 %2").arg(size.width()).arg(size.height())));
             QVERIFY(svg.elementsByTagName(QStringLiteral("g")).count() > 0);
+            QVERIFY(svg.toString().contains(
+                QLatin1Char('>') + chart.caption + QLatin1String("</text>")));
         }
     }
+}
+
+void tst_MainWindow::pictureOfNothingRunHasNoCaption()
+{
+    QVERIFY(!m_window->lastRun());
+    const QString gantt = m_files.filePath(QStringLiteral("empty-gantt.png"));
+    QVERIFY(m_window->saveGanttPicture(gantt).ok());
+    QCOMPARE(QImage(gantt).size(), m_window->gantt()->viewport()->size());
+    const QString speedup = m_files.filePath(QStringLiteral("empty-speedup.png"));
+    QVERIFY(m_window->saveSpeedupPicture(speedup).ok());
+    QCOMPARE(QImage(speedup).size(), m_window->speedupChart()->viewport()->size());
 }
 
 void tst_MainWindow::unwritablePictureIsAnErrorAndLeavesNothing()

@@ -1,5 +1,7 @@
 #include "charts/speedupchart.h"
 
+#include "picturecaption.h"
+
 #include <QChart>
 #include <QGraphicsScene>
 #include <QLegend>
@@ -84,6 +86,7 @@ void SpeedupChart::beginSweep(
     sweep.workload = workload;
     sweep.color = SweepColors[m_sweeps.size() % std::size(SweepColors)];
     sweep.taskCount = taskCount;
+    sweep.maxWorkers = maxWorkers;
     sweep.fit.serialFraction = std::nan("");
     sweep.measured = new QLineSeries;
     sweep.measured->setPointsVisible(true);
@@ -150,6 +153,26 @@ void SpeedupChart::updateNames()
             name += tr(", stopped");
         sweep.measured->setName(name);
     }
+}
+
+QString SpeedupChart::caption() const
+{
+    if (m_sweeps.empty())
+        return {};
+    QStringList strategies;
+    int maxWorkers = 1;
+    bool sameWorkload = true;
+    for (const Sweep &sweep : m_sweeps) {
+        if (!strategies.contains(sweep.strategy))
+            strategies << sweep.strategy;
+        maxWorkers = std::max(maxWorkers, sweep.maxWorkers);
+        sameWorkload = sameWorkload && sweep.workload == m_sweeps.front().workload;
+    }
+    // Different workloads are named in the legend, each with its sweep.
+    return sweepCaption(sameWorkload ? m_sweeps.front().workload : QString(),
+        strategies,
+        maxWorkers,
+        logicalCpus());
 }
 
 QString SpeedupChart::sweepName(int index) const

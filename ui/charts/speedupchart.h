@@ -41,6 +41,9 @@ public:
     // As in the legend: "process-pool, s = 0.031".
     QString sweepName(int index) const;
     QString title() const { return m_chart->title(); }
+    // What the chart shows, for a picture's caption: the workload, the strategies swept, the
+    // range of workers and this machine (sweeps run here). Empty without a sweep.
+    QString caption() const;
     // The colour behind the chart, for pictures: the theme paints a gradient.
     QColor backgroundColor() const;
 
@@ -56,6 +59,7 @@ private:
         bool stopped = false;
         QColor color;
         int taskCount = 0;
+        int maxWorkers = 1;
         AmdahlFit fit;
         QLineSeries *measured = nullptr;
         QLineSeries *amdahl = nullptr;
