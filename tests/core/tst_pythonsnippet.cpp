@@ -2,6 +2,7 @@
 #include "teaching/pythonsnippet.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -72,11 +73,25 @@ private:
 void tst_PythonSnippet::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    m_python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    if (m_python.isEmpty())
-        return;
-    QString output;
-    m_hasJoblib = runPython({QStringLiteral("-c"), QStringLiteral("import joblib")}, &output) == 0;
+    // The python3 on PATH, or Debian's own: the first that has joblib (a python3 of pyenv or a
+    // virtual environment may not), so that the joblib programs run too.
+    QStringList candidates{QStandardPaths::findExecutable(QStringLiteral("python3")),
+        QStringLiteral("/usr/bin/python3")};
+    if (const QString chosen = qEnvironmentVariable("PARVIZ_PYTHON"); !chosen.isEmpty())
+        candidates.prepend(chosen);
+    for (const QString &candidate : candidates) {
+        if (candidate.isEmpty() || !QFileInfo(candidate).isExecutable())
+            continue;
+        const QString previous = m_python;
+        m_python = candidate;
+        QString output;
+        if (runPython({QStringLiteral("-c"), QStringLiteral("import joblib")}, &output) == 0) {
+            m_hasJoblib = true;
+            break;
+        }
+        m_python = previous.isEmpty() ? candidate : previous;
+    }
+    qInfo("python3: %s%s", qPrintable(m_python), m_hasJoblib ? ", with joblib" : "");
 }
 
 int tst_PythonSnippet::runPython(const QStringList &arguments, QString *output, int timeoutMs)
