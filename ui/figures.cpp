@@ -1,5 +1,6 @@
 #include "figures.h"
 
+#include "charts/makespanbars.h"
 #include "charts/speedupchart.h"
 #include "timeline/ganttpainter.h"
 #include "timeline/timelinelegend.h"
@@ -91,6 +92,18 @@ Result<void> saveGanttFigure(
         panels.push_back(std::move(panel));
     }
     height += lineHeight + Margin;
+    // Several runs: their makespans as bars under the Gantts, the fastest highlighted.
+    MakespanBars bars;
+    bars.setAttribute(Qt::WA_DontShowOnScreen);
+    bars.setPalette(palette);
+    bars.setFont(font);
+    if (panels.size() > 1) {
+        std::vector<MakespanBars::Entry> entries;
+        for (const auto &panel : panels)
+            entries.push_back(MakespanBars::entryOf(*panel->run));
+        bars.setEntries(std::move(entries));
+        height += lineHeight + bars.sizeHint().height() + Gap;
+    }
 
     const PaintFunction paint = [&](QPainter &painter, const QRect &area) {
         int y = area.top() + Margin;
@@ -121,6 +134,16 @@ Result<void> saveGanttFigure(
             y += frame.area.height() + Gap;
         }
         paintTimelineLegend(painter, QRect(left, y, innerWidth, lineHeight), palette, font);
+        if (!bars.entries().empty()) {
+            y += lineHeight + Gap;
+            painter.setPen(palette.color(QPalette::WindowText));
+            painter.setFont(bold);
+            painter.drawText(QRect(left, y, innerWidth, lineHeight),
+                Qt::AlignLeft | Qt::AlignVCenter,
+                QStringLiteral("Makespan (shorter is better)"));
+            y += lineHeight;
+            bars.render(painter, QRect(left, y, innerWidth, bars.sizeHint().height()));
+        }
     };
     PictureCaption caption = PictureCaption::fromPalette(comparisonCaption(runs), palette);
     caption.indent = Margin;

@@ -245,6 +245,13 @@ void tst_Pictures::ganttFigureCaptionsARunAndAComparison()
     QVERIFY(saveGanttFigure(runs, {both, PictureFormat::Svg}, 800).ok());
     const QString svg = QString::fromUtf8(readFile(both));
     QVERIFY(svg.contains(QLatin1Char('>') + comparisonCaption(runs) + QLatin1String("</text>")));
+    // A comparison ends with its makespans as bars, labelled with the runs' strategies; a
+    // single run has none.
+    QVERIFY(svg.contains(QLatin1String(">Makespan (shorter is better)</text>")));
+    QVERIFY(svg.contains(QLatin1String(">thread-pool</text>")));
+    const QString single = m_files.filePath(QStringLiteral("run.svg"));
+    QVERIFY(saveGanttFigure({&pool, 1}, {single, PictureFormat::Svg}, 800).ok());
+    QVERIFY(!QString::fromUtf8(readFile(single)).contains(QLatin1String("Makespan (shorter")));
     // The PNG is as tall as the SVG: the caption is in both.
     const QString png = m_files.filePath(QStringLiteral("compare.png"));
     QVERIFY(saveGanttFigure(runs, {png, PictureFormat::Png}, 800).ok());
