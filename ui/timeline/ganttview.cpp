@@ -15,6 +15,7 @@
 #include <QToolTip>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace parviz {
@@ -50,7 +51,7 @@ QSize GanttView::sizeHint() const
 
 void GanttView::refresh()
 {
-    m_zoom->setEnd(m_model->endNs());
+    m_zoom->setEnd(std::max(m_model->endNs(), m_predictedNs));
     updateScrollBars();
     viewport()->update();
 }
@@ -61,6 +62,12 @@ void GanttView::setLowerBound(std::int64_t ns)
     viewport()->update();
 }
 
+void GanttView::setPrediction(std::int64_t ns)
+{
+    m_predictedNs = ns;
+    refresh();
+}
+
 GanttFrame GanttView::currentFrame(const QRect &area) const
 {
     GanttFrame frame;
@@ -69,6 +76,7 @@ GanttFrame GanttView::currentFrame(const QRect &area) const
     frame.t1Ns = m_zoom->t1Ns();
     frame.firstRow = verticalScrollBar()->value();
     frame.lowerBoundNs = m_lowerBoundNs;
+    frame.predictedNs = m_predictedNs;
     return frame;
 }
 

@@ -30,6 +30,10 @@ public:
     // Marks the lower bound of the run on the time axis; -1 for none.
     void setLowerBound(std::int64_t ns);
     std::int64_t lowerBound() const { return m_lowerBoundNs; }
+    // Marks the makespan predicted before the run; -1 for none. The time axis reaches it, so
+    // that it shows from the run's start and the measured end lands beside it.
+    void setPrediction(std::int64_t ns);
+    std::int64_t prediction() const { return m_predictedNs; }
 
     // What the view shows now, for painting it elsewhere (a file, the clipboard).
     GanttFrame currentFrame(const QRect &area) const;
@@ -58,6 +62,7 @@ private:
     TimelineModel *m_model;
     TimelineZoomControl *m_zoom;
     std::int64_t m_lowerBoundNs = -1;
+    std::int64_t m_predictedNs = -1;
     bool m_updatingScrollBars = false;
     bool m_dragging = false;
     QPoint m_dragFrom;
