@@ -12,6 +12,7 @@
 #include "panels/presetpanel.h"
 #include "panels/workloadpanel.h"
 #include "pictures.h"
+#include "replaycontroller.h"
 #include "runcontroller.h"
 #include "strategies/strategyregistry.h"
 #include "theme.h"
@@ -25,6 +26,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -186,12 +188,15 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_controller, &RunController::frame, this, &MainWindow::onFrame);
     connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
     connect(m_controller, &RunController::runStarted, this, [this](const RunPlan &plan) {
+        m_replayer->stop(); // a run ends a replay
         const int lanes = laneCountOf(plan);
         m_liveTasks = plan.tasks;
         m_timeline.setRowNoun(
             plan.strategy == QLatin1String("thread-per-task") ? tr("thread") : tr("worker"));
         // The plan's own bound is known now; the measured one replaces it at the end.
         m_gantt->setLowerBound(plannedLowerBoundNs(*plan.tasks, lanes));
+        // O(tasks x log(workers)): tens of milliseconds for a million tasks, once per run.
+        m_gantt->setPrediction(predictMakespanNs(plan, m_costs));
         m_concurrency->setCores(plan.cpus);
         m_zoom->fit();
         m_progress->setRange(0, static_cast<int>(plan.tasks->size()));
@@ -211,6 +216,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_controller, &RunController::sweepStarted, this, [this](const SweepPlan &plan) {
         m_speedup->beginSweep(
             plan.strategy, plan.workload.label(), plan.maxWorkers, plan.workload.taskCount);
+        drawSweepPrediction(plan);
     });
     connect(m_controller, &RunController::sweepPoint, m_speedup, &SpeedupChart::addPoint);
     connect(m_controller, &RunController::sweepFinished, this, [this](const SweepResult &sweep) {
@@ -280,6 +286,7 @@ void MainWindow::createActions()
         tr("Runs per point of a sweep: the median counts. More repeats, less noise."));
     toolbar->addWidget(m_repeats);
     toolbar->addAction(m_stop);
+    createReplayControls(toolbar);
 }
 
 void MainWindow::createMenus()
@@ -342,6 +349,7 @@ void MainWindow::createMenus()
     run->addAction(m_stop);
     run->addSeparator();
     run->addAction(m_compare);
+    run->addAction(m_replay);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About ParViz"), this, &MainWindow::showAbout);
@@ -361,7 +369,8 @@ void MainWindow::updateActions()
             ? m_sweepToolTip
             : tr("This strategy has no worker count to sweep: choose a pool to sweep it"));
     m_clearChart->setEnabled(!m_controller->isSweeping());
-    m_stop->setEnabled(busy);
+    m_stop->setEnabled(busy || m_replayer->isActive());
+    m_replay->setEnabled(!busy && m_lastRun.has_value());
     m_openRun->setEnabled(!busy);
     m_saveRun->setEnabled(!busy && m_lastRun.has_value());
     m_repeats->setEnabled(!busy);
@@ -433,14 +442,15 @@ void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
 
 void MainWindow::onRunFinished(const RunResult &run)
 {
+    m_costs.learnFrom(run);
     showRun(run);
     m_presets->showOutcome(run);
     if (run.error && !m_controller->isSweeping())
         showError(tr("The run failed"), *run.error);
-    statusBar()->showMessage(run.stopped ? tr("Stopped")
-            : run.error                  ? tr("Failed")
-                        : tr("Done in %1").arg(formatDuration(run.metrics.makespanNs)),
-        8000);
+    QString done = tr("Done in %1").arg(formatDuration(run.metrics.makespanNs));
+    if (m_gantt->prediction() >= 0)
+        done = tr("%1 (predicted %2)").arg(done, formatDuration(m_gantt->prediction()));
+    statusBar()->showMessage(run.stopped ? tr("Stopped") : run.error ? tr("Failed") : done, 8000);
 }
 
 void MainWindow::showRun(const RunResult &run)
@@ -510,6 +520,7 @@ Result<void> MainWindow::openRun(const QString &path)
     WorkloadSpec workload = run.plan.workload;
     workload.taskCount = static_cast<int>(run.plan.tasks->size());
     m_panel->apply(run.plan.strategy, workload, workers, run.plan.options);
+    m_gantt->setPrediction(-1); // made elsewhere, or long ago: nothing here predicted it
     showRun(run);
     m_zoom->fit();
     setWindowTitle(tr("%1 – ParViz").arg(QFileInfo(path).fileName()));
@@ -801,6 +812,78 @@ void MainWindow::writeSettings() const
     settings.setValue(QStringLiteral("window/bottom"), m_bottom->saveState());
     settings.setValue(QStringLiteral("sweep/repeats"), m_repeats->value());
     m_panel->saveSettings(settings);
+}
+
+void MainWindow::createReplayControls(QToolBar *toolbar)
+{
+    m_replayer = new ReplayController(this);
+    m_replay = new QAction(tr("Re&play"), this);
+    m_replay->setShortcut(QKeySequence(Qt::Key_F5));
+    m_replay->setToolTip(
+        tr("Play the last run back at the chosen speed, bar by bar as it happened (F5); Esc "
+           "stops"));
+    connect(m_replay, &QAction::triggered, this, &MainWindow::startReplay);
+    m_replaySpeed = new QComboBox;
+    m_replaySpeed->setObjectName(QStringLiteral("replaySpeed"));
+    for (double speed : ReplayController::Speeds)
+        m_replaySpeed->addItem(tr("%1x").arg(QString::number(speed)), speed);
+    m_replaySpeed->setToolTip(
+        tr("Replay speed: at 0.1x a run of 50 ms plays for half a second, slow enough to watch"));
+    connect(m_replaySpeed, &QComboBox::currentIndexChanged, this, [this] {
+        m_replayer->setSpeed(m_replaySpeed->currentData().toDouble());
+    });
+    m_replaySpeed->setCurrentIndex(0);
+    m_replayer->setSpeed(m_replaySpeed->currentData().toDouble());
+    connect(m_replayer, &ReplayController::frame, this, &MainWindow::showReplayFrame);
+    connect(m_replayer, &ReplayController::finished, this, &MainWindow::endReplay);
+    connect(m_stop, &QAction::triggered, m_replayer, &ReplayController::stop);
+    toolbar->addSeparator();
+    toolbar->addAction(m_replay);
+    toolbar->addWidget(m_replaySpeed);
+}
+
+void MainWindow::drawSweepPrediction(const SweepPlan &plan)
+{
+    // Scheduling every task at every worker count costs time on the GUI thread, before the
+    // sweep's first run: past the budget, the curve goes without its prediction.
+    const std::int64_t scheduled =
+        static_cast<std::int64_t>(plan.workload.taskCount) * (plan.maxWorkers + 1);
+    if (scheduled > SweepPredictionBudget)
+        return;
+    m_speedup->setPrediction(predictSweep(plan, logicalCpus(), m_costs).speedups);
+}
+
+void MainWindow::startReplay()
+{
+    if (!m_lastRun || m_controller->isBusy())
+        return;
+    m_timeline.setTrace(m_lastRun->trace, m_lastRun->plan.tasks, false);
+    m_timeline.setVisibleUntil(0);
+    m_zoom->fit();
+    m_replayer->start(m_timeline.endNs());
+    updateActions();
+}
+
+void MainWindow::showReplayFrame(std::int64_t ns)
+{
+    m_timeline.setVisibleUntil(ns);
+    m_gantt->refresh();
+    updateConcurrency();
+    m_elapsed->setText(tr("replay at %1x: %2 of %3")
+                           .arg(QString::number(m_replayer->speed()),
+                               formatDuration(ns),
+                               formatDuration(m_replayer->endNs())));
+}
+
+void MainWindow::endReplay()
+{
+    // The whole run again, as before the replay.
+    m_timeline.setVisibleUntil(std::nullopt);
+    m_gantt->refresh();
+    updateConcurrency();
+    if (m_lastRun)
+        m_elapsed->setText(tr("makespan %1").arg(formatDuration(m_lastRun->metrics.makespanNs)));
+    updateActions();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -2,6 +2,7 @@
 
 #include "pictures.h"
 #include "run/runresult.h"
+#include "teaching/prediction.h"
 #include "teaching/preset.h"
 #include "timeline/timelinemodel.h"
 
@@ -13,11 +14,13 @@
 
 class QAction;
 class QDockWidget;
+class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
 class QSpinBox;
 class QSplitter;
+class QToolBar;
 
 namespace parviz {
 
@@ -27,6 +30,7 @@ class ConcurrencyChart;
 class GanttView;
 class MetricsPanel;
 class PresetPanel;
+class ReplayController;
 class RunController;
 class SpeedupChart;
 class TimelineZoomControl;
@@ -36,7 +40,9 @@ enum class Theme;
 // ParViz's window: the workload on the left; the Gantt timeline with the concurrency under it
 // in the middle; the speedup chart and the run's numbers below. Run (Ctrl+R) runs the workload
 // and draws it as it happens; Sweep (Ctrl+Shift+R) runs it on 1..N workers and draws the speedup
-// curve point by point; Stop (Esc) stops either.
+// curve point by point; Stop (Esc) stops either. Before each run the predicted makespan is
+// marked on the Gantt, and before each sweep its predicted curve is drawn. Replay (F5) plays the
+// last run back at a chosen speed.
 //
 // GUI thread.
 class MainWindow : public QMainWindow
@@ -65,6 +71,10 @@ public:
     void setPresentationMode(bool on);
     bool isPresentationMode() const { return m_normalFont.has_value(); }
     const std::optional<RunResult> &lastRun() const { return m_lastRun; }
+    QAction *replayAction() const { return m_replay; }
+    ReplayController *replayController() const { return m_replayer; }
+    // What the predictions use: this machine's costs, as its runs have measured them.
+    const MachineCosts &machineCosts() const { return m_costs; }
 
     // Opens a run file (as File > Open Run); the error is shown and also returned.
     Result<void> openRun(const QString &path);
@@ -114,6 +124,12 @@ private:
     void readSettings();
     void writeSettings() const;
     void showError(const QString &title, const Error &error);
+    // Predict, then run; replay.
+    void createReplayControls(QToolBar *toolbar);
+    void drawSweepPrediction(const SweepPlan &plan);
+    void startReplay();
+    void showReplayFrame(std::int64_t ns);
+    void endReplay();
 
     RunController *m_controller;
     TimelineModel m_timeline;
@@ -146,6 +162,10 @@ private:
     std::optional<QFont> m_normalFont; // set while in presentation mode
     bool m_wasMaximized = false;
     std::vector<QAction *> m_themeActions;
+    QAction *m_replay;
+    QComboBox *m_replaySpeed;
+    ReplayController *m_replayer;
+    MachineCosts m_costs;
 
     std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
     std::optional<RunResult> m_lastRun;

@@ -18,6 +18,7 @@ class tst_GanttPainter : public QObject
 private slots:
     void barsFillTheirShareOfTheRow();
     void onlyVisibleRowsArePainted();
+    void predictionIsALineOfItsOwn();
     void niceTicks_data();
     void niceTicks();
     void tickLabels_data();
@@ -94,6 +95,39 @@ void tst_GanttPainter::onlyVisibleRowsArePainted()
     // Rows 5000..5009 are there, and run from the start to the end of the time area.
     QVERIFY(countColor(image, 0, eventColor(EventKind::Run)) > 500);
     QVERIFY(countColor(image, 9, eventColor(EventKind::Run)) > 500);
+}
+
+void tst_GanttPainter::predictionIsALineOfItsOwn()
+{
+    // Two idle rows over 1,000 ns, one pixel per nanosecond; the prediction at 600 ns.
+    TraceRecorder recorder(4, false);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    const GanttStyle style = GanttStyle::fromPalette(QApplication::palette(), QApplication::font());
+    auto paint = [&](std::int64_t predictedNs) {
+        QImage image(GanttStyle::LabelWidth + 1000, 200, QImage::Format_ARGB32);
+        QPainter painter(&image);
+        GanttFrame frame;
+        frame.area = image.rect();
+        frame.t1Ns = 1000;
+        frame.predictedNs = predictedNs;
+        paintGantt(painter, model, frame, style);
+        return image;
+    };
+    // Pixels of the prediction's colour in the column at `ns`, below the label.
+    auto lineAt = [&](const QImage &image, int ns) {
+        int count = 0;
+        for (int y = GanttStyle::AxisHeight + 2 * GanttStyle::RowHeight; y < image.height(); ++y) {
+            for (int x = GanttStyle::LabelWidth + ns - 1; x <= GanttStyle::LabelWidth + ns + 1; ++x)
+                count += image.pixelColor(x, y).rgb() == style.predicted.rgb();
+        }
+        return count;
+    };
+    const QImage without = paint(-1);
+    const QImage with = paint(600);
+    QCOMPARE(lineAt(without, 600), 0);
+    QVERIFY2(lineAt(with, 600) > 40, qPrintable(QString::number(lineAt(with, 600))));
+    QCOMPARE(lineAt(with, 300), 0); // one line, where it belongs
 }
 
 void tst_GanttPainter::niceTicks_data()

@@ -22,6 +22,7 @@ private slots:
     void inFlightEventIsABar();
     void eventUnderTheCursor();
     void busyWorkersPerColumn();
+    void visibleUntilShowsTheTraceAsItWas();
 };
 
 void tst_TimelineModel::rowsAndLabels()
@@ -178,6 +179,55 @@ void tst_TimelineModel::busyWorkersPerColumn()
     QCOMPARE(busy[2], 1.0);
     QCOMPARE(busy[3], 0.0);
     QVERIFY(model.busyWorkers(0, 0, 4) == std::vector<double>(4, 0.0));
+}
+
+void tst_TimelineModel::visibleUntilShowsTheTraceAsItWas()
+{
+    // Worker 0 runs task 0 over [0, 100) and task 1 over [100, 200); worker 1 task 2 over
+    // [50, 150). At 120, task 0 is done, task 1 and task 2 are under way, nothing else shows.
+    TraceRecorder recorder(2, false);
+    recorder.worker(0).append(0, EventKind::Run, 0, 100);
+    recorder.worker(0).append(1, EventKind::Run, 100, 200);
+    recorder.worker(1).append(2, EventKind::Run, 50, 150);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    const auto generation = model.generation();
+    model.setVisibleUntil(120);
+    QVERIFY(model.generation() != generation);
+    QCOMPARE(model.nowNs(), std::int64_t(120));
+    QCOMPARE(model.endNs(), std::int64_t(200)); // the axis stays the whole run's
+
+    std::vector<TimelineModel::Bar> bars;
+    model.bars(1, 0, 1000, 1.0, bars);
+    QCOMPARE(bars.size(), std::size_t(2));
+    QCOMPARE(bars[0].endNs, std::int64_t(100));
+    QVERIFY(!bars[0].inFlight);
+    QCOMPARE(bars[1].task, 1);
+    QCOMPARE(bars[1].endNs, std::int64_t(120));
+    QVERIFY(bars[1].inFlight);
+    model.bars(2, 0, 1000, 1.0, bars);
+    QCOMPARE(bars.size(), std::size_t(1));
+    QCOMPARE(bars[0].endNs, std::int64_t(120));
+    // Nothing after the cut, not even a sliver at a window's edge.
+    model.bars(1, 130, 1000, 1.0, bars);
+    QVERIFY(bars.empty());
+    QVERIFY(!model.eventAt(1, 150, 5).has_value());
+    const auto busy = model.busyWorkers(0, 200, 2); // columns of 100 ns
+    QCOMPARE(busy[0], 1.5);
+    QCOMPARE(busy[1], 0.4);
+
+    // Before anything started: nothing at all.
+    model.setVisibleUntil(0);
+    model.bars(1, 0, 1000, 1.0, bars);
+    QVERIFY(bars.empty());
+    // And then all of it again; a new trace shows whole too.
+    model.setVisibleUntil(std::nullopt);
+    model.bars(1, 0, 1000, 1.0, bars);
+    QCOMPARE(bars.size(), std::size_t(2));
+    QCOMPARE(model.nowNs(), std::int64_t(-1));
+    model.setVisibleUntil(10);
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    QCOMPARE(model.visibleUntil(), std::nullopt);
 }
 
 QTEST_GUILESS_MAIN(tst_TimelineModel)

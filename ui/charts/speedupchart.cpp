@@ -35,6 +35,7 @@ SpeedupChart::SpeedupChart(QWidget *parent)
     , m_ideal(new QLineSeries)
     , m_fitKey(new QLineSeries)
     , m_efficiencyKey(new QLineSeries)
+    , m_predictedKey(new QLineSeries)
 {
     // The view owns the chart; the chart its axes and series.
     setRenderHint(QPainter::Antialiasing);
@@ -67,6 +68,8 @@ SpeedupChart::SpeedupChart(QWidget *parent)
     attach(m_fitKey, false);
     m_efficiencyKey->setName(tr("efficiency (right)"));
     attach(m_efficiencyKey, true);
+    m_predictedKey->setName(tr("predicted"));
+    attach(m_predictedKey, false);
     updateIdealAndAxes();
     setDark(false);
 }
@@ -92,10 +95,12 @@ void SpeedupChart::beginSweep(
     sweep.measured->setPointsVisible(true);
     sweep.amdahl = new QLineSeries;
     sweep.efficiency = new QLineSeries;
+    sweep.predicted = new QLineSeries;
     attach(sweep.measured, false);
     attach(sweep.amdahl, false);
     attach(sweep.efficiency, true);
-    for (QLineSeries *series : {sweep.amdahl, sweep.efficiency}) {
+    attach(sweep.predicted, false);
+    for (QLineSeries *series : {sweep.amdahl, sweep.efficiency, sweep.predicted}) {
         for (QLegendMarker *marker : m_chart->legend()->markers(series))
             marker->setVisible(false);
     }
@@ -104,6 +109,18 @@ void SpeedupChart::beginSweep(
     updateIdealAndAxes();
     updateNames();
     applyColors();
+}
+
+void SpeedupChart::setPrediction(const std::vector<double> &speedups)
+{
+    if (m_sweeps.empty())
+        return;
+    Sweep &sweep = m_sweeps.back();
+    QList<QPointF> points;
+    for (std::size_t i = 0; i < speedups.size(); ++i)
+        points.append(QPointF(static_cast<double>(i + 1), speedups[i]));
+    sweep.predicted->replace(points);
+    updateIdealAndAxes();
 }
 
 void SpeedupChart::addPoint(const SweepPoint &point, const AmdahlFit &fit)
@@ -182,7 +199,7 @@ QString SpeedupChart::sweepName(int index) const
 
 void SpeedupChart::remove(const Sweep &sweep)
 {
-    for (QLineSeries *series : {sweep.measured, sweep.amdahl, sweep.efficiency}) {
+    for (QLineSeries *series : {sweep.measured, sweep.amdahl, sweep.efficiency, sweep.predicted}) {
         m_chart->removeSeries(series);
         delete series;
     }
@@ -203,6 +220,11 @@ int SpeedupChart::pointCount() const
     return m_sweeps.empty() ? 0 : static_cast<int>(m_sweeps.back().measured->count());
 }
 
+int SpeedupChart::predictedPointCount() const
+{
+    return m_sweeps.empty() ? 0 : static_cast<int>(m_sweeps.back().predicted->count());
+}
+
 void SpeedupChart::updateIdealAndAxes()
 {
     // The ideal: every worker busy with useful work, but never more workers than tasks.
@@ -220,8 +242,10 @@ void SpeedupChart::updateIdealAndAxes()
             for (int workers = 1; workers <= m_maxWorkers; ++workers)
                 sweep.amdahl->append(workers, sweep.fit.speedupAt(workers));
         }
-        for (const QPointF &point : sweep.measured->points())
-            top = std::max(top, point.y());
+        for (const QLineSeries *series : {sweep.measured, sweep.predicted}) {
+            for (const QPointF &point : series->points())
+                top = std::max(top, point.y());
+        }
     }
     m_workersAxis->setRange(1, std::max(2, m_maxWorkers));
     m_workersAxis->setTickInterval(std::max(1.0, std::ceil((m_maxWorkers - 1) / 12.0)));
@@ -275,11 +299,13 @@ void SpeedupChart::applyColors()
     const QColor key = m_chart->theme() == QChart::ChartThemeDark ? Qt::lightGray : Qt::darkGray;
     m_fitKey->setPen(QPen(key, thin, Qt::DashDotLine));
     m_efficiencyKey->setPen(QPen(key, thin, Qt::DotLine));
+    m_predictedKey->setPen(QPen(key, thin, Qt::DashLine));
     for (const Sweep &sweep : m_sweeps) {
         sweep.measured->setPen(QPen(sweep.color, 2.5 * m_scale));
         sweep.measured->setColor(sweep.color);
         sweep.amdahl->setPen(QPen(sweep.color, thin, Qt::DashDotLine));
         sweep.efficiency->setPen(QPen(sweep.color, thin, Qt::DotLine));
+        sweep.predicted->setPen(QPen(sweep.color, thin, Qt::DashLine));
     }
 }
 

@@ -12,8 +12,8 @@ namespace parviz {
 
 // Speedup against worker count: a curve per sweep, each point appearing as its runs finish,
 // the ideal y = workers (capped by the task count), each sweep's Amdahl fit (its serial
-// fraction s in the sweep's name), and efficiency on the right-hand axis. Sweeps stay on the chart,
-// so that strategies can be compared, until clearSweeps().
+// fraction s in the sweep's name), its predicted curve, and efficiency on the right-hand axis.
+// Sweeps stay on the chart, so that strategies can be compared, until clearSweeps().
 //
 // GUI thread.
 class SpeedupChart : public QChartView
@@ -26,6 +26,9 @@ public:
     // A new curve for `strategy` running `workload` ("8 cpu x 100ms") on 1..maxWorkers workers.
     void beginSweep(
         const QString &strategy, const QString &workload, int maxWorkers, int taskCount);
+    // The speedup predicted for the sweep drawn last before it runs, at 1, 2, ... workers:
+    // dashed, in the sweep's colour, so each measured point lands beside its prediction.
+    void setPrediction(const std::vector<double> &speedups);
     void addPoint(const SweepPoint &point, const AmdahlFit &fit);
     // The sweep drawn last has ended: if it has no point it goes; if `complete` is false its
     // curve says it was cut short.
@@ -36,8 +39,9 @@ public:
     void setScale(qreal scale);
 
     int sweepCount() const { return static_cast<int>(m_sweeps.size()); }
-    // Points of the sweep drawn last.
+    // Points of the sweep drawn last, measured and predicted.
     int pointCount() const;
+    int predictedPointCount() const;
     // As in the legend: "process-pool, s = 0.031".
     QString sweepName(int index) const;
     QString title() const { return m_chart->title(); }
@@ -64,6 +68,7 @@ private:
         QLineSeries *measured = nullptr;
         QLineSeries *amdahl = nullptr;
         QLineSeries *efficiency = nullptr;
+        QLineSeries *predicted = nullptr;
     };
     void attach(QAbstractSeries *series, bool efficiency);
     void remove(const Sweep &sweep);
@@ -79,6 +84,7 @@ private:
     QLineSeries *m_ideal;
     QLineSeries *m_fitKey; // empty: the legend's entry for every sweep's fit
     QLineSeries *m_efficiencyKey; // likewise for efficiency
+    QLineSeries *m_predictedKey; // likewise for the predictions
     std::vector<Sweep> m_sweeps;
     int m_maxWorkers = 1;
     qreal m_scale = 1.0;

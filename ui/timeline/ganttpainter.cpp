@@ -2,6 +2,7 @@
 
 #include "timeline/eventcolors.h"
 #include "timeline/timelinecoordinates.h"
+#include "util/format.h"
 
 #include <QCoreApplication>
 #include <QFontMetrics>
@@ -24,6 +25,7 @@ GanttStyle GanttStyle::fromPalette(const QPalette &palette, const QFont &font)
     style.grid.setAlpha(90);
     style.now = QColor(0xD5, 0x00, 0x32);
     style.lowerBound = palette.color(QPalette::Text);
+    style.predicted = palette.color(QPalette::Text);
     style.font = font;
     return style;
 }
@@ -198,6 +200,30 @@ void paintGantt(
             painter.setPen(Qt::NoPen);
             painter.drawRect(box);
             painter.setPen(style.lowerBound);
+            painter.drawText(box, Qt::AlignCenter, label);
+        }
+    }
+
+    // The makespan predicted before the run: its measured end lands beside it. Dash-dotted, and
+    // named at the foot a line above the lower bound's name, so the two never cover each other
+    // and the first rows stay clear.
+    if (frame.predictedNs >= 0) {
+        const double x = coordinates.x(frame.predictedNs);
+        if (x >= timeArea.left() && x <= timeArea.right()) {
+            painter.setClipping(false);
+            painter.setPen(QPen(style.predicted, 2, Qt::DashDotLine));
+            painter.drawLine(QPointF(x, axis.top() + 2), QPointF(x, rows.bottom()));
+            const QString label =
+                QObject::tr("predicted %1").arg(formatDuration(frame.predictedNs));
+            const double width = metrics.horizontalAdvance(label) + 8;
+            // Right of the line, or left of it where the right has no room.
+            const double left = x + 4 + width <= timeArea.right() ? x + 4 : x - 4 - width;
+            const QRectF box(
+                left, rows.bottom() - 2 * metrics.height() - 8, width, metrics.height() + 2);
+            painter.setBrush(style.background);
+            painter.setPen(Qt::NoPen);
+            painter.drawRect(box);
+            painter.setPen(style.predicted);
             painter.drawText(box, Qt::AlignCenter, label);
         }
     }

@@ -27,6 +27,7 @@ struct GanttStyle
     QColor grid;
     QColor now;
     QColor lowerBound;
+    QColor predicted;
     QFont font;
 
     static GanttStyle fromPalette(const QPalette &palette, const QFont &font);
@@ -40,6 +41,7 @@ struct GanttFrame
     std::int64_t t1Ns = 1;
     int firstRow = 0;
     std::int64_t lowerBoundNs = -1; // marked on the axis when >= 0
+    std::int64_t predictedNs = -1; // the predicted makespan, drawn when >= 0
 };
 
 // Paints the Gantt: the time axis with readable ticks, a label per row, and each visible row's

@@ -51,7 +51,7 @@ QSize GanttView::sizeHint() const
 
 void GanttView::refresh()
 {
-    m_zoom->setEnd(m_model->endNs());
+    m_zoom->setEnd(std::max(m_model->endNs(), m_predictedNs));
     updateScrollBars();
     viewport()->update();
 }
@@ -77,6 +77,12 @@ QRect GanttView::logicalRect() const
         static_cast<int>(viewport()->height() / m_scale)};
 }
 
+void GanttView::setPrediction(std::int64_t ns)
+{
+    m_predictedNs = ns;
+    refresh();
+}
+
 GanttFrame GanttView::currentFrame(const QRect &area) const
 {
     GanttFrame frame;
@@ -85,6 +91,7 @@ GanttFrame GanttView::currentFrame(const QRect &area) const
     frame.t1Ns = m_zoom->t1Ns();
     frame.firstRow = verticalScrollBar()->value();
     frame.lowerBoundNs = m_lowerBoundNs;
+    frame.predictedNs = m_predictedNs;
     return frame;
 }
 

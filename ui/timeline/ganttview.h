@@ -35,6 +35,10 @@ public:
     qreal scale() const { return m_scale; }
     // The viewport in the Gantt's own (unscaled) pixels.
     QRect logicalRect() const;
+    // Marks the makespan predicted before the run; -1 for none. The time axis reaches it, so
+    // that it shows from the run's start and the measured end lands beside it.
+    void setPrediction(std::int64_t ns);
+    std::int64_t prediction() const { return m_predictedNs; }
 
     // What the view shows now, for painting it elsewhere (a file, the clipboard).
     GanttFrame currentFrame(const QRect &area) const;
@@ -65,6 +69,7 @@ private:
     TimelineZoomControl *m_zoom;
     std::int64_t m_lowerBoundNs = -1;
     qreal m_scale = 1.0;
+    std::int64_t m_predictedNs = -1;
     bool m_updatingScrollBars = false;
     bool m_dragging = false;
     QPoint m_dragFrom;

@@ -13,6 +13,7 @@ void TimelineModel::setTrace(std::shared_ptr<const TraceSnapshot> trace,
     m_trace = std::move(trace);
     m_tasks = std::move(tasks);
     m_live = live;
+    m_visibleUntil.reset();
     ++m_generation;
     m_rows.clear();
     m_endNs = 0;
@@ -45,6 +46,14 @@ void TimelineModel::setTrace(std::shared_ptr<const TraceSnapshot> trace,
 void TimelineModel::clear()
 {
     setTrace(nullptr, nullptr, false);
+}
+
+void TimelineModel::setVisibleUntil(std::optional<std::int64_t> ns)
+{
+    if (ns == m_visibleUntil)
+        return;
+    m_visibleUntil = ns;
+    ++m_generation;
 }
 
 int TimelineModel::rowOfLane(int lane) const
@@ -89,14 +98,28 @@ void TimelineModel::forEachVisible(int row, std::int64_t t0Ns, std::int64_t t1Ns
 {
     const Row &entry = m_rows[static_cast<std::size_t>(row)];
     const std::size_t count = m_trace->eventCount(entry.lane);
+    // In a replay nothing shows from the cut on, and what is under way at the cut ends there,
+    // in flight. Events past the cut are never visited: a frame costs what it shows.
+    const std::int64_t limit = m_visibleUntil ? std::min(t1Ns, *m_visibleUntil) : t1Ns;
+    if (m_visibleUntil && limit <= t0Ns)
+        return;
+    auto visit = [&](const TaskEvent &event, bool inFlight) {
+        if (m_visibleUntil && event.endNs > *m_visibleUntil) {
+            TaskEvent cut = event;
+            cut.endNs = *m_visibleUntil;
+            f(cut, true);
+        } else {
+            f(event, inFlight);
+        }
+    };
     for (std::size_t i = firstEndingAfter(entry.lane, t0Ns); i < count; ++i) {
         const TaskEvent &event = m_trace->event(entry.lane, i);
-        if (event.startNs >= t1Ns)
+        if (event.startNs >= limit)
             break;
-        f(event, false);
+        visit(event, false);
     }
-    if (entry.inFlight && entry.inFlight->startNs < t1Ns && entry.inFlight->endNs > t0Ns)
-        f(*entry.inFlight, true);
+    if (entry.inFlight && entry.inFlight->startNs < limit && entry.inFlight->endNs > t0Ns)
+        visit(*entry.inFlight, true);
 }
 
 void TimelineModel::bars(

@@ -39,6 +39,12 @@ public:
         std::shared_ptr<const std::vector<TaskSpec>> tasks,
         bool live);
     void clear();
+    // Shows the trace only as it was at `ns` (a replay): events that start later are left out,
+    // and one under way then is cut there and drawn in flight, behind the "now" line at `ns`.
+    // The time axis still ends where the whole trace does. nullopt shows all of it; setTrace()
+    // does too. O(1): the cut is applied as bars are asked for.
+    void setVisibleUntil(std::optional<std::int64_t> ns);
+    std::optional<std::int64_t> visibleUntil() const { return m_visibleUntil; }
     // What a worker row is called: "worker" by default, "thread" for a thread per task.
     void setRowNoun(const QString &noun) { m_rowNoun = noun; }
 
@@ -56,8 +62,13 @@ public:
 
     // Time shown to the end of: the last event, or while live the moment the trace was taken.
     std::int64_t endNs() const { return m_endNs; }
-    // While live: the moment the trace was taken; otherwise -1.
-    std::int64_t nowNs() const { return m_live && m_trace ? m_trace->takenAtNs() : -1; }
+    // While live: the moment the trace was taken; in a replay, where it has got to; otherwise -1.
+    std::int64_t nowNs() const
+    {
+        if (m_visibleUntil && m_trace)
+            return *m_visibleUntil;
+        return m_live && m_trace ? m_trace->takenAtNs() : -1;
+    }
 
     // The bars of `row` that overlap [t0Ns, t1Ns), in time order.
     void bars(int row,
@@ -89,6 +100,7 @@ private:
     std::vector<Row> m_rows;
     std::int64_t m_endNs = 0;
     bool m_live = false;
+    std::optional<std::int64_t> m_visibleUntil;
     QString m_rowNoun = QStringLiteral("worker");
     std::uint64_t m_generation = 0;
 };
