@@ -339,9 +339,7 @@ void MainWindow::createMenus()
         m_themeActions.push_back(action);
     }
 
-    m_presetsMenu = menuBar()->addMenu(tr("&Presets"));
-    fillPresetsMenu();
-    connect(m_presets, &PresetPanel::reloaded, this, &MainWindow::fillPresetsMenu);
+    createPresetsMenu();
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_run);
@@ -455,6 +453,7 @@ void MainWindow::onRunFinished(const RunResult &run)
 
 void MainWindow::showRun(const RunResult &run)
 {
+    m_replayer->stop(); // a replay shows the run it started with, not this one
     m_lastRun = run;
     m_liveTasks.reset();
     m_timeline.setRowNoun(
@@ -531,7 +530,11 @@ MainWindow::Picture MainWindow::ganttPicture() const
 {
     const QSize size = m_gantt->logicalRect().size();
     const GanttFrame frame = m_gantt->currentFrame(QRect(QPoint(0, 0), size));
-    const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), m_gantt->font());
+    // The everyday look, also in presentation mode, whose larger font fits only the larger
+    // Gantt on screen.
+    QFont font = m_gantt->font();
+    font.setPointSizeF(font.pointSizeF() / m_gantt->scale());
+    const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), font);
     return {size,
         style.background,
         [this, frame, style](QPainter &painter, const QRect &area) {
@@ -561,32 +564,17 @@ MainWindow::Picture MainWindow::windowPicture()
 
 Result<void> MainWindow::saveGanttPicture(const QString &path, const QString &filter)
 {
-    const Picture picture = ganttPicture();
-    return savePicture(pictureTarget(path, filter),
-        picture.size,
-        picture.background,
-        picture.paint,
-        picture.caption);
+    return ganttPicture().save(pictureTarget(path, filter));
 }
 
 Result<void> MainWindow::saveSpeedupPicture(const QString &path, const QString &filter)
 {
-    const Picture picture = speedupPicture();
-    return savePicture(pictureTarget(path, filter),
-        picture.size,
-        picture.background,
-        picture.paint,
-        picture.caption);
+    return speedupPicture().save(pictureTarget(path, filter));
 }
 
 Result<void> MainWindow::saveWindowPicture(const QString &path, const QString &filter)
 {
-    const Picture picture = windowPicture();
-    return savePicture(pictureTarget(path, filter),
-        picture.size,
-        picture.background,
-        picture.paint,
-        picture.caption);
+    return windowPicture().save(pictureTarget(path, filter));
 }
 
 void MainWindow::savePictureWithDialog(
@@ -669,6 +657,7 @@ void MainWindow::setPresentationMode(bool on)
     m_gantt->setScale(scale);
     m_concurrency->setScale(scale);
     m_speedup->setScale(scale);
+    m_code->setScale(scale);
     updateConcurrency();
     if (on)
         statusBar()->showMessage(tr("Presentation mode: F11 to go back"), 5000);
@@ -687,10 +676,10 @@ void MainWindow::showAbout()
                 QString::fromLatin1(qVersion())));
 }
 
-void MainWindow::fillPresetsMenu()
+void MainWindow::createPresetsMenu()
 {
-    m_presets->fillMenu(m_presetsMenu);
-    m_presetsMenu->addSeparator();
+    m_presetsMenu = menuBar()->addMenu(tr("&Presets"));
+    m_presetsEnd = m_presetsMenu->addSeparator(); // the presets go above it
     m_presetsMenu->addAction(
         tr("&Save Settings as Preset…"), this, &MainWindow::saveCurrentAsPreset);
     m_presetsMenu->addAction(tr("&Open Presets Folder"), this, [this] {
@@ -701,6 +690,13 @@ void MainWindow::fillPresetsMenu()
         m_presets->reload();
         m_presets->setSettings(m_panel->checkedPlan());
     });
+    fillPresetsMenu();
+    connect(m_presets, &PresetPanel::reloaded, this, &MainWindow::fillPresetsMenu);
+}
+
+void MainWindow::fillPresetsMenu()
+{
+    m_presets->fillMenu(m_presetsMenu, m_presetsEnd);
     if (!m_presets->library().problems.empty())
         statusBar()->showMessage(
             tr("%1 not loaded: %2")
@@ -767,7 +763,7 @@ Result<void> MainWindow::savePresetAs(const Preset &preset)
     if (!saved)
         return saved.error();
     m_presets->reload();
-    m_presets->choose(QFileInfo(*saved).completeBaseName());
+    m_presets->choose(QStringLiteral("user/") + QFileInfo(*saved).completeBaseName());
     statusBar()->showMessage(tr("Saved the preset as %1").arg(*saved), 8000);
     return {};
 }
@@ -800,6 +796,7 @@ void MainWindow::readSettings()
     m_bottom->restoreState(settings.value(QStringLiteral("window/bottom")).toByteArray());
     m_repeats->setValue(settings.value(QStringLiteral("sweep/repeats"), 1).toInt());
     m_panel->loadSettings(settings);
+    m_costs.readFrom(settings); // what earlier sessions measured on this machine
     setTheme(themeFromKey(settings.value(QStringLiteral("theme")).toString()));
 }
 
@@ -812,6 +809,7 @@ void MainWindow::writeSettings() const
     settings.setValue(QStringLiteral("window/bottom"), m_bottom->saveState());
     settings.setValue(QStringLiteral("sweep/repeats"), m_repeats->value());
     m_panel->saveSettings(settings);
+    m_costs.writeTo(settings);
 }
 
 void MainWindow::createReplayControls(QToolBar *toolbar)

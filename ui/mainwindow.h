@@ -110,6 +110,11 @@ private:
         QColor background;
         PaintFunction paint;
         PictureCaption caption; // what ran; none before anything has
+
+        Result<void> save(const PictureTarget &target) const
+        {
+            return savePicture(target, size, background, paint, caption);
+        }
     };
     Picture ganttPicture() const;
     Picture speedupPicture() const;
@@ -119,6 +124,7 @@ private:
     void copyPicture();
     void setTheme(Theme theme);
     void showAbout();
+    void createPresetsMenu();
     void fillPresetsMenu();
     void saveCurrentAsPreset();
     void readSettings();
@@ -137,6 +143,7 @@ private:
     WorkloadPanel *m_panel;
     PresetPanel *m_presets;
     QMenu *m_presetsMenu = nullptr;
+    QAction *m_presetsEnd = nullptr; // the separator under the presets
     GanttView *m_gantt;
     ConcurrencyChart *m_concurrency;
     SpeedupChart *m_speedup;

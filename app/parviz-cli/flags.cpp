@@ -209,7 +209,6 @@ QString flagForPlanError(const QString &code)
         {QStringLiteral("bad-chunksize"), QStringLiteral("--chunksize")},
         {QStringLiteral("bad-switch-interval"), QStringLiteral("--switch-interval")},
         {QStringLiteral("bad-start-timeout"), QStringLiteral("--start-timeout")},
-        {QStringLiteral("bad-join"), QStringLiteral("--no-join")},
     };
     const auto found = flags.find(code);
     return found == flags.end() ? QString() : found->second;

@@ -101,11 +101,10 @@ Result<RunPlan> RunPlan::check(const QString &strategy,
     plan.cpus = cpus.value_or(logicalCpus());
     plan.workers = workerCount.resolve(plan.cpus);
     plan.options = options;
-    if (!options.join && !entry->info.hasCaller)
-        return Error{QStringLiteral("bad-join"),
-            QStringLiteral("%1 runs every task on the caller's own thread: there is nothing to "
-                           "join, so it cannot run without join")
-                .arg(strategy)};
+    // A plain loop runs every task on the caller's own thread: there is nothing to join, and
+    // its baseline runs in a sweep or a comparison without join are the same as with it.
+    if (!entry->info.hasCaller)
+        plan.options.join = true;
     if (auto possible = entry->create()->checkPlan(plan); !possible)
         return possible.error();
     return plan;

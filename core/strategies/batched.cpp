@@ -88,21 +88,20 @@ private:
     {
         const std::size_t batchSize = static_cast<std::size_t>(m_sizer.computeBatchSize());
         if (m_ready.empty()) {
-            const std::size_t bigBatch = batchSize * m_workers;
             const std::size_t available = fromOriginal
                 ? m_taskCount - m_nextTask
                 : std::min(m_preDispatchLeft, m_taskCount - m_nextTask);
-            const std::size_t take = std::min(bigBatch, available);
-            if (take == 0)
+            const BatchSlice slice =
+                sliceForDispatch(batchSize, m_workers, available, fromOriginal);
+            if (slice.take == 0)
                 return false;
-            const std::size_t finalSize = fromOriginal && take < bigBatch
-                ? std::max<std::size_t>(1, take / (10 * m_workers))
-                : std::max<std::size_t>(1, take / m_workers);
-            for (std::size_t first = m_nextTask; first < m_nextTask + take; first += finalSize)
-                m_ready.push_back({first, std::min(first + finalSize, m_nextTask + take), 0});
-            m_nextTask += take;
+            for (std::size_t first = m_nextTask; first < m_nextTask + slice.take;
+                 first += slice.batchSize)
+                m_ready.push_back(
+                    {first, std::min(first + slice.batchSize, m_nextTask + slice.take), 0});
+            m_nextTask += slice.take;
             if (!fromOriginal)
-                m_preDispatchLeft -= take;
+                m_preDispatchLeft -= slice.take;
         }
         Batch &batch = m_batches[m_dispatched];
         batch = m_ready.front();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 
 namespace parviz {
@@ -29,5 +31,24 @@ private:
     int m_effectiveBatchSize = 1;
     double m_smoothedDurationNs = 0.0; // 0: no measurement since the last change
 };
+
+// What joblib's dispatch_one_batch takes from the task iterator when its ready queue is empty:
+// `batchSize` x workers tasks at most, of which `available` remain; split into batches of a
+// worker's share, or, when the iterator ran short (`fromOriginal`: a completion's dispatch,
+// not the pre-dispatch), into batches ten times smaller to even out the end.
+struct BatchSlice
+{
+    std::size_t take = 0; // tasks taken now; 0: none left
+    std::size_t batchSize = 1; // the size of each batch made of them (the last may be smaller)
+};
+
+inline BatchSlice sliceForDispatch(
+    std::size_t batchSize, std::size_t workers, std::size_t available, bool fromOriginal)
+{
+    const std::size_t bigBatch = batchSize * workers;
+    const std::size_t take = std::min(bigBatch, available);
+    const std::size_t split = fromOriginal && take < bigBatch ? 10 * workers : workers;
+    return {take, std::max<std::size_t>(1, take / split)};
+}
 
 } // namespace parviz

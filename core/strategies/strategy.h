@@ -17,7 +17,8 @@ struct StrategyInfo
     // Whether the worker count matters: not for a plain loop, nor for a thread per task.
     bool usesWorkerCount = true;
     // Whether a caller starts workers and then waits for them (a `main` row of submit and wait):
-    // everything but a plain loop. Only such strategies can run without join.
+    // everything but a plain loop. Only such strategies run without join; for the others the
+    // plan's join is always on.
     bool hasCaller = true;
 };
 

@@ -3,6 +3,7 @@
 #include "run/runresult.h"
 #include "strategies/batchsizer.h"
 
+#include <QSettings>
 #include <queue>
 
 #include <algorithm>
@@ -113,21 +114,20 @@ private:
     {
         const auto batchSize = static_cast<std::size_t>(m_sizer.computeBatchSize());
         if (m_ready.empty()) {
-            const std::size_t bigBatch = batchSize * m_workers;
             const std::size_t available = fromOriginal
                 ? m_taskCount - m_nextTask
                 : std::min(m_preDispatchLeft, m_taskCount - m_nextTask);
-            const std::size_t take = std::min(bigBatch, available);
-            if (take == 0)
+            const BatchSlice slice =
+                sliceForDispatch(batchSize, m_workers, available, fromOriginal);
+            if (slice.take == 0)
                 return false;
-            const std::size_t finalSize = fromOriginal && take < bigBatch
-                ? std::max<std::size_t>(1, take / (10 * m_workers))
-                : std::max<std::size_t>(1, take / m_workers);
-            for (std::size_t first = m_nextTask; first < m_nextTask + take; first += finalSize)
-                m_ready.push_back({first, std::min(first + finalSize, m_nextTask + take)});
-            m_nextTask += take;
+            for (std::size_t first = m_nextTask; first < m_nextTask + slice.take;
+                 first += slice.batchSize)
+                m_ready.push_back(
+                    {first, std::min(first + slice.batchSize, m_nextTask + slice.take)});
+            m_nextTask += slice.take;
             if (!fromOriginal)
-                m_preDispatchLeft -= take;
+                m_preDispatchLeft -= slice.take;
         }
         Unit unit = m_ready.front();
         m_ready.pop_front();
@@ -422,6 +422,50 @@ SweepPrediction predictSweep(const SweepPlan &plan, int cpus, const MachineCosts
                 : 0.0);
     }
     return prediction;
+}
+
+namespace {
+
+struct CostField
+{
+    const char *key;
+    std::int64_t MachineCosts::*member;
+};
+
+constexpr CostField CostFields[] = {
+    {"threadStartIntervalNs", &MachineCosts::threadStartIntervalNs},
+    {"threadStartLatencyNs", &MachineCosts::threadStartLatencyNs},
+    {"processStartIntervalNs", &MachineCosts::processStartIntervalNs},
+    {"processStartLatencyNs", &MachineCosts::processStartLatencyNs},
+    {"processRoundTripNs", &MachineCosts::processRoundTripNs},
+    {"processExitNs", &MachineCosts::processExitNs},
+    {"taskDispatchNs", &MachineCosts::taskDispatchNs},
+    {"batchDispatchNs", &MachineCosts::batchDispatchNs},
+    {"sleepOvershootNs", &MachineCosts::sleepOvershootNs},
+    {"gilSwitchNs", &MachineCosts::gilSwitchNs},
+};
+
+} // namespace
+
+void MachineCosts::writeTo(QSettings &settings) const
+{
+    settings.beginGroup(QStringLiteral("machineCosts"));
+    for (const CostField &field : CostFields)
+        settings.setValue(QLatin1String(field.key), static_cast<qlonglong>(this->*field.member));
+    settings.endGroup();
+}
+
+void MachineCosts::readFrom(QSettings &settings)
+{
+    settings.beginGroup(QStringLiteral("machineCosts"));
+    for (const CostField &field : CostFields) {
+        bool ok = false;
+        const qlonglong value = settings.value(QLatin1String(field.key)).toLongLong(&ok);
+        // At most a minute: anything larger is a damaged file, not this machine.
+        if (ok && value > 0 && value < 60'000'000'000)
+            this->*field.member = value;
+    }
+    settings.endGroup();
 }
 
 void MachineCosts::learnFrom(const RunResult &run)

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+class QSettings;
+
 namespace parviz {
 
 struct RunResult;
@@ -48,6 +50,10 @@ struct MachineCosts
     // Takes whatever the run shows of this machine's costs; a run that failed or was stopped
     // teaches nothing. Fields the run says nothing about keep their values.
     void learnFrom(const RunResult &run);
+    // Kept between sessions, in a settings group of their own; a value that is missing or not
+    // a positive number keeps its default.
+    void writeTo(QSettings &settings) const;
+    void readFrom(QSettings &settings);
 
     bool operator==(const MachineCosts &) const = default;
 };

@@ -401,7 +401,8 @@ void loadPresetDirectory(const QString &directory, bool builtIn, PresetLibrary &
             into.problems.push_back({path, preset.error().message});
             continue;
         }
-        preset->id = info.completeBaseName();
+        // A person's own preset may have a built-in one's file name: the ids stay apart.
+        preset->id = (builtIn ? QString() : QStringLiteral("user/")) + info.completeBaseName();
         preset->file = path;
         preset->builtIn = builtIn;
         into.presets.push_back(std::move(preset).value());

@@ -30,7 +30,7 @@ struct Preset
 {
     static constexpr int Format = 1;
 
-    QString id; // the file's base name: "7-joblib"
+    QString id; // the file's base name: "7-joblib", or "user/mine" for a person's own
     QString file; // where it was read from, for messages
     bool builtIn = false;
     QString title;

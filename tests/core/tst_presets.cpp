@@ -180,9 +180,9 @@ void tst_Presets::malformedFilesAreReported()
                 "duration": "fast"})",
             "\"duration\""},
         {"k-join.json",
-            R"({"parviz_preset": 1, "title": "x", "strategy": "sequential", "tasks": 3,
-                "duration": "1ms", "options": {"join": false}})",
-            "nothing to join"},
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
+                "duration": "1ms", "options": {"join": "no"}})",
+            "\"join\" must be true or false"},
         {"l-compare.json",
             R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
                 "duration": "1ms", "compare": ["thread-pool", 7]})",
@@ -200,7 +200,7 @@ void tst_Presets::malformedFilesAreReported()
     PresetLibrary library;
     loadPresetDirectory(dir.path(), false, library);
     QCOMPARE(library.presets.size(), std::size_t(1));
-    QCOMPARE(library.presets[0].id, QStringLiteral("z-fine"));
+    QCOMPARE(library.presets[0].id, QStringLiteral("user/z-fine"));
     QVERIFY(!library.presets[0].builtIn);
     QCOMPARE(library.problems.size(), std::size_t(std::size(cases)));
     for (std::size_t i = 0; i < library.problems.size(); ++i) {

@@ -1,4 +1,5 @@
 #include "run/runsession.h"
+#include "run/sweep.h"
 #include "strategies/strategyregistry.h"
 #include "traceinvariants.h"
 #include "util/clock.h"
@@ -39,7 +40,7 @@ private slots:
     void batchedGrowsItsBatches();
     void withoutJoinTheCallerGoesOnFirst_data();
     void withoutJoinTheCallerGoesOnFirst();
-    void sequentialCannotSkipJoin();
+    void sequentialHasNothingToJoin();
 
 private:
     static void addStrategyRows(bool parallelOnly);
@@ -415,7 +416,6 @@ void tst_Strategies::batchedGrowsItsBatches()
     QVERIFY(result.metrics.loss.dispatchNs > 0);
 }
 
-QTEST_GUILESS_MAIN(tst_Strategies)
 void tst_Strategies::withoutJoinTheCallerGoesOnFirst_data()
 {
     addStrategyRows(true);
@@ -446,16 +446,29 @@ void tst_Strategies::withoutJoinTheCallerGoesOnFirst()
     QCOMPARE(withJoin.metrics.callerDoneNs, withJoin.metrics.makespanNs);
 }
 
-void tst_Strategies::sequentialCannotSkipJoin()
+// A plain loop has nothing to join: without join it is the same plan, so that a sweep or a
+// comparison without join still has its sequential baseline.
+void tst_Strategies::sequentialHasNothingToJoin()
 {
     StrategyOptions options;
     options.join = false;
-    const auto made = RunPlan::check(QStringLiteral("sequential"),
+    const auto made = RunPlan::make(QStringLiteral("sequential"),
         workload(3, TaskKind::Sleep, DurationSpec::fixed(Ms)),
         WorkerCount::exactly(1),
         options);
-    QVERIFY(!made);
-    QCOMPARE(made.error().code, QStringLiteral("bad-join"));
+    QVERIFY(made.ok());
+    QVERIFY(made->options.join);
+    const RunResult run = executeRun(*made);
+    QVERIFY(run.ok());
+    QCOMPARE(run.metrics.callerDoneNs, std::int64_t{0}); // no main row at all
+
+    SweepPlan sweep;
+    sweep.strategy = QStringLiteral("thread-pool");
+    sweep.workload = workload(4, TaskKind::Sleep, DurationSpec::fixed(Ms));
+    sweep.maxWorkers = 2;
+    sweep.options = options;
+    QVERIFY(SweepSchedule::make(sweep).ok());
 }
 
+QTEST_GUILESS_MAIN(tst_Strategies)
 #include "tst_strategies.moc"

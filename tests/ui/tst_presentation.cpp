@@ -1,5 +1,6 @@
 #include "charts/speedupchart.h"
 #include "mainwindow.h"
+#include "theme.h"
 #include "timeline/ganttview.h"
 
 #include <QAction>
@@ -21,6 +22,7 @@ private slots:
     void initTestCase();
     void f11GoesInAndBack();
     void picturesKeepTheirEverydaySize();
+    void themeChangeInPresentationKeepsTheFonts();
 };
 
 void tst_Presentation::initTestCase()
@@ -72,6 +74,25 @@ void tst_Presentation::picturesKeepTheirEverydaySize()
     const QImage picture(path);
     QCOMPARE(picture.size(), window.gantt()->logicalRect().size());
     window.setPresentationMode(false);
+}
+
+// A theme chosen while presenting: back from F11, the speedup chart's text is its everyday size.
+void tst_Presentation::themeChangeInPresentationKeepsTheFonts()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const qreal title = window.speedupChart()->chart()->titleFont().pointSizeF();
+    window.setPresentationMode(true);
+    QVERIFY(window.speedupChart()->chart()->titleFont().pointSizeF() > title * 1.4);
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->data().toString() == themeKey(Theme::Dark)
+            || action->data().toString() == themeKey(Theme::Light))
+            action->trigger();
+    }
+    window.setPresentationMode(false);
+    QCOMPARE(window.speedupChart()->chart()->titleFont().pointSizeF(), title);
+    applyTheme(Theme::System);
 }
 
 QTEST_MAIN(tst_Presentation)

@@ -5,6 +5,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QFile>
 #include <QMenu>
 #include <QSignalSpy>
@@ -31,6 +32,8 @@ private slots:
     void brokenPresetIsNamedWithItsReason();
     void savedPresetIsChosenAgain();
     void runOfAPresetSaysHowItWent();
+    void reloadFromTheMenuKeepsTheMenuWhole();
+    void customSettingsLeaveThePreset();
 
 private:
     QList<QAction *> presetActions() const;
@@ -196,7 +199,7 @@ void tst_PresetPanel::runOfAPresetSaysHowItWent()
     mine.close();
     PresetPanel *panel = m_window->presetPanel();
     panel->reload();
-    QVERIFY(panel->choose(QStringLiteral("quick")));
+    QVERIFY(panel->choose(QStringLiteral("user/quick")));
     QVERIFY(panel->outcomeText().isEmpty());
 
     QSignalSpy finished(m_window->controller(), &RunController::runFinished);
@@ -208,6 +211,43 @@ void tst_PresetPanel::runOfAPresetSaysHowItWent()
             && outcome.contains(QStringLiteral("caller went on")),
         qPrintable(outcome));
     QVERIFY(m_window->lastRun()->metrics.callerDoneNs < m_window->lastRun()->metrics.makespanNs);
+}
+
+// Reload Presets rebuilds the menu it is in: the action that asked stays alive until it has
+// returned, and the menu keeps its presets and its own entries.
+void tst_PresetPanel::reloadFromTheMenuKeepsTheMenuWhole()
+{
+    auto reloadAction = [this]() -> QAction * {
+        for (QAction *action : m_window->presetsMenu()->actions()) {
+            if (action->text() == QStringLiteral("&Reload Presets"))
+                return action;
+        }
+        return nullptr;
+    };
+    const int entries = m_window->presetsMenu()->actions().size();
+    for (int i = 0; i < 3; ++i) {
+        QAction *reload = reloadAction();
+        QVERIFY(reload);
+        reload->trigger();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+    QCOMPARE(m_window->presetsMenu()->actions().size(), entries);
+    QCOMPARE(presetActions().size(), 8);
+    QVERIFY(reloadAction());
+}
+
+void tst_PresetPanel::customSettingsLeaveThePreset()
+{
+    PresetPanel *panel = m_window->presetPanel();
+    QVERIFY(panel->choose(QStringLiteral("7-joblib")));
+    auto *combo = panel->findChild<QComboBox *>();
+    QVERIFY(combo);
+    QCOMPARE(combo->currentData().toString(), QStringLiteral("7-joblib"));
+    emit combo->activated(0);
+    QVERIFY(!panel->current());
+    QCOMPARE(combo->currentIndex(), 0);
+    // The inputs are still the preset's.
+    QCOMPARE(m_window->workloadPanel()->strategyId(), QStringLiteral("batched"));
 }
 
 QTEST_MAIN(tst_PresetPanel)

@@ -71,7 +71,9 @@ SpeedupChart::SpeedupChart(QWidget *parent)
     m_predictedKey->setName(tr("predicted"));
     attach(m_predictedKey, false);
     updateIdealAndAxes();
-    setDark(false);
+    rememberThemeFonts();
+    applyFonts();
+    applyColors();
 }
 
 void SpeedupChart::attach(QAbstractSeries *series, bool efficiency)
@@ -258,15 +260,26 @@ void SpeedupChart::updateIdealAndAxes()
 void SpeedupChart::setDark(bool dark)
 {
     const auto theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
-    if (m_chart->theme() != theme)
+    if (m_chart->theme() != theme) {
         m_chart->setTheme(theme);
-    // A theme sets its own fonts and series colours.
-    m_titleFont = m_chart->titleFont();
-    m_labelsFont = m_workersAxis->labelsFont();
-    m_axisTitleFont = m_workersAxis->titleFont();
-    m_legendFont = m_chart->legend()->font();
+        rememberThemeFonts(); // a theme sets its own fonts and series colours
+    }
     applyFonts();
     applyColors();
+}
+
+void SpeedupChart::rememberThemeFonts()
+{
+    // A theme takes its fonts from the application's, which presentation mode enlarges by the
+    // same scale as this chart: what is remembered is the everyday size.
+    auto everyday = [this](QFont font) {
+        font.setPointSizeF(font.pointSizeF() / m_scale);
+        return font;
+    };
+    m_titleFont = everyday(m_chart->titleFont());
+    m_labelsFont = everyday(m_workersAxis->labelsFont());
+    m_axisTitleFont = everyday(m_workersAxis->titleFont());
+    m_legendFont = everyday(m_chart->legend()->font());
 }
 
 void SpeedupChart::setScale(qreal scale)

@@ -76,6 +76,7 @@ private:
     void updateNames();
     void applyColors();
     void applyFonts();
+    void rememberThemeFonts();
 
     QChart *m_chart;
     QValueAxis *m_workersAxis;

@@ -80,8 +80,8 @@ ComparisonWindow::ComparisonWindow(QWidget *parent)
     connect(m_fit, &QAction::triggered, m_zoom, &TimelineZoomControl::fit);
     m_savePicture = new QAction(tr("Save &Picture…"), this);
     m_savePicture->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
-    m_savePicture->setToolTip(
-        tr("Save the finished runs' Gantts, one above the other on one time scale, as PNG or SVG"));
+    m_savePicture->setToolTip(tr("Save the finished runs' Gantts, one above the other on one time "
+                                 "scale, and their makespans as bars: PNG, SVG or PDF"));
     connect(m_savePicture, &QAction::triggered, this, &ComparisonWindow::chooseWhereToSavePicture);
     m_saveJson = new QAction(tr("Save Comparison &JSON…"), this);
     m_saveJson->setShortcut(QKeySequence::Save);

@@ -111,6 +111,14 @@ QSize CodePanel::sizeHint() const
     return {text + chrome, QWidget::sizeHint().height()};
 }
 
+void CodePanel::setScale(qreal scale)
+{
+    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    font.setPointSizeF(font.pointSizeF() * scale);
+    for (QPlainTextEdit *view : {m_python, m_cpp})
+        view->setFont(font);
+}
+
 void CodePanel::copy()
 {
     QApplication::clipboard()->setText(

@@ -37,6 +37,9 @@ public:
 
     // Puts the program shown on the clipboard.
     void copy();
+    // The code `scale` times larger, for a projector (its fixed font does not follow the
+    // application's).
+    void setScale(qreal scale);
 
     // Wide enough for PEP 8's 79 columns, so that the Python needs no sideways scrolling.
     QSize sizeHint() const override;

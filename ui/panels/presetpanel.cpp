@@ -57,8 +57,15 @@ PresetPanel::PresetPanel(QWidget *parent)
 
     connect(m_combo, &QComboBox::activated, this, [this](int index) {
         const QString id = m_combo->itemData(index).toString();
-        if (!id.isEmpty())
+        if (!id.isEmpty()) {
             choose(id);
+            return;
+        }
+        // "Custom settings": the inputs stay as they are, and belong to no preset.
+        m_current.reset();
+        m_currentPlan.reset();
+        m_outcome->clear();
+        showCurrent();
     });
     reload();
 }
@@ -104,27 +111,36 @@ void PresetPanel::fillCombo()
     }
 }
 
-void PresetPanel::fillMenu(QMenu *menu)
+void PresetPanel::fillMenu(QMenu *menu, QAction *before)
 {
-    menu->clear();
+    for (QAction *old : std::as_const(m_menuActions)) {
+        menu->removeAction(old);
+        old->deleteLater();
+    }
+    m_menuActions.clear();
+    auto add = [&](const QString &text) {
+        auto *action = new QAction(text, menu);
+        menu->insertAction(before, action);
+        m_menuActions << action;
+        return action;
+    };
     int number = 0;
     bool ownStarted = false;
     for (const Preset &preset : m_library.presets) {
         if (!preset.builtIn && !ownStarted) {
-            menu->addSection(tr("Your presets"));
+            m_menuActions << menu->insertSection(before, tr("Your presets"));
             ownStarted = true;
         }
-        QAction *action =
-            menu->addAction(preset.title, this, [this, id = preset.id] { choose(id); });
+        QAction *action = add(preset.title);
+        connect(action, &QAction::triggered, this, [this, id = preset.id] { choose(id); });
         action->setToolTip(preset.file);
         if (preset.builtIn && ++number <= 9)
             action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + number)));
     }
     if (!m_library.problems.empty()) {
-        menu->addSeparator();
+        m_menuActions << menu->insertSeparator(before);
         for (const PresetProblem &problem : m_library.problems) {
-            QAction *broken =
-                menu->addAction(tr("Not loaded: %1").arg(QFileInfo(problem.file).fileName()));
+            QAction *broken = add(tr("Not loaded: %1").arg(QFileInfo(problem.file).fileName()));
             broken->setToolTip(problem.message());
             broken->setStatusTip(problem.message());
             broken->setEnabled(false);
@@ -210,7 +226,9 @@ void PresetPanel::showOutcome(const RunResult &run)
         QString text =
             tr("This run: %1 on %2, %3 its lower bound of %4; speedup %5x.")
                 .arg(formatDuration(m.makespanNs),
-                    countOf(run.workers, "worker", "workers"),
+                    run.plan.strategy == QLatin1String("thread-per-task")
+                        ? countOf(run.workers, "thread", "threads")
+                        : countOf(run.workers, "worker", "workers"),
                     std::isfinite(m.boundRatio) ? QStringLiteral("%1x").arg(m.boundRatio, 0, 'f', 2)
                                                 : QStringLiteral("–"),
                     formatDuration(m.lowerBoundNs))

@@ -7,6 +7,7 @@
 
 #include <optional>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QMenu;
@@ -33,8 +34,10 @@ public:
     QString userDirectory() const { return m_userDirectory; }
     const PresetLibrary &library() const { return m_library; }
 
-    // Fills `menu` with every preset (Ctrl+1..9 for the built-in ones) and the problems.
-    void fillMenu(QMenu *menu);
+    // Puts every preset (Ctrl+1..9 for the built-in ones) and the problems into `menu`, before
+    // `before`, in place of what an earlier call put there. The old entries are deleted later,
+    // so that one of them may be the action that asked for this.
+    void fillMenu(QMenu *menu, QAction *before);
 
     // Chooses a preset by id, as the combo or the menu does: emits chosen().
     bool choose(const QString &id);
@@ -65,6 +68,7 @@ private:
     QLabel *m_explanation;
     QLabel *m_outcome;
     QLabel *m_problems;
+    QList<QAction *> m_menuActions; // what fillMenu() added
     std::optional<std::size_t> m_current; // into m_library.presets
     std::optional<RunPlan> m_currentPlan; // the inputs as the preset set them
     std::optional<RunPlan> m_settings; // the inputs now

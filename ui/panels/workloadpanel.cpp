@@ -366,14 +366,13 @@ WorkerCount WorkloadPanel::workers() const
 
 StrategyOptions WorkloadPanel::options() const
 {
-    StrategyOptions options;
+    StrategyOptions options = m_options; // what has no control here, as last set
     options.chunkSize = m_chunkSize->value();
     options.switchIntervalNs = std::llround(m_switchInterval->value() * 1e6);
     options.onWorkerDeath =
         static_cast<StrategyOptions::WorkerDeath>(m_onWorkerDeath->currentData().toInt());
-    // A plain loop has nothing to join: the box is hidden then, and does not count.
-    const StrategyEntry *entry = findStrategy(strategyId());
-    options.join = m_join->isChecked() || !entry || !entry->info.hasCaller;
+    // A plain loop has nothing to join: the box is hidden then, and the plan ignores it.
+    options.join = m_join->isChecked();
     return options;
 }
 
@@ -490,6 +489,7 @@ void WorkloadPanel::setStrategy(const QString &id)
 
 void WorkloadPanel::setOptions(const StrategyOptions &options)
 {
+    m_options = options;
     m_chunkSize->setValue(options.chunkSize);
     m_switchInterval->setValue(static_cast<double>(options.switchIntervalNs) / 1e6);
     m_onWorkerDeath->setCurrentIndex(m_onWorkerDeath->findData(int(options.onWorkerDeath)));

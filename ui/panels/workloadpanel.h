@@ -113,6 +113,9 @@ private:
     QWidget *m_deathRow;
     QComboBox *m_onWorkerDeath;
     QCheckBox *m_join;
+    // The options as last set: those without a control here (the start-up timeout, joblib's
+    // batch durations) are kept as they were.
+    StrategyOptions m_options;
     QLabel *m_problem;
     std::vector<QWidget *> m_inputs;
     bool m_inputsEnabled = true;
