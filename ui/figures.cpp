@@ -34,7 +34,7 @@ struct GanttPanel
 
 QString headingOf(const RunResult &run)
 {
-    QString heading = QStringLiteral("%1  (%2)").arg(run.strategy.id, run.strategy.mirrors);
+    QString heading = QStringLiteral("%1  (%2)").arg(run.label(), run.strategy.mirrors);
     if (run.stopped)
         heading += QStringLiteral(", interrupted");
     else if (run.error)

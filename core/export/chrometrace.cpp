@@ -92,7 +92,7 @@ void writeRun(JsonStream &json, bool &first, const RunResult &run, std::int64_t 
     if (!trace)
         return;
     const int workerCount = trace->workerCount();
-    QString processName = run.strategy.id;
+    QString processName = run.label();
     if (run.stopped)
         processName += QStringLiteral(" (interrupted)");
     else if (run.error)

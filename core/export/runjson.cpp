@@ -84,6 +84,9 @@ void writeRunJson(JsonStream &json, const RunResult &run)
     json.raw(",\n").key("strategy", true).string(run.strategy.id);
     json.raw(",\n").key("strategy_name", true).string(run.strategy.name);
     json.raw(",\n").key("mirrors", true).string(run.strategy.mirrors);
+    json.raw(",\n")
+        .key("engine", true)
+        .string(run.engine.isEmpty() ? QStringLiteral("ParViz") : run.engine);
     json.raw(",\n").key("workers", true).number(std::int64_t{run.workers});
     json.raw(",\n").key("worker_count", true).raw("{");
     if (run.plan.workerCount.count)

@@ -601,6 +601,7 @@ enum class RunKey {
     BaselineNs,
     ResultOrder,
     Events,
+    Engine,
     Count
 };
 
@@ -617,7 +618,8 @@ constexpr std::string_view RunKeyNames[] = {"format",
     "baseline",
     "baseline_ns",
     "result_order",
-    "events"};
+    "events",
+    "engine"};
 static_assert(std::size(RunKeyNames) == static_cast<std::size_t>(RunKey::Count));
 
 // The keys of an event, each allowed once.
@@ -686,6 +688,7 @@ private:
 
     // The run object's members, as read.
     std::optional<QString> m_strategy;
+    QString m_engine; // empty: ParViz's own run
     std::optional<int> m_workers;
     std::optional<WorkerCount> m_workerCount;
     std::optional<int> m_cpus;
@@ -754,6 +757,7 @@ Result<RunResult> RunFileReader::read()
     run.error = std::move(m_error);
     run.stopped = m_stopped;
     run.resultOrder = std::move(m_resultOrder);
+    run.engine = std::move(m_engine);
     return run;
 }
 
@@ -796,6 +800,12 @@ bool RunFileReader::readMember(RunKey key)
     }
     case RunKey::Strategy:
         return m_json.readString(m_strategy.emplace(), "strategy");
+    case RunKey::Engine:
+        if (!m_json.readString(m_engine, "engine"))
+            return false;
+        if (m_engine == QLatin1String("ParViz"))
+            m_engine.clear();
+        return true;
     case RunKey::Workers:
         return m_json.readInteger(m_workers.emplace(), "workers", 1);
     case RunKey::WorkerCount:

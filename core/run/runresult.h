@@ -23,8 +23,15 @@ struct RunResult
     std::optional<Error> error; // a task that threw, a thread the system refused, ...
     bool stopped = false; // Stop was requested before the run ended
     std::vector<std::int32_t> resultOrder; // pool-map: task ids in the order results arrived
+    // What ran it: empty for ParViz itself, "CPython 3.11.2" for the strategy's Python program.
+    QString engine;
 
     bool ok() const { return !error && !stopped; }
+    // "thread-pool", or "thread-pool (CPython 3.11.2)": tells runs apart in a comparison.
+    QString label() const
+    {
+        return engine.isEmpty() ? strategy.id : QStringLiteral("%1 (%2)").arg(strategy.id, engine);
+    }
 };
 
 } // namespace parviz

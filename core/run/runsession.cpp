@@ -25,6 +25,18 @@ RunSession::RunSession(RunPlan plan)
         std::make_unique<TraceRecorder>(m_strategy->laneCount(m_plan), m_strategy->hasGilLane());
 }
 
+RunSession::RunSession(RunPlan plan, std::unique_ptr<Strategy> engine, QString engineName)
+    : m_plan(std::move(plan))
+    , m_strategy(std::move(engine))
+{
+    const StrategyEntry *entry = findStrategy(m_plan.strategy);
+    Q_ASSERT_X(entry, "RunSession", "the plan names a strategy that does not exist");
+    m_result.strategy = entry->info;
+    m_result.engine = std::move(engineName);
+    m_recorder =
+        std::make_unique<TraceRecorder>(m_strategy->laneCount(m_plan), m_strategy->hasGilLane());
+}
+
 RunSession::~RunSession()
 {
     if (m_thread.joinable()) {

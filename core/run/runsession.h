@@ -2,6 +2,7 @@
 
 #include "run/runplan.h"
 #include "run/runresult.h"
+#include "strategies/strategy.h"
 #include "trace/tracerecorder.h"
 
 #include <atomic>
@@ -27,6 +28,9 @@ class RunSession
 public:
     // The plan must come from RunPlan::make() (its strategy exists).
     explicit RunSession(RunPlan plan);
+    // Runs the plan with another engine than ParViz's own strategy (CPython running the
+    // strategy's Python program), named `engineName` in the result.
+    RunSession(RunPlan plan, std::unique_ptr<Strategy> engine, QString engineName);
     ~RunSession();
     RunSession(const RunSession &) = delete;
     RunSession &operator=(const RunSession &) = delete;

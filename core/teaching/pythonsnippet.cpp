@@ -641,8 +641,9 @@ QString strategySketch(const RunPlan &plan)
 
 } // namespace
 
-QString pythonProgram(const RunPlan &plan)
+QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
 {
+    const bool traced = tracing == PythonTracing::On;
     const StrategyEntry *entry = findStrategy(plan.strategy);
     if (!entry)
         return {};
@@ -653,6 +654,9 @@ QString pythonProgram(const RunPlan &plan)
     const Workers workers = info.usesWorkerCount ? workersCode(plan) : Workers{};
     const StrategyCode strategy = strategyCode(plan, workers.value);
     QStringList imports = strategy.imports;
+    if (traced)
+        imports << QStringLiteral("import json") << QStringLiteral("import os")
+                << QStringLiteral("import threading");
     if (durations.usesRandom)
         imports << QStringLiteral("import random");
     if (workers.usesCpuCount)
@@ -667,12 +671,46 @@ QString pythonProgram(const RunPlan &plan)
         + comment(workersPhrase(plan, info) + u'.')
         + comment(QStringLiteral("Save as %1 and run: python3 %1").arg(fileName));
 
-    QString main = durations.code + workers.setup + strategy.setup
-        + QStringLiteral("start = time.perf_counter()\n") + strategy.body
-        + QStringLiteral("print(f\"Finished in {time.perf_counter() - start:.2f} seconds\")\n")
+    QString tasks = taskCode(workload);
+    QString main = durations.code;
+    if (traced) {
+        // The task as shown becomes work(); task() wraps it with the tracer's two lines.
+        const auto at = tasks.lastIndexOf(QLatin1String("def task("));
+        tasks.replace(at, 9, QStringLiteral("def work("));
+        tasks =
+            QStringLiteral(
+                "TRACE = \"\\x1eparviz \"  # lines for ParViz; the rest is the program's\n"
+                "\n"
+                "\n"
+                "def trace(event, **fields):\n"
+                "    \"\"\"One line for ParViz, in one write: processes never interleave.\"\"\"\n"
+                "    fields.update(e=event, t=time.monotonic_ns(), pid=os.getpid(),\n"
+                "                  tid=threading.get_native_id())\n"
+                "    os.write(1, (TRACE + json.dumps(fields) + \"\\n\").encode())\n"
+                "\n"
+                "\n")
+            + tasks
+            + QStringLiteral("\n\n"
+                             "def task(item):\n"
+                             "    \"\"\"work(seconds), traced: when, on which thread of which "
+                             "process.\"\"\"\n"
+                             "    index, seconds = item\n"
+                             "    trace(\"start\", task=index)\n"
+                             "    result = work(seconds)\n"
+                             "    trace(\"done\", task=index)\n"
+                             "    return result\n");
+        main += QStringLiteral("durations = list(enumerate(durations))  # (task, seconds)\n");
+    }
+    main += workers.setup + strategy.setup + QStringLiteral("start = time.perf_counter()\n");
+    if (traced)
+        main += QStringLiteral("trace(\"begin\")\n");
+    main += strategy.body;
+    if (traced)
+        main += QStringLiteral("trace(\"end\")\n");
+    main += QStringLiteral("print(f\"Finished in {time.perf_counter() - start:.2f} seconds\")\n")
         + strategy.after;
     return header + u'\n' + importsCode(imports, strategy.thirdParty) + QStringLiteral("\n\n")
-        + taskCode(workload) + QStringLiteral("\n\ndef main():\n") + indented(main)
+        + tasks + QStringLiteral("\n\ndef main():\n") + indented(main)
         + QStringLiteral("\n\nif __name__ == \"__main__\":\n    main()\n");
 }
 

@@ -16,8 +16,17 @@ namespace parviz {
 // that, as in ParViz, a CPU task is a fixed amount of computing that takes its duration on an
 // idle core and longer while it waits for the GIL or for a core.
 //
+// Traced, the program also tells ParViz what happened, on lines of standard output that begin
+// with PythonTraceMarker, each written at once (os.write) so that threads and processes never
+// interleave them: {"e": "begin"} when its clock starts, {"e": "start", "task": i} and
+// {"e": "done", "task": i} around every task, {"e": "end"} when its clock stops. Each has "t"
+// (time.monotonic_ns(), CLOCK_MONOTONIC, ParViz's own clock), "pid" and "tid" (the native
+// thread id). Everything else is the program as shown.
+//
 // Any thread.
-QString pythonProgram(const RunPlan &plan);
+enum class PythonTracing { Off, On };
+inline constexpr char PythonTraceMarker[] = "\x1eparviz ";
+QString pythonProgram(const RunPlan &plan, PythonTracing tracing = PythonTracing::Off);
 
 // What ParViz itself runs for the plan, as a short C++ sketch of the strategy's implementation
 // with the plan's numbers (core/strategies/), ending with what a task does.

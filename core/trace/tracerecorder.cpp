@@ -32,6 +32,11 @@ void TraceRecorder::startClock()
     m_store->originNs.store(monotonicNowNs(), std::memory_order_release);
 }
 
+void TraceRecorder::startClockAt(std::int64_t monotonicNs)
+{
+    m_store->originNs.store(monotonicNs, std::memory_order_release);
+}
+
 std::int64_t TraceRecorder::now() const
 {
     // Relaxed: the threads that record were started after startClock(), which orders it.

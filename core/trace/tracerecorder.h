@@ -35,6 +35,9 @@ public:
 
     // Sets time zero to now. Call once, before any event is recorded.
     void startClock();
+    // Sets time zero to a CLOCK_MONOTONIC reading instead: when another process's clock
+    // started (a CPython program's). Before any event is recorded.
+    void startClockAt(std::int64_t monotonicNs);
     std::int64_t originNs() const { return m_store->originNs.load(std::memory_order_acquire); }
     // Nanoseconds since startClock(). Any thread.
     std::int64_t now() const;

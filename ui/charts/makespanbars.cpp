@@ -33,10 +33,11 @@ MakespanBars::MakespanBars(QWidget *parent)
 MakespanBars::Entry MakespanBars::entryOf(const RunResult &run)
 {
     Entry entry;
-    entry.label = run.strategy.id.isEmpty() ? run.plan.strategy : run.strategy.id;
+    entry.label = run.strategy.id.isEmpty() ? run.plan.strategy : run.label();
     entry.makespanNs = run.metrics.makespanNs;
     entry.state = run.error ? State::Failed : run.stopped ? State::Interrupted : State::Finished;
-    entry.sequential = run.plan.strategy == QLatin1String("sequential");
+    // The baseline for speedups is ParViz's own sequential run.
+    entry.sequential = run.plan.strategy == QLatin1String("sequential") && run.engine.isEmpty();
     return entry;
 }
 

@@ -1,0 +1,240 @@
+#include "export/runjson.h"
+#include "export/runjsonreader.h"
+#include "run/runsession.h"
+#include "strategies/strategyregistry.h"
+#include "truth/cpythonengine.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <set>
+#include <unistd.h>
+
+using namespace parviz;
+
+// The same workload in real CPython: every strategy's own program, traced and read back into a
+// trace of the same kind as ParViz's. Skipped without python3 (and batched without joblib).
+class tst_CPython : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void everyTaskOnceARowPerThreadOrProcess_data();
+    void everyTaskOnceARowPerThreadOrProcess();
+    void stopLeavesNoProcessBehind();
+    void failingProgramShowsItsTraceback();
+    void missingInterpreterIsNamed();
+    void runFileKeepsTheEngine();
+
+private:
+    std::optional<PythonInterpreter> m_python;
+};
+
+namespace {
+constexpr std::int64_t Ms = 1'000'000;
+} // namespace
+
+void tst_CPython::initTestCase()
+{
+    auto python = findPython();
+    if (python)
+        m_python = *python;
+    else
+        qWarning("%s", qPrintable(python.error().message));
+}
+
+void tst_CPython::everyTaskOnceARowPerThreadOrProcess_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<int>("kind");
+    for (const auto &entry : strategyRegistry()) {
+        for (auto kind : {TaskKind::Sleep, TaskKind::Cpu})
+            QTest::addRow("%s %s", qPrintable(entry.info.id), qPrintable(taskKindName(kind)))
+                << entry.info.id << static_cast<int>(kind);
+    }
+}
+
+void tst_CPython::everyTaskOnceARowPerThreadOrProcess()
+{
+    QFETCH(QString, strategy);
+    QFETCH(int, kind);
+    if (!m_python)
+        QSKIP("no python3");
+    if (auto runnable = m_python->canRun(strategy); !runnable)
+        QSKIP(qPrintable(runnable.error().message));
+    WorkloadSpec workload;
+    workload.taskCount = 8;
+    workload.kind = static_cast<TaskKind>(kind);
+    workload.duration = DurationSpec::fixed(10 * Ms);
+    auto plan = RunPlan::make(strategy, workload, WorkerCount::exactly(3));
+    QVERIFY(plan);
+    const RunResult run = executeInCPython(*plan, *m_python);
+    QVERIFY2(run.ok(), run.error ? qPrintable(run.error->message) : "stopped");
+    QCOMPARE(run.strategy.id, strategy);
+    QVERIFY(run.engine.startsWith(QLatin1String("CPython 3.")));
+    QVERIFY(run.label().contains(QLatin1String("(CPython 3.")));
+    QCOMPARE(run.metrics.tasksCompleted, 8);
+
+    // Every task exactly once, on rows whose events never overlap.
+    std::multiset<int> tasks;
+    std::set<std::int32_t> pids;
+    int rowsUsed = 0;
+    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
+        const auto events = run.trace->events(lane);
+        rowsUsed += !events.empty();
+        std::int64_t last = 0;
+        for (const TaskEvent &event : events) {
+            QVERIFY(event.startNs >= last);
+            QVERIFY(event.endNs >= event.startNs);
+            last = event.endNs;
+            if (event.kind == EventKind::Run)
+                tasks.insert(event.task);
+            pids.insert(event.pid);
+        }
+    }
+    QCOMPARE(tasks.size(), std::size_t(8));
+    QCOMPARE(std::set<int>(tasks.begin(), tasks.end()).size(), std::size_t(8));
+    // A row per thread or process that ran tasks: one for a loop, one per task for a thread
+    // each, at most the workers for a pool (CPython's pools may leave a late starter idle).
+    if (strategy == QLatin1String("sequential"))
+        QCOMPARE(rowsUsed, 1);
+    else if (strategy == QLatin1String("thread-per-task"))
+        QCOMPARE(rowsUsed, 8);
+    else
+        QVERIFY2(rowsUsed >= 1 && rowsUsed <= 3, qPrintable(QString::number(rowsUsed)));
+    // Rows of worker processes carry their pids; threads are of the one program.
+    const bool processes =
+        strategy == QLatin1String("process-pool") || strategy == QLatin1String("batched");
+    const auto ownPid = static_cast<std::int32_t>(::getpid());
+    for (std::int32_t pid : pids)
+        QCOMPARE(pid != ownPid, processes);
+    QVERIFY(run.metrics.makespanNs > 0);
+}
+
+namespace {
+bool isGone(std::int32_t pid)
+{
+    QFile status(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return true;
+    // "pid (name) state ...": a zombie is dead, and reaped by whoever adopted it.
+    const QByteArray stat = status.readAll();
+    const auto close = stat.lastIndexOf(')');
+    return close > 0 && stat.mid(close + 2, 1) == "Z";
+}
+} // namespace
+
+// Stop while CPython's worker processes sleep: the run ends at once, keeps what it has, and
+// neither the interpreter nor any of its workers is left.
+void tst_CPython::stopLeavesNoProcessBehind()
+{
+    if (!m_python)
+        QSKIP("no python3");
+    WorkloadSpec workload;
+    workload.taskCount = 6;
+    workload.duration = DurationSpec::fixed(3000 * Ms);
+    auto plan = RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(3));
+    QVERIFY(plan);
+    auto session = makeCPythonSession(*plan, *m_python);
+    session->start();
+    QTRY_VERIFY_WITH_TIMEOUT(!session->snapshot()->inFlight().empty(), 20000);
+    QElapsedTimer stop;
+    stop.start();
+    session->requestStop();
+    QVERIFY(session->wait(std::chrono::seconds(5)));
+    QVERIFY2(stop.elapsed() < 2000, qPrintable(QString::number(stop.elapsed())));
+    const RunResult &run = session->result();
+    QVERIFY(run.stopped);
+    QVERIFY(run.metrics.tasksCompleted < 6);
+    std::set<std::int32_t> workers;
+    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
+        for (const TaskEvent &event : run.trace->events(lane)) {
+            if (event.kind == EventKind::Run)
+                QVERIFY(event.interrupted());
+            workers.insert(event.pid);
+        }
+    }
+    QVERIFY(!workers.empty());
+    for (std::int32_t pid : workers)
+        QTRY_VERIFY_WITH_TIMEOUT(isGone(pid), 3000);
+}
+
+// A program that fails ends the run with its traceback; an interpreter that is not there is
+// named, with what to install.
+void tst_CPython::failingProgramShowsItsTraceback()
+{
+    QTemporaryDir dir;
+    const QString fake = dir.filePath(QStringLiteral("python3"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\n"
+                 "echo 'Traceback (most recent call last):' >&2\n"
+                 "echo '  File \"thread_pool.py\", line 3, in <module>' >&2\n"
+                 "echo 'ZeroDivisionError: division by zero' >&2\n"
+                 "exit 1\n");
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    const PythonInterpreter python{fake, QStringLiteral("3.11.2"), true};
+    WorkloadSpec workload;
+    workload.taskCount = 3;
+    workload.duration = DurationSpec::fixed(Ms);
+    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    const RunResult run = executeInCPython(*plan, python);
+    QVERIFY(run.error);
+    QCOMPARE(run.error->code, QStringLiteral("python-failed"));
+    QVERIFY2(run.error->message.contains(QLatin1String("exited with code 1"))
+            && run.error->message.contains(QLatin1String("ZeroDivisionError: division by zero")),
+        qPrintable(run.error->message));
+    QCOMPARE(run.metrics.tasksCompleted, 0);
+}
+
+void tst_CPython::missingInterpreterIsNamed()
+{
+    const auto missing = findPython(QStringLiteral("/nonexistent/python3"));
+    QVERIFY(!missing);
+    QCOMPARE(missing.error().code, QStringLiteral("no-python"));
+    QVERIFY(missing.error().message.contains(QLatin1String("/nonexistent/python3")));
+    QVERIFY(missing.error().message.contains(QLatin1String("python3")));
+
+    // Without joblib, only the batched strategy cannot run, and says what to install.
+    const PythonInterpreter plain{
+        QStringLiteral("/usr/bin/python3"), QStringLiteral("3.11.2"), false};
+    QVERIFY(plain.canRun(QStringLiteral("thread-pool")));
+    const auto batched = plain.canRun(QStringLiteral("batched"));
+    QVERIFY(!batched);
+    QVERIFY(batched.error().message.contains(QLatin1String("python3-joblib")));
+}
+
+// A CPython run is saved and opened as any other, and still says what ran it.
+void tst_CPython::runFileKeepsTheEngine()
+{
+    if (!m_python)
+        QSKIP("no python3");
+    WorkloadSpec workload;
+    workload.taskCount = 5;
+    workload.duration = DurationSpec::fixed(2 * Ms);
+    auto plan = RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2));
+    const RunResult run = executeInCPython(*plan, *m_python);
+    QVERIFY(run.ok());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("cpython.json"));
+    QVERIFY(saveRunJson(run, path).ok());
+    const auto back = loadRunJson(path);
+    QVERIFY2(back.ok(), back ? "" : qPrintable(back.error().message));
+    QCOMPARE(back->engine, run.engine);
+    QCOMPARE(back->label(), run.label());
+    QCOMPARE(back->trace->totalEventCount(), run.trace->totalEventCount());
+    QCOMPARE(back->metrics.makespanNs, run.metrics.makespanNs);
+    QCOMPARE(back->metrics.tasksCompleted, 5);
+
+    const RunResult own = executeRun(*plan);
+    QVERIFY(saveRunJson(own, path).ok());
+    QVERIFY(loadRunJson(path)->engine.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_CPython)
+#include "tst_cpython.moc"
