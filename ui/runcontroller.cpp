@@ -36,6 +36,16 @@ void RunController::run(const RunPlan &plan)
     emit busyChanged(true);
 }
 
+void RunController::run(std::unique_ptr<RunSession> session)
+{
+    if (isBusy() || !session)
+        return;
+    m_sweep.reset();
+    m_stopRequested = false;
+    start(std::move(session));
+    emit busyChanged(true);
+}
+
 Result<void> RunController::sweep(const SweepPlan &plan)
 {
     if (isBusy())
@@ -60,10 +70,15 @@ void RunController::stop()
 
 void RunController::start(const RunPlan &plan)
 {
-    m_session = std::make_unique<RunSession>(plan);
+    start(std::make_unique<RunSession>(plan));
+}
+
+void RunController::start(std::unique_ptr<RunSession> session)
+{
+    m_session = std::move(session);
     m_session->start();
     m_timer.start();
-    emit runStarted(plan);
+    emit runStarted(m_session->plan());
 }
 
 void RunController::tick()

@@ -40,6 +40,9 @@ public:
     int sweepRunsTotal() const { return m_sweep ? m_sweep->runsTotal() : 0; }
 
     void run(const RunPlan &plan);
+    // Runs a session made elsewhere, not yet started, watched like any run: another engine's
+    // (the strategy's Python program in CPython). Ignored while busy.
+    void run(std::unique_ptr<RunSession> session);
     Result<void> sweep(const SweepPlan &plan);
     // Stops the run under way (and the sweep it belongs to). runFinished() follows.
     void stop();
@@ -55,6 +58,7 @@ signals:
 
 private:
     void start(const RunPlan &plan);
+    void start(std::unique_ptr<RunSession> session);
     void tick();
 
     std::unique_ptr<RunSession> m_session;
