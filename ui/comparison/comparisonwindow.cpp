@@ -1,10 +1,12 @@
 #include "comparison/comparisonwindow.h"
 
 #include "charts/makespanbars.h"
+#include "comparison/groundtruthtable.h"
 #include "export/runjson.h"
 #include "figures.h"
 #include "metrics/runmetrics.h"
 #include "pictures.h"
+#include "run/runsession.h"
 #include "runcontroller.h"
 #include "strategies/strategyregistry.h"
 #include "timeline/ganttpainter.h"
@@ -19,12 +21,14 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPointer>
 #include <QScrollArea>
 #include <QStatusBar>
+#include <QTextEdit>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -44,6 +48,28 @@ bool isSequential(const RunPlan &plan)
     return plan.strategy == QLatin1String("sequential");
 }
 
+// The baseline for speedups: ParViz's own sequential run, not CPython's.
+bool isBaseline(const RunResult &run)
+{
+    return isSequential(run.plan) && run.engine.isEmpty();
+}
+
+// "thread-pool", or "thread-pool (CPython 3.11.2)".
+QString labelOf(const RunResult &run)
+{
+    return run.strategy.id.isEmpty() ? run.plan.strategy : run.label();
+}
+
+// A failure in one line: its first, and its last when there are more (a traceback's first line
+// says how the program ended, its last what was raised).
+QString shortMessage(const QString &message)
+{
+    const QStringList lines = message.trimmed().split(u'\n', Qt::SkipEmptyParts);
+    if (lines.size() <= 1)
+        return message.trimmed();
+    return QStringLiteral("%1 … %2").arg(lines.front().trimmed(), lines.back().trimmed());
+}
+
 QString rowNounOf(const QString &strategy)
 {
     return strategy == QLatin1String("thread-per-task") ? ComparisonWindow::tr("thread")
@@ -60,6 +86,8 @@ struct ComparisonWindow::Panel
     QLabel *title = nullptr;
     GanttView *view = nullptr;
     QString strategy;
+    QString engine; // empty for ParViz
+    QString label; // the strategy's id, and the engine when it is not ParViz
     QString heading; // the title as plain text
 };
 
@@ -121,10 +149,28 @@ ComparisonWindow::ComparisonWindow(QWidget *parent)
     m_scroll->setFrameShape(QFrame::NoFrame);
     layout->addWidget(m_scroll, 1);
 
+    // Under the Gantts: the makespans, and beside them, for ParViz against CPython, the table
+    // of their numbers. Side by side, the Gantts keep the height of their rows.
+    auto *bottom = new QHBoxLayout;
+    auto *barsColumn = new QVBoxLayout;
     m_barsTitle = new QLabel(tr("<b>Makespan</b> (shorter is better)"));
-    layout->addWidget(m_barsTitle);
+    barsColumn->addWidget(m_barsTitle);
     m_bars = new MakespanBars;
-    layout->addWidget(m_bars);
+    barsColumn->addWidget(m_bars);
+    barsColumn->addStretch(1);
+    bottom->addLayout(barsColumn, 1);
+    m_truthBox = new QWidget;
+    auto *truthColumn = new QVBoxLayout(m_truthBox);
+    truthColumn->setContentsMargins(0, 0, 0, 0);
+    auto *truthTitle = new QLabel(tr("<b>ParViz and CPython</b> (one after the other; "
+                                     "ratio = CPython / ParViz)"));
+    truthColumn->addWidget(truthTitle);
+    m_truth = new GroundTruthTable;
+    truthColumn->addWidget(m_truth);
+    truthColumn->addStretch(1);
+    m_truthBox->hide();
+    bottom->addWidget(m_truthBox, 1);
+    layout->addLayout(bottom);
     setCentralWidget(central);
 
     connect(m_controller, &RunController::runStarted, this, &ComparisonWindow::onRunStarted);
@@ -158,14 +204,22 @@ QString ComparisonWindow::heading(int index) const
 
 void ComparisonWindow::compare(std::vector<RunPlan> plans)
 {
+    std::vector<PlannedRun> runs;
+    for (RunPlan &plan : plans)
+        runs.push_back({std::move(plan), {}, {}});
+    compare(std::move(runs));
+}
+
+void ComparisonWindow::compare(std::vector<PlannedRun> runs)
+{
     if (m_running)
         return;
     clear();
-    m_planned = static_cast<int>(plans.size());
-    m_pending.assign(plans.begin(), plans.end());
+    m_planned = static_cast<int>(runs.size());
+    m_pending.assign(std::make_move_iterator(runs.begin()), std::make_move_iterator(runs.end()));
     m_stopRequested = false;
     if (!m_pending.empty())
-        setWindowTitle(tr("Comparison: %1 – ParViz").arg(m_pending.front().workload.label()));
+        setWindowTitle(tr("Comparison: %1 – ParViz").arg(m_pending.front().plan.workload.label()));
     setRunning(true);
     startNext();
 }
@@ -174,12 +228,13 @@ void ComparisonWindow::addRun(const RunResult &run)
 {
     if (m_running)
         return;
-    Panel &panel = addPanel(run.plan.strategy);
+    Panel &panel = addPanel(run.plan.strategy, run.engine);
     adopt(run);
     showFinished(panel, m_runs.back());
     updateTimeAxis();
     updateHeadings();
     updateBars();
+    updateTruthTable();
     updateActions();
 }
 
@@ -195,6 +250,7 @@ void ComparisonWindow::clear()
     m_zoom->setEnd(0);
     m_zoom->fit();
     updateBars();
+    updateTruthTable();
     updateActions();
 }
 
@@ -212,7 +268,11 @@ void ComparisonWindow::startNext()
     if (m_stopRequested || m_pending.empty()) {
         const int notRun = m_planned - static_cast<int>(m_runs.size());
         setRunning(false);
-        if (m_stopRequested)
+        if (std::any_of(m_runs.begin(), m_runs.end(), [](const RunResult &run) {
+                return run.error.has_value();
+            }))
+            reportFailures();
+        else if (m_stopRequested)
             statusBar()->showMessage(notRun > 0
                     ? tr("Stopped: %1 did not run").arg(countOf(notRun, "strategy", "strategies"))
                     : tr("Stopped"));
@@ -226,16 +286,20 @@ void ComparisonWindow::startNext()
         emit finished();
         return;
     }
-    RunPlan plan = std::move(m_pending.front());
+    PlannedRun next = std::move(m_pending.front());
     m_pending.pop_front();
-    m_controller->run(plan);
+    m_liveEngine = next.engine;
+    if (next.makeSession)
+        m_controller->run(next.makeSession(next.plan));
+    else
+        m_controller->run(next.plan);
 }
 
 void ComparisonWindow::onRunStarted(const RunPlan &plan)
 {
     m_liveTasks = plan.tasks;
     m_liveElapsedNs = 0;
-    Panel &panel = addPanel(plan.strategy);
+    Panel &panel = addPanel(plan.strategy, m_liveEngine);
     // The plan's own bound is known now; the measured one replaces it at the end.
     panel.view->setLowerBound(plannedLowerBoundNs(*plan.tasks, laneCountOf(plan)));
     updateHeadings();
@@ -248,7 +312,7 @@ void ComparisonWindow::onRunStarted(const RunPlan &plan)
     statusBar()->showMessage(tr("Run %1 of %2: %3 on %4…")
                                  .arg(m_runs.size() + 1)
                                  .arg(m_planned)
-                                 .arg(plan.strategy,
+                                 .arg(panel.label,
                                      plan.strategy == QLatin1String("thread-per-task")
                                          ? countOf(laneCountOf(plan), "thread", "threads")
                                          : countOf(laneCountOf(plan), "worker", "workers")));
@@ -278,6 +342,7 @@ void ComparisonWindow::onRunFinished(const RunResult &run)
     updateTimeAxis();
     updateHeadings();
     updateBars();
+    updateTruthTable();
     startNext();
 }
 
@@ -289,7 +354,7 @@ void ComparisonWindow::adopt(RunResult run)
         if (each.trace && each.plan.tasks)
             each.metrics = computeRunMetrics(*each.trace, *each.plan.tasks, m_baselineNs);
     };
-    if (m_baselineNs < 0 && isSequential(run.plan) && run.ok() && run.metrics.makespanNs > 0) {
+    if (m_baselineNs < 0 && isBaseline(run) && run.ok() && run.metrics.makespanNs > 0) {
         m_baselineNs = run.metrics.makespanNs;
         m_runs.push_back(std::move(run));
         for (RunResult &each : m_runs)
@@ -301,10 +366,14 @@ void ComparisonWindow::adopt(RunResult run)
     m_runs.push_back(std::move(run));
 }
 
-ComparisonWindow::Panel &ComparisonWindow::addPanel(const QString &strategyId)
+ComparisonWindow::Panel &ComparisonWindow::addPanel(
+    const QString &strategyId, const QString &engine)
 {
     auto panel = std::make_unique<Panel>();
     panel->strategy = strategyId;
+    panel->engine = engine;
+    panel->label =
+        engine.isEmpty() ? strategyId : QStringLiteral("%1 (%2)").arg(strategyId, engine);
     panel->model.setRowNoun(rowNounOf(strategyId));
     panel->box = std::make_unique<QWidget>();
     auto *layout = new QVBoxLayout(panel->box.get());
@@ -377,12 +446,12 @@ void ComparisonWindow::updateHeadings()
                 parts << tr("makespan %1 (bound %2)")
                              .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));
             if (run.error)
-                parts << tr("failed: %1").arg(run.error->message);
+                parts << tr("failed: %1").arg(shortMessage(run.error->message));
             else if (run.stopped)
                 parts << tr("interrupted: %1 of %2 tasks done")
                              .arg(m.tasksCompleted)
                              .arg(run.plan.tasks ? run.plan.tasks->size() : 0);
-            else if (m_baselineNs > 0 && isSequential(run.plan))
+            else if (m_baselineNs > 0 && isBaseline(run))
                 parts << tr("the baseline for the speedups");
             else if (m_baselineNs > 0)
                 parts << tr("speedup %1x vs sequential").arg(m.speedup, 0, 'f', 2);
@@ -391,6 +460,8 @@ void ComparisonWindow::updateHeadings()
         } else {
             if (const StrategyEntry *entry = findStrategy(panel.strategy))
                 parts << entry->info.name;
+            if (!panel.engine.isEmpty())
+                parts << tr("in %1").arg(panel.engine);
             QString running = tr("running… %1").arg(formatDuration(m_liveElapsedNs));
             if (const TraceSnapshot *trace = panel.model.trace(); trace && m_liveTasks)
                 running += tr(", %1 of %2 tasks done")
@@ -399,12 +470,12 @@ void ComparisonWindow::updateHeadings()
             parts << running;
         }
         const QString details = parts.join(QStringLiteral(" · "));
-        const QString heading = QStringLiteral("%1 · %2").arg(panel.strategy, details);
+        const QString heading = QStringLiteral("%1 · %2").arg(panel.label, details);
         if (heading == panel.heading)
             continue;
         panel.heading = heading;
         panel.title->setText(QStringLiteral("<b>%1</b> · %2")
-                                 .arg(panel.strategy.toHtmlEscaped(), details.toHtmlEscaped()));
+                                 .arg(panel.label.toHtmlEscaped(), details.toHtmlEscaped()));
     }
 }
 
@@ -415,12 +486,48 @@ void ComparisonWindow::updateBars()
         entries.push_back(MakespanBars::entryOf(run));
     if (m_panels.size() > m_runs.size()) {
         MakespanBars::Entry live;
-        live.label = m_panels.back()->strategy;
+        live.label = m_panels.back()->label;
         live.makespanNs = m_liveElapsedNs;
         live.state = MakespanBars::State::Running;
         entries.push_back(live);
     }
     m_bars->setEntries(std::move(entries));
+}
+
+void ComparisonWindow::updateTruthTable()
+{
+    const auto pair = GroundTruthTable::findPair(m_runs);
+    if (pair)
+        m_truth->setRuns(m_runs[pair->first], m_runs[pair->second]);
+    m_truthBox->setVisible(pair.has_value());
+}
+
+void ComparisonWindow::reportFailures()
+{
+    const auto failed = std::find_if(
+        m_runs.begin(), m_runs.end(), [](const RunResult &run) { return run.error.has_value(); });
+    if (failed == m_runs.end())
+        return;
+    const QString label = labelOf(*failed);
+    const QString message = failed->error->message;
+    statusBar()->showMessage(tr("%1 failed: %2").arg(label, shortMessage(message)));
+    if (QApplication::platformName().startsWith(QLatin1String("offscreen")))
+        return; // headless: no one to press OK
+    // After the signal that ended the comparison has returned: a modal box must not run its
+    // event loop inside the run controller's handlers.
+    QTimer::singleShot(0, this, [this, label, message] {
+        QMessageBox box(QMessageBox::Warning,
+            tr("The run failed"),
+            tr("%1 failed.").arg(label),
+            QMessageBox::Ok,
+            this);
+        box.setInformativeText(shortMessage(message));
+        // A Python traceback, whole, in the font it was written for.
+        box.setDetailedText(message);
+        if (auto *details = box.findChild<QTextEdit *>())
+            details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        box.exec();
+    });
 }
 
 void ComparisonWindow::updateActions()

@@ -8,6 +8,7 @@
 #include <QMainWindow>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -19,8 +20,10 @@ class QVBoxLayout;
 namespace parviz {
 
 class GanttView;
+class GroundTruthTable;
 class MakespanBars;
 class RunController;
+class RunSession;
 class TimelineModel;
 class TimelineZoomControl;
 
@@ -33,18 +36,33 @@ class TimelineZoomControl;
 // Zoom and pan are shared: every Gantt shows the same stretch of time. With a finished
 // sequential run among them, every speedup is against it, as in the tutorial.
 //
+// A run may be made by another engine than ParViz's own: the strategy's Python program in
+// CPython. When ParViz's run of a plan and CPython's run of the same plan are both shown, a
+// table under the bars sets their makespans, speedups and loss budgets side by side.
+//
 // GUI thread.
 class ComparisonWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
+    // One run of a comparison: a plan, and the engine that runs it.
+    struct PlannedRun
+    {
+        RunPlan plan;
+        // What runs it, as RunResult::engine will say ("CPython 3.11.2"); empty for ParViz.
+        QString engine;
+        // Makes the session that runs the plan, when another engine runs it; none for ParViz.
+        std::function<std::unique_ptr<RunSession>(const RunPlan &)> makeSession;
+    };
+
     explicit ComparisonWindow(QWidget *parent = nullptr);
     ~ComparisonWindow() override;
 
     // Runs `plans` one after another, in their order, replacing whatever was shown. Ignored
     // while a comparison is under way.
     void compare(std::vector<RunPlan> plans);
+    void compare(std::vector<PlannedRun> runs);
     // Shows a finished run beside the others, after them.
     void addRun(const RunResult &run);
     // Forgets every run. Ignored while a comparison is under way.
@@ -66,6 +84,8 @@ public:
     QString heading(int index) const;
     TimelineZoomControl *zoom() const { return m_zoom; }
     MakespanBars *makespanBars() const { return m_bars; }
+    // Shown only with a ParViz run and a CPython run of the same plan.
+    GroundTruthTable *truthTable() const { return m_truth; }
     QAction *stopAction() const { return m_stop; }
     QAction *savePictureAction() const { return m_savePicture; }
     QAction *saveJsonAction() const { return m_saveJson; }
@@ -85,7 +105,7 @@ protected:
 
 private:
     struct Panel;
-    Panel &addPanel(const QString &strategyId);
+    Panel &addPanel(const QString &strategyId, const QString &engine);
     void startNext();
     void onRunStarted(const RunPlan &plan);
     void onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot);
@@ -96,6 +116,8 @@ private:
     void updateTimeAxis();
     void updateHeadings();
     void updateBars();
+    void updateTruthTable();
+    void reportFailures();
     void updateActions();
     void setRunning(bool running);
     void chooseWhereToSavePicture();
@@ -108,6 +130,8 @@ private:
     QVBoxLayout *m_stackLayout;
     MakespanBars *m_bars;
     QLabel *m_barsTitle;
+    GroundTruthTable *m_truth;
+    QWidget *m_truthBox; // the table with its title
     QAction *m_stop;
     QAction *m_fit;
     QAction *m_savePicture;
@@ -116,7 +140,8 @@ private:
     // One per run started or added, in order; only the last can be live.
     std::vector<std::unique_ptr<Panel>> m_panels;
     std::vector<RunResult> m_runs;
-    std::deque<RunPlan> m_pending;
+    std::deque<PlannedRun> m_pending;
+    QString m_liveEngine; // what runs the run under way; empty for ParViz
     std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
     std::int64_t m_liveElapsedNs = 0;
     std::int64_t m_baselineNs = -1; // the sequential run's makespan, once one finished
