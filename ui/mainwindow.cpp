@@ -12,7 +12,10 @@
 #include "panels/presetpanel.h"
 #include "panels/workloadpanel.h"
 #include "pictures.h"
+#include "preferencesdialog.h"
+#include "pythonlocator.h"
 #include "replaycontroller.h"
+#include "run/runsession.h"
 #include "runcontroller.h"
 #include "strategies/strategyregistry.h"
 #include "theme.h"
@@ -20,6 +23,7 @@
 #include "timeline/ganttview.h"
 #include "timeline/timelinelegend.h"
 #include "timeline/timelinezoomcontrol.h"
+#include "truth/cpythonengine.h"
 #include "util/format.h"
 
 #include <QActionGroup>
@@ -82,6 +86,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_controller(new RunController(this))
     , m_zoom(new TimelineZoomControl(this))
+    , m_python(new PythonLocator(this))
 {
     setWindowTitle(tr("ParViz"));
 
@@ -185,6 +190,7 @@ MainWindow::MainWindow(QWidget *parent)
         statusBar()->showMessage(tr("Preset: %1").arg(preset.title), 5000);
     });
     connect(m_controller, &RunController::busyChanged, this, &MainWindow::updateActions);
+    connect(m_python, &PythonLocator::found, this, &MainWindow::onPythonFound);
     connect(m_controller, &RunController::frame, this, &MainWindow::onFrame);
     connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
     connect(m_controller, &RunController::runStarted, this, [this](const RunPlan &plan) {
@@ -267,6 +273,14 @@ void MainWindow::createActions()
                              "and see them on one time axis (Ctrl+K)"));
     connect(m_compare, &QAction::triggered, this, &MainWindow::startComparison);
 
+    m_truth = new QAction(tr("Run in CPython &Too"), this);
+    m_truth->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_truthToolTip = tr("Run the workload with ParViz, then with the strategy's own Python "
+                        "program in CPython, one after the other, and compare them on one "
+                        "time axis (Ctrl+T)");
+    m_truth->setToolTip(m_truthToolTip);
+    connect(m_truth, &QAction::triggered, this, &MainWindow::startTruth);
+
     m_openRun = new QAction(tr("&Open Run…"), this);
     m_openRun->setShortcut(QKeySequence::Open);
     connect(m_openRun, &QAction::triggered, this, &MainWindow::chooseRunToOpen);
@@ -313,6 +327,9 @@ void MainWindow::createMenus()
     copy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     copy->setToolTip(
         tr("Put the chart you last clicked (the Gantt, or the speedup chart) on the clipboard"));
+    edit->addSeparator();
+    QAction *preferences = edit->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *fit = view->addAction(tr("&Fit Timeline"), m_zoom, &TimelineZoomControl::fit);
@@ -347,7 +364,13 @@ void MainWindow::createMenus()
     run->addAction(m_stop);
     run->addSeparator();
     run->addAction(m_compare);
+    run->addAction(m_truth);
     run->addAction(m_replay);
+    // Why Run in CPython Too cannot run is its tooltip: what to install.
+    run->setToolTipsVisible(true);
+    // Whether it can is known once the interpreter has been looked for: when the menu opens,
+    // not at every start of the program.
+    connect(run, &QMenu::aboutToShow, m_python, &PythonLocator::ensureLooked);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About ParViz"), this, &MainWindow::showAbout);
@@ -363,6 +386,25 @@ void MainWindow::updateActions()
     m_run->setEnabled(!busy && valid);
     m_sweep->setEnabled(!busy && valid && sweepable);
     m_compare->setEnabled(!busy && valid);
+    // Until the interpreter has been looked for, the action is enabled: pressing it looks, and
+    // runs or says why not.
+    QString truthTip = m_truthToolTip;
+    bool pythonCanRun = true;
+    if (const Result<PythonInterpreter> *python = m_python->result(); python && !*python) {
+        truthTip = tr("Cannot run in CPython: %1").arg(python->error().message);
+        pythonCanRun = false;
+    } else if (python) {
+        if (auto runnable = (*python)->canRun(m_panel->strategyId()); !runnable) {
+            truthTip = tr("Cannot run in CPython: %1").arg(runnable.error().message);
+            pythonCanRun = false;
+        } else {
+            truthTip += tr("\nPython %1: %2").arg((*python)->version, (*python)->path);
+        }
+    }
+    m_truth->setEnabled(!busy && valid && pythonCanRun);
+    m_truth->setToolTip(truthTip);
+    // Shown in the status bar while the menu entry is hovered: why it is disabled.
+    m_truth->setStatusTip(pythonCanRun ? QString() : truthTip);
     m_sweep->setToolTip(sweepable
             ? m_sweepToolTip
             : tr("This strategy has no worker count to sweep: choose a pool to sweep it"));
@@ -408,6 +450,11 @@ void MainWindow::startComparison()
     }
     if (chooser.exec() != QDialog::Accepted)
         return;
+    showComparisonWindow()->compare(chooser.plans());
+}
+
+ComparisonWindow *MainWindow::showComparisonWindow()
+{
     if (!m_comparison) {
         m_comparison = new ComparisonWindow(this);
         connect(m_comparison, &ComparisonWindow::runningChanged, this, &MainWindow::updateActions);
@@ -416,7 +463,61 @@ void MainWindow::startComparison()
     m_comparison->show();
     m_comparison->raise();
     m_comparison->activateWindow();
-    m_comparison->compare(chooser.plans());
+    return m_comparison;
+}
+
+void MainWindow::startTruth()
+{
+    if (m_controller->isBusy() || (m_comparison && m_comparison->isRunning()))
+        return;
+    auto plan = m_panel->plan();
+    if (!plan)
+        return showError(tr("Cannot run in CPython"), plan.error());
+    const Result<PythonInterpreter> *python = m_python->result();
+    if (!python) {
+        // Not looked for yet (about 50 ms a candidate, in the background): run once found.
+        m_truthWanted = true;
+        m_python->ensureLooked();
+        statusBar()->showMessage(tr("Looking for Python…"));
+        return;
+    }
+    if (!*python)
+        return showError(tr("Cannot run in CPython"), python->error());
+    const PythonInterpreter interpreter = **python;
+    if (auto runnable = interpreter.canRun(plan->strategy); !runnable)
+        return showError(tr("Cannot run in CPython"), runnable.error());
+    // ParViz first, then CPython: one after the other, so that they never share the machine.
+    std::vector<ComparisonWindow::PlannedRun> runs;
+    runs.push_back({*plan, {}, {}});
+    runs.push_back({*plan,
+        CPythonEngine::engineName(interpreter),
+        [interpreter](const RunPlan &each) { return makeCPythonSession(each, interpreter); }});
+    showComparisonWindow()->compare(std::move(runs));
+}
+
+void MainWindow::onPythonFound()
+{
+    updateActions();
+    if (!m_truthWanted)
+        return;
+    m_truthWanted = false;
+    statusBar()->clearMessage();
+    startTruth();
+}
+
+void MainWindow::setPythonInterpreter(const QString &interpreter)
+{
+    QSettings().setValue(QStringLiteral("python/interpreter"), interpreter);
+    m_python->setChosen(interpreter);
+    m_python->ensureLooked();
+    updateActions(); // what was found for the one before no longer counts
+}
+
+void MainWindow::showPreferences()
+{
+    PreferencesDialog dialog(m_python->chosen(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        setPythonInterpreter(dialog.interpreter());
 }
 
 void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
@@ -797,6 +898,7 @@ void MainWindow::readSettings()
     m_repeats->setValue(settings.value(QStringLiteral("sweep/repeats"), 1).toInt());
     m_panel->loadSettings(settings);
     m_costs.readFrom(settings); // what earlier sessions measured on this machine
+    m_python->setChosen(settings.value(QStringLiteral("python/interpreter")).toString());
     setTheme(themeFromKey(settings.value(QStringLiteral("theme")).toString()));
 }
 

@@ -30,6 +30,7 @@ class ConcurrencyChart;
 class GanttView;
 class MetricsPanel;
 class PresetPanel;
+class PythonLocator;
 class ReplayController;
 class RunController;
 class SpeedupChart;
@@ -42,7 +43,8 @@ enum class Theme;
 // and draws it as it happens; Sweep (Ctrl+Shift+R) runs it on 1..N workers and draws the speedup
 // curve point by point; Stop (Esc) stops either. Before each run the predicted makespan is
 // marked on the Gantt, and before each sweep its predicted curve is drawn. Replay (F5) plays the
-// last run back at a chosen speed.
+// last run back at a chosen speed. Run in CPython Too (Ctrl+T) runs the workload with ParViz,
+// then with the strategy's own Python program in CPython, and compares the two.
 //
 // GUI thread.
 class MainWindow : public QMainWindow
@@ -67,6 +69,14 @@ public:
     QAction *sweepAction() const { return m_sweep; }
     QAction *stopAction() const { return m_stop; }
     QAction *presentationAction() const { return m_presentation; }
+    QAction *truthAction() const { return m_truth; }
+    // The interpreter Run in CPython Too uses, found in the background.
+    PythonLocator *pythonLocator() const { return m_python; }
+    // The comparison window, once Compare or Run in CPython Too has made it.
+    ComparisonWindow *comparisonWindow() const { return m_comparison; }
+    // Chooses the interpreter for Run in CPython Too, a path or empty for automatic, keeps it in
+    // the settings and looks for it (as Edit > Preferences does after its dialog).
+    void setPythonInterpreter(const QString &interpreter);
     // Full screen, larger text and thicker bars for a projector; F11 again goes back.
     void setPresentationMode(bool on);
     bool isPresentationMode() const { return m_normalFont.has_value(); }
@@ -101,6 +111,10 @@ private:
     void startRun();
     void startSweep();
     void startComparison();
+    ComparisonWindow *showComparisonWindow();
+    void startTruth();
+    void onPythonFound();
+    void showPreferences();
     void saveRun();
     void chooseRunToOpen();
     // A chart as it is on screen, ready to be drawn at any size and resolution.
@@ -162,6 +176,8 @@ private:
     QAction *m_sweep;
     QAction *m_stop;
     QAction *m_compare;
+    QAction *m_truth;
+    QString m_truthToolTip;
     QAction *m_openRun;
     QAction *m_saveRun;
     QAction *m_clearChart;
@@ -177,6 +193,8 @@ private:
     std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
     std::optional<RunResult> m_lastRun;
     ComparisonWindow *m_comparison = nullptr; // made on the first Compare
+    PythonLocator *m_python;
+    bool m_truthWanted = false; // Run in CPython Too waits for the interpreter to be found
     int m_framesUntilMetrics = 0; // live metrics are refreshed when this reaches 0
 };
 

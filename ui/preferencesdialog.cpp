@@ -1,0 +1,124 @@
+#include "preferencesdialog.h"
+
+#include "pythonlocator.h"
+
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace parviz {
+
+PreferencesDialog::PreferencesDialog(const QString &interpreter, QWidget *parent)
+    : QDialog(parent)
+    , m_interpreter(new QLineEdit)
+    , m_found(new QLabel)
+    , m_locator(new PythonLocator(this))
+{
+    setWindowTitle(tr("Preferences – ParViz"));
+
+    m_interpreter->setPlaceholderText(tr("automatic: python3 on PATH"));
+    m_interpreter->setClearButtonEnabled(true);
+    m_interpreter->setToolTip(
+        tr("The Python that Run in CPython Too runs the strategy's program with: a path, or a "
+           "name on PATH. Empty: python3 on PATH (or $PARVIZ_PYTHON), preferring one with "
+           "joblib."));
+    auto *browse = new QPushButton(tr("&Browse…"));
+    connect(browse, &QPushButton::clicked, this, &PreferencesDialog::browse);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_interpreter, 1);
+    row->addWidget(browse);
+
+    m_found->setWordWrap(true);
+    m_found->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_found->setMinimumWidth(420);
+
+    auto *python = new QGroupBox(tr("Python (Run in CPython Too)"));
+    auto *form = new QFormLayout(python);
+    auto *label = new QLabel(tr("&Interpreter:"));
+    label->setBuddy(m_interpreter);
+    form->addRow(label, row);
+    form->addRow(tr("Found:"), m_found);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(python);
+    layout->addStretch(1);
+    layout->addWidget(buttons);
+
+    m_typing.setSingleShot(true);
+    m_typing.setInterval(LookDelayMs);
+    connect(&m_typing, &QTimer::timeout, this, &PreferencesDialog::look);
+    connect(m_interpreter, &QLineEdit::textEdited, this, [this] {
+        m_found->setText(tr("Looking…"));
+        m_typing.start();
+    });
+    connect(m_locator, &PythonLocator::found, this, &PreferencesDialog::showFound);
+
+    setInterpreter(interpreter);
+}
+
+QString PreferencesDialog::interpreter() const
+{
+    return m_interpreter->text().trimmed();
+}
+
+void PreferencesDialog::setInterpreter(const QString &interpreter)
+{
+    m_typing.stop();
+    m_interpreter->setText(interpreter);
+    look();
+}
+
+void PreferencesDialog::look()
+{
+    m_typing.stop();
+    m_found->setText(tr("Looking…"));
+    m_locator->setChosen(interpreter());
+    m_locator->ensureLooked();
+    if (!m_locator->isLooking())
+        showFound(); // found already: the same choice as before
+}
+
+QString PreferencesDialog::foundText() const
+{
+    return m_found->text();
+}
+
+void PreferencesDialog::browse()
+{
+    const QString current = interpreter();
+    const QString path = QFileDialog::getOpenFileName(this,
+        tr("Python Interpreter"),
+        current.contains(u'/') ? QFileInfo(current).absolutePath() : QStringLiteral("/usr/bin"));
+    if (!path.isEmpty())
+        setInterpreter(path);
+}
+
+void PreferencesDialog::showFound()
+{
+    const Result<PythonInterpreter> *found = m_locator->result();
+    if (!found)
+        return;
+    if (!*found) {
+        m_found->setText(found->error().message);
+        return;
+    }
+    const PythonInterpreter &python = **found;
+    m_found->setText(python.hasJoblib
+            ? tr("Python %1 at %2, with joblib: every strategy can run in CPython.")
+                  .arg(python.version, python.path)
+            : tr("Python %1 at %2, without joblib: every strategy but batched can run in "
+                 "CPython (Debian: apt-get install python3-joblib).")
+                  .arg(python.version, python.path));
+}
+
+} // namespace parviz

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QDialog>
+#include <QTimer>
+
+class QLabel;
+class QLineEdit;
+
+namespace parviz {
+
+class PythonLocator;
+
+// Edit > Preferences: the Python interpreter that Run in CPython Too uses, a path or empty for
+// automatic (python3 on PATH). Under the field, what that choice finds, looked for in the
+// background a moment after typing stops: the interpreter, its version, and whether it has
+// joblib, which the batched strategy's program needs.
+//
+// GUI thread.
+class PreferencesDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    // How long typing must pause before the interpreter typed is tried: it is started to be
+    // asked its version, which is not to happen on every keystroke.
+    static constexpr int LookDelayMs = 400;
+
+    explicit PreferencesDialog(const QString &interpreter, QWidget *parent = nullptr);
+
+    // The interpreter chosen: a path, or empty for automatic.
+    QString interpreter() const;
+    void setInterpreter(const QString &interpreter);
+
+    // For tests: what the choice found, as the dialog says it.
+    PythonLocator *locator() const { return m_locator; }
+    QString foundText() const;
+
+private:
+    void browse();
+    void look();
+    void showFound();
+
+    QLineEdit *m_interpreter;
+    QLabel *m_found;
+    PythonLocator *m_locator;
+    QTimer m_typing;
+};
+
+} // namespace parviz
