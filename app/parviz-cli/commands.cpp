@@ -10,6 +10,7 @@
 #include "run/runsession.h"
 #include "run/sweep.h"
 #include "strategies/strategyregistry.h"
+#include "truth/cpythonengine.h"
 #include "util/format.h"
 
 #include <QStringList>
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <unistd.h>
 
 namespace parviz::cli {
@@ -41,11 +43,10 @@ Result<RunPlan> makePlan(
     return plan;
 }
 
-// Runs a plan on a thread of its own, so that a stop can reach it, with a line of progress on
-// a terminal's stderr.
-RunResult execute(RunPlan plan, std::stop_token stop, bool progress)
+// Runs a session on a thread of its own, so that a stop can reach it, with a line of progress
+// on a terminal's stderr.
+RunResult execute(RunSession &session, std::stop_token stop, bool progress)
 {
-    RunSession session(std::move(plan));
     std::stop_callback forward(stop, [&session] { session.requestStop(); });
     session.start();
     if (progress && isatty(STDERR_FILENO)) {
@@ -63,6 +64,12 @@ RunResult execute(RunPlan plan, std::stop_token stop, bool progress)
     }
     session.wait();
     return session.takeResult();
+}
+
+RunResult execute(RunPlan plan, std::stop_token stop, bool progress)
+{
+    RunSession session(std::move(plan));
+    return execute(session, stop, progress);
 }
 
 // Writes each export the flags name; the first failure is printed and makes the status 1.
@@ -137,7 +144,10 @@ public:
                 line += i == 0 ? row[i].leftJustified(width) : row[i].rightJustified(width);
                 line += QStringLiteral("  ");
             }
-            std::fprintf(stream, "%s\n", qPrintable(line.trimmed()));
+            // Trailing spaces only: a name may be indented under the row it is a part of.
+            while (line.endsWith(u' '))
+                line.chop(1);
+            std::fprintf(stream, "%s\n", qPrintable(line));
         }
     }
 
@@ -158,6 +168,127 @@ int statusOf(const std::optional<Error> &error)
         return ExitFailed;
     }
     return ExitOk;
+}
+
+// A run's failure on stderr: its first line as every error is, then what follows it (a Python
+// traceback) as it was written.
+void printFailure(const QString &what, const Error &error)
+{
+    const qsizetype newline = error.message.indexOf(u'\n');
+    printError(QStringLiteral("%1 failed: %2").arg(what, error.message.left(newline)));
+    if (newline >= 0)
+        std::fprintf(stderr, "%s\n", qPrintable(error.message.mid(newline + 1)));
+}
+
+// CPython's figure over ParViz's: 1.000 is the same, above 1 CPython's is larger.
+QString ratio(double cpython, double parviz)
+{
+    if (!std::isfinite(cpython) || !std::isfinite(parviz) || parviz <= 0.0)
+        return QStringLiteral("-");
+    const double r = cpython / parviz;
+    return fixed(r, r < 10.0 ? 3 : 1);
+}
+
+// The worker rows that ran at least one task: CPython's pools may leave a late starter idle.
+int rowsThatRanTasks(const RunResult &run)
+{
+    if (!run.trace)
+        return 0;
+    int rows = 0;
+    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
+        const auto events = run.trace->events(lane);
+        rows += std::any_of(events.begin(), events.end(), [](const TaskEvent &event) {
+            return event.kind == EventKind::Run;
+        });
+    }
+    return rows;
+}
+
+// The two runs side by side, with CPython's figures over ParViz's. `runs` holds ParViz's run,
+// then CPython's unless a stop came first.
+void printTruth(FILE *text, std::span<const RunResult> runs, const PythonInterpreter &python)
+{
+    const RunResult &own = runs.front();
+    const RunResult *cpython = runs.size() > 1 ? &runs[1] : nullptr;
+    std::fprintf(text,
+        "%s (%s)\n%s on %s, speedup against the work itself\n",
+        qPrintable(own.strategy.name),
+        qPrintable(own.strategy.mirrors),
+        qPrintable(own.plan.workload.label()),
+        qPrintable(countOf(own.workers, "worker", "workers")));
+    std::fprintf(
+        text, "CPython: %s (Python %s)\n", qPrintable(python.path), qPrintable(python.version));
+
+    const QString engine = CPythonEngine::engineName(python);
+    Table table({QString(), QStringLiteral("ParViz"), engine, QStringLiteral("CPython/ParViz")});
+    // A row of a figure: ParViz's and CPython's as text, and their ratio. `always`: shown for a
+    // run cut short too, as what it did until then (the others are not the workload's).
+    auto add = [&](const QString &name,
+                   const std::function<double(const RunResult &)> &value,
+                   const std::function<QString(double)> &format,
+                   bool always = false) {
+        auto cell = [&](const RunResult *run) {
+            return run && (always || run->ok()) ? format(value(*run)) : QStringLiteral("-");
+        };
+        table.add({name,
+            cell(&own),
+            cell(cpython),
+            own.ok() && cpython && cpython->ok() ? ratio(value(*cpython), value(own))
+                                                 : QStringLiteral("-")});
+    };
+    auto duration = [](double ns) { return formatDuration(static_cast<std::int64_t>(ns)); };
+    auto decimals = [](int places) { return [places](double x) { return fixed(x, places); }; };
+    add(
+        QStringLiteral("makespan"),
+        [](const RunResult &run) { return double(run.metrics.makespanNs); },
+        duration,
+        true);
+    add(
+        QStringLiteral("x bound"),
+        [](const RunResult &run) { return run.metrics.boundRatio; },
+        decimals(3));
+    add(
+        QStringLiteral("speedup"),
+        [](const RunResult &run) { return run.metrics.speedup; },
+        decimals(2));
+    add(
+        QStringLiteral("efficiency"),
+        [](const RunResult &run) { return run.metrics.efficiency; },
+        [](double x) { return formatPercent(x); });
+    add(
+        QStringLiteral("rows with tasks"),
+        [](const RunResult &run) { return double(rowsThatRanTasks(run)); },
+        decimals(0),
+        true);
+    add(
+        QStringLiteral("lost"),
+        [](const RunResult &run) { return double(run.metrics.loss.totalNs()); },
+        duration);
+    const std::pair<const char *, std::int64_t LossBudget::*> parts[] = {
+        {"  spawn", &LossBudget::spawnNs},
+        {"  dispatch", &LossBudget::dispatchNs},
+        {"  gil-wait", &LossBudget::gilWaitNs},
+        {"  idle while queued", &LossBudget::idleQueuedNs},
+        {"  tail idle", &LossBudget::tailIdleNs},
+        {"  contention", &LossBudget::contentionNs}};
+    for (const auto &[name, part] : parts)
+        add(
+            QLatin1String(name),
+            [part](const RunResult &run) { return double(run.metrics.loss.*part); },
+            duration);
+    table.add({QStringLiteral("tasks completed"),
+        QString::number(own.metrics.tasksCompleted),
+        cpython ? QString::number(cpython->metrics.tasksCompleted) : QStringLiteral("-"),
+        QString()});
+    auto status = [](const RunResult *run) {
+        return !run        ? QStringLiteral("not run")
+            : run->error   ? QStringLiteral("failed")
+            : run->stopped ? QStringLiteral("interrupted")
+                           : QStringLiteral("ok");
+    };
+    if (!own.ok() || !cpython || !cpython->ok())
+        table.add({QStringLiteral("status"), status(&own), status(cpython), QString()});
+    table.print(text);
 }
 
 } // namespace
@@ -473,6 +604,78 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
     if (firstError)
         return statusOf(firstError);
     return exporter.failed() ? ExitFailed : ExitOk;
+}
+
+int truthCommand(const TruthFlags &flags, std::stop_token stop)
+{
+    auto workload = parseWorkload(flags.workload);
+    if (!workload)
+        return report(workload.error());
+    auto plan = makePlan(QString::fromStdString(flags.strategy), *workload, "--strategy");
+    if (!plan)
+        return report(plan.error());
+    const ExportFlags &exports = flags.exports;
+    if (auto checked = exports.check(); !checked)
+        return report(checked.error());
+    // An interpreter that cannot run the program is bad usage, as a bad flag is: nothing runs,
+    // and the message names what to install or choose. A run that failed is 1.
+    const QString chosen = QString::fromStdString(flags.python);
+    const auto python = findPython(chosen);
+    if (!python)
+        return report(usage(
+            chosen.isEmpty() ? QString() : QStringLiteral("--python"), python.error().message));
+    if (auto runnable = python->canRun(plan->strategy); !runnable)
+        return report(usage(QString(), runnable.error().message));
+    if (auto writable = exports.checkWritable(); !writable)
+        return statusOf(writable.error());
+
+    // One after the other, so that neither run takes the other's cores.
+    const QString engine = CPythonEngine::engineName(*python);
+    std::vector<RunResult> runs;
+    if (!flags.quiet)
+        std::fprintf(stderr, "[1/2] %s in ParViz\n", qPrintable(plan->strategy));
+    runs.push_back(execute(*plan, stop, !flags.quiet));
+    if (!stop.stop_requested()) {
+        if (!flags.quiet)
+            std::fprintf(stderr,
+                "[2/2] %s in %s (%s)\n",
+                qPrintable(plan->strategy),
+                qPrintable(engine),
+                qPrintable(python->path));
+        const auto session = makeCPythonSession(*plan, *python);
+        runs.push_back(execute(*session, stop, !flags.quiet));
+    }
+
+    FILE *text = textStream(exports);
+    if (!flags.quiet) {
+        printTruth(text, runs, *python);
+        if (runs.size() < 2)
+            std::fprintf(text, "interrupted: the CPython run did not start\n");
+    }
+
+    Exporter exporter(exports, flags.quiet);
+    exporter.write(
+        exports.json, "json", [&](const QString &path) { return saveComparisonJson(runs, path); });
+    exporter.write(exports.csv, "csv", [&](const QString &path) {
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeComparisonCsv(runs, device); });
+    });
+    exporter.write(exports.trace, "trace", [&](const QString &path) {
+        return writeOutput(path, [&](QIODevice &device) { return writeChromeTrace(runs, device); });
+    });
+    exporter.pictures([&](const PictureTarget &target) {
+        return saveGanttFigure(runs, target, exports.width());
+    });
+    bool failed = false;
+    for (const RunResult &run : runs) {
+        if (run.error) {
+            printFailure(run.engine.isEmpty() ? QStringLiteral("the ParViz run")
+                                              : QStringLiteral("the %1 run").arg(run.engine),
+                *run.error);
+            failed = true;
+        }
+    }
+    return failed || exporter.failed() ? ExitFailed : ExitOk;
 }
 
 } // namespace parviz::cli

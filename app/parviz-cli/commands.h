@@ -33,11 +33,23 @@ struct CompareFlags
     bool quiet = false;
 };
 
+struct TruthFlags
+{
+    std::string strategy = "thread-pool";
+    std::string python; // default: $PARVIZ_PYTHON, else python3 on PATH (findPython())
+    WorkloadFlags workload;
+    ExportFlags exports;
+    bool quiet = false;
+};
+
 // Each returns the exit status: ExitOk, ExitFailed or ExitUsage. A stop requested through
 // `stop` (a signal) ends the command early; what finished is still reported and exported.
 int listStrategies();
 int runCommand(const RunFlags &flags, std::stop_token stop);
 int sweepCommand(const SweepFlags &flags, std::stop_token stop);
 int compareCommand(const CompareFlags &flags, std::stop_token stop);
+// Runs the plan with ParViz, then in CPython (its strategy's Python program), and prints them
+// side by side. No usable interpreter is bad usage: nothing runs.
+int truthCommand(const TruthFlags &flags, std::stop_token stop);
 
 } // namespace parviz::cli

@@ -45,7 +45,8 @@ int main(int argc, char **argv)
     app.require_subcommand(1);
     app.footer("Run 'parviz-cli COMMAND --help' for a command's options and examples.\n"
                "Exit status: 0 done, 1 a run failed or an export could not be written, 2 bad "
-               "usage (nothing ran), 128 + N stopped by signal N (130 for Ctrl+C).");
+               "usage, or for truth no Python that can run the program (nothing ran), 128 + N "
+               "stopped by signal N (130 for Ctrl+C).");
 
     auto *list =
         app.add_subcommand("list", "List the strategies, with the Python each one mirrors");
@@ -128,13 +129,46 @@ int main(int argc, char **argv)
         "Exit status: 0 done, 1 a run failed or an export could not be written, 2 bad usage "
         "(nothing ran), 128 + N stopped by signal N (130 for Ctrl+C).");
 
+    TruthFlags truthFlags;
+    auto *truth = app.add_subcommand("truth",
+        "Run a workload with ParViz, then in real CPython (the strategy's own Python program), "
+        "and print both side by side");
+    truth->add_option("--strategy,-s", truthFlags.strategy, "Strategy id, from 'parviz-cli list'")
+        ->type_name("ID")
+        ->capture_default_str();
+    truthFlags.workload.addTo(*truth, true);
+    truth
+        ->add_option("--python",
+            truthFlags.python,
+            "The Python 3 interpreter (default: $PARVIZ_PYTHON, else python3 on PATH or "
+            "/usr/bin/python3, one with joblib first)")
+        ->type_name("PATH");
+    truthFlags.exports.addTo(*truth, true, "both Gantts, one above the other");
+    addQuiet(*truth, truthFlags.quiet);
+    truth->footer(
+        "The Python program is the one the desktop program's Python panel shows, with a tracer "
+        "around each task; CPU tasks compute for their duration of the thread's CPU time, in "
+        "that interpreter. The runs go one after the other. batched needs joblib (Debian: "
+        "python3-joblib).\n"
+        "Examples:\n"
+        "  parviz-cli truth --strategy gil-threads --tasks 8 --duration 40ms --kind cpu "
+        "--workers 4\n"
+        "  parviz-cli truth -s process-pool -n 300 -d 10ms -w 8 --png truth.png --json "
+        "truth.json\n"
+        "  parviz-cli truth -s batched -n 100 -d 5ms -w 2 --python /usr/bin/python3\n"
+        "Exit status: 0 both ran, 1 a run failed (a Python traceback follows the message) or an "
+        "export could not be written, 2 bad usage or no interpreter that can run the program "
+        "(nothing ran), 128 + N stopped by signal N (130 for Ctrl+C; nothing of Python is left "
+        "running).");
+
     // CLI11 would only say that a command is required; name the word it did not know.
-    const std::vector<CLI::App *> commands{list, run, sweep, compare};
+    const std::vector<CLI::App *> commands{list, run, sweep, compare, truth};
     if (argc > 1 && argv[1][0] != '-'
         && std::none_of(commands.begin(), commands.end(), [&](CLI::App *command) {
                return command->get_name() == argv[1];
            })) {
-        printError(QStringLiteral("unknown command '%1' (use run, sweep, compare or list; see "
+        printError(QStringLiteral("unknown command '%1' (use run, sweep, compare, truth or list; "
+                                  "see "
                                   "--help)")
                        .arg(QString::fromLocal8Bit(argv[1])));
         return ExitUsage;
@@ -156,6 +190,7 @@ int main(int argc, char **argv)
     StopOnSignal stopOnSignal([&stop] { stop.request_stop(); });
     const ExportFlags &exports = run->parsed() ? runFlags.exports
         : sweep->parsed()                      ? sweepFlags.exports
+        : truth->parsed()                      ? truthFlags.exports
                                                : compareFlags.exports;
     std::unique_ptr<PictureApplication> pictures;
     if (exports.wantsPictures())
@@ -166,6 +201,8 @@ int main(int argc, char **argv)
         status = runCommand(runFlags, stop.get_token());
     else if (sweep->parsed())
         status = sweepCommand(sweepFlags, stop.get_token());
+    else if (truth->parsed())
+        status = truthCommand(truthFlags, stop.get_token());
     else
         status = compareCommand(compareFlags, stop.get_token());
     if (status == ExitOk && stopOnSignal.signalled())

@@ -1,8 +1,52 @@
 #include "stoponsignal.h"
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <dirent.h>
+#include <unistd.h>
+
+namespace {
+
+// Kills the process groups that this process's children lead. A CPython program runs in a group
+// of its own, with its worker processes; quitting at once must not leave them running, and no
+// destructor runs after std::_Exit. Children in this process's own group are left alone.
+void killChildProcessGroups()
+{
+    DIR *proc = ::opendir("/proc");
+    if (!proc)
+        return;
+    const pid_t self = ::getpid();
+    while (const dirent *entry = ::readdir(proc)) {
+        char *end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0')
+            continue;
+        char path[64];
+        std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        FILE *file = std::fopen(path, "r");
+        if (!file)
+            continue;
+        char stat[512] = {};
+        const std::size_t read = std::fread(stat, 1, sizeof stat - 1, file);
+        std::fclose(file);
+        stat[read] = '\0';
+        // "pid (name) state ppid pgrp ...": the name may hold spaces and parentheses.
+        const char *close = std::strrchr(stat, ')');
+        char state = 0;
+        long parent = 0;
+        long group = 0;
+        if (!close || std::sscanf(close + 1, " %c %ld %ld", &state, &parent, &group) != 3)
+            continue;
+        if (parent == self && group == pid)
+            ::kill(static_cast<pid_t>(-group), SIGKILL);
+    }
+    ::closedir(proc);
+}
+
+} // namespace
 
 StopOnSignal::StopOnSignal(std::function<void()> onSignal)
     : m_onSignal(std::move(onSignal))
@@ -20,8 +64,10 @@ StopOnSignal::StopOnSignal(std::function<void()> onSignal)
             if (signal <= 0)
                 continue;
             // A second signal means "now": quit without waiting for the run to wind down.
-            if (m_signal.exchange(signal) != 0)
+            if (m_signal.exchange(signal) != 0) {
+                killChildProcessGroups();
                 std::_Exit(128 + signal);
+            }
             m_onSignal();
         }
     });

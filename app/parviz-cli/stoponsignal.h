@@ -6,7 +6,8 @@
 
 // Turns Ctrl+C (SIGINT) and SIGTERM into a call of `onSignal` on a thread of its own, so a run
 // can be stopped cleanly: the tasks that finished are kept and reported. A second signal quits
-// at once. Construct it before
+// at once, killing the process groups of its children first (a CPython program and its
+// workers). Construct it before
 // any other thread starts (threads inherit the blocked signal mask); the main thread only.
 class StopOnSignal
 {

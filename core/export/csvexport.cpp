@@ -117,8 +117,11 @@ bool writeComparisonCsv(const std::vector<RunResult> &runs, QIODevice &device)
 {
     CsvStream csv(device);
     csv.text("strategy,").text(EventHeader).endRow();
-    for (const RunResult &run : runs)
-        writeEvents(csv, run, &run.strategy.id);
+    for (const RunResult &run : runs) {
+        // "thread-pool", or "thread-pool (CPython 3.11.2)": a comparison may hold both.
+        const QString label = run.label();
+        writeEvents(csv, run, &label);
+    }
     return csv.flush();
 }
 

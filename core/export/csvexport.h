@@ -14,7 +14,8 @@ namespace parviz {
 // One row per event: task,worker,kind,start_ns,end_ns,pid,status. `worker` is the lane (-1 the
 // caller, -2 the GIL), `status` is ok, interrupted, failed or abandoned.
 bool writeRunCsv(const RunResult &run, QIODevice &device);
-// The same for several runs, each row led by its run's strategy.
+// The same for several runs, each row led by its run's label: the strategy, and the engine of
+// a run that was not ParViz's ("thread-pool (CPython 3.11.2)").
 bool writeComparisonCsv(const std::vector<RunResult> &runs, QIODevice &device);
 // One row per point of the speedup curve, the sequential baseline first:
 // strategy,workers,runs,makespan_ns,min_makespan_ns,max_makespan_ns,speedup,efficiency,karp_flatt

@@ -1,8 +1,10 @@
 #include "pdfreader.h"
 #include "run/runplan.h"
 #include "strategies/strategyregistry.h"
+#include "truth/python.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,8 +15,10 @@
 #include <QTest>
 
 #include <csignal>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace parviz;
 
@@ -52,6 +56,11 @@ private slots:
     void pdfForEveryCommand_data();
     void pdfForEveryCommand();
     void pdfToStdoutKeepsTheSummaryOnStderr();
+    void truthPrintsBothRunsAndTheirRatio();
+    void truthExportsBothRuns();
+    void truthWithoutAnInterpreterIsUsage();
+    void truthShowsAFailingProgramsTraceback();
+    void ctrlCDuringCPythonLeavesNoPython();
 
 private:
     struct Outcome
@@ -100,8 +109,11 @@ void tst_Cli::helpForEachCommand_data()
                            << "Examples:";
     QTest::newRow("compare") << QStringList{QStringLiteral("compare"), QStringLiteral("--help")}
                              << "Examples:";
+    QTest::newRow("truth") << QStringList{QStringLiteral("truth"), QStringLiteral("--help")}
+                           << "Examples:";
     QTest::newRow("top level names every command")
         << QStringList{QStringLiteral("--help")} << "compare";
+    QTest::newRow("top level names truth") << QStringList{QStringLiteral("--help")} << "truth";
 }
 
 void tst_Cli::helpForEachCommand()
@@ -199,6 +211,12 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("compare: task count over the limit")
         << command("compare", {"-S", "thread-pool", "-n", "2000000"}) << "--tasks";
     QTest::newRow("compare: missing value") << command("compare", {"-S"}) << "--strategies";
+    QTest::newRow("truth: unknown strategy") << command("truth", {"-s", "nope"}) << "--strategy";
+    QTest::newRow("truth: zero tasks") << command("truth", {"-n", "0"}) << "--tasks";
+    QTest::newRow("truth: python without a value")
+        << command("truth", {"--python"}) << "--python: needs a value";
+    QTest::newRow("truth: two exports to stdout")
+        << command("truth", {"--json", "-", "--trace", "-"}) << "--trace";
 }
 
 void tst_Cli::badUsageIsOneLineAndExitTwo()
@@ -912,6 +930,295 @@ void tst_Cli::pdfToStdoutKeepsTheSummaryOnStderr()
     QVERIFY2(pdf.isValid(), qPrintable(pdf.error()));
     QCOMPARE(pdf.pageCount(), 1);
     QVERIFY(outcome.err.contains("makespan"));
+}
+
+// The interpreter the truth command would use; the tests that run CPython skip without one.
+std::optional<PythonInterpreter> python3()
+{
+    auto python = findPython();
+    return python ? std::optional(*python) : std::nullopt;
+}
+
+// A figure's row of the truth table: "makespan  385 ms  387 ms  1.004" gives {"385 ms", ...}.
+QByteArray rowOf(const QByteArray &table, const QByteArray &name)
+{
+    for (const QByteArray &line : table.split('\n'))
+        if (line.startsWith(name + "  "))
+            return line.mid(name.size()).trimmed();
+    return {};
+}
+
+void tst_Cli::truthPrintsBothRunsAndTheirRatio()
+{
+    const auto python = python3();
+    if (!python)
+        QSKIP("no python3");
+    const Outcome outcome = cli({QStringLiteral("truth"),
+        QStringLiteral("--strategy"),
+        QStringLiteral("thread-pool"),
+        QStringLiteral("--tasks"),
+        QStringLiteral("8"),
+        QStringLiteral("--duration"),
+        QStringLiteral("20ms"),
+        QStringLiteral("--workers"),
+        QStringLiteral("4")});
+    QCOMPARE(outcome.exitCode, 0);
+    const QByteArray &out = outcome.out;
+    // The interpreter that ran it, by path and version, and a column per engine.
+    QVERIFY2(out.contains(python->path.toUtf8() + " (Python " + python->version.toUtf8() + ")"),
+        out.constData());
+    QVERIFY2(out.contains("ParViz") && out.contains("CPython " + python->version.toUtf8())
+            && out.contains("CPython/ParViz"),
+        out.constData());
+    // makespan: two durations and their ratio. Sleeps of 20 ms on 4 workers, twice over: the
+    // same schedule in both, so the ratio is near 1 on any machine.
+    const QList<QByteArray> makespan = rowOf(out, "makespan").simplified().split(' ');
+    QCOMPARE(makespan.size(), 5);
+    bool ok = false;
+    const double ratio = makespan.last().toDouble(&ok);
+    QVERIFY2(ok && ratio > 0.5 && ratio < 2.0, out.constData());
+    for (const char *figure : {"speedup", "efficiency", "lost", "  spawn", "  gil-wait"})
+        QVERIFY2(!rowOf(out, figure).isEmpty(), figure);
+    QCOMPARE(rowOf(out, "tasks completed").simplified(), QByteArray("8 8"));
+    // Progress on stderr: ParViz first, then CPython.
+    const qsizetype own = outcome.err.indexOf("[1/2] thread-pool in ParViz");
+    const qsizetype cpython = outcome.err.indexOf("[2/2] thread-pool in CPython");
+    QVERIFY2(own >= 0 && cpython > own, outcome.err.constData());
+}
+
+void tst_Cli::truthExportsBothRuns()
+{
+    const auto python = python3();
+    if (!python)
+        QSKIP("no python3");
+    QTemporaryDir dir;
+    auto path = [&](const char *name) { return dir.filePath(QLatin1String(name)); };
+    const Outcome outcome = cli({QStringLiteral("truth"),
+        QStringLiteral("-s"),
+        QStringLiteral("process-pool"),
+        QStringLiteral("-n"),
+        QStringLiteral("6"),
+        QStringLiteral("-d"),
+        QStringLiteral("2ms"),
+        QStringLiteral("-w"),
+        QStringLiteral("2"),
+        QStringLiteral("-q"),
+        QStringLiteral("--json"),
+        path("truth.json"),
+        QStringLiteral("--csv"),
+        path("truth.csv"),
+        QStringLiteral("--trace"),
+        path("truth.trace.json"),
+        QStringLiteral("--svg"),
+        path("truth.svg")});
+    QCOMPARE(outcome.exitCode, 0);
+    QVERIFY2(outcome.out.isEmpty() && outcome.err.isEmpty(), outcome.err.constData());
+
+    // Two runs of the comparison format, ParViz's first; each says what ran it.
+    const QJsonArray runs = QJsonDocument::fromJson(readFile(path("truth.json"))).array();
+    QCOMPARE(runs.size(), 2);
+    const QString cpython = QStringLiteral("CPython ") + python->version;
+    QCOMPARE(runs[0].toObject()[QStringLiteral("engine")].toString(), QStringLiteral("ParViz"));
+    QCOMPARE(runs[1].toObject()[QStringLiteral("engine")].toString(), cpython);
+    QSet<qint64> pids[2];
+    for (int i = 0; i < 2; ++i) {
+        const QJsonObject run = runs[i].toObject();
+        QCOMPARE(run[QStringLiteral("strategy")].toString(), QStringLiteral("process-pool"));
+        QCOMPARE(run[QStringLiteral("tasks_completed")].toInt(), 6);
+        for (const QJsonValue &value : run[QStringLiteral("events")].toArray()) {
+            const QJsonObject event = value.toObject();
+            if (event[QStringLiteral("kind")].toString() == QLatin1String("run"))
+                pids[i].insert(event[QStringLiteral("pid")].toInteger());
+        }
+    }
+    // Each ran its tasks in worker processes of its own.
+    QVERIFY(!pids[0].isEmpty() && !pids[1].isEmpty());
+    QVERIFY(!pids[0].intersects(pids[1]));
+
+    // The trace has a process per run; the CSV's and the picture's runs are told apart.
+    QSet<QString> processes;
+    for (const QJsonValue &value : QJsonDocument::fromJson(readFile(path("truth.trace.json")))
+                                       .object()[QStringLiteral("traceEvents")]
+                                       .toArray()) {
+        const QJsonObject event = value.toObject();
+        if (event[QStringLiteral("name")].toString() == QLatin1String("process_name"))
+            processes.insert(
+                event[QStringLiteral("args")].toObject()[QStringLiteral("name")].toString());
+    }
+    const QString label = QStringLiteral("process-pool (%1)").arg(cpython);
+    QCOMPARE(processes, (QSet<QString>{QStringLiteral("process-pool"), label}));
+    const QByteArray csv = readFile(path("truth.csv"));
+    QVERIFY(csv.startsWith("strategy,task,"));
+    QVERIFY(csv.contains("\nprocess-pool,"));
+    QVERIFY(csv.contains("\n" + label.toUtf8() + ","));
+    QVERIFY(readFile(path("truth.svg")).contains(label.toUtf8()));
+}
+
+void tst_Cli::truthWithoutAnInterpreterIsUsage()
+{
+    const QStringList workload{QStringLiteral("truth"),
+        QStringLiteral("-n"),
+        QStringLiteral("2"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms")};
+    // A chosen interpreter that is not there: the flag, the path, and what to install.
+    Outcome outcome = cli(
+        workload + QStringList{QStringLiteral("--python"), QStringLiteral("/nonexistent/python3")});
+    QCOMPARE(outcome.exitCode, 2);
+    QVERIFY(outcome.out.isEmpty()); // nothing ran, not even ParViz's run
+    QCOMPARE(outcome.err.count('\n'), 1);
+    QVERIFY2(outcome.err.startsWith("parviz-cli: --python: /nonexistent/python3 ")
+            && outcome.err.contains("python3)"),
+        outcome.err.constData());
+
+    // The same through $PARVIZ_PYTHON.
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PARVIZ_PYTHON"), QStringLiteral("/nonexistent/python3"));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(PARVIZ_CLI_PATH), workload);
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitCode(), 2);
+    const QByteArray err = process.readAllStandardError();
+    QVERIFY2(err.startsWith("parviz-cli: /nonexistent/python3 "), err.constData());
+
+    // An interpreter without joblib runs every strategy but batched, which names the package.
+    QTemporaryDir dir;
+    const QString fake = dir.filePath(QStringLiteral("python3"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\n"
+                 "echo 3.11.2\n"); // the version, and no \"joblib\" line
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    outcome = cli(workload
+        + QStringList{
+            QStringLiteral("-s"), QStringLiteral("batched"), QStringLiteral("--python"), fake});
+    QCOMPARE(outcome.exitCode, 2);
+    QVERIFY(outcome.out.isEmpty());
+    QCOMPARE(outcome.err.count('\n'), 1);
+    QVERIFY2(outcome.err.contains("joblib") && outcome.err.contains("python3-joblib"),
+        outcome.err.constData());
+}
+
+void tst_Cli::truthShowsAFailingProgramsTraceback()
+{
+    // An interpreter that answers ParViz's question about its version, then fails the program.
+    QTemporaryDir dir;
+    const QString fake = dir.filePath(QStringLiteral("python3"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\n"
+                 "if [ \"$1\" = -c ]; then echo 3.11.2; exit 0; fi\n"
+                 "echo 'Traceback (most recent call last):' >&2\n"
+                 "echo '  File \"thread_pool.py\", line 3, in <module>' >&2\n"
+                 "echo '    1 / 0' >&2\n"
+                 "echo 'ZeroDivisionError: division by zero' >&2\n"
+                 "exit 1\n");
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    const QString json = dir.filePath(QStringLiteral("failed.json"));
+    const Outcome outcome = cli({QStringLiteral("truth"),
+        QStringLiteral("-n"),
+        QStringLiteral("3"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("-w"),
+        QStringLiteral("2"),
+        QStringLiteral("--python"),
+        fake,
+        QStringLiteral("--json"),
+        json,
+        QStringLiteral("-q")});
+    QCOMPARE(outcome.exitCode, 1);
+    QVERIFY(outcome.out.isEmpty());
+    // The message, then the traceback whole, line by line as the program wrote it.
+    QCOMPARE(outcome.err,
+        QByteArray("parviz-cli: the CPython 3.11.2 run failed: the Python program exited with "
+                   "code 1:\n"
+                   "Traceback (most recent call last):\n"
+                   "  File \"thread_pool.py\", line 3, in <module>\n"
+                   "    1 / 0\n"
+                   "ZeroDivisionError: division by zero\n"));
+    // Both runs are still exported: ParViz's whole, CPython's with its error.
+    const QJsonArray runs = QJsonDocument::fromJson(readFile(json)).array();
+    QCOMPARE(runs.size(), 2);
+    QVERIFY(runs[0].toObject()[QStringLiteral("error")].isNull());
+    QVERIFY(runs[1].toObject()[QStringLiteral("error")].isObject());
+}
+
+// The processes, zombies left out, whose command line contains `text`.
+QList<qint64> processesRunning(const QString &text)
+{
+    QList<qint64> found;
+    const QByteArray needle = text.toLocal8Bit();
+    for (const QString &entry :
+        QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool isPid = false;
+        const qint64 pid = entry.toLongLong(&isPid);
+        if (!isPid || pid == ::getpid())
+            continue;
+        QByteArray command = readFile(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        command.replace('\0', ' ');
+        const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
+        const qsizetype close = stat.lastIndexOf(')');
+        if (command.contains(needle) && close > 0 && stat.mid(close + 2, 1) != "Z")
+            found << pid;
+    }
+    return found;
+}
+
+void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
+{
+    if (!python3())
+        QSKIP("no python3");
+    // The Python program is written into the temporary folder: a name of this test's own, for
+    // finding its processes by their command lines.
+    QTemporaryDir temporary;
+    const QString json = temporary.filePath(QStringLiteral("stopped.json"));
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TMPDIR"), temporary.path());
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("truth"),
+            QStringLiteral("-s"),
+            QStringLiteral("process-pool"),
+            QStringLiteral("-n"),
+            QStringLiteral("3"),
+            QStringLiteral("-d"),
+            QStringLiteral("1500ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("3"),
+            QStringLiteral("--json"),
+            json});
+    QVERIFY(process.waitForStarted());
+    // ParViz's run takes 1.5 s; then CPython's program and its worker processes start.
+    QTRY_VERIFY_WITH_TIMEOUT(processesRunning(temporary.path()).size() >= 2, 20000);
+    QElapsedTimer stopping;
+    stopping.start();
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(10000));
+    QVERIFY2(stopping.elapsed() < 3000, qPrintable(QString::number(stopping.elapsed())));
+    QCOMPARE(process.exitCode(), 130);
+    QVERIFY(process.readAllStandardOutput().contains("interrupted"));
+    // Neither the interpreter nor any of its workers is left.
+    QTRY_VERIFY_WITH_TIMEOUT(processesRunning(temporary.path()).isEmpty(), 2000);
+    const QJsonArray runs = QJsonDocument::fromJson(readFile(json)).array();
+    QCOMPARE(runs.size(), 2);
+    QCOMPARE(runs[0].toObject()[QStringLiteral("stopped")].toBool(), false);
+    QCOMPARE(runs[1].toObject()[QStringLiteral("stopped")].toBool(), true);
+    QSet<qint64> workers;
+    for (const QJsonValue &value : runs[1].toObject()[QStringLiteral("events")].toArray()) {
+        const QJsonObject event = value.toObject();
+        if (event[QStringLiteral("worker")].toInt() >= 0)
+            workers.insert(event[QStringLiteral("pid")].toInteger());
+    }
+    QVERIFY(!workers.isEmpty());
+    for (qint64 pid : std::as_const(workers)) {
+        const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
+        QVERIFY2(stat.isEmpty() || stat.mid(stat.lastIndexOf(')') + 2, 1) == "Z", stat.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
