@@ -271,11 +271,21 @@ void printTruth(FILE *text, std::span<const RunResult> runs, const PythonInterpr
         {"  idle while queued", &LossBudget::idleQueuedNs},
         {"  tail idle", &LossBudget::tailIdleNs},
         {"  contention", &LossBudget::contentionNs}};
-    for (const auto &[name, part] : parts)
+    for (const auto &[name, part] : parts) {
+        if (part == &LossBudget::gilWaitNs) {
+            // CPython's GIL cannot be watched from outside: its threads' waits are inside their
+            // tasks, and so in its contention.
+            table.add({QLatin1String(name),
+                own.ok() ? duration(double(own.metrics.loss.gilWaitNs)) : QStringLiteral("-"),
+                QStringLiteral("(in contention)"),
+                QStringLiteral("-")});
+            continue;
+        }
         add(
             QLatin1String(name),
             [part](const RunResult &run) { return double(run.metrics.loss.*part); },
             duration);
+    }
     table.add({QStringLiteral("tasks completed"),
         QString::number(own.metrics.tasksCompleted),
         cpython ? QString::number(cpython->metrics.tasksCompleted) : QStringLiteral("-"),

@@ -14,16 +14,18 @@ namespace {
 constexpr std::size_t MinReservedEvents = 64;
 } // namespace
 
-RunSession::RunSession(RunPlan plan)
-    : m_plan(std::move(plan))
+namespace {
+std::unique_ptr<Strategy> strategyOf(const RunPlan &plan)
 {
-    const StrategyEntry *entry = findStrategy(m_plan.strategy);
+    const StrategyEntry *entry = findStrategy(plan.strategy);
     Q_ASSERT_X(entry, "RunSession", "the plan names a strategy that does not exist");
-    m_strategy = entry->create();
-    m_result.strategy = entry->info;
-    m_recorder =
-        std::make_unique<TraceRecorder>(m_strategy->laneCount(m_plan), m_strategy->hasGilLane());
+    return entry->create();
 }
+} // namespace
+
+RunSession::RunSession(RunPlan plan)
+    : RunSession(plan, strategyOf(plan), QString())
+{ }
 
 RunSession::RunSession(RunPlan plan, std::unique_ptr<Strategy> engine, QString engineName)
     : m_plan(std::move(plan))

@@ -127,7 +127,9 @@ struct Durations
     bool usesRandom = false;
 };
 
-Durations durationsCode(const RunPlan &plan)
+// `exact`: always the very durations ParViz runs, however many (a traced program is compared
+// with ParViz's run task by task).
+Durations durationsCode(const RunPlan &plan, bool exact)
 {
     const WorkloadSpec &workload = plan.workload;
     const DurationSpec &spec = workload.duration;
@@ -155,7 +157,7 @@ Durations durationsCode(const RunPlan &plan)
         break;
     }
 
-    if (count <= MaxListedDurations) {
+    if (count <= MaxListedDurations || exact) {
         // Few enough to write out: the very durations ParViz runs.
         const std::vector<TaskSpec> tasks = plan.tasks ? *plan.tasks : workload.makeTasks();
         QStringList values;
@@ -253,10 +255,18 @@ struct Workers
     bool usesCpuCount = false;
 };
 
-Workers workersCode(const RunPlan &plan)
+// `exact`: the count ParViz resolved, rather than the formula, so that CPython runs as many
+// workers as ParViz even where it counts the CPUs otherwise (an affinity mask, a cgroup).
+Workers workersCode(const RunPlan &plan, bool exact)
 {
     if (plan.workerCount.count)
         return {{}, QString::number(*plan.workerCount.count)};
+    if (exact)
+        return {comment(QStringLiteral("%1 of ParViz's %2 logical CPUs.")
+                            .arg(percent(plan.workerCount.fraction))
+                            .arg(plan.cpus),
+                    MainIndent),
+            QString::number(plan.workers)};
     const QString fraction = QString::number(plan.workerCount.fraction, 'g', 6);
     return {comment(QStringLiteral("%1 of the logical CPUs (at least one), as in the seed.")
                         .arg(percent(plan.workerCount.fraction)),
@@ -650,8 +660,8 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
     const StrategyInfo &info = entry->info;
     const WorkloadSpec &workload = plan.workload;
 
-    const Durations durations = durationsCode(plan);
-    const Workers workers = info.usesWorkerCount ? workersCode(plan) : Workers{};
+    const Durations durations = durationsCode(plan, traced);
+    const Workers workers = info.usesWorkerCount ? workersCode(plan, traced) : Workers{};
     const StrategyCode strategy = strategyCode(plan, workers.value);
     QStringList imports = strategy.imports;
     if (traced)

@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstring>
 #include <map>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 namespace parviz {
@@ -152,9 +153,10 @@ private:
         }
         m_rows.emplace(key, index);
         TraceLane &lane = m_context.recorder().worker(index);
-        if (pid != m_programPid)
-            lane.setPid(static_cast<std::int32_t>(pid));
-        if (m_hasMainRow && ns > 0)
+        lane.setPid(static_cast<std::int32_t>(pid)); // the interpreter's, or a worker process's
+        // A worker process's row begins with its start-up: from the pool's making to its first
+        // task. A thread's start is not seen apart from its wait for work (or the GIL).
+        if (pid != m_programPid && ns > 0)
             lane.append(-1, EventKind::Spawn, 0, ns);
         return &lane;
     }
@@ -214,8 +216,12 @@ void CPythonEngine::run(RunContext &context)
     }
 
     QProcess python;
-    // A group of its own, so that its worker processes go with it.
-    python.setChildProcessModifier([] { ::setpgid(0, 0); });
+    // A group of its own, so that its worker processes go with it when it is stopped;
+    // and it dies with the run's thread if ParViz itself is killed.
+    python.setChildProcessModifier([] {
+        ::setpgid(0, 0);
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    });
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"), QStringLiteral("1"));
     python.setProcessEnvironment(environment);
@@ -225,7 +231,10 @@ void CPythonEngine::run(RunContext &context)
         return context.fail(failure(
             QStringLiteral("cannot start %1: %2").arg(m_python.path, python.errorString())));
     const qint64 group = python.processId();
-    auto killGroup = [group](int signal) { ::kill(static_cast<pid_t>(-group), signal); };
+    auto killGroup = [group](int signal) {
+        if (group > 0)
+            ::kill(static_cast<pid_t>(-group), signal);
+    };
 
     TraceLineReader reader(context, group);
     QByteArray pending;

@@ -14,10 +14,11 @@ class RunSession;
 // with the very module it mirrors (threading, concurrent.futures, multiprocessing, joblib),
 // read live into the same kind of trace as ParViz's own runs.
 //
-// Rows: the threads and processes that ran tasks, in the order they first started one. A
-// worker process's row begins with a spawn segment, from the moment the program's clock
-// started (the pool is made then) to its first task. The `main` row submits until the first
-// task starts and waits until the program's clock stops. Time zero is the program's
+// Rows: the threads and processes that ran tasks, in the order they first started one, each
+// with the pid of its process. A worker process's row begins with a spawn segment, from the
+// moment the program's clock started (the pool is made then) to its first task. CPython's GIL
+// is not seen from outside: a GIL thread's waits are inside its tasks' bars. The `main` row submits
+// until the first task starts and waits until the program's clock stops. Time zero is the program's
 // `start = time.perf_counter()`, on the same clock as ParViz's (CLOCK_MONOTONIC).
 //
 // The interpreter runs in a process group of its own: Stop, a failure or the end of the run

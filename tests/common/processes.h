@@ -7,5 +7,7 @@ namespace parviz::test {
 
 // The processes whose parent is this process, zombies included, read from /proc.
 std::vector<pid_t> childProcesses();
+// Whether a process has ended: no longer in /proc, or a zombie waiting to be reaped.
+bool processIsGone(pid_t pid);
 
 } // namespace parviz::test

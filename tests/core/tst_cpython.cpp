@@ -1,5 +1,6 @@
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
+#include "processes.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "truth/cpythonengine.h"
@@ -106,25 +107,30 @@ void tst_CPython::everyTaskOnceARowPerThreadOrProcess()
         QCOMPARE(rowsUsed, 8);
     else
         QVERIFY2(rowsUsed >= 1 && rowsUsed <= 3, qPrintable(QString::number(rowsUsed)));
-    // Rows of worker processes carry their pids; threads are of the one program.
+    // Every row carries the pid of its process: a process each for the process pool and
+    // joblib, the interpreter's own for threads. Only a worker process's row begins with its
+    // spawn; a thread's start is not seen apart from its wait.
     const bool processes =
         strategy == QLatin1String("process-pool") || strategy == QLatin1String("batched");
-    const auto ownPid = static_cast<std::int32_t>(::getpid());
-    for (std::int32_t pid : pids)
-        QCOMPARE(pid != ownPid, processes);
+    QVERIFY(!pids.contains(static_cast<std::int32_t>(::getpid())));
+    if (processes)
+        QCOMPARE(static_cast<int>(pids.size()), rowsUsed);
+    else
+        QCOMPARE(pids.size(), std::size_t(1));
+    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
+        const auto events = run.trace->events(lane);
+        if (!events.empty() && processes)
+            QCOMPARE(events.front().kind, EventKind::Spawn);
+        for (const TaskEvent &event : events)
+            QVERIFY(processes || event.kind != EventKind::Spawn);
+    }
     QVERIFY(run.metrics.makespanNs > 0);
 }
 
 namespace {
 bool isGone(std::int32_t pid)
 {
-    QFile status(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return true;
-    // "pid (name) state ...": a zombie is dead, and reaped by whoever adopted it.
-    const QByteArray stat = status.readAll();
-    const auto close = stat.lastIndexOf(')');
-    return close > 0 && stat.mid(close + 2, 1) == "Z";
+    return test::processIsGone(pid);
 }
 } // namespace
 
@@ -171,11 +177,17 @@ void tst_CPython::failingProgramShowsItsTraceback()
     const QString fake = dir.filePath(QStringLiteral("python3"));
     QFile script(fake);
     QVERIFY(script.open(QIODevice::WriteOnly));
+    // It leaves a child of its own behind, as a program whose workers outlive it would.
+    const QString childPid = dir.filePath(QStringLiteral("child.pid"));
     script.write("#!/bin/sh\n"
-                 "echo 'Traceback (most recent call last):' >&2\n"
-                 "echo '  File \"thread_pool.py\", line 3, in <module>' >&2\n"
-                 "echo 'ZeroDivisionError: division by zero' >&2\n"
-                 "exit 1\n");
+                 "sleep 60 &\n"
+                 "echo $! > '"
+        + childPid.toUtf8()
+        + "'\n"
+          "echo 'Traceback (most recent call last):' >&2\n"
+          "echo '  File \"thread_pool.py\", line 3, in <module>' >&2\n"
+          "echo 'ZeroDivisionError: division by zero' >&2\n"
+          "exit 1\n");
     script.close();
     QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
     const PythonInterpreter python{fake, QStringLiteral("3.11.2"), true};
@@ -190,6 +202,11 @@ void tst_CPython::failingProgramShowsItsTraceback()
             && run.error->message.contains(QLatin1String("ZeroDivisionError: division by zero")),
         qPrintable(run.error->message));
     QCOMPARE(run.metrics.tasksCompleted, 0);
+    QFile pidFile(childPid);
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    const int child = pidFile.readAll().trimmed().toInt();
+    QVERIFY(child > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(isGone(child), 3000);
 }
 
 void tst_CPython::missingInterpreterIsNamed()

@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 using namespace parviz;
 
@@ -229,7 +230,8 @@ void tst_GroundTruth::tableSetsTheRunsSideBySide()
         lines[0].ratio, double(cpython.metrics.makespanNs) / double(parviz.metrics.makespanNs));
     QCOMPARE(lines[1].ratio, cpython.metrics.speedup / parviz.metrics.speedup);
     QCOMPARE(parviz.metrics.loss.gilWaitNs, 0);
-    QVERIFY(std::isnan(lines[5].ratio)); // a thread pool waits for no GIL: no ratio
+    QVERIFY(std::isnan(lines[5].ratio)); // CPython's GIL waits are not seen from outside
+    QVERIFY(lines[5].cpython.contains(QLatin1String("contention")));
     QCOMPARE(GroundTruthTable::ratioText(lines[5].ratio), QStringLiteral("–"));
     QCOMPARE(GroundTruthTable::ratioText(1.0449), QStringLiteral("1.04"));
 
@@ -406,7 +408,8 @@ void tst_GroundTruth::stopDuringCPythonEndsPromptly()
     if (!m_python)
         QSKIP("no python3");
     constexpr std::int64_t TaskNs = 1500 * Ms;
-    auto main = makeWindow(QStringLiteral("thread-pool"), 2, TaskNs, 2);
+    // Worker processes: the ones that must not outlive Stop.
+    auto main = makeWindow(QStringLiteral("process-pool"), 2, TaskNs, 2);
     main->setPythonInterpreter(m_python->path);
     QVERIFY(waitForLook(*main));
     main->truthAction()->trigger();
@@ -440,6 +443,15 @@ void tst_GroundTruth::stopDuringCPythonEndsPromptly()
     QVERIFY(!window->isRunning());
     QVERIFY(main->truthAction()->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(test::childProcesses().empty(), 3000);
+    // The interpreter's worker processes, seen running tasks before Stop, are gone too.
+    std::set<std::int32_t> workers;
+    for (int lane = 0; lane < runs[1].trace->workerCount(); ++lane) {
+        for (const TaskEvent &event : runs[1].trace->events(lane))
+            workers.insert(event.pid);
+    }
+    QVERIFY(!workers.empty());
+    for (std::int32_t pid : workers)
+        QTRY_VERIFY_WITH_TIMEOUT(test::processIsGone(pid), 3000);
 }
 
 // The preferences say what a choice finds: the version, and joblib or what to install.

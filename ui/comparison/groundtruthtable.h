@@ -27,7 +27,8 @@ public:
         QString name; // "makespan"
         QString parviz; // "31.2 ms"
         QString cpython;
-        double ratio = 0.0; // CPython's value over ParViz's; NaN where ParViz's is zero
+        // CPython's value over ParViz's; NaN where ParViz's is zero or CPython's is not seen.
+        double ratio = 0.0;
     };
 
     explicit GroundTruthTable(QWidget *parent = nullptr);
