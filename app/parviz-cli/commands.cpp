@@ -511,6 +511,29 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
     return exporter.failed() ? ExitFailed : ExitOk;
 }
 
+namespace {
+
+// A comparison's exports (compare, truth): every run in one file of each kind, and the
+// stacked Gantts as pictures.
+void writeComparisonExports(
+    Exporter &exporter, const ExportFlags &exports, const std::vector<RunResult> &runs)
+{
+    exporter.write(
+        exports.json, "json", [&](const QString &path) { return saveComparisonJson(runs, path); });
+    exporter.write(exports.csv, "csv", [&](const QString &path) {
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeComparisonCsv(runs, device); });
+    });
+    exporter.write(exports.trace, "trace", [&](const QString &path) {
+        return writeOutput(path, [&](QIODevice &device) { return writeChromeTrace(runs, device); });
+    });
+    exporter.pictures([&](const PictureTarget &target) {
+        return saveGanttFigure(runs, target, exports.width());
+    });
+}
+
+} // namespace
+
 int compareCommand(const CompareFlags &flags, std::stop_token stop)
 {
     auto workload = parseWorkload(flags.workload);
@@ -599,18 +622,7 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
     }
 
     Exporter exporter(exports, flags.quiet);
-    exporter.write(
-        exports.json, "json", [&](const QString &path) { return saveComparisonJson(runs, path); });
-    exporter.write(exports.csv, "csv", [&](const QString &path) {
-        return writeOutput(
-            path, [&](QIODevice &device) { return writeComparisonCsv(runs, device); });
-    });
-    exporter.write(exports.trace, "trace", [&](const QString &path) {
-        return writeOutput(path, [&](QIODevice &device) { return writeChromeTrace(runs, device); });
-    });
-    exporter.pictures([&](const PictureTarget &target) {
-        return saveGanttFigure(runs, target, exports.width());
-    });
+    writeComparisonExports(exporter, exports, runs);
     if (firstError)
         return statusOf(firstError);
     return exporter.failed() ? ExitFailed : ExitOk;
@@ -664,18 +676,7 @@ int truthCommand(const TruthFlags &flags, std::stop_token stop)
     }
 
     Exporter exporter(exports, flags.quiet);
-    exporter.write(
-        exports.json, "json", [&](const QString &path) { return saveComparisonJson(runs, path); });
-    exporter.write(exports.csv, "csv", [&](const QString &path) {
-        return writeOutput(
-            path, [&](QIODevice &device) { return writeComparisonCsv(runs, device); });
-    });
-    exporter.write(exports.trace, "trace", [&](const QString &path) {
-        return writeOutput(path, [&](QIODevice &device) { return writeChromeTrace(runs, device); });
-    });
-    exporter.pictures([&](const PictureTarget &target) {
-        return saveGanttFigure(runs, target, exports.width());
-    });
+    writeComparisonExports(exporter, exports, runs);
     bool failed = false;
     for (const RunResult &run : runs) {
         if (run.error) {
