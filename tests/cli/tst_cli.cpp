@@ -1194,8 +1194,15 @@ void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
             json});
     QVERIFY(process.waitForStarted());
     // ParViz's run takes 1.5 s; then CPython's program and its worker processes start.
-    QTRY_VERIFY_WITH_TIMEOUT(processesRunning(temporary.path()).size() >= 2, 20000);
-    const auto python = processesRunning(temporary.path());
+    // Every process seen so far: a monotone condition, as QTRY evaluates it more than once and
+    // a process may come and go between two looks.
+    QSet<qint64> python;
+    const auto seenTwo = [&] {
+        for (const qint64 pid : processesRunning(temporary.path()))
+            python.insert(pid);
+        return python.size() >= 2;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(seenTwo(), 20000);
     QElapsedTimer stopping;
     stopping.start();
     ::kill(pid_t(process.processId()), SIGINT);
@@ -1210,7 +1217,7 @@ void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
     QCOMPARE(runs[0].toObject()[QStringLiteral("stopped")].toBool(), false);
     QCOMPARE(runs[1].toObject()[QStringLiteral("stopped")].toBool(), true);
     // The very processes that ran before Ctrl+C are gone (dead, or waiting to be reaped).
-    for (const auto pid : python) {
+    for (const qint64 pid : std::as_const(python)) {
         const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
         QVERIFY2(stat.isEmpty() || stat.mid(stat.lastIndexOf(')') + 2, 1) == "Z", stat.constData());
     }

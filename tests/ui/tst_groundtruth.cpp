@@ -417,14 +417,17 @@ void tst_GroundTruth::stopDuringCPythonEndsPromptly()
     QVERIFY(window);
     QSignalSpy finished(window, &ComparisonWindow::finished);
 
-    // CPython's Gantt fills in live: its tasks are seen running.
-    const auto cpythonRunning = [window] {
-        if (window->ganttCount() < 2 || !window->timeline(1).trace())
-            return false;
+    // CPython's Gantt fills in live: its tasks are seen running. Once seen, seen: QTRY looks
+    // more than once.
+    bool seenRunning = false;
+    const auto cpythonRunning = [window, &seenRunning] {
+        if (seenRunning || window->ganttCount() < 2 || !window->timeline(1).trace())
+            return seenRunning;
         const auto &inFlight = window->timeline(1).trace()->inFlight();
-        return std::any_of(inFlight.begin(), inFlight.end(), [](const TaskEvent &event) {
+        seenRunning = std::any_of(inFlight.begin(), inFlight.end(), [](const TaskEvent &event) {
             return event.kind == EventKind::Run;
         });
+        return seenRunning;
     };
     QTRY_VERIFY_WITH_TIMEOUT(cpythonRunning(), 30000);
     QElapsedTimer stopping;
