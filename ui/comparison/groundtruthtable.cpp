@@ -30,9 +30,10 @@ GroundTruthTable::GroundTruthTable(QWidget *parent)
     setFocusPolicy(Qt::NoFocus);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    // The runs' labels are long ("thread-pool (CPython 3.11.2)"), the ratios short.
-    horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    // ParViz's label and the ratios are short; CPython's ("thread-pool (CPython 3.11.2)") takes
+    // what is left.
+    horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     // Compact lines: the table sits beside the makespans, under the Gantts.
     verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
