@@ -34,11 +34,11 @@ public:
     BatchDispatcher(RunContext &context, TaskQueue &queue)
         : m_context(context)
         , m_queue(queue)
-        , m_workers(static_cast<std::size_t>(context.plan().workers))
         , m_taskCount(context.tasks().size())
         , m_sizer(
               context.plan().options.minBatchDurationNs, context.plan().options.maxBatchDurationNs)
         , m_batches(m_taskCount)
+        , m_tasks(m_taskCount, static_cast<std::size_t>(context.plan().workers))
     { }
 
     // The caller's pre-dispatch: batches from `limit` tasks only, as joblib slices the task
@@ -47,7 +47,7 @@ public:
     void preDispatch(std::size_t limit)
     {
         std::scoped_lock lock(m_mutex);
-        m_preDispatchLeft = limit;
+        m_tasks.setPreDispatchLimit(limit);
         while (!m_context.stopRequested() && dispatchOneLocked(/*fromOriginal=*/false)) { }
     }
 
@@ -87,22 +87,11 @@ private:
     bool dispatchOneLocked(bool fromOriginal)
     {
         const std::size_t batchSize = static_cast<std::size_t>(m_sizer.computeBatchSize());
-        if (m_ready.empty()) {
-            const std::size_t available = fromOriginal
-                ? m_taskCount - m_nextTask
-                : std::min(m_preDispatchLeft, m_taskCount - m_nextTask);
-            const BatchSlice slice =
-                sliceForDispatch(batchSize, m_workers, available, fromOriginal);
-            if (slice.take == 0)
-                return false;
-            for (std::size_t first = m_nextTask; first < m_nextTask + slice.take;
-                 first += slice.batchSize)
-                m_ready.push_back(
-                    {first, std::min(first + slice.batchSize, m_nextTask + slice.take), 0});
-            m_nextTask += slice.take;
-            if (!fromOriginal)
-                m_preDispatchLeft -= slice.take;
-        }
+        if (m_ready.empty()
+            && !m_tasks.take(batchSize, fromOriginal, [this](std::size_t first, std::size_t last) {
+                   m_ready.push_back({first, last, 0});
+               }))
+            return false;
         Batch &batch = m_batches[m_dispatched];
         batch = m_ready.front();
         m_ready.pop_front();
@@ -114,7 +103,6 @@ private:
 
     RunContext &m_context;
     TaskQueue &m_queue;
-    const std::size_t m_workers;
     const std::size_t m_taskCount;
 
     std::mutex m_mutex; // guards everything below
@@ -122,8 +110,7 @@ private:
     std::deque<Batch> m_ready;
     std::vector<Batch> m_batches; // at most one batch per task, so never reallocated
     std::size_t m_dispatched = 0;
-    std::size_t m_nextTask = 0;
-    std::size_t m_preDispatchLeft = 0;
+    BatchTaskIterator m_tasks;
     bool m_iterating = true;
 };
 

@@ -32,23 +32,51 @@ private:
     double m_smoothedDurationNs = 0.0; // 0: no measurement since the last change
 };
 
-// What joblib's dispatch_one_batch takes from the task iterator when its ready queue is empty:
-// `batchSize` x workers tasks at most, of which `available` remain; split into batches of a
-// worker's share, or, when the iterator ran short (`fromOriginal`: a completion's dispatch,
-// not the pre-dispatch), into batches ten times smaller to even out the end.
-struct BatchSlice
+// joblib's task iterator as dispatch_one_batch consumes it: when the ready queue is empty it
+// takes `batchSize` x workers tasks at most and splits them into batches of a worker's share,
+// or, when the iterator runs short (`fromOriginal`: a completion's dispatch, not the
+// pre-dispatch), into batches ten times smaller to even out the end. The pre-dispatch slice
+// (pre_dispatch = 2 * n_jobs) counts only what it yields itself.
+//
+// Not thread-safe, as BatchSizer.
+class BatchTaskIterator
 {
-    std::size_t take = 0; // tasks taken now; 0: none left
-    std::size_t batchSize = 1; // the size of each batch made of them (the last may be smaller)
-};
+public:
+    BatchTaskIterator(std::size_t taskCount, std::size_t workers)
+        : m_taskCount(taskCount)
+        , m_workers(std::max<std::size_t>(workers, 1))
+    { }
 
-inline BatchSlice sliceForDispatch(
-    std::size_t batchSize, std::size_t workers, std::size_t available, bool fromOriginal)
-{
-    const std::size_t bigBatch = batchSize * workers;
-    const std::size_t take = std::min(bigBatch, available);
-    const std::size_t split = fromOriginal && take < bigBatch ? 10 * workers : workers;
-    return {take, std::max<std::size_t>(1, take / split)};
-}
+    // What the pre-dispatch may still take.
+    void setPreDispatchLimit(std::size_t tasks) { m_preDispatchLeft = tasks; }
+
+    // Takes the tasks of the next batches and calls add(first, last) for each, in order;
+    // false when there is nothing left to take.
+    template <typename Add>
+    bool take(std::size_t batchSize, bool fromOriginal, Add &&add)
+    {
+        const std::size_t left = m_taskCount - m_next;
+        const std::size_t available = fromOriginal ? left : std::min(m_preDispatchLeft, left);
+        const std::size_t bigBatch = batchSize * m_workers;
+        const std::size_t taken = std::min(bigBatch, available);
+        if (taken == 0)
+            return false;
+        const std::size_t split = fromOriginal && taken < bigBatch ? 10 * m_workers : m_workers;
+        const std::size_t size = std::max<std::size_t>(1, taken / split);
+        const std::size_t end = m_next + taken;
+        for (std::size_t first = m_next; first < end; first += size)
+            add(first, std::min(first + size, end));
+        m_next = end;
+        if (!fromOriginal)
+            m_preDispatchLeft -= taken;
+        return true;
+    }
+
+private:
+    const std::size_t m_taskCount;
+    const std::size_t m_workers;
+    std::size_t m_next = 0;
+    std::size_t m_preDispatchLeft = 0;
+};
 
 } // namespace parviz

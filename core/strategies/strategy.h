@@ -33,7 +33,8 @@ public:
     // Whether this strategy can run the plan at all (beyond the checks every plan gets). The
     // plan's tasks may not be made yet: use plan.workload.
     virtual Result<void> checkPlan(const RunPlan &) const { return {}; }
-    // How many worker lanes the run shows: usually the plan's workers.
+    // How many worker lanes the run shows: usually the plan's workers. The plan's tasks may not
+    // be made yet.
     virtual int laneCount(const RunPlan &plan) const { return plan.workers; }
     virtual bool hasGilLane() const { return false; }
 

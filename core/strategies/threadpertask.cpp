@@ -35,7 +35,7 @@ Result<void> ThreadPerTaskStrategy::checkPlan(const RunPlan &plan) const
 
 int ThreadPerTaskStrategy::laneCount(const RunPlan &plan) const
 {
-    return static_cast<int>(plan.tasks->size());
+    return plan.workload.taskCount; // so that a plan without its tasks made has it too
 }
 
 void ThreadPerTaskStrategy::run(RunContext &context)

@@ -80,13 +80,13 @@ public:
         const StrategyOptions &options,
         double preDispatchAtNs,
         double dispatchCostNs)
-        : m_taskCount(taskCount)
-        , m_workers(std::max<std::size_t>(workers, 1))
-        , m_sizer(options.minBatchDurationNs, options.maxBatchDurationNs)
+        : m_sizer(options.minBatchDurationNs, options.maxBatchDurationNs)
         , m_dispatchCostNs(dispatchCostNs)
+        , m_tasks(taskCount, workers)
     {
-        m_preDispatchLeft =
-            std::min(static_cast<std::size_t>(options.preDispatchFactor) * m_workers, taskCount);
+        m_tasks.setPreDispatchLimit(std::min(
+            static_cast<std::size_t>(options.preDispatchFactor) * std::max<std::size_t>(workers, 1),
+            taskCount));
         while (dispatchOne(false, preDispatchAtNs)) { }
     }
 
@@ -113,22 +113,11 @@ private:
     bool dispatchOne(bool fromOriginal, double nowNs)
     {
         const auto batchSize = static_cast<std::size_t>(m_sizer.computeBatchSize());
-        if (m_ready.empty()) {
-            const std::size_t available = fromOriginal
-                ? m_taskCount - m_nextTask
-                : std::min(m_preDispatchLeft, m_taskCount - m_nextTask);
-            const BatchSlice slice =
-                sliceForDispatch(batchSize, m_workers, available, fromOriginal);
-            if (slice.take == 0)
-                return false;
-            for (std::size_t first = m_nextTask; first < m_nextTask + slice.take;
-                 first += slice.batchSize)
-                m_ready.push_back(
-                    {first, std::min(first + slice.batchSize, m_nextTask + slice.take)});
-            m_nextTask += slice.take;
-            if (!fromOriginal)
-                m_preDispatchLeft -= slice.take;
-        }
+        if (m_ready.empty()
+            && !m_tasks.take(batchSize, fromOriginal, [this](std::size_t first, std::size_t last) {
+                   m_ready.push_back({first, last});
+               }))
+            return false;
         Unit unit = m_ready.front();
         m_ready.pop_front();
         unit.dispatchedNs = nowNs;
@@ -136,14 +125,11 @@ private:
         return true;
     }
 
-    const std::size_t m_taskCount;
-    const std::size_t m_workers;
     BatchSizer m_sizer;
     const double m_dispatchCostNs;
     std::deque<Unit> m_ready; // cut from the tasks, not yet dispatched
     std::deque<Unit> m_queue; // dispatched, waiting for a worker
-    std::size_t m_nextTask = 0;
-    std::size_t m_preDispatchLeft = 0;
+    BatchTaskIterator m_tasks;
     bool m_iterating = true;
 };
 

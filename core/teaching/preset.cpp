@@ -326,9 +326,7 @@ QString Preset::explanationFor(const RunPlan &plan) const
         longestNs = *std::max_element(duration.listNs.begin(), duration.listNs.end());
     else if (duration.distribution == DurationSpec::Distribution::Uniform)
         longestNs = duration.upperNs;
-    const int lanes = plan.strategy == QLatin1String("sequential") ? 1
-        : plan.strategy == QLatin1String("thread-per-task")        ? plan.workload.taskCount
-                                                                   : plan.workers;
+    const int lanes = laneCountOf(plan);
     const auto bound = std::max(static_cast<std::int64_t>(totalNs / std::max(1, lanes)), longestNs);
     QString text = explanation;
     text.replace(QLatin1String("{cpus}"), QString::number(plan.cpus));

@@ -1,6 +1,7 @@
 #include "truth/cpythonengine.h"
 
 #include "run/runsession.h"
+#include "strategies/strategyregistry.h"
 #include "teaching/pythonsnippet.h"
 
 #include <QElapsedTimer>
@@ -187,11 +188,7 @@ CPythonEngine::CPythonEngine(PythonInterpreter python)
 
 int CPythonEngine::laneCount(const RunPlan &plan) const
 {
-    if (plan.strategy == QLatin1String("sequential"))
-        return 1;
-    if (plan.strategy == QLatin1String("thread-per-task"))
-        return plan.workload.taskCount;
-    return plan.workers;
+    return laneCountOf(plan); // a row per thread or process, as ParViz's own run has
 }
 
 QString CPythonEngine::engineName(const PythonInterpreter &python)

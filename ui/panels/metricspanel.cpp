@@ -50,14 +50,7 @@ MetricsPanel::MetricsPanel(QWidget *parent)
 
 void MetricsPanel::clear()
 {
-    for (QLabel *label : {m_elapsed,
-             m_tasks,
-             m_makespan,
-             m_lowerBound,
-             m_ratio,
-             m_speedup,
-             m_efficiency,
-             m_karpFlatt})
+    for (QLabel *label : values())
         label->setText(QStringLiteral("–"));
     m_status->setText(tr("nothing run yet"));
     m_utilisation->setUtilisation({});
@@ -123,18 +116,22 @@ void MetricsPanel::showResult(const RunResult &run)
     showMetrics(m);
 }
 
+std::array<QLabel *, 8> MetricsPanel::values() const
+{
+    return {m_elapsed,
+        m_tasks,
+        m_makespan,
+        m_lowerBound,
+        m_ratio,
+        m_speedup,
+        m_efficiency,
+        m_karpFlatt};
+}
+
 QString MetricsPanel::text() const
 {
-    QStringList lines;
-    for (QLabel *label : {m_status,
-             m_elapsed,
-             m_tasks,
-             m_makespan,
-             m_lowerBound,
-             m_ratio,
-             m_speedup,
-             m_efficiency,
-             m_karpFlatt})
+    QStringList lines{m_status->text()};
+    for (QLabel *label : values())
         lines << label->text();
     return lines.join(QLatin1Char('\n'));
 }

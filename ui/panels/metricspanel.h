@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <array>
+
 class QLabel;
 
 namespace parviz {
@@ -34,6 +36,8 @@ public:
 
 private:
     void showMetrics(const RunMetrics &metrics);
+    // The labels of the figures, in the panel's order (the status line is not one).
+    std::array<QLabel *, 8> values() const;
 
     QLabel *m_status;
     QLabel *m_elapsed;
