@@ -28,7 +28,9 @@ public:
     TraceRecorder &recorder() { return m_recorder; }
     std::int64_t now() const { return m_recorder.now(); }
 
-    std::stop_token stopToken() const { return m_stop.get_token(); }
+    // One token for the whole run: copying a stop_token is an atomic increment on state every
+    // worker shares, which per task would cost more than recording the task.
+    const std::stop_token &stopToken() const { return m_stopToken; }
     bool stopRequested() const { return m_stop.stop_requested(); }
 
     // Ends the run with this error; the first one wins, and the rest of the run stops.
@@ -56,6 +58,7 @@ private:
     const RunPlan &m_plan;
     TraceRecorder &m_recorder;
     std::stop_source m_stop;
+    const std::stop_token m_stopToken = m_stop.get_token();
     std::stop_callback<ForwardStop> m_forwardUserStop;
     mutable std::mutex m_failureMutex; // guards m_failure
     std::optional<Error> m_failure;

@@ -166,7 +166,7 @@ void BatchedStrategy::run(RunContext &context)
 
     CallerRow caller(context);
     WorkerThreads threads(context, [&](int worker) {
-        const std::stop_token stop = context.stopToken();
+        const std::stop_token &stop = context.stopToken();
         while (const auto index = queue.pop(stop)) {
             const Batch batch = dispatcher.batch(static_cast<std::size_t>(*index));
             std::size_t completed = 0;

@@ -4,14 +4,14 @@ namespace parviz {
 
 ChunkCompletion::ChunkCompletion(std::size_t chunks)
     : m_ended(chunks)
+    , m_remaining(chunks)
 { }
 
 void ChunkCompletion::markEnded(std::size_t chunk)
 {
-    // seq_cst with the waiter's store of m_waitingFor and load of m_ended (a Dekker pair):
-    // either the waiter sees the chunk ended, or we see that it waits for it.
-    m_ended[chunk].store(1, std::memory_order_seq_cst);
-    if (m_waitingFor.load(std::memory_order_seq_cst) == static_cast<std::int64_t>(chunk)) {
+    m_ended[chunk].store(1, std::memory_order_release);
+    if (m_remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // Taking the mutex orders this notification after the caller's check of m_remaining.
         {
             std::scoped_lock lock(m_mutex);
         }
@@ -19,16 +19,13 @@ void ChunkCompletion::markEnded(std::size_t chunk)
     }
 }
 
-bool ChunkCompletion::waitFor(std::size_t chunk, std::stop_token stop)
+bool ChunkCompletion::waitForAll(const std::stop_token &stop)
 {
-    if (m_ended[chunk].load(std::memory_order_acquire))
+    if (m_remaining.load(std::memory_order_acquire) == 0)
         return true;
     std::unique_lock lock(m_mutex);
-    m_waitingFor.store(static_cast<std::int64_t>(chunk), std::memory_order_seq_cst);
-    const bool ended = m_wakeUp.wait(
-        lock, stop, [this, chunk] { return m_ended[chunk].load(std::memory_order_seq_cst) != 0; });
-    m_waitingFor.store(-1, std::memory_order_relaxed);
-    return ended;
+    return m_wakeUp.wait(
+        lock, stop, [this] { return m_remaining.load(std::memory_order_acquire) == 0; });
 }
 
 } // namespace parviz

@@ -117,7 +117,7 @@ void GilThreadsStrategy::run(RunContext &context)
     Gil gil(context.recorder(), context.plan().options.switchIntervalNs, context.stopToken());
     runThreadPoolExecutor(context, [&](int worker, TaskQueue &queue) {
         GilGate gate(gil, context, worker);
-        const std::stop_token stop = context.stopToken();
+        const std::stop_token &stop = context.stopToken();
         while (const auto index = queue.pop(stop)) {
             const TaskSpec &task = tasks[static_cast<std::size_t>(*index)];
             if (!gate.enter(task))

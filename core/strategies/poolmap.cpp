@@ -36,7 +36,7 @@ void PoolMapStrategy::run(RunContext &context)
 
     CallerRow caller(context);
     WorkerThreads threads(context, [&](int worker) {
-        const std::stop_token stop = context.stopToken();
+        const std::stop_token &stop = context.stopToken();
         while (const auto chunk = queue.pop(stop)) {
             const std::size_t first = static_cast<std::size_t>(*chunk) * chunkSize;
             const std::size_t last = std::min(first + chunkSize, tasks.size());
@@ -55,20 +55,21 @@ void PoolMapStrategy::run(RunContext &context)
         queue.push(static_cast<std::int64_t>(chunk));
     queue.close();
 
-    // Results in input order, as map() yields them: chunk by chunk.
     caller.startWaiting();
+    completion.waitForAll(context.stopToken());
+    threads.joinAll();
+
+    // Results in input order, as map() yields them: chunk by chunk, up to the first chunk that
+    // did not end or a task that did not complete (map() raises there).
     std::vector<std::int32_t> order;
     order.reserve(tasks.size());
-    for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
-        if (!completion.waitFor(chunk, context.stopToken()))
-            break;
+    for (std::size_t chunk = 0; chunk < chunks && completion.ended(chunk); ++chunk) {
         const std::size_t first = chunk * chunkSize;
         for (std::size_t i = 0; i < completedInChunk[chunk]; ++i)
             order.push_back(tasks[first + i].id);
         if (first + completedInChunk[chunk] < std::min(first + chunkSize, tasks.size()))
-            break; // a task of this chunk did not complete: map() raises here
+            break;
     }
-    threads.joinAll();
     context.setResultOrder(std::move(order));
 }
 

@@ -46,7 +46,7 @@ void ThreadPoolStrategy::run(RunContext &context)
 {
     const auto &tasks = context.tasks();
     runThreadPoolExecutor(context, [&context, &tasks](int worker, TaskQueue &queue) {
-        const std::stop_token stop = context.stopToken();
+        const std::stop_token &stop = context.stopToken();
         while (const auto index = queue.pop(stop))
             context.runTask(worker, tasks[static_cast<std::size_t>(*index)]);
     });

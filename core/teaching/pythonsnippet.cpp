@@ -560,9 +560,10 @@ QString strategySketch(const RunPlan &plan)
                 "for (std::size_t c = 0; c < {chunks}; ++c)\n"
                 "    queue.push(c);\n"
                 "queue.close();\n"
+                "completion.waitForAll(stop);\n"
+                "threads.joinAll();\n"
                 "for (std::size_t c = 0; c < {chunks}; ++c)   // results in input order,\n"
-                "    completion.waitFor(c, stop);         // as map() yields them\n"
-                "threads.joinAll();\n"),
+                "    collect(c);                          // as map() yields them\n"),
             {{"tasks", tasks},
                 {"workers", workers},
                 {"chunk", chunk},

@@ -19,7 +19,7 @@ constexpr double SliceMs = 0.05;
 
 } // namespace
 
-bool interruptibleSleep(std::int64_t ns, std::stop_token stop)
+bool interruptibleSleep(std::int64_t ns, const std::stop_token &stop)
 {
     if (ns <= 0)
         return !stop.stop_requested();
@@ -32,7 +32,7 @@ bool interruptibleSleep(std::int64_t ns, std::stop_token stop)
     return !stop.stop_requested();
 }
 
-TaskResult executeTask(const TaskSpec &task, std::stop_token stop, CpuGate *gate)
+TaskResult executeTask(const TaskSpec &task, const std::stop_token &stop, CpuGate *gate)
 {
     if (task.throws)
         throw std::runtime_error("task " + std::to_string(task.id) + " threw on purpose");

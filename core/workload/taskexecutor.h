@@ -30,9 +30,9 @@ struct TaskResult
 // Runs one task on the calling thread: sleeps (interruptibly) and/or computes, as its kind says.
 // Returns early, Interrupted, once `stop` is requested. A test-only throwing task throws
 // std::runtime_error. Any thread.
-TaskResult executeTask(const TaskSpec &task, std::stop_token stop, CpuGate *gate = nullptr);
+TaskResult executeTask(const TaskSpec &task, const std::stop_token &stop, CpuGate *gate = nullptr);
 
 // Sleeps for `ns` unless `stop` is requested first; returns false when interrupted.
-bool interruptibleSleep(std::int64_t ns, std::stop_token stop);
+bool interruptibleSleep(std::int64_t ns, const std::stop_token &stop);
 
 } // namespace parviz
