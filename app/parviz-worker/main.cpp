@@ -40,5 +40,16 @@ int main(int argc, char **argv)
     }
     // For ParViz's own tests of a worker that never starts.
     options.hangBeforeReady = std::getenv("PARVIZ_WORKER_TEST_HANG") != nullptr;
+    // Test-only, for ParViz's tests of workers that die at each stage of the protocol:
+    // PARVIZ_WORKER_TEST_FAULT=<stage>:<action>[:<nth task>[:<once file>]], as
+    // parviz::WorkerFault describes. Read once here; unset, the worker runs as always.
+    if (const char *fault = std::getenv("PARVIZ_WORKER_TEST_FAULT")) {
+        options.fault = parviz::WorkerFault::parse(fault);
+        if (!options.fault) {
+            std::fprintf(
+                stderr, "parviz-worker: cannot read PARVIZ_WORKER_TEST_FAULT='%s'\n", fault);
+            return 2;
+        }
+    }
     return parviz::runWorker(STDIN_FILENO, STDOUT_FILENO, options);
 }

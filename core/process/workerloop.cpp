@@ -6,10 +6,12 @@
 #include "workload/taskexecutor.h"
 
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <csignal>
 #include <deque>
 #include <exception>
+#include <fcntl.h>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -44,6 +46,34 @@ bool writeAll(int fd, const std::string &text)
     ::signal(SIGSEGV, SIG_DFL);
     ::raise(SIGSEGV);
     std::_Exit(139);
+}
+
+// Test-only (WorkerFault): whether this process is the one to fail, claiming the once file if
+// there is one.
+bool claimFault(const WorkerFault &fault, std::int32_t task)
+{
+    if (fault.onceFile.empty())
+        return true;
+    const int fd = ::open(fault.onceFile.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false; // another worker failed already (or the file cannot be made: no fault)
+    writeAll(fd, std::to_string(::getpid()) + ' ' + std::to_string(task) + '\n');
+    ::close(fd);
+    return true;
+}
+
+[[noreturn]] void failOnPurpose(WorkerFault::Action action)
+{
+    switch (action) {
+    case WorkerFault::Action::Kill:
+        ::raise(SIGKILL);
+        break;
+    case WorkerFault::Action::Segv:
+        crashOnPurpose();
+    case WorkerFault::Action::Exit:
+        break;
+    }
+    std::_Exit(0);
 }
 
 // The tasks the parent sent, handed from the reader thread to the main thread.
@@ -143,6 +173,45 @@ void readCommands(int inFd, Inbox &inbox, std::stop_source &stop)
 
 } // namespace
 
+std::optional<WorkerFault> WorkerFault::parse(std::string_view spec)
+{
+    auto field = [&spec]() {
+        const std::size_t colon = spec.find(':');
+        const std::string_view text = spec.substr(0, colon);
+        spec = colon == std::string_view::npos ? std::string_view() : spec.substr(colon + 1);
+        return text;
+    };
+    WorkerFault fault;
+    const std::string_view stage = field();
+    if (stage == "before-read")
+        fault.stage = Stage::BeforeRead;
+    else if (stage == "mid-task")
+        fault.stage = Stage::MidTask;
+    else if (stage == "mid-reply")
+        fault.stage = Stage::MidReply;
+    else if (stage == "after-garbage")
+        fault.stage = Stage::AfterGarbage;
+    else
+        return std::nullopt;
+    const std::string_view action = field();
+    if (action == "kill")
+        fault.action = Action::Kill;
+    else if (action == "segv")
+        fault.action = Action::Segv;
+    else if (action == "exit")
+        fault.action = Action::Exit;
+    else
+        return std::nullopt;
+    if (!spec.empty()) {
+        const std::string_view nth = field();
+        const auto parsed = std::from_chars(nth.data(), nth.data() + nth.size(), fault.nth);
+        if (parsed.ec != std::errc() || parsed.ptr != nth.data() + nth.size() || fault.nth < 1)
+            return std::nullopt;
+    }
+    fault.onceFile = std::string(spec); // the rest: a path may hold colons
+    return fault;
+}
+
 int runWorker(int inFd, int outFd, const WorkerOptions &options)
 {
     // Die with the parent, so no worker outlives a ParViz that crashed; if the parent is
@@ -171,14 +240,32 @@ int runWorker(int inFd, int outFd, const WorkerOptions &options)
             std::_Exit(1);
     };
     report(protocol::encodeReady(::getpid(), monotonicNowNs()));
+    int given = 0;
     while (const auto task = inbox.pop(stop.get_token())) {
+        // Test-only: which fault, if any, this task meets.
+        std::optional<WorkerFault::Stage> fault;
+        if (options.fault && ++given == options.fault->nth && claimFault(*options.fault, task->id))
+            fault = options.fault->stage;
+        if (fault == WorkerFault::Stage::BeforeRead)
+            failOnPurpose(options.fault->action);
         report(protocol::encodeStart(task->id, monotonicNowNs()));
         if (task->crashes)
             crashOnPurpose();
+        if (fault == WorkerFault::Stage::MidTask)
+            failOnPurpose(options.fault->action);
         try {
             const TaskResult result = executeTask(*task, stop.get_token());
-            report(protocol::encodeDone(
-                task->id, monotonicNowNs(), result.outcome == TaskOutcome::Interrupted));
+            const std::string done = protocol::encodeDone(
+                task->id, monotonicNowNs(), result.outcome == TaskOutcome::Interrupted);
+            if (fault == WorkerFault::Stage::MidReply) {
+                writeAll(outFd, done.substr(0, done.size() / 2));
+                failOnPurpose(options.fault->action);
+            }
+            if (fault == WorkerFault::Stage::AfterGarbage) {
+                writeAll(outFd, "this is no report\n");
+                failOnPurpose(options.fault->action);
+            }
+            report(done);
         } catch (const std::exception &exception) {
             report(protocol::encodeFailed(task->id, monotonicNowNs(), exception.what()));
         }

@@ -6,6 +6,8 @@
 #include "strategies/callerrow.h"
 #include "workload/cpuwork.h"
 
+#include <QStringList>
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -41,6 +43,10 @@ private:
         bool expectedToExit = false; // told to stop, or that there is no more work
         std::deque<std::size_t> assigned; // tasks sent and not yet finished, in order
         std::optional<std::int32_t> running; // the task it reported started
+        // What it said that made no sense ("sent a malformed message at byte 3: ..."): it is
+        // killed, and the run fails once it is reaped, saying how it ended too.
+        std::optional<QString> protocolProblem;
+        std::optional<protocol::ParseError> cutOff; // its output ended inside a message
         // When it last became idle with no task to run (run time, its own clock): a round
         // trip to the parent follows until its next start.
         std::optional<std::int64_t> idleSinceNs;
@@ -57,6 +63,7 @@ private:
     std::int64_t pollTimeoutMs() const;
     void protocolFailure(Slot &slot, const protocol::ParseError &error);
     QString describe(const Slot &slot) const;
+    QString describeHeld(const Slot &slot) const;
     std::int64_t toRunTime(std::int64_t monotonicNs) const
     {
         return m_context.recorder().fromMonotonic(monotonicNs);
@@ -67,7 +74,8 @@ private:
     std::vector<std::string> m_arguments;
     std::vector<Slot> m_slots;
     std::deque<std::size_t> m_pending; // task indices not yet handed out
-    std::vector<int> m_attempts; // per task: how many workers died running it
+    std::vector<int> m_attempts; // per task: how many workers died holding it
+    int m_idleDeaths = 0; // workers that died holding no task (before ready, or idle)
     const std::size_t m_chunkSize;
     bool m_stopping = false;
     std::int64_t m_killAtNs = 0;
@@ -111,6 +119,22 @@ QString PoolRun::describe(const Slot &slot) const
         : QStringLiteral("worker %1").arg(slot.index);
 }
 
+QString PoolRun::describeHeld(const Slot &slot) const
+{
+    if (slot.running)
+        return QStringLiteral("while running task %1").arg(*slot.running);
+    if (!slot.assigned.empty()) {
+        QStringList ids;
+        for (std::size_t task : slot.assigned)
+            ids << QString::number(m_context.tasks()[task].id);
+        return QStringLiteral("before starting task%1 %2")
+            .arg(ids.size() > 1 ? QStringLiteral("s") : QString(), ids.join(QStringLiteral(", ")));
+    }
+    if (!slot.ready)
+        return QStringLiteral("before it was ready");
+    return QStringLiteral("while idle");
+}
+
 bool PoolRun::spawn(Slot &slot)
 {
     slot.requestedNs = m_context.now();
@@ -125,6 +149,8 @@ bool PoolRun::spawn(Slot &slot)
     slot.endOfOutput = false;
     slot.expectedToExit = false;
     slot.running.reset();
+    slot.protocolProblem.reset();
+    slot.cutOff.reset();
     slot.idleSinceNs.reset();
     m_context.recorder().worker(slot.index).setPid(static_cast<std::int32_t>(slot.process->pid()));
     return true;
@@ -209,18 +235,20 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
 
 void PoolRun::protocolFailure(Slot &slot, const protocol::ParseError &error)
 {
-    m_context.fail({QStringLiteral("protocol-error"),
-        QStringLiteral("%1 sent a malformed message at byte %2: %3")
-            .arg(describe(slot))
-            .arg(error.offset)
-            .arg(QString::fromStdString(error.message))});
+    if (slot.protocolProblem)
+        return;
+    // What it held and how it ended are only known once it is reaped, in a few milliseconds:
+    // the run fails then (handleExit), naming all three.
+    slot.protocolProblem = QStringLiteral("sent a malformed message at byte %1: %2")
+                               .arg(error.offset)
+                               .arg(QString::fromStdString(error.message));
     slot.process->kill(SIGKILL);
 }
 
 void PoolRun::handleOutput(Slot &slot, const std::string &bytes)
 {
     slot.reader.append(bytes);
-    for (;;) {
+    while (!slot.protocolProblem) { // nothing it says after a lie counts
         auto next = slot.reader.next();
         if (std::holds_alternative<std::monostate>(next))
             return;
@@ -238,10 +266,20 @@ void PoolRun::handleExit(Slot &slot)
     const WorkerProcess::Exit exit = *slot.process->exit();
     TraceLane &lane = m_context.recorder().worker(slot.index);
     const bool clean = !exit.signalled && exit.code == 0;
-    const bool died = !slot.expectedToExit || !slot.assigned.empty() || !clean;
+    const bool died =
+        slot.protocolProblem || !slot.expectedToExit || !slot.assigned.empty() || !clean;
 
     if (!died)
         return;
+    if (slot.protocolProblem) {
+        // A worker that lies is not replaced: its successor would be the same program.
+        if (lane.isOpen())
+            lane.end(m_context.now(), EventFlag::Failed);
+        m_context.fail({QStringLiteral("protocol-error"),
+            QStringLiteral("%1 %2, %3; then it %4")
+                .arg(describe(slot), *slot.protocolProblem, describeHeld(slot), exit.describe())});
+        return;
+    }
     if (m_stopping && slot.expectedToExit) {
         // Stopped: whatever it held was interrupted, not lost.
         if (lane.isOpen())
@@ -249,29 +287,45 @@ void PoolRun::handleExit(Slot &slot)
         return;
     }
 
-    QString held = QStringLiteral("while idle");
-    if (slot.running)
-        held = QStringLiteral("while running task %1").arg(*slot.running);
-    else if (!slot.ready)
-        held = QStringLiteral("before it was ready");
-    const QString what = QStringLiteral("%1 %2 %3").arg(describe(slot), exit.describe(), held);
+    // A clean exit while it held tasks means their replies never came.
+    QString what =
+        QStringLiteral("%1 %2%3 %4")
+            .arg(describe(slot),
+                exit.describe(),
+                clean && !slot.assigned.empty() ? QStringLiteral(" without replying") : QString(),
+                describeHeld(slot));
+    if (slot.cutOff)
+        what += QStringLiteral("; %1 (byte %2)")
+                    .arg(QString::fromStdString(slot.cutOff->message))
+                    .arg(slot.cutOff->offset);
     const auto &options = m_context.plan().options;
-    const bool retry =
-        options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart && !m_stopping;
+    // Not once the run is ending (stopped, or failed for another reason).
+    const bool retry = options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart && !m_stopping
+        && !m_context.stopRequested();
     // The task it was running is lost with it; with Restart it runs again elsewhere.
     if (lane.isOpen())
         lane.end(m_context.now(),
             static_cast<std::uint8_t>(EventFlag::Failed | (retry ? EventFlag::Abandoned : 0)));
-    if (retry && slot.running) {
-        if (++m_attempts[slot.assigned.front()] >= ProcessPoolStrategy::MaxAttempts) {
+    // The task it held, started or not, is charged with its death; a worker that dies holding
+    // nothing (one that cannot start, say) counts against the run. Either way restarts end.
+    if (retry && !slot.assigned.empty()) {
+        const std::size_t task = slot.assigned.front();
+        if (++m_attempts[task] >= ProcessPoolStrategy::MaxAttempts) {
             m_context.fail({QStringLiteral("worker-died"),
                 QStringLiteral("%1; task %2 has now taken down %3 workers and is not "
                                "tried again")
                     .arg(what)
-                    .arg(*slot.running)
+                    .arg(m_context.tasks()[task].id)
                     .arg(ProcessPoolStrategy::MaxAttempts)});
             return;
         }
+    } else if (retry && ++m_idleDeaths >= ProcessPoolStrategy::MaxAttempts) {
+        m_context.fail({QStringLiteral("worker-died"),
+            QStringLiteral("%1; %2 workers have now died without a task and none is started "
+                           "again")
+                .arg(what)
+                .arg(ProcessPoolStrategy::MaxAttempts)});
+        return;
     }
     if (!retry) {
         m_context.fail({QStringLiteral("worker-died"), what});
@@ -394,10 +448,10 @@ void PoolRun::run()
                 if (!bytes) {
                     slot.endOfOutput = true;
                     slot.endOfOutputNs = m_context.now();
+                    // Cut off mid-message: it died or is dying, which handleExit reports.
                     const auto truncated = slot.reader.finish();
-                    if (std::holds_alternative<protocol::ParseError>(truncated)
-                        && !slot.expectedToExit)
-                        protocolFailure(slot, std::get<protocol::ParseError>(truncated));
+                    if (const auto *error = std::get_if<protocol::ParseError>(&truncated))
+                        slot.cutOff = *error;
                 }
             }
         }
@@ -409,7 +463,8 @@ void PoolRun::run()
             if (!slot.ready && !m_stopping
                 && now - slot.requestedNs > m_context.plan().options.workerStartTimeoutNs) {
                 m_context.fail({QStringLiteral("worker-start-timeout"),
-                    QStringLiteral("%1 did not report ready within %2 ms")
+                    QStringLiteral("%1 did not report ready within %2 ms, the start-up timeout; "
+                                   "it was killed")
                         .arg(describe(slot))
                         .arg(m_context.plan().options.workerStartTimeoutNs / 1'000'000)});
                 slot.process->kill(SIGKILL);

@@ -9,8 +9,12 @@ namespace parviz::test {
 
 std::vector<pid_t> childProcesses()
 {
+    return childProcessesOf(::getpid());
+}
+
+std::vector<pid_t> childProcessesOf(pid_t parent)
+{
     std::vector<pid_t> children;
-    const pid_t self = ::getpid();
     const QStringList entries =
         QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &entry : entries) {
@@ -25,7 +29,7 @@ std::vector<pid_t> childProcesses()
         const QByteArray text = stat.readAll();
         const qsizetype close = text.lastIndexOf(')');
         const QList<QByteArray> fields = text.mid(close + 2).split(' ');
-        if (fields.size() > 1 && fields[1].toInt() == self)
+        if (fields.size() > 1 && fields[1].toInt() == parent)
             children.push_back(pid);
     }
     return children;

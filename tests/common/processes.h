@@ -7,6 +7,8 @@ namespace parviz::test {
 
 // The processes whose parent is this process, zombies included, read from /proc.
 std::vector<pid_t> childProcesses();
+// The same for another process's children.
+std::vector<pid_t> childProcessesOf(pid_t parent);
 // Whether a process has ended: no longer in /proc, or a zombie waiting to be reaped.
 bool processIsGone(pid_t pid);
 
