@@ -9,5 +9,7 @@ namespace parviz::test {
 std::vector<pid_t> childProcesses();
 // Whether a process has ended: no longer in /proc, or a zombie waiting to be reaped.
 bool processIsGone(pid_t pid);
+// The threads of this process, the calling one included, counted in /proc/self/task.
+int threadCount();
 
 } // namespace parviz::test
