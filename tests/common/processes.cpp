@@ -45,4 +45,11 @@ bool processIsGone(pid_t pid)
     return close > 0 && text.mid(close + 2, 1) == "Z";
 }
 
+int threadCount()
+{
+    return static_cast<int>(QDir(QStringLiteral("/proc/self/task"))
+                                .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                                .size());
+}
+
 } // namespace parviz::test

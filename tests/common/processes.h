@@ -11,5 +11,7 @@ std::vector<pid_t> childProcesses();
 std::vector<pid_t> childProcessesOf(pid_t parent);
 // Whether a process has ended: no longer in /proc, or a zombie waiting to be reaped.
 bool processIsGone(pid_t pid);
+// The threads of this process, the calling one included, counted in /proc/self/task.
+int threadCount();
 
 } // namespace parviz::test

@@ -167,6 +167,16 @@ QString checkPrefix(const TraceSnapshot &earlier, const TraceSnapshot &later)
     return {};
 }
 
+QString checkPartialRun(const TraceSnapshot &trace, bool splitRuns)
+{
+    for (const QString &problem :
+        {checkEventKinds(trace), checkNoOverlap(trace), checkAtMostOnce(trace, splitRuns)}) {
+        if (!problem.isEmpty())
+            return problem;
+    }
+    return {};
+}
+
 QString checkCompleteRun(
     const TraceSnapshot &trace, const std::vector<TaskSpec> &tasks, int workers, bool splitRuns)
 {

@@ -31,6 +31,9 @@ QString checkPeakConcurrency(const TraceSnapshot &trace, int limit);
 // Every lane of `earlier` is a prefix of the same lane of `later`.
 QString checkPrefix(const TraceSnapshot &earlier, const TraceSnapshot &later);
 
+// All of the above that apply to a run that was stopped or failed part way: sound events,
+// no overlap within a lane, no task run twice.
+QString checkPartialRun(const TraceSnapshot &trace, bool splitRuns);
 // All of the above that apply to a finished, complete run.
 QString checkCompleteRun(
     const TraceSnapshot &trace, const std::vector<TaskSpec> &tasks, int workers, bool splitRuns);

@@ -4,6 +4,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -23,6 +24,7 @@ private slots:
     void snapshotOutlivesRecorder();
     void lanesInDisplayOrder();
     void concurrentWritersAndSnapshots();
+    void snapshotsAtDisplayRateSeeNoTornEvent();
     void completedTasksAreCounted();
 };
 
@@ -207,6 +209,129 @@ void tst_TraceRecorder::concurrentWritersAndSnapshots()
         const QString problem = test::checkPrefix(*snapshot, *final);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
+}
+
+namespace {
+
+// What writer `w` records as its event `i`: every field follows from (w, i), so a reader can
+// tell a torn event (fields from two different writes) from a whole one.
+TaskEvent expectedEvent(int w, std::size_t i)
+{
+    constexpr EventKind Kinds[] = {
+        EventKind::Run, EventKind::Spawn, EventKind::GilWait, EventKind::Dispatch};
+    TaskEvent event;
+    event.task = static_cast<std::int32_t>(i);
+    event.worker = w;
+    event.pid = static_cast<std::int32_t>(::getpid());
+    event.kind = Kinds[i % 4];
+    event.startNs = std::int64_t(w) * 1'000'000'000 + std::int64_t(i) * 10;
+    event.endNs = event.startNs + 1 + std::int64_t(i % 7);
+    event.flags = i % 3 == 0 ? EventFlag::Interrupted : 0;
+    return event;
+}
+
+} // namespace
+
+void tst_TraceRecorder::snapshotsAtDisplayRateSeeNoTornEvent()
+{
+    // Four writers record 10,000 events each, in bursts, while a reader takes a snapshot at
+    // the timeline's 60 Hz and reads every event in it: each is whole, counts only grow, and
+    // the open event is the next one its lane will publish.
+    constexpr int Writers = 4;
+    constexpr std::size_t Events = 10'000;
+    TraceRecorder recorder(Writers, false);
+    std::atomic<int> writersDone{0};
+    QString problem; // the reader's
+    int snapshotsTaken = 0;
+    int snapshotsMidway = 0; // taken while some lane was part written
+
+    std::thread reader([&] {
+        const auto period = std::chrono::microseconds(1'000'000 / 60);
+        auto next = std::chrono::steady_clock::now();
+        std::vector<std::size_t> lastCounts(Writers, 0);
+        std::int64_t lastCompleted = 0;
+        while (problem.isEmpty()) {
+            const bool last = writersDone.load() == Writers; // one more snapshot after the end
+            const auto snapshot = recorder.snapshot();
+            ++snapshotsTaken;
+            bool midway = false;
+            for (int w = 0; w < Writers && problem.isEmpty(); ++w) {
+                const std::size_t count = snapshot->eventCount(w);
+                midway = midway || (count > 0 && count < Events);
+                if (count < lastCounts[std::size_t(w)])
+                    problem = QStringLiteral("lane %1 went from %2 to %3 events")
+                                  .arg(w)
+                                  .arg(lastCounts[std::size_t(w)])
+                                  .arg(count);
+                lastCounts[std::size_t(w)] = count;
+                std::size_t i = 0;
+                snapshot->forEachEvent(w, [&](const TaskEvent &event) {
+                    if (problem.isEmpty() && !(event == expectedEvent(w, i)))
+                        problem = QStringLiteral("lane %1 event %2 is torn: task %3 [%4, %5]")
+                                      .arg(w)
+                                      .arg(i)
+                                      .arg(event.task)
+                                      .arg(event.startNs)
+                                      .arg(event.endNs);
+                    ++i;
+                });
+            }
+            for (const TaskEvent &open : snapshot->inFlight()) {
+                const TaskEvent expected =
+                    expectedEvent(open.worker, snapshot->eventCount(open.worker));
+                if (problem.isEmpty()
+                    && (open.task != expected.task || open.startNs != expected.startNs
+                        || open.kind != expected.kind))
+                    problem = QStringLiteral("lane %1's open event is task %2, not %3")
+                                  .arg(open.worker)
+                                  .arg(open.task)
+                                  .arg(expected.task);
+            }
+            if (snapshot->completedTasks() < lastCompleted && problem.isEmpty())
+                problem = QStringLiteral("the completed count went down");
+            lastCompleted = snapshot->completedTasks();
+            snapshotsMidway += midway;
+            if (last)
+                return;
+            next += period;
+            std::this_thread::sleep_until(next);
+        }
+    });
+    std::vector<std::thread> writers;
+    for (int w = 0; w < Writers; ++w) {
+        writers.emplace_back([&recorder, &writersDone, w] {
+            TraceLane &lane = recorder.worker(w);
+            for (std::size_t i = 0; i < Events; ++i) {
+                const TaskEvent e = expectedEvent(w, i);
+                if (i % 2 == 0) {
+                    lane.begin(e.task, e.kind, e.startNs);
+                    lane.end(e.endNs, e.flags);
+                } else {
+                    lane.append(e.task, e.kind, e.startNs, e.endNs, e.flags);
+                }
+                lane.countCompletedTask();
+                // Bursts of 50 with a pause between: the writing spans many of the reader's
+                // frames, as a run's recording does.
+                if (i % 50 == 49)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            ++writersDone;
+        });
+    }
+    for (auto &writer : writers)
+        writer.join();
+    reader.join();
+
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY2(snapshotsMidway >= 3,
+        qPrintable(QStringLiteral("only %1 of %2 snapshots were taken while the lanes were written")
+                       .arg(snapshotsMidway)
+                       .arg(snapshotsTaken)));
+    qInfo("%d snapshots, %d of them while the lanes were written", snapshotsTaken, snapshotsMidway);
+    const auto final = recorder.snapshot();
+    for (int w = 0; w < Writers; ++w)
+        QCOMPARE(final->eventCount(w), Events);
+    QCOMPARE(final->completedTasks(), std::int64_t(Writers) * std::int64_t(Events));
 }
 
 void tst_TraceRecorder::completedTasksAreCounted()
