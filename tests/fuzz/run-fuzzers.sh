@@ -42,8 +42,13 @@ for target in $targets; do
     log="$runs/logs/$target.log"
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: 2 GB is a runaway allocation.
     # Inputs up to 64 KB: large enough for run files with many events, deep nesting.
+    # The words of the target's input (JSON keys, protocol verbs, flags), when it has them.
+    dict=""
+    if [ -f "$source/dict/$target.dict" ]; then
+        dict="-dict=$source/dict/$target.dict"
+    fi
     status=0
-    "$binary" "$corpus" \
+    "$binary" "$corpus" $dict \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$runs/crashes/$target/" -print_final_stats=1 \
         >"$log" 2>&1 || status=$?
