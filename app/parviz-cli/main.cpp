@@ -8,6 +8,9 @@
 #include <QString>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <stop_token>
 
@@ -33,6 +36,23 @@ QString explain(const CLI::ParseError &error, const std::string &command)
             .arg(extras, command.empty() ? QString() : QString::fromStdString(command + " "));
     }
     return what;
+}
+
+// The summary and tables go to standard output through stdio: one that could not be written
+// (a full disk, `> /dev/full`) fails the command as an export that could not be written does.
+int finishStandardOutput(int status)
+{
+    errno = 0;
+    if (std::fflush(stdout) == 0 && !std::ferror(stdout))
+        return status;
+    // An export to standard output ("-") that failed has said so already.
+    if (status == ExitFailed || status == ExitUsage)
+        return status;
+    const int error = errno;
+    printError(QStringLiteral("writing standard output failed: %1")
+                   .arg(error != 0 ? QString::fromLocal8Bit(std::strerror(error))
+                                   : QStringLiteral("an error occurred")));
+    return status == ExitOk ? ExitFailed : status;
 }
 
 } // namespace
@@ -183,7 +203,7 @@ int main(int argc, char **argv)
         return ExitUsage;
     }
     if (list->parsed())
-        return listStrategies();
+        return finishStandardOutput(listStrategies());
 
     // Ctrl+C and SIGTERM stop the run in progress; what finished is still reported.
     std::stop_source stop;
@@ -206,6 +226,6 @@ int main(int argc, char **argv)
     else
         status = compareCommand(compareFlags, stop.get_token());
     if (status == ExitOk && stopOnSignal.signalled())
-        return 128 + stopOnSignal.signalNumber();
-    return status;
+        status = 128 + stopOnSignal.signalNumber();
+    return finishStandardOutput(status);
 }

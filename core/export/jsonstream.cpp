@@ -36,8 +36,31 @@ JsonStream &JsonStream::string(QStringView text)
     static constexpr char Hex[] = "0123456789abcdef";
     m_buffer.append('"');
     const QByteArray utf8 = text.toUtf8();
-    for (const char c : utf8) {
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        const char c = utf8[i];
         const auto byte = static_cast<unsigned char>(c);
+        // U+FEFF (a byte order mark), U+2028 and U+2029 are valid in a JSON string, but some
+        // readers lose them: Qt 6.4's QJsonDocument drops a U+FEFF that starts a string, and
+        // JavaScript before ES2019 (old chrome://tracing) ends a line at the other two. As
+        // escapes they read back the same everywhere. toUtf8() made valid UTF-8, so these three
+        // bytes are those characters.
+        if (byte == 0xEF || byte == 0xE2) {
+            const auto next = [&](qsizetype at) {
+                return at < utf8.size() ? static_cast<unsigned char>(utf8[at]) : 0;
+            };
+            const char *escape = nullptr;
+            if (byte == 0xEF && next(i + 1) == 0xBB && next(i + 2) == 0xBF)
+                escape = "\\ufeff";
+            else if (byte == 0xE2 && next(i + 1) == 0x80 && next(i + 2) == 0xA8)
+                escape = "\\u2028";
+            else if (byte == 0xE2 && next(i + 1) == 0x80 && next(i + 2) == 0xA9)
+                escape = "\\u2029";
+            if (escape) {
+                m_buffer.append(escape);
+                i += 2;
+                continue;
+            }
+        }
         switch (c) {
         case '"':
             m_buffer.append("\\\"");

@@ -21,11 +21,82 @@ QString describe(const QString &path)
                                       : QStringLiteral("'%1'").arg(path);
 }
 
+constexpr qint64 BufferBytes = 64 * 1024;
+
 } // namespace
+
+// Stands between the writers and the file, so that no write can fail unnoticed. A file opened
+// unbuffered returns a short count, without a reason, when a full disk (or a file size limit)
+// cuts a write short; writers that stream text (QTextStream under QSvgGenerator) ignore a short
+// count, and QSaveFile would then commit the truncated file. Here every write is whole or is a
+// failure, with its reason (the next write after a short one gets it from the system), and
+// commit() refuses a file once any write failed. Buffers, as the file itself no longer does.
+class Output::WholeWrites : public QIODevice
+{
+public:
+    explicit WholeWrites(QFileDevice &file)
+        : m_file(file)
+    {
+        m_buffer.reserve(BufferBytes);
+        open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+    }
+
+    bool isSequential() const override { return true; }
+    bool failed() const { return m_failed; }
+    QString reason() const { return m_reason; }
+
+    // Writes out what is buffered; false if any write so far failed.
+    bool writeBuffer()
+    {
+        if (!m_failed && !m_buffer.isEmpty())
+            writeThrough(m_buffer.constData(), m_buffer.size());
+        m_buffer.clear();
+        return !m_failed;
+    }
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *data, qint64 size) override
+    {
+        if (m_failed)
+            return -1;
+        if (m_buffer.size() + size > BufferBytes && !writeBuffer())
+            return -1;
+        if (size >= BufferBytes)
+            return writeThrough(data, size) ? size : -1;
+        m_buffer.append(data, size);
+        return size;
+    }
+
+private:
+    bool writeThrough(const char *data, qint64 size)
+    {
+        qint64 done = 0;
+        while (done < size) {
+            const qint64 written = m_file.write(data + done, size - done);
+            if (written <= 0) {
+                m_failed = true;
+                m_reason = m_file.error() == QFileDevice::NoError
+                    ? QStringLiteral("not everything could be written")
+                    : m_file.errorString();
+                setErrorString(m_reason);
+                return false;
+            }
+            done += written;
+        }
+        return true;
+    }
+
+    QFileDevice &m_file;
+    QByteArray m_buffer;
+    bool m_failed = false;
+    QString m_reason;
+};
 
 Output::Output(QString path, std::unique_ptr<QFileDevice> device)
     : m_path(std::move(path))
     , m_device(std::move(device))
+    , m_writes(std::make_unique<WholeWrites>(*m_device))
 { }
 
 Output::Output(Output &&) noexcept = default;
@@ -33,6 +104,7 @@ Output &Output::operator=(Output &&) noexcept = default;
 
 Output::~Output()
 {
+    m_writes.reset(); // before the file it writes to
     if (auto *file = dynamic_cast<QSaveFile *>(m_device.get()); file && file->isOpen())
         file->cancelWriting();
 }
@@ -41,7 +113,8 @@ Result<Output> Output::open(const QString &path)
 {
     if (path == QLatin1String("-")) {
         auto out = std::make_unique<QFile>();
-        if (!out->open(stdout, QIODevice::WriteOnly, QFileDevice::DontCloseHandle))
+        if (!out->open(
+                stdout, QIODevice::WriteOnly | QIODevice::Unbuffered, QFileDevice::DontCloseHandle))
             return writeFailed(
                 QStringLiteral("cannot write to standard output: %1").arg(out->errorString()));
         return Output(path, std::move(out));
@@ -49,13 +122,13 @@ Result<Output> Output::open(const QString &path)
     // A pipe, a device or /dev/fd/N is written in place: a save file would be renamed over it.
     if (const QFileInfo info(path); info.exists() && !info.isFile()) {
         auto special = std::make_unique<QFile>(path);
-        if (!special->open(QIODevice::WriteOnly))
+        if (!special->open(QIODevice::WriteOnly | QIODevice::Unbuffered))
             return writeFailed(
                 QStringLiteral("cannot write '%1': %2").arg(path, special->errorString()));
         return Output(path, std::move(special));
     }
     auto file = std::make_unique<QSaveFile>(path);
-    if (!file->open(QIODevice::WriteOnly))
+    if (!file->open(QIODevice::WriteOnly | QIODevice::Unbuffered))
         return writeFailed(QStringLiteral("cannot write '%1': %2").arg(path, file->errorString()));
     return Output(path, std::move(file));
 }
@@ -67,14 +140,17 @@ bool Output::isStdout() const
 
 QIODevice &Output::device()
 {
-    return *m_device;
+    return *m_writes;
 }
 
 Result<void> Output::commit(bool written)
 {
     auto *file = dynamic_cast<QSaveFile *>(m_device.get());
-    if (!written || !m_device->flush()) {
-        const QString why = m_device->errorString();
+    const bool whole = m_writes->writeBuffer() && m_device->flush();
+    if (!written || !whole) {
+        QString why = m_writes->failed() ? m_writes->reason() : m_device->errorString();
+        if (m_device->error() == QFileDevice::NoError && !m_writes->failed())
+            why = QStringLiteral("the export could not be made");
         if (file)
             file->cancelWriting();
         return writeFailed(QStringLiteral("writing %1 failed: %2").arg(describe(m_path), why));

@@ -31,10 +31,13 @@ public:
     Result<void> commit(bool written = true);
 
 private:
+    class WholeWrites;
     Output(QString path, std::unique_ptr<QFileDevice> device);
 
     QString m_path;
     std::unique_ptr<QFileDevice> m_device;
+    // What writers write to: m_device, with every write checked (destroyed before it).
+    std::unique_ptr<WholeWrites> m_writes;
 };
 
 // Whether `path` can be written, found before a run that may take hours: opens it as an export

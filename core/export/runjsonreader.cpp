@@ -5,6 +5,7 @@
 #include "trace/tracerecorder.h"
 
 #include <QFile>
+#include <QStringDecoder>
 #include <QStringList>
 
 #include <charconv>
@@ -37,7 +38,10 @@ bool isDigit(int c)
 
 QString fromUtf8(std::string_view text)
 {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+    // QString::fromUtf8() drops a U+FEFF (byte order mark) that starts the text: in a string
+    // of the file it is a character of that string, kept.
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+    return decoder(QByteArrayView(text.data(), static_cast<qsizetype>(text.size())));
 }
 
 // `text` for a message, cut short when long.

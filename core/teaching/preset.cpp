@@ -195,6 +195,10 @@ Result<Preset> parsePreset(const QByteArray &json)
     if (format.isUndefined())
         return Error{QStringLiteral("bad-preset"),
             QStringLiteral("not a ParViz preset (it has no \"parviz_preset\" member)")};
+    if (!format.isDouble())
+        return Error{QStringLiteral("bad-preset"),
+            QStringLiteral("\"parviz_preset\" must be a whole number (the preset format, %1)")
+                .arg(Preset::Format)};
     if (format.toInt(-1) != Preset::Format)
         return Error{QStringLiteral("bad-preset"),
             QStringLiteral("preset format %1 is not one this ParViz reads (it reads %2)")
@@ -249,7 +253,10 @@ Result<Preset> parsePreset(const QByteArray &json)
     auto ioShare = read.real("io_share", preset.workload.ioShare);
     if (!ioShare)
         return ioShare.error();
-    preset.workload.ioShare = *ioShare;
+    // Only mixed tasks have an I/O share of their own (the others sleep or compute throughout),
+    // and only theirs is saved: taken from any other kind, it would be lost by saving.
+    if (preset.workload.kind == TaskKind::Mixed)
+        preset.workload.ioShare = *ioShare;
     auto duration = read.text("duration", true, 100'000);
     if (!duration)
         return duration.error();

@@ -16,6 +16,7 @@
 
 #include <csignal>
 #include <optional>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -44,6 +45,10 @@ private slots:
     void seedIsKeptExactly();
     void unwritablePathIsExitOneAndWritesNothing_data();
     void unwritablePathIsExitOneAndWritesNothing();
+    void fullDiskIsExitOneAndLeavesNoFile_data();
+    void fullDiskIsExitOneAndLeavesNoFile();
+    void fullDeviceIsExitOneAndSaysSo_data();
+    void fullDeviceIsExitOneAndSaysSo();
     void runWritesEveryFormat();
     void csvToStdoutKeepsTheSummaryOnStderr();
     void sweepPrintsATableAndExports();
@@ -458,7 +463,10 @@ void tst_Cli::unwritablePathIsExitOneAndWritesNothing_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("reason");
     const QString bad = QStringLiteral("/nonexistent-folder/out");
+    const QString noFolder = QStringLiteral("No such file or directory");
     auto with = [](QStringList head, const QString &flag, const QString &path) {
         return head << QStringLiteral("-n") << QStringLiteral("2") << QStringLiteral("-d")
                     << QStringLiteral("1ms") << QStringLiteral("--json")
@@ -468,29 +476,43 @@ void tst_Cli::unwritablePathIsExitOneAndWritesNothing_data()
         if (QLatin1String(flag) == QLatin1String("--json"))
             continue; // the good file is the JSON
         QTest::newRow(qPrintable(QStringLiteral("run %1").arg(QLatin1String(flag))))
-            << with({QStringLiteral("run")}, QLatin1String(flag), bad) << flag;
+            << with({QStringLiteral("run")}, QLatin1String(flag), bad) << flag << bad << noFolder;
     }
     QTest::newRow("sweep --png") << with(
         {QStringLiteral("sweep"), QStringLiteral("-W"), QStringLiteral("2")},
         QStringLiteral("--png"),
-        bad) << "--png";
+        bad) << "--png" << bad << noFolder;
     QTest::newRow("sweep --pdf") << with(
         {QStringLiteral("sweep"), QStringLiteral("-W"), QStringLiteral("2")},
         QStringLiteral("--pdf"),
-        bad) << "--pdf";
+        bad) << "--pdf" << bad << noFolder;
     QTest::newRow("compare --pdf") << with(
         {QStringLiteral("compare"), QStringLiteral("-S"), QStringLiteral("sequential,thread-pool")},
         QStringLiteral("--pdf"),
-        bad) << "--pdf";
+        bad) << "--pdf" << bad << noFolder;
     QTest::newRow("compare --csv") << with(
         {QStringLiteral("compare"), QStringLiteral("-S"), QStringLiteral("sequential,thread-pool")},
         QStringLiteral("--csv"),
-        bad) << "--csv";
+        bad) << "--csv" << bad << noFolder;
+    // Tests run as root, whom permissions do not stop: a folder that is a regular file does.
+    const QString underAFile = QStringLiteral(PARVIZ_CLI_PATH "/out");
+    const QString notAFolder = QStringLiteral("Not a directory");
+    for (const char *flag : {"--csv", "--trace", "--png", "--svg", "--pdf"}) {
+        QTest::newRow(qPrintable(QStringLiteral("run %1 under a file").arg(QLatin1String(flag))))
+            << with({QStringLiteral("run")}, QLatin1String(flag), underAFile) << flag << underAFile
+            << notAFolder;
+    }
+    QTest::newRow("sweep --csv under a file") << with(
+        {QStringLiteral("sweep"), QStringLiteral("-W"), QStringLiteral("2")},
+        QStringLiteral("--csv"),
+        underAFile) << "--csv" << underAFile << notAFolder;
 }
 
 void tst_Cli::unwritablePathIsExitOneAndWritesNothing()
 {
     QFETCH(QStringList, arguments);
+    QFETCH(QString, path);
+    QFETCH(QString, reason);
     QTemporaryDir dir;
     QProcess process;
     process.setWorkingDirectory(dir.path());
@@ -499,8 +521,9 @@ void tst_Cli::unwritablePathIsExitOneAndWritesNothing()
     QCOMPARE(process.exitCode(), 1);
     const QByteArray err = process.readAllStandardError();
     QCOMPARE(err.count('\n'), 1);
-    QVERIFY2(
-        err.startsWith("parviz-cli: ") && err.contains("/nonexistent-folder/out"), err.constData());
+    QVERIFY2(err.startsWith("parviz-cli: ") && err.contains(path.toUtf8())
+            && err.contains(reason.toUtf8()),
+        err.constData());
     // Found before anything ran: no summary, and not even the exports that could be written.
     QVERIFY(process.readAllStandardOutput().isEmpty());
     QVERIFY(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).isEmpty());
@@ -522,6 +545,140 @@ QByteArray readFile(const QString &path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void tst_Cli::fullDiskIsExitOneAndLeavesNoFile_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("file");
+    const QStringList thousand{QStringLiteral("-n"),
+        QStringLiteral("1000"),
+        QStringLiteral("-d"),
+        QStringLiteral("0ms"),
+        QStringLiteral("-q")};
+    const QStringList run =
+        QStringList{QStringLiteral("run"), QStringLiteral("-w"), QStringLiteral("2")} + thousand;
+    const struct
+    {
+        const char *flag;
+        const char *file;
+    } exports[] = {{"--json", "out.json"},
+        {"--csv", "out.csv"},
+        {"--trace", "out.trace.json"},
+        {"--png", "out.png"},
+        {"--svg", "out.svg"},
+        {"--pdf", "out.pdf"}};
+    for (const auto &e : exports) {
+        QTest::newRow(qPrintable(QStringLiteral("run %1").arg(QLatin1String(e.flag))))
+            << run + QStringList{QLatin1String(e.flag), QLatin1String(e.file)} << e.file;
+    }
+    // The sweep's JSON streams each point in as it finishes.
+    QTest::newRow("sweep --json") << QStringList{QStringLiteral("sweep"),
+                                         QStringLiteral("-W"),
+                                         QStringLiteral("2")}
+            + thousand + QStringList{QStringLiteral("--json"), QStringLiteral("sweep.json")}
+                                  << "sweep.json";
+    QTest::newRow("compare --trace") << QStringList{QStringLiteral("compare"),
+                                            QStringLiteral("-S"),
+                                            QStringLiteral("sequential,thread-pool"),
+                                            QStringLiteral("-w"),
+                                            QStringLiteral("2")}
+            + thousand + QStringList{QStringLiteral("--trace"), QStringLiteral("c.trace.json")}
+                                     << "c.trace.json";
+}
+
+void tst_Cli::fullDiskIsExitOneAndLeavesNoFile()
+{
+    // A disk that fills part-way through an export, as a file size limit of 8 KiB makes it (the
+    // writes beyond it fail with EFBIG, as on a full disk with ENOSPC): the export fails with
+    // the file and the reason, and neither the file nor a temporary file is left behind.
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, file);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess process;
+    process.setWorkingDirectory(dir.path());
+    process.setChildProcessModifier([] {
+        const rlimit limit{8192, 8192};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        std::signal(SIGXFSZ, SIG_IGN); // else the first write beyond the limit kills
+    });
+    process.start(QStringLiteral(PARVIZ_CLI_PATH), arguments);
+    QVERIFY(process.waitForFinished(60000));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 1, err.constData());
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: writing '" + file.toUtf8() + "' failed: File too large"),
+        err.constData());
+    const QStringList left = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(QLatin1Char(' '))));
+}
+
+void tst_Cli::fullDeviceIsExitOneAndSaysSo_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("stdoutFull"); // standard output is /dev/full
+    QTest::addColumn<QString>("what");
+    const QStringList run{QStringLiteral("run"),
+        QStringLiteral("-n"),
+        QStringLiteral("4"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("-q")};
+    for (const char *flag : {"--json", "--csv", "--trace", "--png", "--svg", "--pdf"}) {
+        QTest::newRow(qPrintable(QStringLiteral("run %1 /dev/full").arg(QLatin1String(flag))))
+            << run + QStringList{QLatin1String(flag), QStringLiteral("/dev/full")} << false
+            << "'/dev/full'";
+    }
+    QTest::newRow("sweep --json /dev/full") << QStringList{QStringLiteral("sweep"),
+        QStringLiteral("-W"),
+        QStringLiteral("2"),
+        QStringLiteral("-n"),
+        QStringLiteral("4"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("-q"),
+        QStringLiteral("--json"),
+        QStringLiteral("/dev/full")} << false
+                                            << "'/dev/full'";
+    QTest::newRow("run --json - > /dev/full")
+        << run + QStringList{QStringLiteral("--json"), QStringLiteral("-")} << true
+        << "standard output";
+    QTest::newRow("run --pdf - > /dev/full")
+        << run + QStringList{QStringLiteral("--pdf"), QStringLiteral("-")} << true
+        << "standard output";
+    QTest::newRow("run's summary > /dev/full") << QStringList{QStringLiteral("run"),
+        QStringLiteral("-n"),
+        QStringLiteral("4"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms")} << true << "standard output";
+    QTest::newRow("list > /dev/full")
+        << QStringList{QStringLiteral("list")} << true << "standard output";
+}
+
+void tst_Cli::fullDeviceIsExitOneAndSaysSo()
+{
+    // A device that is always full: written in place (not through a temporary file), it refuses
+    // the first write, and the command fails with its name and the reason.
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, stdoutFull);
+    QFETCH(QString, what);
+    if (!QFileInfo::exists(QStringLiteral("/dev/full")))
+        QSKIP("no /dev/full here");
+    QProcess process;
+    if (stdoutFull)
+        process.setStandardOutputFile(QStringLiteral("/dev/full"));
+    process.start(QStringLiteral(PARVIZ_CLI_PATH), arguments);
+    QVERIFY(process.waitForFinished(60000));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 1, err.constData());
+    // The last line is the error (a summary may precede it on stderr).
+    const QByteArray last = err.trimmed().split('\n').last();
+    QVERIFY2(last == "parviz-cli: writing " + what.toUtf8() + " failed: No space left on device",
+        err.constData());
+    QCOMPARE(err.count("parviz-cli:"), 1);
 }
 
 void tst_Cli::runWritesEveryFormat()

@@ -36,7 +36,8 @@ private slots:
     void everyTruncationIsAnError_data();
     void everyTruncationIsAnError();
     void loadsSavedFiles();
-    void missingFileNamesThePath();
+    void unreadableFileNamesThePathAndWhy_data();
+    void unreadableFileNamesThePathAndWhy();
 };
 
 namespace {
@@ -413,6 +414,10 @@ void tst_RunJsonReader::acceptsAnyLayout_data()
     QTest::newRow("shuffled, whitespace everywhere") << spacedOut(ShuffledRun);
     QTest::newRow("no whitespace at all") << QByteArray(ReadmeRun).replace('\n', "");
     QTest::newRow("byte order mark") << QByteArray("\xEF\xBB\xBF") + ReadmeRun;
+    // Tens of MB of members from the future: skipped as they stream past, never held.
+    QTest::newRow("huge unknown members") << QByteArray(ReadmeRun).replace("\"cpus\":2",
+        "\"cpus\":2,\"big_text\":\"" + QByteArray(16 * 1024 * 1024, 'x') + "\",\"big_array\":["
+            + QByteArray("[1.5e3,{\"k\":null}],").repeated(500'000) + "0]");
 }
 
 void tst_RunJsonReader::acceptsAnyLayout()
@@ -680,6 +685,72 @@ void tst_RunJsonReader::rejectsMalformedFiles_data()
         << with("\"events\":[", "\"result_order\":[1,5],\"events\":[") << "names task 5";
     QTest::newRow("error without message")
         << with("\"error\":null", "\"error\":{\"code\":\"x\"}") << "has no \"message\"";
+
+    // Wrong types: each names the member and what it should be.
+    QTest::newRow("a run that is a string")
+        << QByteArray("\"run\"") << "expected '{' to open the run object, found a string";
+    QTest::newRow("a run that is a number") << QByteArray("1") << "found a number";
+    QTest::newRow("a run that is null") << QByteArray("null") << "found null";
+    QTest::newRow("workers as text")
+        << with("\"workers\":2", "\"workers\":\"2\"") << "a whole number for \"workers\"";
+    QTest::newRow("strategy as a number")
+        << with("\"strategy\":\"thread-pool\"", "\"strategy\":7") << "a string for \"strategy\"";
+    QTest::newRow("strategy as null") << with("\"strategy\":\"thread-pool\"", "\"strategy\":null")
+                                      << "a string for \"strategy\", found null";
+    QTest::newRow("workload as an array")
+        << with("\"workload\":{", "\"workload\":[") << "'{' to open \"workload\"";
+    QTest::newRow("duration as a number")
+        << with("\"duration\":\"10ms\"", "\"duration\":10") << "a string for \"duration\"";
+    QTest::newRow("worker count as a number") << with("\"worker_count\":{\"explicit\":2}",
+        "\"worker_count\":2") << "'{' to open \"worker_count\"";
+    QTest::newRow("options as a string")
+        << with("\"options\":{", "\"options\":\"{\",\"x\":{") << "'{' to open \"options\"";
+    QTest::newRow("stopped as text")
+        << with("\"stopped\":false", "\"stopped\":\"no\"") << "true or false for \"stopped\"";
+    QTest::newRow("error as a string")
+        << with("\"error\":null", "\"error\":\"boom\"") << "'{' to open \"error\"";
+    QTest::newRow("events as an object")
+        << with("\"events\":[", "\"events\":{\"a\":[") << "'[' to open \"events\"";
+    QTest::newRow("events as null")
+        << with("\"events\":[", "\"events\":null,\"x\":[") << "'[' to open \"events\"";
+    QTest::newRow("an event as an array") << withEvent("[-1,-1,\"submit\",6450,57136,9552]")
+                                          << "'{' to open an event, found an array";
+    QTest::newRow("a time as text") << with("\"start_ns\":6450", "\"start_ns\":\"6450\"")
+                                    << "a whole number for \"start_ns\", found a string";
+    QTest::newRow("a time as a fraction")
+        << with("\"start_ns\":6450", "\"start_ns\":6450.5") << "must be a whole number";
+    QTest::newRow("a flag as a number")
+        << with("\"pid\":9552}", "\"pid\":9552,\"failed\":1}") << "true or false for \"failed\"";
+    QTest::newRow("result order of strings")
+        << with("\"events\":[", "\"result_order\":[\"0\"],\"events\":[")
+        << "a whole number for \"result_order\"";
+
+    // Huge files (tens of MB): read to the problem and reported, quickly, without a stack or a
+    // document the size of the file.
+    constexpr qsizetype Huge = 24 * 1024 * 1024;
+    // The README run up to "cpus", then `tail`: where the file ends.
+    const QByteArray head = valid.left(valid.indexOf("\"cpus\":2"));
+    QTest::newRow("huge: a string that never ends")
+        << head + "\"junk\":\"" + QByteArray(Huge, 'x')
+        << QStringLiteral("the file ends early, inside the string that starts at byte %1")
+               .arg(head.size() + 7);
+    QTest::newRow("huge: an array that never ends")
+        << head + "\"junk\":[" + QByteArray(Huge, '0').replace('0', "0,")
+        << "the file ends early: expected a value";
+    QTest::newRow("huge: nested arrays")
+        << with("\"cpus\":2", "\"cpus\":2,\"junk\":" + QByteArray(Huge, '['))
+        << "nested more than 64 levels deep";
+    QTest::newRow("huge: whitespace, then garbage")
+        << QByteArray(Huge, ' ') + "x" << QStringLiteral("byte %1: expected '{'").arg(Huge);
+    QTest::newRow("huge: a number of 24 million digits")
+        << with("\"cpus\":2", "\"cpus\":" + QByteArray(Huge, '9')) << "out of range";
+    QTest::newRow("huge: a million events beyond the tasks") << with("\"events\":[",
+        "\"events\":["
+            + QByteArray("{\"task\":-1,\"worker\":-1,\"kind\":\"submit\",\"start_ns\":0,"
+                         "\"end_ns\":0,\"pid\":1},")
+                  .repeated(400'000)
+            + "{\"task\":9,\"worker\":0,\"kind\":\"run\",\"start_ns\":0,\"end_ns\":1,"
+              "\"pid\":1},") << "event 400000 names task 9";
 }
 
 void tst_RunJsonReader::rejectsMalformedFiles()
@@ -748,13 +819,50 @@ void tst_RunJsonReader::loadsSavedFiles()
         qPrintable(failed.error().message));
 }
 
-void tst_RunJsonReader::missingFileNamesThePath()
+void tst_RunJsonReader::unreadableFileNamesThePathAndWhy_data()
 {
-    const QString path = QStringLiteral("/nonexistent-folder/deeper/run.json");
+    QTest::addColumn<QString>("path"); // "{dir}" is a temporary folder
+    QTest::addColumn<QByteArray>("contents"); // written to the path first, unless null
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("missing folder")
+        << QStringLiteral("/nonexistent-folder/deeper/run.json") << QByteArray() << "cannot open";
+    QTest::newRow("missing file") << QStringLiteral("{dir}/none.json") << QByteArray()
+                                  << "No such file or directory";
+    QTest::newRow("a folder") << QStringLiteral("{dir}") << QByteArray() << "cannot";
+    QTest::newRow("under a regular file")
+        << QStringLiteral("{dir}/file.json/run.json") << QByteArray() << "cannot open";
+    QTest::newRow("empty") << QStringLiteral("{dir}/empty.json") << QByteArray("")
+                           << "the file is empty";
+    QTest::newRow("truncated") << QStringLiteral("{dir}/truncated.json")
+                               << QByteArray(ReadmeRun).left(300) << "the file ends early";
+    QTest::newRow("wrong type") << QStringLiteral("{dir}/array.json") << QByteArray("[]")
+                                << "expected '{' to open the run object, found an array";
+    QTest::newRow("huge") << QStringLiteral("{dir}/huge.json")
+                          << "{\"format\":1,\"x\":\"" + QByteArray(32 * 1024 * 1024, 'x')
+                          << "the file ends early, inside the string that starts at byte 16";
+}
+
+void tst_RunJsonReader::unreadableFileNamesThePathAndWhy()
+{
+    QFETCH(QString, path);
+    QFETCH(QByteArray, contents);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile regular(dir.filePath(QStringLiteral("file.json")));
+    QVERIFY(regular.open(QIODevice::WriteOnly));
+    regular.close();
+    path.replace(QLatin1String("{dir}"), dir.path());
+    if (!contents.isNull()) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write(contents), contents.size());
+    }
     const auto run = loadRunJson(path);
     QVERIFY(!run.ok());
     QCOMPARE(run.error().code, QStringLiteral("bad-run-file"));
     QVERIFY2(run.error().message.contains(path), qPrintable(run.error().message));
+    QVERIFY2(run.error().message.contains(reason), qPrintable(run.error().message));
 }
 
 QTEST_GUILESS_MAIN(tst_RunJsonReader)

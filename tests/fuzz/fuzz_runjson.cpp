@@ -1,0 +1,59 @@
+// The run file reader on any bytes, as File > Open (and readRunJson()) may be given. Besides
+// not crashing or asserting: every error says what is wrong, and a run that opens is written
+// again as ParViz saves it (writeRunJson()) and opens again the same, so a run ParViz accepted
+// can never be saved into a file it refuses.
+
+#include "export/runjson.h"
+#include "export/runjsonreader.h"
+#include "fuzzcheck.h"
+#include "trace/tracesnapshot.h"
+
+#include <QBuffer>
+#include <QByteArray>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+
+using namespace parviz;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    const QByteArray json =
+        QByteArray::fromRawData(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
+    const auto run = readRunJson(json);
+    if (!run) {
+        FUZZ_CHECK(run.error().code == QLatin1String("bad-run-file"));
+        FUZZ_CHECK(!run.error().message.isEmpty());
+        return 0;
+    }
+    FUZZ_CHECK(run->trace != nullptr);
+
+    QByteArray written;
+    QBuffer buffer(&written);
+    FUZZ_CHECK(buffer.open(QIODevice::WriteOnly));
+    FUZZ_CHECK(writeRunJson(*run, buffer));
+    buffer.close();
+    const auto back = readRunJson(written);
+    if (!back)
+        std::fprintf(
+            stderr, "written again, the run does not read: %s\n", qPrintable(back.error().message));
+    FUZZ_CHECK(back.ok());
+    FUZZ_CHECK(back->strategy.id == run->strategy.id);
+    FUZZ_CHECK(back->workers == run->workers);
+    FUZZ_CHECK(back->plan.workload == run->plan.workload);
+    FUZZ_CHECK(back->plan.workerCount == run->plan.workerCount);
+    FUZZ_CHECK(back->plan.options == run->plan.options);
+    FUZZ_CHECK(back->plan.cpus == run->plan.cpus);
+    FUZZ_CHECK(back->trace->totalEventCount() == run->trace->totalEventCount());
+    FUZZ_CHECK(back->metrics.makespanNs == run->metrics.makespanNs);
+    FUZZ_CHECK(back->stopped == run->stopped);
+    FUZZ_CHECK(back->error.has_value() == run->error.has_value());
+    if (run->error) {
+        FUZZ_CHECK(back->error->code == run->error->code);
+        FUZZ_CHECK(back->error->message == run->error->message);
+    }
+    FUZZ_CHECK(back->resultOrder == run->resultOrder);
+    FUZZ_CHECK(back->engine == run->engine);
+    return 0;
+}
