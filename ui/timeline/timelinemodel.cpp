@@ -170,8 +170,19 @@ QString TimelineModel::rowLabel(int row) const
 std::size_t TimelineModel::firstEndingAfter(int lane, std::int64_t timeNs, std::size_t from) const
 {
     // Events of a lane are in time order and never overlap, so their ends are sorted too.
-    std::size_t low = from;
-    std::size_t high = m_trace->eventCount(lane);
+    // Galloping from `from`, then halving: O(log(distance)), and the concurrency's column
+    // edges, asked in order, are each a few events past the one before.
+    const std::size_t count = m_trace->eventCount(lane);
+    if (from >= count || m_trace->event(lane, from).endNs > timeNs)
+        return from;
+    std::size_t low = from; // ends at or before timeNs
+    std::size_t step = 1;
+    while (low + step < count && m_trace->event(lane, low + step).endNs <= timeNs) {
+        low += step;
+        step *= 2;
+    }
+    std::size_t high = std::min(low + step, count); // count, or ends after timeNs
+    ++low;
     while (low < high) {
         const std::size_t middle = low + (high - low) / 2;
         if (m_trace->event(lane, middle).endNs <= timeNs)
