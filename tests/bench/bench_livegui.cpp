@@ -267,16 +267,19 @@ int main(int argc, char **argv)
     std::printf("\n|---|");
     for (int fifth = 0; fifth < Fifths; ++fifth)
         std::printf("---|");
-    std::printf("\n| median frame |");
-    for (int fifth = 0; fifth < Fifths; ++fifth) {
-        std::vector<double> part;
-        for (const Frame &frame : frames) {
-            if (std::min(int(frame.done * Fifths), Fifths - 1) == fifth)
-                part.push_back(frame.totalMs());
-        }
-        std::printf(" %.2f ms |", median(part));
-    }
     std::printf("\n");
+    for (const bool cpuTime : {false, true}) {
+        std::printf(cpuTime ? "| median GUI thread CPU time |" : "| median frame |");
+        for (int fifth = 0; fifth < Fifths; ++fifth) {
+            std::vector<double> part;
+            for (const Frame &frame : frames) {
+                if (std::min(int(frame.done * Fifths), Fifths - 1) == fifth)
+                    part.push_back(cpuTime ? frame.cpuMs : frame.totalMs());
+            }
+            std::printf(" %.2f ms |", median(part));
+        }
+        std::printf("\n");
+    }
     const double bound = double(options.tasks) * options.durationUs / 1000.0
         / std::max(1, std::min(options.workers, options.tasks));
     std::printf("\n| makespan (median of %d) | ms | / lower bound %.0f ms |\n|---|---|---|\n",
