@@ -36,7 +36,6 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -69,10 +68,10 @@
 namespace parviz {
 
 namespace {
-// Live metrics cost O(events): refresh them a few times a second, not every frame, and less
-// often still when they take long, so that they never take more than a tenth of the GUI's time.
-constexpr int MinFramesPerMetricsUpdate = 6;
-constexpr int MetricsTimeShare = 10;
+// The live metrics follow the run every frame (LiveRunMetrics reads only the new events), but
+// the panel shows them a few times a second: figures that change 60 times a second cannot be
+// read.
+constexpr int FramesPerMetricsDisplay = 6;
 
 // The caption of a picture of the run on screen: none while a run is drawn live, since the last
 // finished run is not the one shown.
@@ -527,15 +526,13 @@ void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
     updateConcurrency();
     m_progress->setValue(static_cast<int>(snapshot->completedTasks()));
     m_elapsed->setText(tr("elapsed %1").arg(formatDuration(snapshot->takenAtNs())));
-    if (--m_framesUntilMetrics <= 0 && m_liveTasks) {
-        QElapsedTimer cost;
-        cost.start();
-        m_metrics->showLive(computeLiveRunMetrics(*snapshot, *m_liveTasks),
-            snapshot->takenAtNs(),
-            static_cast<int>(m_liveTasks->size()));
-        const auto frames = cost.elapsed() * MetricsTimeShare / RunController::FrameIntervalMs;
-        m_framesUntilMetrics =
-            static_cast<int>(std::max<qint64>(MinFramesPerMetricsUpdate, frames));
+    if (!m_liveTasks)
+        return;
+    m_liveMetrics.update(snapshot, m_liveTasks);
+    if (--m_framesUntilMetrics <= 0) {
+        m_metrics->showLive(
+            m_liveMetrics.live(), snapshot->takenAtNs(), static_cast<int>(m_liveTasks->size()));
+        m_framesUntilMetrics = FramesPerMetricsDisplay;
     }
 }
 
@@ -557,6 +554,7 @@ void MainWindow::showRun(const RunResult &run)
     m_replayer->stop(); // a replay shows the run it started with, not this one
     m_lastRun = run;
     m_liveTasks.reset();
+    m_liveMetrics.clear();
     m_timeline.setRowNoun(
         run.plan.strategy == QLatin1String("thread-per-task") ? tr("thread") : tr("worker"));
     m_timeline.setTrace(run.trace, run.plan.tasks, false);

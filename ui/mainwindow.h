@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics/liverunmetrics.h"
 #include "pictures.h"
 #include "run/runresult.h"
 #include "teaching/prediction.h"
@@ -195,7 +196,8 @@ private:
     ComparisonWindow *m_comparison = nullptr; // made on the first Compare
     PythonLocator *m_python;
     bool m_truthWanted = false; // Run in CPython Too waits for the interpreter to be found
-    int m_framesUntilMetrics = 0; // live metrics are refreshed when this reaches 0
+    LiveRunMetrics m_liveMetrics; // the run under way's, brought up to date every frame
+    int m_framesUntilMetrics = 0; // the panel shows the live metrics when this reaches 0
 };
 
 } // namespace parviz

@@ -152,7 +152,19 @@ RunMetrics computeMetrics(const TraceSnapshot &trace,
         addGap(cursor, metrics.makespanNs);
     }
 
+    completeRunMetrics(metrics, runPerWorker, sequentialNs);
+    return metrics;
+}
+
+} // namespace
+
+void completeRunMetrics(RunMetrics &metrics,
+    const std::vector<std::int64_t> &runPerWorker,
+    std::optional<std::int64_t> sequentialNs)
+{
+    const int workers = metrics.workers;
     const double makespan = static_cast<double>(metrics.makespanNs);
+    metrics.utilisation.assign(static_cast<std::size_t>(std::max(workers, 0)), 0.0);
     if (workers > 0) {
         metrics.lowerBoundNs =
             std::max((metrics.totalWorkNs + workers - 1) / workers, metrics.longestTaskNs);
@@ -171,10 +183,7 @@ RunMetrics computeMetrics(const TraceSnapshot &trace,
         metrics.efficiency = workers > 0 ? metrics.speedup / workers : 0.0;
     }
     metrics.karpFlatt = karpFlatt(metrics.speedup, workers);
-    return metrics;
 }
-
-} // namespace
 
 std::int64_t effectiveWorkNs(const TaskSpec &task, std::int64_t runNs)
 {

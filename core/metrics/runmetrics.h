@@ -74,6 +74,13 @@ RunMetrics computeRunMetrics(const TraceSnapshot &trace,
 // tasks are running, not idle), so the makespan so far is that time.
 RunMetrics computeLiveRunMetrics(const TraceSnapshot &trace, const std::vector<TaskSpec> &tasks);
 
+// Fills in what follows from the sums already in `metrics` (workers, makespan, total, effective
+// and longest work) and each worker's run time: the lower bound, utilisation, baseline, speedup,
+// efficiency, Karp-Flatt. Shared by the batch computation and LiveRunMetrics.
+void completeRunMetrics(RunMetrics &metrics,
+    const std::vector<std::int64_t> &runPerWorker,
+    std::optional<std::int64_t> sequentialNs);
+
 // The lower bound a plan promises before it runs: max(planned work / workers, longest planned
 // task). The measured one can only be higher.
 std::int64_t plannedLowerBoundNs(const std::vector<TaskSpec> &tasks, int workers);

@@ -44,12 +44,20 @@ public:
     // Calls f(const TaskEvent &) for each finished event of one lane, in order.
     template <typename F>
     void forEachEvent(int lane, F &&f) const;
+    // The same for the finished events of `lane` from index `from` on: what a later snapshot of
+    // the same recording adds to an earlier one (see sameRecording()).
+    template <typename F>
+    void forEachEventFrom(int lane, std::size_t from, F &&f) const;
     // Calls f(const TaskEvent &) for each finished event, lane by lane in lanes() order.
     template <typename F>
     void forEachEvent(F &&f) const;
 
     std::vector<TaskEvent> events(int lane) const;
     std::vector<TaskEvent> allEvents() const;
+
+    // Whether both snapshots are of the same recording: then the one taken later holds every
+    // event of the other, at the same indices, and more.
+    bool sameRecording(const TraceSnapshot &other) const { return m_store == other.m_store; }
 
     // Events started and not yet ended when the snapshot was taken; endNs is takenAtNs().
     const std::vector<TaskEvent> &inFlight() const { return m_inFlight; }
@@ -76,6 +84,13 @@ void TraceSnapshot::forEachEvent(int lane, F &&f) const
 {
     if (const std::size_t count = eventCount(lane); count > 0)
         laneAt(lane).visit(0, count, f);
+}
+
+template <typename F>
+void TraceSnapshot::forEachEventFrom(int lane, std::size_t from, F &&f) const
+{
+    if (const std::size_t count = eventCount(lane); count > from)
+        laneAt(lane).visit(from, count, f);
 }
 
 template <typename F>

@@ -3,7 +3,9 @@
 
 #include <QTest>
 
+#include <cmath>
 #include <numeric>
+#include <random>
 #include <unistd.h>
 
 using namespace parviz;
@@ -23,6 +25,8 @@ private slots:
     void eventUnderTheCursor();
     void busyWorkersPerColumn();
     void visibleUntilShowsTheTraceAsItWas();
+    void levelOfDetailDrawsWhatEventByEventWould_data();
+    void levelOfDetailDrawsWhatEventByEventWould();
 };
 
 void tst_TimelineModel::rowsAndLabels()
@@ -228,6 +232,185 @@ void tst_TimelineModel::visibleUntilShowsTheTraceAsItWas()
     model.setVisibleUntil(10);
     model.setTrace(recorder.snapshot(), nullptr, false);
     QCOMPARE(model.visibleUntil(), std::nullopt);
+}
+
+namespace {
+
+// The bars of one row event by event, with no summaries: how bars() merged before it had levels
+// of detail, and what they must still give.
+std::vector<TimelineModel::Bar> barsOneByOne(const TraceSnapshot &trace,
+    int lane,
+    std::int64_t t0Ns,
+    std::int64_t t1Ns,
+    double nsPerPixel,
+    std::optional<std::int64_t> visibleUntil)
+{
+    std::vector<TimelineModel::Bar> out;
+    std::optional<TimelineModel::Bar> current;
+    std::array<std::int64_t, EventKindCount> kindTime{};
+    auto flush = [&] {
+        if (!current)
+            return;
+        if (current->events > 1)
+            current->kind = static_cast<EventKind>(
+                std::max_element(kindTime.begin(), kindTime.end()) - kindTime.begin());
+        out.push_back(*current);
+        current.reset();
+        kindTime.fill(0);
+    };
+    const std::int64_t limit = visibleUntil ? std::min(t1Ns, *visibleUntil) : t1Ns;
+    for (TaskEvent event : trace.events(lane)) {
+        if (event.endNs <= t0Ns)
+            continue;
+        if (event.startNs >= limit)
+            break;
+        bool inFlight = false;
+        if (visibleUntil && event.endNs > *visibleUntil) {
+            event.endNs = *visibleUntil;
+            inFlight = true;
+        }
+        const std::int64_t duration = event.endNs - event.startNs;
+        if (current && double(event.startNs - current->endNs) < nsPerPixel
+            && (double(current->endNs - current->startNs) < nsPerPixel
+                || double(duration) < nsPerPixel)) {
+            current->endNs = std::max(current->endNs, event.endNs);
+            current->events += 1;
+            current->task = -1;
+            current->flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
+            current->inFlight = current->inFlight || inFlight;
+            kindTime[static_cast<std::size_t>(event.kind)] += duration;
+            continue;
+        }
+        flush();
+        current = TimelineModel::Bar{
+            event.startNs, event.endNs, event.kind, 1, event.task, event.flags, inFlight};
+        kindTime[static_cast<std::size_t>(event.kind)] = duration;
+    }
+    flush();
+    return out;
+}
+
+// The busy workers of [t0Ns, t1Ns) in `columns` columns, event by event.
+std::vector<double> busyOneByOne(
+    const TraceSnapshot &trace, std::int64_t t0Ns, std::int64_t t1Ns, int columns)
+{
+    std::vector<double> busy(std::size_t(columns), 0.0);
+    const double columnNs = double(t1Ns - t0Ns) / columns;
+    for (int worker = 0; worker < trace.workerCount(); ++worker) {
+        for (const TaskEvent &event : trace.events(worker)) {
+            if (event.kind != EventKind::Run)
+                continue;
+            for (int column = 0; column < columns; ++column) {
+                const double from = std::max(double(event.startNs), t0Ns + column * columnNs);
+                const double to = std::min(double(event.endNs), t0Ns + (column + 1) * columnNs);
+                if (to > from)
+                    busy[std::size_t(column)] += (to - from) / columnNs;
+            }
+        }
+    }
+    return busy;
+}
+
+bool sameBars(const std::vector<TimelineModel::Bar> &a, const std::vector<TimelineModel::Bar> &b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].startNs != b[i].startNs || a[i].endNs != b[i].endNs || a[i].kind != b[i].kind
+            || a[i].events != b[i].events || a[i].task != b[i].task || a[i].flags != b[i].flags
+            || a[i].inFlight != b[i].inFlight)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void tst_TimelineModel::levelOfDetailDrawsWhatEventByEventWould_data()
+{
+    QTest::addColumn<std::uint32_t>("seed");
+    QTest::addColumn<std::int64_t>("longestNs"); // events last 1 ns to this
+    QTest::addColumn<std::int64_t>("widestGapNs");
+    QTest::newRow("short events, short gaps") << 1u << std::int64_t(100) << std::int64_t(20);
+    QTest::newRow("short events, some long gaps") << 2u << std::int64_t(100) << std::int64_t(5000);
+    QTest::newRow("some long events") << 3u << std::int64_t(20'000) << std::int64_t(50);
+    QTest::newRow("anything") << 4u << std::int64_t(100'000) << std::int64_t(100'000);
+}
+
+void tst_TimelineModel::levelOfDetailDrawsWhatEventByEventWould()
+{
+    // A run of 3 workers written in steps, the model following it snapshot by snapshot as the
+    // window does: at every resolution, in every window, the bars are those of the events one
+    // by one, and so is the concurrency.
+    QFETCH(std::uint32_t, seed);
+    QFETCH(std::int64_t, longestNs);
+    QFETCH(std::int64_t, widestGapNs);
+    std::mt19937 random(seed);
+    auto pick = [&](std::int64_t low, std::int64_t high) {
+        return std::uniform_int_distribution<std::int64_t>(low, high)(random);
+    };
+    constexpr int Workers = 3;
+    TraceRecorder recorder(Workers, false);
+    std::array<std::int64_t, Workers> cursor{};
+    TimelineModel model;
+    int task = 0;
+    for (int step = 0; step < 12; ++step) {
+        for (int i = 0; i < 1500; ++i) {
+            const int worker = int(pick(0, Workers - 1));
+            const std::int64_t start = cursor[std::size_t(worker)] + pick(0, widestGapNs);
+            const std::int64_t end = start + pick(1, pick(0, 9) == 0 ? longestNs : 50);
+            cursor[std::size_t(worker)] = end;
+            const auto kind = pick(0, 5) == 0 ? EventKind::GilWait : EventKind::Run;
+            const std::uint8_t flags = pick(0, 200) == 0 ? EventFlag::Failed
+                : pick(0, 200) == 0                      ? EventFlag::Interrupted
+                                                         : 0;
+            recorder.worker(worker).append(task++, kind, start, end, flags);
+        }
+        model.setTrace(recorder.snapshot(), nullptr, true);
+    }
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    const TraceSnapshot &trace = *model.trace();
+    const std::int64_t end = model.endNs();
+    struct Window
+    {
+        double from, to;
+    };
+    for (const std::optional<std::int64_t> &cut :
+        {std::optional<std::int64_t>{}, std::optional<std::int64_t>{end / 3}}) {
+        model.setVisibleUntil(cut);
+        for (const Window window : {Window{0, 1}, Window{0.25, 0.3}, Window{0.5, 0.5001}}) {
+            const auto t0 = std::int64_t(window.from * double(end));
+            const auto t1 = std::int64_t(window.to * double(end)) + 1;
+            for (const double pixels : {10.0, 300.0, 1400.0, 100'000.0}) {
+                const double nsPerPixel = double(t1 - t0) / pixels;
+                std::vector<TimelineModel::Bar> bars;
+                for (int worker = 0; worker < Workers; ++worker) {
+                    model.bars(worker + 1, t0, t1, nsPerPixel, bars);
+                    QVERIFY2(sameBars(bars, barsOneByOne(trace, worker, t0, t1, nsPerPixel, cut)),
+                        qPrintable(QStringLiteral("worker %1, [%2, %3), %4 px%5")
+                                       .arg(worker)
+                                       .arg(t0)
+                                       .arg(t1)
+                                       .arg(pixels)
+                                       .arg(cut ? QStringLiteral(", cut") : QString())));
+                }
+            }
+            if (!cut) {
+                constexpr int Columns = 700;
+                const auto busy = model.busyWorkers(t0, t1, Columns);
+                const auto expected = busyOneByOne(trace, t0, t1, Columns);
+                // The model puts the columns' edges on whole nanoseconds: each worker may count
+                // up to a nanosecond more or less at each edge.
+                const double tolerance = 2.0 * Workers * Columns / double(t1 - t0);
+                for (std::size_t column = 0; column < busy.size(); ++column)
+                    QVERIFY2(std::abs(busy[column] - expected[column]) <= tolerance,
+                        qPrintable(QStringLiteral("column %1: %2, not %3")
+                                       .arg(column)
+                                       .arg(busy[column])
+                                       .arg(expected[column])));
+            }
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_TimelineModel)

@@ -10,6 +10,11 @@ void TimelineModel::setTrace(std::shared_ptr<const TraceSnapshot> trace,
     std::shared_ptr<const std::vector<TaskSpec>> tasks,
     bool live)
 {
+    // A later snapshot of the same recording holds the same events and more: the summaries
+    // made so far stand, and only the new events are read.
+    const bool sameRecording = m_trace && trace && m_trace->sameRecording(*trace);
+    if (!sameRecording)
+        m_index.clear();
     m_trace = std::move(trace);
     m_tasks = std::move(tasks);
     m_live = live;
@@ -41,6 +46,90 @@ void TimelineModel::setTrace(std::shared_ptr<const TraceSnapshot> trace,
     }
     if (m_live)
         m_endNs = std::max(m_endNs, m_trace->takenAtNs());
+    m_index.resize(m_rows.size());
+    extendIndex();
+}
+
+TimelineModel::Block TimelineModel::combine(const Block &a, const Block &b)
+{
+    Block block;
+    block.startNs = a.startNs;
+    block.lastStartNs = b.lastStartNs;
+    block.endNs = std::max(a.endNs, b.endNs);
+    block.longestNs = std::max(a.longestNs, b.longestNs);
+    block.widestGapNs = std::max({a.widestGapNs, b.widestGapNs, b.startNs - a.endNs});
+    for (std::size_t kind = 0; kind < block.kindNs.size(); ++kind)
+        block.kindNs[kind] = a.kindNs[kind] + b.kindNs[kind];
+    block.flags = a.flags | b.flags;
+    return block;
+}
+
+void TimelineModel::extendIndex()
+{
+    constexpr std::size_t Size = std::size_t{1} << BlockBits;
+    for (int row = 0; row < rowCount(); ++row) {
+        const int lane = laneOfRow(row);
+        RowIndex &index = m_index[static_cast<std::size_t>(row)];
+        const std::size_t count = m_trace->eventCount(lane);
+        for (std::size_t first = index.indexed(); first + Size <= count; first += Size) {
+            Block block;
+            std::int64_t latestEndNs = 0;
+            for (std::size_t i = first; i < first + Size; ++i) {
+                const TaskEvent &event = m_trace->event(lane, i);
+                if (i == first) {
+                    block.startNs = event.startNs;
+                    latestEndNs = event.endNs;
+                } else {
+                    block.widestGapNs = std::max(block.widestGapNs, event.startNs - latestEndNs);
+                    latestEndNs = std::max(latestEndNs, event.endNs);
+                }
+                block.lastStartNs = event.startNs;
+                block.longestNs = std::max(block.longestNs, event.durationNs());
+                block.kindNs[static_cast<std::size_t>(event.kind)] += event.durationNs();
+                block.flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
+            }
+            block.endNs = latestEndNs;
+            if (index.levels.empty())
+                index.levels.emplace_back();
+            index.runBeforeNs.push_back(
+                index.runBeforeNs.back() + block.kindNs[static_cast<std::size_t>(EventKind::Run)]);
+            index.levels[0].push_back(block);
+            // Every 16 blocks of a level make one of the next.
+            for (std::size_t level = 0; index.levels[level].size() % Size == 0; ++level) {
+                if (level + 1 == index.levels.size())
+                    index.levels.emplace_back();
+                const std::vector<Block> &below = index.levels[level];
+                Block up = below[below.size() - Size];
+                for (std::size_t i = below.size() - Size + 1; i < below.size(); ++i)
+                    up = combine(up, below[i]);
+                index.levels[level + 1].push_back(up);
+            }
+        }
+    }
+}
+
+const TimelineModel::Block *TimelineModel::mergeableBlock(
+    int row, std::size_t index, std::int64_t limitNs, double nsPerPixel, std::size_t &events) const
+{
+    const RowIndex &rowIndex = m_index[static_cast<std::size_t>(row)];
+    for (std::size_t level = rowIndex.levels.size(); level-- > 0;) {
+        const auto bits = static_cast<unsigned>(BlockBits * (level + 1));
+        if ((index & ((std::size_t{1} << bits) - 1)) != 0)
+            continue;
+        const std::vector<Block> &blocks = rowIndex.levels[level];
+        if ((index >> bits) >= blocks.size())
+            continue;
+        // Every event of the block narrower than a pixel, and every gap within it: each one
+        // merges into the bar of the one before, as bars() would find event by event.
+        const Block &block = blocks[index >> bits];
+        if (block.lastStartNs < limitNs && (!m_visibleUntil || block.endNs <= *m_visibleUntil)
+            && static_cast<double>(block.longestNs) < nsPerPixel
+            && static_cast<double>(block.widestGapNs) < nsPerPixel) {
+            events = std::size_t{1} << bits;
+            return &block;
+        }
+    }
+    return nullptr;
 }
 
 void TimelineModel::clear()
@@ -78,11 +167,22 @@ QString TimelineModel::rowLabel(int row) const
     return label;
 }
 
-std::size_t TimelineModel::firstEndingAfter(int lane, std::int64_t timeNs) const
+std::size_t TimelineModel::firstEndingAfter(int lane, std::int64_t timeNs, std::size_t from) const
 {
     // Events of a lane are in time order and never overlap, so their ends are sorted too.
-    std::size_t low = 0;
-    std::size_t high = m_trace->eventCount(lane);
+    // Galloping from `from`, then halving: O(log(distance)), and the concurrency's column
+    // edges, asked in order, are each a few events past the one before.
+    const std::size_t count = m_trace->eventCount(lane);
+    if (from >= count || m_trace->event(lane, from).endNs > timeNs)
+        return from;
+    std::size_t low = from; // ends at or before timeNs
+    std::size_t step = 1;
+    while (low + step < count && m_trace->event(lane, low + step).endNs <= timeNs) {
+        low += step;
+        step *= 2;
+    }
+    std::size_t high = std::min(low + step, count); // count, or ends after timeNs
+    ++low;
     while (low < high) {
         const std::size_t middle = low + (high - low) / 2;
         if (m_trace->event(lane, middle).endNs <= timeNs)
@@ -93,8 +193,9 @@ std::size_t TimelineModel::firstEndingAfter(int lane, std::int64_t timeNs) const
     return low;
 }
 
-template <typename F>
-void TimelineModel::forEachVisible(int row, std::int64_t t0Ns, std::int64_t t1Ns, F &&f) const
+template <typename F, typename Skip>
+void TimelineModel::forEachVisible(
+    int row, std::int64_t t0Ns, std::int64_t t1Ns, F &&f, Skip &&skip) const
 {
     const Row &entry = m_rows[static_cast<std::size_t>(row)];
     const std::size_t count = m_trace->eventCount(entry.lane);
@@ -112,11 +213,16 @@ void TimelineModel::forEachVisible(int row, std::int64_t t0Ns, std::int64_t t1Ns
             f(event, inFlight);
         }
     };
-    for (std::size_t i = firstEndingAfter(entry.lane, t0Ns); i < count; ++i) {
+    for (std::size_t i = firstEndingAfter(entry.lane, t0Ns); i < count;) {
         const TaskEvent &event = m_trace->event(entry.lane, i);
         if (event.startNs >= limit)
             break;
+        if (const std::size_t taken = skip(i, event); taken > 0) {
+            i += taken;
+            continue;
+        }
         visit(event, false);
+        ++i;
     }
     if (entry.inFlight && entry.inFlight->startNs < limit && entry.inFlight->endNs > t0Ns)
         visit(*entry.inFlight, true);
@@ -141,7 +247,35 @@ void TimelineModel::bars(
         current.reset();
         kindTime.fill(0);
     };
-    forEachVisible(row, t0Ns, t1Ns, [&](const TaskEvent &event, bool inFlight) {
+    const std::int64_t limit = m_visibleUntil ? std::min(t1Ns, *m_visibleUntil) : t1Ns;
+    // A block whose events all merge is taken whole: the bar it makes, or grows, is the one
+    // its events would make one by one.
+    auto takeBlock = [&](std::size_t index, const TaskEvent &first) {
+        std::size_t events = 0;
+        const Block *block = mergeableBlock(row, index, limit, nsPerPixel, events);
+        if (!block)
+            return std::size_t{0};
+        if (current && static_cast<double>(block->startNs - current->endNs) < nsPerPixel) {
+            current->endNs = std::max(current->endNs, block->endNs);
+            current->events += static_cast<int>(events);
+            current->task = -1;
+            current->flags |= block->flags;
+            for (std::size_t kind = 0; kind < kindTime.size(); ++kind)
+                kindTime[kind] += block->kindNs[kind];
+        } else {
+            flush();
+            current = Bar{block->startNs,
+                block->endNs,
+                first.kind,
+                static_cast<int>(events),
+                -1,
+                static_cast<std::uint8_t>(first.flags | block->flags),
+                false};
+            kindTime = block->kindNs;
+        }
+        return events;
+    };
+    auto addEvent = [&](const TaskEvent &event, bool inFlight) {
         const std::int64_t duration = event.endNs - event.startNs;
         // Merge into the current bar if one of the two is narrower than a pixel and the gap
         // between them is too: they could not be told apart on screen anyway.
@@ -160,7 +294,8 @@ void TimelineModel::bars(
         flush();
         current = Bar{event.startNs, event.endNs, event.kind, 1, event.task, event.flags, inFlight};
         kindTime[static_cast<std::size_t>(event.kind)] = duration;
-    });
+    };
+    forEachVisible(row, t0Ns, t1Ns, addEvent, takeBlock);
     flush();
 }
 
@@ -191,44 +326,59 @@ const TaskSpec *TimelineModel::task(std::int32_t id) const
     return &(*m_tasks)[static_cast<std::size_t>(id)];
 }
 
+std::int64_t TimelineModel::runTimeUntil(int row, std::int64_t timeNs, std::size_t &hint) const
+{
+    const Row &entry = m_rows[static_cast<std::size_t>(row)];
+    if (m_visibleUntil)
+        timeNs = std::min(timeNs, *m_visibleUntil); // in a replay, nothing runs after the cut
+    // Events before the first that ends after timeNs ran whole: the block sums give all but
+    // the last few of them. Of the events after it, only that one can have started by then.
+    const std::size_t count = m_trace->eventCount(entry.lane);
+    const std::size_t index = firstEndingAfter(entry.lane, timeNs, hint);
+    hint = index;
+    const RowIndex &rowIndex = m_index[static_cast<std::size_t>(row)];
+    const std::size_t block = std::min(index >> BlockBits, rowIndex.runBeforeNs.size() - 1);
+    std::int64_t total = rowIndex.runBeforeNs[block];
+    for (std::size_t i = block << BlockBits; i < index; ++i) {
+        const TaskEvent &event = m_trace->event(entry.lane, i);
+        if (event.kind == EventKind::Run)
+            total += event.durationNs();
+    }
+    if (index < count) {
+        const TaskEvent &event = m_trace->event(entry.lane, index);
+        if (event.kind == EventKind::Run && event.startNs < timeNs)
+            total += timeNs - event.startNs;
+    }
+    if (entry.inFlight && entry.inFlight->kind == EventKind::Run
+        && entry.inFlight->startNs < timeNs)
+        total += std::min(timeNs, entry.inFlight->endNs) - entry.inFlight->startNs;
+    return total;
+}
+
 std::vector<double> TimelineModel::busyWorkers(
     std::int64_t t0Ns, std::int64_t t1Ns, int columns) const
 {
     std::vector<double> busy(static_cast<std::size_t>(std::max(columns, 0)), 0.0);
     if (!m_trace || columns <= 0 || t1Ns <= t0Ns)
         return busy;
-    // Each run event adds its share of every column it covers: whole columns through a
-    // difference array, the partial ones at its two ends directly. O(events + columns).
-    std::vector<double> whole(busy.size() + 1, 0.0);
+    // A column's busy workers are the run time within it over its width: the difference of
+    // each worker's run time until its two edges. O(columns x log(events)) per worker, however
+    // many events the columns hold.
     const double columnNs = static_cast<double>(t1Ns - t0Ns) / columns;
-    auto add = [&](std::int64_t from, std::int64_t to) {
-        const double a = static_cast<double>(std::max(from, t0Ns) - t0Ns) / columnNs;
-        const double b = static_cast<double>(std::min(to, t1Ns) - t0Ns) / columnNs;
-        if (b <= a)
-            return;
-        const auto first = static_cast<std::size_t>(a);
-        const auto last = std::min(static_cast<std::size_t>(b), busy.size() - 1);
-        if (first >= last) {
-            busy[first] += b - a;
-            return;
-        }
-        busy[first] += static_cast<double>(first + 1) - a;
-        whole[first + 1] += 1.0;
-        whole[last] -= 1.0;
-        busy[last] += b - static_cast<double>(last);
-    };
     for (int row = 0; row < rowCount(); ++row) {
         if (laneOfRow(row) < 0)
             continue;
-        forEachVisible(row, t0Ns, t1Ns, [&](const TaskEvent &event, bool) {
-            if (event.kind == EventKind::Run)
-                add(event.startNs, event.endNs);
-        });
-    }
-    double running = 0.0;
-    for (std::size_t i = 0; i < busy.size(); ++i) {
-        running += whole[i];
-        busy[i] += running;
+        std::size_t hint = 0;
+        std::int64_t before = runTimeUntil(row, t0Ns, hint);
+        for (int column = 0; column < columns; ++column) {
+            const std::int64_t edge = column + 1 == columns
+                ? t1Ns
+                : t0Ns + static_cast<std::int64_t>(std::llround((column + 1) * columnNs));
+            const std::int64_t until = runTimeUntil(row, edge, hint);
+            busy[static_cast<std::size_t>(column)] +=
+                static_cast<double>(until - before) / columnNs;
+            before = until;
+        }
     }
     return busy;
 }

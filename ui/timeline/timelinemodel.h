@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -18,6 +19,13 @@ namespace parviz {
 // runs one thing at a time, so a row's events are sorted and never overlap: two binary searches
 // find the visible slice. Neighbours narrower than a pixel merge into one bar that keeps its
 // event count and dominant kind, so a row never yields more bars than it has pixels.
+//
+// Level of detail: each row keeps summaries of its events in blocks of 16, 256, 4096, ...
+// (their span, longest event, widest gap, time per kind), extended by setTrace() with the
+// events that are new since the last snapshot of the same recording. A block whose events would
+// all merge at the current resolution is taken whole, so a frame costs about what is on screen,
+// not what the run has recorded; the bars are the same as event by event. The concurrency
+// comes from the blocks' running sums of run time, O(columns x log(events)) per row.
 //
 // One thread (the GUI thread); the trace it shows is immutable and shared.
 class TimelineModel
@@ -90,14 +98,56 @@ private:
         std::int32_t pid = 0; // the process of the row's events, when not ParViz's own
         std::optional<TaskEvent> inFlight;
     };
-    // Index of the first event of `lane` that ends after `timeNs`.
-    std::size_t firstEndingAfter(int lane, std::int64_t timeNs) const;
+    // Events of one row, summarised (see the class comment).
+    struct Block
+    {
+        std::int64_t startNs = 0; // of the first event
+        std::int64_t lastStartNs = 0; // of the last event
+        std::int64_t endNs = 0; // the latest end
+        std::int64_t longestNs = 0; // the longest event
+        // The widest gap from the latest end so far to an event's start, within the block.
+        std::int64_t widestGapNs = std::numeric_limits<std::int64_t>::min();
+        std::array<std::int64_t, EventKindCount> kindNs{}; // time per kind
+        std::uint8_t flags = 0; // EventFlag::Failed and Interrupted of any of its events
+    };
+    static constexpr unsigned BlockBits = 4; // 16 events, then 16 blocks, ...
+    struct RowIndex
+    {
+        std::vector<std::vector<Block>> levels; // levels[k]: blocks of 16^(k+1) events
+        std::vector<std::int64_t> runBeforeNs{0}; // run time before each block of levels[0]
+        std::size_t indexed() const { return levels.empty() ? 0 : levels[0].size() << BlockBits; }
+    };
+    static Block combine(const Block &a, const Block &b);
+    // Summarises the events of each row not yet in a block.
+    void extendIndex();
+    // The largest block starting at event `index` of `row` whose events all merge into one bar
+    // at `nsPerPixel` and are all shown whole before `limitNs`; null if none.
+    const Block *mergeableBlock(int row,
+        std::size_t index,
+        std::int64_t limitNs,
+        double nsPerPixel,
+        std::size_t &events) const;
+    // The run time of `row` from 0 to `timeNs`; `hint`: an event index at or before the one
+    // that ends after `timeNs` (it is moved there).
+    std::int64_t runTimeUntil(int row, std::int64_t timeNs, std::size_t &hint) const;
+    // Index of the first event of `lane` that ends after `timeNs`, from index `from` on.
+    std::size_t firstEndingAfter(int lane, std::int64_t timeNs, std::size_t from = 0) const;
+    // Calls f(event, inFlight) for each event of `row` shown in [t0Ns, t1Ns), in time order.
+    // Before each finished one, skip(index, event) may take it and those after it at once: it
+    // returns how many it took (0: none).
+    template <typename F, typename Skip>
+    void forEachVisible(int row, std::int64_t t0Ns, std::int64_t t1Ns, F &&f, Skip &&skip) const;
     template <typename F>
-    void forEachVisible(int row, std::int64_t t0Ns, std::int64_t t1Ns, F &&f) const;
+    void forEachVisible(int row, std::int64_t t0Ns, std::int64_t t1Ns, F &&f) const
+    {
+        forEachVisible(
+            row, t0Ns, t1Ns, f, [](std::size_t, const TaskEvent &) { return std::size_t{0}; });
+    }
 
     std::shared_ptr<const TraceSnapshot> m_trace;
     std::shared_ptr<const std::vector<TaskSpec>> m_tasks;
     std::vector<Row> m_rows;
+    std::vector<RowIndex> m_index; // by row
     std::int64_t m_endNs = 0;
     bool m_live = false;
     std::optional<std::int64_t> m_visibleUntil;
