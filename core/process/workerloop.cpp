@@ -98,6 +98,12 @@ public:
         if (!m_error)
             m_error = std::move(error);
     }
+    // Whether pop() would return at once: a task is waiting, or the inbox is closed.
+    bool hasWork()
+    {
+        std::scoped_lock lock(m_mutex);
+        return !m_tasks.empty() || m_closed;
+    }
     // The next task; nullopt once closed and empty, or when stopped.
     std::optional<TaskSpec> pop(std::stop_token stop)
     {
@@ -123,53 +129,67 @@ private:
     std::optional<protocol::ParseError> m_error;
 };
 
-// Reads commands until the input ends ("no more tasks"), a stop ("stop now") or a malformed
-// command (stop, and report it).
-void readCommands(int inFd, Inbox &inbox, std::stop_source &stop)
+// Reads commands and hands them to the inbox, until the input ends ("no more tasks"), a stop
+// ("stop now") or a malformed command (stop, and report it). One thread at a time.
+class CommandReader
 {
-    protocol::LineReader reader;
-    char buffer[4096];
-    for (;;) {
-        const ssize_t n = ::read(inFd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
+public:
+    CommandReader(int inFd, Inbox &inbox, std::stop_source &stop)
+        : m_inFd(inFd)
+        , m_inbox(inbox)
+        , m_stop(stop)
+    { }
+
+    // Reads what arrives next (waiting for it) and hands over every whole command in it.
+    // False once nothing more will be read: the inbox is closed.
+    bool readOnce()
+    {
+        char buffer[4096];
+        ssize_t n = 0;
+        do {
+            n = ::read(m_inFd, buffer, sizeof buffer);
+        } while (n < 0 && errno == EINTR);
         if (n <= 0) {
-            const auto ending = reader.finish();
-            if (const auto *truncated = std::get_if<protocol::ParseError>(&ending)) {
-                inbox.fail(*truncated);
-                stop.request_stop();
-            }
-            inbox.close();
-            return;
+            const auto ending = m_reader.finish();
+            if (const auto *truncated = std::get_if<protocol::ParseError>(&ending))
+                return fail(*truncated);
+            m_inbox.close();
+            return false;
         }
-        reader.append(std::string_view(buffer, static_cast<std::size_t>(n)));
+        m_reader.append(std::string_view(buffer, static_cast<std::size_t>(n)));
         for (;;) {
-            auto next = reader.next();
+            auto next = m_reader.next();
             if (std::holds_alternative<std::monostate>(next))
-                break;
-            if (auto *failure = std::get_if<protocol::ParseError>(&next)) {
-                inbox.fail(*failure);
-                stop.request_stop();
-                inbox.close();
-                return;
-            }
+                return true;
+            if (auto *failure = std::get_if<protocol::ParseError>(&next))
+                return fail(*failure);
             auto command = protocol::parseCommand(std::get<protocol::LineReader::Line>(next));
-            if (auto *failure = std::get_if<protocol::ParseError>(&command)) {
-                inbox.fail(*failure);
-                stop.request_stop();
-                inbox.close();
-                return;
-            }
+            if (auto *failure = std::get_if<protocol::ParseError>(&command))
+                return fail(*failure);
             const auto &parsed = std::get<protocol::Command>(command);
             if (parsed.kind == protocol::Command::Kind::Stop) {
-                stop.request_stop();
-                inbox.close();
-                return;
+                m_stop.request_stop();
+                m_inbox.close();
+                return false;
             }
-            inbox.push(parsed.task);
+            m_inbox.push(parsed.task);
         }
     }
-}
+
+private:
+    bool fail(const protocol::ParseError &error)
+    {
+        m_inbox.fail(error);
+        m_stop.request_stop();
+        m_inbox.close();
+        return false;
+    }
+
+    const int m_inFd;
+    Inbox &m_inbox;
+    std::stop_source &m_stop;
+    protocol::LineReader m_reader;
+};
 
 } // namespace
 
@@ -231,7 +251,7 @@ int runWorker(int inFd, int outFd, const WorkerOptions &options)
 
     std::stop_source stop;
     Inbox inbox;
-    std::jthread reader([inFd, &inbox, &stop] { readCommands(inFd, inbox, stop); });
+    CommandReader commands(inFd, inbox, stop);
 
     // The parent cannot hear us any more: nothing is left to report, and the reader may be
     // blocked in read() for good, so leave at once.
@@ -241,6 +261,18 @@ int runWorker(int inFd, int outFd, const WorkerOptions &options)
     };
     report(protocol::encodeReady(::getpid(), monotonicNowNs()));
     int given = 0;
+    // The first commands are read on this thread: the parent sends a worker its first tasks as
+    // it starts it, so they are usually waiting, and reading them here spares the first task
+    // a hand-over between threads. From then on a reader thread listens while tasks run, so
+    // that a stop interrupts the running one.
+    bool more = true;
+    while (more && !inbox.hasWork())
+        more = commands.readOnce();
+    std::jthread reader;
+    if (more)
+        reader = std::jthread([&commands] {
+            while (commands.readOnce()) { }
+        });
     while (const auto task = inbox.pop(stop.get_token())) {
         // Test-only: which fault, if any, this task meets.
         std::optional<WorkerFault::Stage> fault;
@@ -270,7 +302,8 @@ int runWorker(int inFd, int outFd, const WorkerOptions &options)
             report(protocol::encodeFailed(task->id, monotonicNowNs(), exception.what()));
         }
     }
-    reader.join();
+    if (reader.joinable())
+        reader.join();
     if (const auto error = inbox.error()) {
         writeAll(outFd, protocol::encodeError(error->offset, error->message));
         return 3;

@@ -110,6 +110,8 @@ void RunSession::execute()
     }
     // Sampled at once: a Stop that arrives after the last task does not mark a complete run.
     const bool stopped = m_stop.stop_requested();
+    // Every thread that recorded has been joined: room reserved and not used goes back.
+    m_recorder->releaseSpareRoom();
 
     RunResult &result = m_result;
     result.plan = m_plan;

@@ -153,12 +153,16 @@ bool PoolRun::spawn(Slot &slot)
     slot.cutOff.reset();
     slot.idleSinceNs.reset();
     m_context.recorder().worker(slot.index).setPid(static_cast<std::int32_t>(slot.process->pid()));
+    assignWork(slot);
     return true;
 }
 
 void PoolRun::assignWork(Slot &slot)
 {
-    if (m_stopping || !slot.ready || !slot.assigned.empty() || m_pending.empty())
+    // A worker still starting gets its first chunk at once, as ProcessPoolExecutor fills its
+    // call queue before any worker is up: it finds its work waiting when it is ready, rather
+    // than waiting a round trip for it.
+    if (m_stopping || !slot.process || !slot.assigned.empty() || m_pending.empty())
         return;
     std::string chunk;
     const auto &tasks = m_context.tasks();

@@ -2,36 +2,55 @@
 
 #include <QtGlobal>
 
+#include <stdexcept>
+
 namespace parviz {
 
-TraceLane::TraceLane(int worker, std::int32_t pid)
-    : m_worker(worker)
+TraceLane::TraceLane(int worker, std::int32_t pid, EventBlockPool *pool)
+    : m_pool(pool)
+    , m_worker(worker)
     , m_pid(pid)
 { }
 
 void TraceLane::startSegment()
 {
     const auto [segment, offset] = locate(m_size);
-    Q_ASSERT(offset == 0 && segment < MaxSegments);
-    // Readers look at this pointer only for published indices, which the release stores in
-    // begin(), end() and append() order after this assignment.
-    if (!m_segments[segment])
-        m_segments[segment] = std::make_unique_for_overwrite<TaskEvent[]>(segmentSize(segment));
-    m_next = m_segments[segment].get();
+    Q_ASSERT(offset == 0);
+    // Readers look at these pointers only for published indices, which the release stores in
+    // begin(), end() and append() order after these assignments.
+    TaskEvent *events = nullptr;
+    if (segment < HeadSegments) {
+        if (!m_head[segment])
+            m_head[segment] = std::make_unique_for_overwrite<TaskEvent[]>(segmentSize(segment));
+        events = m_head[segment].get();
+    } else {
+        const std::size_t block = segment - HeadSegments;
+        if (block >= MaxBlocks)
+            throw std::length_error("a lane of the trace holds as many events as it can");
+        if (!m_blocks)
+            m_blocks = std::make_unique<EventBlockPool::Block[]>(MaxBlocks);
+        if (!m_blocks[block])
+            m_blocks[block] =
+                m_pool ? m_pool->take() : std::make_unique_for_overwrite<TaskEvent[]>(BlockEvents);
+        events = m_blocks[block].get();
+    }
+    m_next = events;
     m_segmentEnd = m_next + segmentSize(segment);
 }
 
 void TraceLane::reserve(std::size_t events)
 {
     Q_ASSERT(m_size == 0 && !m_open);
-    for (std::size_t segment = 0; segment < MaxSegments; ++segment) {
+    for (std::size_t segment = 0; segment < HeadSegments; ++segment) {
         const std::size_t first = ((std::size_t{1} << segment) - 1) << FirstSegmentBits;
         if (first >= events)
             break;
-        if (!m_segments[segment])
-            m_segments[segment] =
+        if (!m_head[segment])
+            m_head[segment] =
                 std::make_unique<TaskEvent[]>(segmentSize(segment)); // zeroed: touched
     }
+    if (events > HeadEvents && !m_blocks)
+        m_blocks = std::make_unique<EventBlockPool::Block[]>(MaxBlocks);
 }
 
 void TraceLane::begin(std::int32_t task, EventKind kind, std::int64_t startNs)
@@ -87,10 +106,26 @@ std::size_t TraceLane::publishedCount() const
     return m_published.load(std::memory_order_acquire);
 }
 
+std::size_t TraceLane::allocatedBytes() const
+{
+    std::size_t events = 0;
+    for (std::size_t segment = 0; segment < HeadSegments; ++segment) {
+        if (m_head[segment])
+            events += segmentSize(segment);
+    }
+    std::size_t bytes = sizeof(TraceLane);
+    if (m_blocks) {
+        bytes += MaxBlocks * sizeof(EventBlockPool::Block);
+        for (std::size_t block = 0; block < MaxBlocks && m_blocks[block]; ++block)
+            events += BlockEvents;
+    }
+    return bytes + events * sizeof(TaskEvent);
+}
+
 const TaskEvent &TraceLane::at(std::size_t index) const
 {
     const auto [segment, offset] = locate(index);
-    return m_segments[segment][offset];
+    return segmentData(segment)[offset];
 }
 
 TraceLane::View TraceLane::view() const
@@ -104,7 +139,7 @@ TraceLane::View TraceLane::view() const
     if (started == view.published + 1) {
         // Only the fields begin() wrote: end() may be writing endNs and flags right now.
         const auto [segment, offset] = locate(view.published);
-        const TaskEvent &slot = m_segments[segment][offset];
+        const TaskEvent &slot = segmentData(segment)[offset];
         TaskEvent open;
         open.startNs = slot.startNs;
         open.task = slot.task;

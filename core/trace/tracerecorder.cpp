@@ -12,7 +12,7 @@ TraceRecorder::TraceRecorder(int workers, bool withGilLane)
     const auto pid = static_cast<std::int32_t>(::getpid());
     m_store->workers.reserve(static_cast<std::size_t>(workers));
     for (int i = 0; i < workers; ++i)
-        m_store->workers.push_back(std::make_unique<TraceLane>(i, pid));
+        m_store->workers.push_back(std::make_unique<TraceLane>(i, pid, &m_store->blocks));
     m_store->main = std::make_unique<TraceLane>(MainLane, pid);
     if (withGilLane)
         m_store->gil = std::make_unique<TraceLane>(GilLane, pid);
@@ -23,6 +23,17 @@ void TraceRecorder::reserve(std::size_t eventsPerWorker)
 {
     for (auto &lane : m_store->workers)
         lane->reserve(eventsPerWorker);
+    if (eventsPerWorker > TraceLane::headEvents()) {
+        const std::size_t blocksPerWorker =
+            (eventsPerWorker - TraceLane::headEvents() + EventBlockPool::BlockEvents - 1)
+            / EventBlockPool::BlockEvents;
+        m_store->blocks.reserve(blocksPerWorker * m_store->workers.size());
+    }
+}
+
+void TraceRecorder::releaseSpareRoom()
+{
+    m_store->blocks.releaseSpare();
 }
 
 void TraceRecorder::startClock()

@@ -17,6 +17,8 @@ struct TraceStore
     // monotonicNowNs() at the run's start: event times count from it. Set by the run's thread
     // as it starts, read by snapshots on any thread.
     std::atomic<std::int64_t> originNs{0};
+    // The blocks the lanes grow into; declared first, so it outlives them.
+    EventBlockPool blocks;
     std::vector<std::unique_ptr<TraceLane>> workers;
     std::unique_ptr<TraceLane> main;
     std::unique_ptr<TraceLane> gil; // null unless the strategy models a GIL
@@ -29,9 +31,12 @@ class TraceRecorder
 public:
     TraceRecorder(int workers, bool withGilLane);
 
-    // Gives every worker lane room for `events` events up front (see TraceLane::reserve()).
-    // Before the run starts.
+    // Room for `eventsPerWorker` events on every worker lane, up front (see
+    // TraceLane::reserve()): the lanes' first segments, and blocks beyond them in one pool
+    // that any lane may draw on. Before the run starts.
     void reserve(std::size_t eventsPerWorker);
+    // Frees the reserved room no lane used. After the run, once nothing more is recorded.
+    void releaseSpareRoom();
 
     // Sets time zero to now. Call once, before any event is recorded.
     void startClock();

@@ -44,6 +44,14 @@ std::int64_t TraceSnapshot::originNs() const
     return m_store->originNs.load(std::memory_order_acquire);
 }
 
+std::size_t TraceSnapshot::allocatedBytes() const
+{
+    std::size_t bytes = m_store->blocks.spareBytes();
+    for (int lane : lanes())
+        bytes += laneAt(lane).allocatedBytes();
+    return bytes;
+}
+
 std::vector<int> TraceSnapshot::lanes() const
 {
     std::vector<int> result;

@@ -40,6 +40,10 @@ public:
     const TaskEvent &event(int lane, std::size_t index) const;
     std::size_t totalEventCount() const;
     std::int64_t completedTasks() const { return m_completedTasks; }
+    // The memory the recorder holds for its lanes and their events, used or not, and room
+    // reserved that no lane has taken. Only for a run that has ended (see
+    // TraceLane::allocatedBytes()).
+    std::size_t allocatedBytes() const;
 
     // Calls f(const TaskEvent &) for each finished event of one lane, in order.
     template <typename F>

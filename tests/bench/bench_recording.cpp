@@ -1,10 +1,13 @@
 // What recording costs: a task's two timestamps and the store of its event, against the two
-// clock reads alone; and what a snapshot costs while a run of a million tasks is under way.
+// clock reads alone; what a snapshot costs while a run of a million tasks is under way; and
+// what a million tasks' trace weighs.
 
 #include "run/runsession.h"
 #include "trace/tracerecorder.h"
 
 #include <benchmark/benchmark.h>
+#include <fstream>
+#include <string>
 
 using namespace parviz;
 
@@ -88,6 +91,55 @@ void snapshotDuringMillionTaskRun(benchmark::State &state)
     state.counters["events_total"] = double(session.result().trace->totalEventCount());
 }
 BENCHMARK(snapshotDuringMillionTaskRun)->UseRealTime();
+
+// A field of /proc/self/status ("VmHWM", "VmRSS"), in bytes.
+double procStatusBytes(const std::string &field)
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stod(line.substr(field.size() + 1)) * 1024.0; // "VmHWM:   1234 kB"
+    }
+    return 0;
+}
+
+// A million empty tasks on W threads of a pool, as `parviz-cli run -n 1000000 -d 0ms -w W`:
+// the bytes the trace holds per event (allocated, used or not), and the process's peak RSS
+// over the run, the peak reset before it (/proc/self/clear_refs), so other benchmarks in the
+// same process do not count.
+void millionTaskTrace(benchmark::State &state)
+{
+    WorkloadSpec workload;
+    workload.taskCount = 1'000'000;
+    workload.duration = DurationSpec::fixed(0);
+    const auto plan = RunPlan::make(
+        QStringLiteral("thread-pool"), workload, WorkerCount::exactly(int(state.range(0))))
+                          .value();
+    double bytesPerEvent = 0;
+    double events = 0;
+    double peakBytes = 0;
+    double before = 0;
+    for (auto _ : state) {
+        std::ofstream("/proc/self/clear_refs") << "5"; // resets VmHWM to VmRSS
+        before = procStatusBytes("VmRSS");
+        const RunResult result = executeRun(plan);
+        peakBytes = procStatusBytes("VmHWM");
+        events = double(result.trace->totalEventCount());
+        bytesPerEvent = double(result.trace->allocatedBytes()) / events;
+    }
+    state.counters["events"] = events;
+    state.counters["bytes_per_event"] = bytesPerEvent;
+    state.counters["rss_before_MB"] = before / 1e6;
+    state.counters["peak_rss_MB"] = peakBytes / 1e6;
+}
+BENCHMARK(millionTaskTrace)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(8)
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 } // namespace
 

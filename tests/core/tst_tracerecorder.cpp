@@ -26,6 +26,8 @@ private slots:
     void concurrentWritersAndSnapshots();
     void snapshotsAtDisplayRateSeeNoTornEvent();
     void completedTasksAreCounted();
+    void unevenLanesShareTheReservedRoom();
+    void unusedRoomIsReleased();
 };
 
 void tst_TraceRecorder::emptyRecorder()
@@ -96,6 +98,10 @@ void tst_TraceRecorder::growsAcrossSegments_data()
     QTest::newRow("second segment begins") << 17;
     QTest::newRow("segment boundary 48") << 48;
     QTest::newRow("segment boundary 49") << 49;
+    // The doubling segments end at 32752 events; blocks of 16384 follow.
+    QTest::newRow("last doubling segment full") << 32'752;
+    QTest::newRow("first block begins") << 32'753;
+    QTest::newRow("second block begins") << 32'752 + 16'384 + 1;
     QTest::newRow("a hundred thousand") << 100'000;
 }
 
@@ -341,6 +347,43 @@ void tst_TraceRecorder::completedTasksAreCounted()
     recorder.worker(1).countCompletedTask();
     recorder.worker(1).countCompletedTask();
     QCOMPARE(recorder.snapshot()->completedTasks(), std::int64_t(3));
+}
+
+// Room is reserved for the run, not per lane: a lane that records far more than its share
+// takes what the other did not use, and the trace stays near 32 bytes an event (a lane's own
+// doubling segments would have left up to half of its last segment unused).
+void tst_TraceRecorder::unevenLanesShareTheReservedRoom()
+{
+    constexpr int Fast = 550'000;
+    constexpr int Slow = 50'000;
+    TraceRecorder recorder(2, false);
+    recorder.reserve(300'000);
+    for (int i = 0; i < Fast; ++i)
+        recorder.worker(0).append(i, EventKind::Run, i, i + 1);
+    for (int i = 0; i < Slow; ++i)
+        recorder.worker(1).append(i, EventKind::Run, i, i + 1);
+    recorder.releaseSpareRoom();
+    const auto snapshot = recorder.snapshot();
+    QCOMPARE(snapshot->totalEventCount(), std::size_t(Fast + Slow));
+    QCOMPARE(snapshot->event(0, Fast - 1).task, Fast - 1);
+    const double bytesPerEvent = double(snapshot->allocatedBytes()) / (Fast + Slow);
+    QVERIFY2(
+        bytesPerEvent >= 32.0 && bytesPerEvent < 36.0, qPrintable(QString::number(bytesPerEvent)));
+}
+
+void tst_TraceRecorder::unusedRoomIsReleased()
+{
+    TraceRecorder recorder(2, false);
+    recorder.reserve(300'000);
+    for (int i = 0; i < 1000; ++i)
+        recorder.worker(0).append(i, EventKind::Run, i, i + 1);
+    const std::size_t reserved = recorder.snapshot()->allocatedBytes();
+    QVERIFY2(reserved >= 2 * 300'000 * sizeof(TaskEvent), qPrintable(QString::number(reserved)));
+    recorder.releaseSpareRoom();
+    // What is left: each lane's doubling segments (32752 events) and its table of blocks.
+    const std::size_t kept = recorder.snapshot()->allocatedBytes();
+    QVERIFY2(kept < 3'000'000, qPrintable(QString::number(kept)));
+    QCOMPARE(recorder.snapshot()->event(0, 999).task, 999);
 }
 
 QTEST_GUILESS_MAIN(tst_TraceRecorder)
