@@ -123,15 +123,19 @@ QString PoolRun::describeHeld(const Slot &slot) const
 {
     if (slot.running)
         return QStringLiteral("while running task %1").arg(*slot.running);
-    if (!slot.assigned.empty()) {
-        QStringList ids;
-        for (std::size_t task : slot.assigned)
-            ids << QString::number(m_context.tasks()[task].id);
-        return QStringLiteral("before starting task%1 %2")
-            .arg(ids.size() > 1 ? QStringLiteral("s") : QString(), ids.join(QStringLiteral(", ")));
+    QStringList ids;
+    for (std::size_t task : slot.assigned)
+        ids << QString::number(m_context.tasks()[task].id);
+    const QString tasks = QStringLiteral("task%1 %2").arg(
+        ids.size() > 1 ? QStringLiteral("s") : QString(), ids.join(QStringLiteral(", ")));
+    // A worker is sent its first tasks as it is started, so one that never got ready may hold
+    // some: they were not its undoing.
+    if (!slot.ready) {
+        return ids.isEmpty() ? QStringLiteral("before it was ready")
+                             : QStringLiteral("before it was ready (%1 waiting for it)").arg(tasks);
     }
-    if (!slot.ready)
-        return QStringLiteral("before it was ready");
+    if (!ids.isEmpty())
+        return QStringLiteral("before starting %1").arg(tasks);
     return QStringLiteral("while idle");
 }
 
@@ -296,7 +300,7 @@ void PoolRun::handleExit(Slot &slot)
         QStringLiteral("%1 %2%3 %4")
             .arg(describe(slot),
                 exit.describe(),
-                clean && !slot.assigned.empty() ? QStringLiteral(" without replying") : QString(),
+                clean && slot.ready && !slot.assigned.empty() ? QStringLiteral(" without replying") : QString(),
                 describeHeld(slot));
     if (slot.cutOff)
         what += QStringLiteral("; %1 (byte %2)")
@@ -310,9 +314,9 @@ void PoolRun::handleExit(Slot &slot)
     if (lane.isOpen())
         lane.end(m_context.now(),
             static_cast<std::uint8_t>(EventFlag::Failed | (retry ? EventFlag::Abandoned : 0)));
-    // The task it held, started or not, is charged with its death; a worker that dies holding
-    // nothing (one that cannot start, say) counts against the run. Either way restarts end.
-    if (retry && !slot.assigned.empty()) {
+    // The task it held, started or not, is charged with its death; a worker that dies before it
+    // is ready, or holding nothing, counts against the run. Either way restarts end.
+    if (retry && slot.ready && !slot.assigned.empty()) {
         const std::size_t task = slot.assigned.front();
         if (++m_attempts[task] >= ProcessPoolStrategy::MaxAttempts) {
             m_context.fail({QStringLiteral("worker-died"),
@@ -325,8 +329,8 @@ void PoolRun::handleExit(Slot &slot)
         }
     } else if (retry && ++m_idleDeaths >= ProcessPoolStrategy::MaxAttempts) {
         m_context.fail({QStringLiteral("worker-died"),
-            QStringLiteral("%1; %2 workers have now died without a task and none is started "
-                           "again")
+            QStringLiteral("%1; %2 workers have now died before they were ready or without a "
+                           "task, and none is started again")
                 .arg(what)
                 .arg(ProcessPoolStrategy::MaxAttempts)});
         return;
