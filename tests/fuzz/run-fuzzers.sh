@@ -23,7 +23,6 @@ source=$(cd "$(dirname "$0")" && pwd)
 targets=${*:-workerprotocol durationspec workloadflags preset runjson jsonescape}
 
 runs="$build/fuzz-runs"
-rm -rf "$runs/corpus"
 mkdir -p "$runs/corpus" "$runs/crashes" "$runs/logs"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -37,6 +36,8 @@ for target in $targets; do
         continue
     fi
     corpus="$runs/corpus/$target"
+    # Only this target's folders: the fuzz preset's ctest runs one target per test, in parallel.
+    rm -rf "$corpus"
     mkdir -p "$corpus" "$runs/crashes/$target"
     cp "$source/corpus/$target"/* "$corpus/"
     log="$runs/logs/$target.log"
