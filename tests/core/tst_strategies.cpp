@@ -317,11 +317,14 @@ void tst_Strategies::snapshotsOnlyGrow()
     RunSession session(plan(strategy, spec, 4));
     std::vector<std::shared_ptr<const TraceSnapshot>> snapshots;
     session.start();
-    while (!session.isFinished())
+    // Snapshots while it runs, and one after: on a loaded machine the loop may not get a turn
+    // before the run ends, and then the prefixes are checked against the end alone.
+    do
         snapshots.push_back(session.snapshot());
+    while (!session.isFinished());
     session.wait();
+    snapshots.push_back(session.snapshot());
     const auto &final = *session.result().trace;
-    QVERIFY(snapshots.size() > 1);
     for (std::size_t i = 0; i < snapshots.size(); ++i) {
         QString problem = test::checkPrefix(*snapshots[i], final);
         if (problem.isEmpty() && i > 0)
