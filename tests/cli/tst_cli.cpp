@@ -1327,6 +1327,16 @@ QList<qint64> processesRunning(const QString &text)
 
 void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
 {
+#if defined(__SANITIZE_THREAD__)
+    // Once parviz-cli has started a process through QProcess (the interpreter's probe, then
+    // Python itself), GCC 12's ThreadSanitizer no longer orders the signal thread, started
+    // before, after the main thread: it reports the stop reaching the run through a
+    // std::stop_callback. The same stop, without QProcess (`run`, `compare` and `sweep`
+    // stopped by Ctrl+C, and worker processes made with posix_spawn), is clean under TSan, and a
+    // QProcess that runs /bin/true before `run` is enough to bring the reports. The dev and asan
+    // workflows run this test.
+    QSKIP("ThreadSanitizer loses the order of threads started before a QProcess (see above)");
+#endif
     if (!python3())
         QSKIP("no python3");
     // The Python program is written into the temporary folder: a name of this test's own, for
