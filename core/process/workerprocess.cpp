@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -74,6 +75,10 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(
 WorkerProcess::WorkerProcess(pid_t pid, int fd)
     : m_pid(pid)
     , m_fd(fd)
+#ifdef SYS_pidfd_open
+    // Our own child, not yet reaped, so the pid cannot have been reused. Linux 5.3 and later.
+    , m_exitFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)))
+#endif
 { }
 
 WorkerProcess::~WorkerProcess()
@@ -83,6 +88,8 @@ WorkerProcess::~WorkerProcess()
         reap();
     }
     ::close(m_fd);
+    if (m_exitFd >= 0)
+        ::close(m_exitFd);
 }
 
 bool WorkerProcess::send(std::string_view bytes)

@@ -57,6 +57,9 @@ public:
     // Whether kill(SIGKILL) was sent: the process is going, whatever its output still does
     // (a child of its own may hold the socket open).
     bool killed() const { return m_killed; }
+    // A descriptor that polls readable once the child has exited (a pidfd), so that its exit
+    // wakes a poll() at once; -1 where the system has none, and then only tryReap() tells.
+    int exitFd() const { return m_exitFd; }
     // Reaps the child if it has exited; the exit from then on.
     std::optional<Exit> tryReap();
     Exit reap(); // waits
@@ -67,6 +70,7 @@ private:
 
     pid_t m_pid;
     int m_fd;
+    int m_exitFd = -1;
     std::string m_outbox;
     std::size_t m_sent = 0;
     bool m_closeAfterSending = false;

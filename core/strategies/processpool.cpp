@@ -42,6 +42,7 @@ private:
         std::int64_t endOfOutputNs = 0;
         bool expectedToExit = false; // told to stop, or that there is no more work
         std::deque<std::size_t> assigned; // tasks sent and not yet finished, in order
+        std::deque<std::size_t> chunks; // the sizes of the chunks those tasks were sent in
         std::optional<std::int32_t> running; // the task it reported started
         // What it said that made no sense ("sent a malformed message at byte 3: ..."): it is
         // killed, and the run fails once it is reaped, saying how it ended too.
@@ -53,7 +54,9 @@ private:
     };
 
     bool spawn(Slot &slot);
+    void sendChunk(Slot &slot);
     void assignWork(Slot &slot);
+    void sendAhead(Slot &slot);
     void handleReport(Slot &slot, const protocol::Report &report);
     void handleOutput(Slot &slot, const std::string &bytes);
     void handleExit(Slot &slot);
@@ -126,17 +129,22 @@ QString PoolRun::describeHeld(const Slot &slot) const
     QStringList ids;
     for (std::size_t task : slot.assigned)
         ids << QString::number(m_context.tasks()[task].id);
-    const QString tasks = QStringLiteral("task%1 %2").arg(
-        ids.size() > 1 ? QStringLiteral("s") : QString(), ids.join(QStringLiteral(", ")));
+    auto tasks = [](const QStringList &ids) {
+        return QStringLiteral("task%1 %2")
+            .arg(ids.size() > 1 ? QStringLiteral("s") : QString(), ids.join(QStringLiteral(", ")));
+    };
     // A worker is sent its first tasks as it is started, so one that never got ready may hold
     // some: they were not its undoing.
     if (!slot.ready) {
-        return ids.isEmpty() ? QStringLiteral("before it was ready")
-                             : QStringLiteral("before it was ready (%1 waiting for it)").arg(tasks);
+        return ids.isEmpty()
+            ? QStringLiteral("before it was ready")
+            : QStringLiteral("before it was ready (%1 waiting for it)").arg(tasks(ids));
     }
-    if (!ids.isEmpty())
-        return QStringLiteral("before starting %1").arg(tasks);
-    return QStringLiteral("while idle");
+    if (ids.isEmpty())
+        return QStringLiteral("while idle");
+    const QString first = QStringLiteral("before starting task %1").arg(ids.takeFirst());
+    return ids.isEmpty() ? first
+                         : QStringLiteral("%1, with %2 queued after it").arg(first, tasks(ids));
 }
 
 bool PoolRun::spawn(Slot &slot)
@@ -161,6 +169,21 @@ bool PoolRun::spawn(Slot &slot)
     return true;
 }
 
+void PoolRun::sendChunk(Slot &slot)
+{
+    std::string chunk;
+    std::size_t size = 0;
+    const auto &tasks = m_context.tasks();
+    for (; size < m_chunkSize && !m_pending.empty(); ++size) {
+        const std::size_t task = m_pending.front();
+        m_pending.pop_front();
+        slot.assigned.push_back(task);
+        chunk += protocol::encodeTask(tasks[task]);
+    }
+    slot.chunks.push_back(size);
+    slot.process->send(chunk); // a worker that is gone shows as end of output
+}
+
 void PoolRun::assignWork(Slot &slot)
 {
     // A worker still starting gets its first chunk at once, as ProcessPoolExecutor fills its
@@ -168,15 +191,20 @@ void PoolRun::assignWork(Slot &slot)
     // than waiting a round trip for it.
     if (m_stopping || !slot.process || !slot.assigned.empty() || m_pending.empty())
         return;
-    std::string chunk;
-    const auto &tasks = m_context.tasks();
-    for (std::size_t i = 0; i < m_chunkSize && !m_pending.empty(); ++i) {
-        const std::size_t task = m_pending.front();
-        m_pending.pop_front();
-        slot.assigned.push_back(task);
-        chunk += protocol::encodeTask(tasks[task]);
-    }
-    slot.process->send(chunk); // a worker that is gone shows as end of output
+    sendChunk(slot);
+}
+
+void PoolRun::sendAhead(Slot &slot)
+{
+    // A worker that starts on its last chunk is sent the next one while it works, as
+    // ProcessPoolExecutor keeps more calls queued than it has workers: when it finishes, its
+    // next task is waiting, and no round trip to this process stands between the two. Only
+    // while every worker could still be given a chunk, so that at the end no worker idles
+    // while a task waits behind another worker's.
+    if (m_stopping || !slot.process || slot.chunks.size() != 1
+        || m_pending.size() < m_slots.size() * m_chunkSize)
+        return;
+    sendChunk(slot);
 }
 
 void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
@@ -206,6 +234,7 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
         slot.idleSinceNs.reset();
         lane.begin(report.task, EventKind::Run, at);
         slot.running = report.task;
+        sendAhead(slot);
         return;
     case Kind::Done:
     case Kind::Failed: {
@@ -215,6 +244,9 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
         lane.end(at, failed ? EventFlag::Failed : report.interrupted ? EventFlag::Interrupted : 0);
         slot.running.reset();
         slot.assigned.pop_front();
+        const bool chunkDone = --slot.chunks.front() == 0;
+        if (chunkDone)
+            slot.chunks.pop_front();
         if (failed) {
             m_context.fail({QStringLiteral("task-failed"),
                 QStringLiteral("task %1 failed on worker %2: %3")
@@ -225,10 +257,11 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
         }
         if (!report.interrupted)
             lane.countCompletedTask();
-        if (slot.assigned.empty()) {
+        // Between chunks the worker takes its next one: from its input at once when it was sent
+        // ahead, else after a round trip to this process. Either is its dispatch.
+        if (chunkDone)
             slot.idleSinceNs = at;
-            assignWork(slot);
-        }
+        assignWork(slot);
         return;
     }
     case Kind::Error:
@@ -300,7 +333,8 @@ void PoolRun::handleExit(Slot &slot)
         QStringLiteral("%1 %2%3 %4")
             .arg(describe(slot),
                 exit.describe(),
-                clean && slot.ready && !slot.assigned.empty() ? QStringLiteral(" without replying") : QString(),
+                clean && slot.ready && !slot.assigned.empty() ? QStringLiteral(" without replying")
+                                                              : QString(),
                 describeHeld(slot));
     if (slot.cutOff)
         what += QStringLiteral("; %1 (byte %2)")
@@ -344,6 +378,7 @@ void PoolRun::handleExit(Slot &slot)
     for (auto task = slot.assigned.rbegin(); task != slot.assigned.rend(); ++task)
         m_pending.push_front(*task);
     slot.assigned.clear();
+    slot.chunks.clear();
     spawn(slot);
 }
 
@@ -397,8 +432,9 @@ std::int64_t PoolRun::pollTimeoutMs() const
             continue;
         if (!slot.ready)
             next = std::min(next, slot.requestedNs + startTimeout);
-        if (slot.endOfOutput || slot.process->killed())
-            next = std::min(next, now + 2'000'000); // reap soon
+        // Reap soon; a worker's exit descriptor, where there is one, wakes the poll at once.
+        if ((slot.endOfOutput || slot.process->killed()) && slot.process->exitFd() < 0)
+            next = std::min(next, now + 2'000'000);
     }
     if (m_killAtNs > 0)
         next = std::min(next, m_killAtNs);
@@ -433,6 +469,13 @@ void PoolRun::run()
             fds.push_back(
                 {slot.process->fd(), short(POLLIN | (slot.process->hasOutput() ? POLLOUT : 0)), 0});
             polled.push_back(&slot);
+        }
+        // Those going (their output ended, or they were killed): their exit wakes the poll, so
+        // that the last one's ends the run without waiting for a timer.
+        for (Slot &slot : m_slots) {
+            if (slot.process && !slot.process->exit() && slot.process->exitFd() >= 0
+                && (slot.endOfOutput || slot.process->killed()))
+                fds.push_back({slot.process->exitFd(), POLLIN, 0});
         }
         const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(pollTimeoutMs()));
         if (ready < 0 && errno != EINTR) {
@@ -501,8 +544,10 @@ StrategyInfo ProcessPoolStrategy::describe()
             "W separate worker processes, each with its own memory and its own interpreter in "
             "Python, so CPU-bound work runs truly in parallel: no GIL is shared. The price is "
             "visible on every row: a spawn segment while the process starts, and a dispatch "
-            "segment for each round trip, as the parent sends a worker its next chunk of C tasks "
-            "and hears back. Bigger chunks mean fewer round trips. Each row is labelled with its "
+            "segment before each chunk of C tasks. While plenty of work is queued, a worker is "
+            "sent its next chunk as it starts the last one, so the segment is a sliver; near the "
+            "end, or when tasks are shorter than a message's round trip, the worker waits for "
+            "the parent. Bigger chunks mean fewer hand-overs. Each row is labelled with its "
             "process id; a worker that dies ends the run, as BrokenProcessPool does, or is "
             "replaced."),
     };

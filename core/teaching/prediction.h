@@ -30,8 +30,9 @@ struct MachineCosts
     // starts its program until it says "ready" (the spawn events).
     std::int64_t processStartIntervalNs = 500'000;
     std::int64_t processStartLatencyNs = 3'000'000;
-    // process-pool: a chunk's round trip, from the worker going idle to its next task starting
-    // (the dispatch events).
+    // process-pool: a chunk's hand-over, from the worker ending a chunk to its next task starting
+    // (the dispatch events): taken from its input when the chunk was sent ahead, else a round
+    // trip to the parent.
     std::int64_t processRoundTripNs = 50'000;
     // process-pool: from the last task's end to the workers reaped and the caller back.
     std::int64_t processExitNs = 1'000'000;
