@@ -8,7 +8,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <algorithm>
 #include <csignal>
 #include <set>
 #include <unistd.h>
@@ -28,7 +27,6 @@ private slots:
     void everyTaskOnceInWDistinctProcesses_data();
     void everyTaskOnceInWDistinctProcesses();
     void chunksSaveRoundTrips();
-    void nextChunkIsSentAhead();
     void cpuWorkRunsInParallel();
     void killedWorkerFailsTheRun();
     void crashingTaskNamesItsSignal();
@@ -145,36 +143,6 @@ void tst_ProcessPool::chunksSaveRoundTrips()
     QVERIFY(oneOk && chunkedOk);
     QVERIFY2(one >= 190, qPrintable(QString::number(one))); // one before each task
     QVERIFY2(chunked <= 6, qPrintable(QString::number(chunked))); // one before each chunk of 50
-}
-
-void tst_ProcessPool::nextChunkIsSentAhead()
-{
-    // A worker busy with a task is sent its next one meanwhile, so that between tasks it only
-    // takes it from its input. Where tasks end before the parent can answer (empty ones), each
-    // hand-over is a round trip to the parent: the median gap between a worker's tasks is
-    // longer there than where the next task was waiting.
-    auto medianDispatch = [](std::int64_t taskNs) {
-        const RunResult result = executeRun(plan(40, taskNs, 2));
-        std::vector<std::int64_t> lengths;
-        for (int worker = 0; worker < 2; ++worker)
-            result.trace->forEachEvent(worker, [&](const TaskEvent &e) {
-                if (e.kind == EventKind::Dispatch)
-                    lengths.push_back(e.endNs - e.startNs);
-            });
-        std::sort(lengths.begin(), lengths.end());
-        return std::tuple{result.ok(),
-            int(lengths.size()),
-            lengths.empty() ? std::int64_t(-1) : lengths[lengths.size() / 2]};
-    };
-    const auto [aheadOk, aheadCount, ahead] = medianDispatch(10 * Ms);
-    const auto [emptyOk, emptyCount, roundTrip] = medianDispatch(0);
-    QVERIFY(aheadOk && emptyOk);
-    // A hand-over before every task, sent ahead or not (a worker's first follows its ready).
-    QVERIFY(aheadCount >= 38);
-    QVERIFY(emptyCount >= 30);
-    QVERIFY2(ahead < roundTrip,
-        qPrintable(
-            QStringLiteral("sent ahead %1 ns, a round trip %2 ns").arg(ahead).arg(roundTrip)));
 }
 
 void tst_ProcessPool::cpuWorkRunsInParallel()
