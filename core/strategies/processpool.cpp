@@ -51,6 +51,9 @@ private:
         // When it last became idle with no task to run (run time, its own clock): a round
         // trip to the parent follows until its next start.
         std::optional<std::int64_t> idleSinceNs;
+
+        // Its output ended or it was killed: it is leaving, and only its reaping is left.
+        bool going() const { return endOfOutput || process->killed(); }
     };
 
     bool spawn(Slot &slot);
@@ -129,9 +132,10 @@ QString PoolRun::describeHeld(const Slot &slot) const
     QStringList ids;
     for (std::size_t task : slot.assigned)
         ids << QString::number(m_context.tasks()[task].id);
-    auto tasks = [](const QStringList &ids) {
+    auto tasks = [](const QStringList &list) {
         return QStringLiteral("task%1 %2")
-            .arg(ids.size() > 1 ? QStringLiteral("s") : QString(), ids.join(QStringLiteral(", ")));
+            .arg(
+                list.size() > 1 ? QStringLiteral("s") : QString(), list.join(QStringLiteral(", ")));
     };
     // A worker is sent its first tasks as it is started, so one that never got ready may hold
     // some: they were not its undoing.
@@ -433,7 +437,7 @@ std::int64_t PoolRun::pollTimeoutMs() const
         if (!slot.ready)
             next = std::min(next, slot.requestedNs + startTimeout);
         // Reap soon; a worker's exit descriptor, where there is one, wakes the poll at once.
-        if ((slot.endOfOutput || slot.process->killed()) && slot.process->exitFd() < 0)
+        if (slot.going() && slot.process->exitFd() < 0)
             next = std::min(next, now + 2'000'000);
     }
     if (m_killAtNs > 0)
@@ -474,7 +478,7 @@ void PoolRun::run()
         // that the last one's ends the run without waiting for a timer.
         for (Slot &slot : m_slots) {
             if (slot.process && !slot.process->exit() && slot.process->exitFd() >= 0
-                && (slot.endOfOutput || slot.process->killed()))
+                && slot.going())
                 fds.push_back({slot.process->exitFd(), POLLIN, 0});
         }
         const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(pollTimeoutMs()));
@@ -525,7 +529,7 @@ void PoolRun::run()
                 slot.process->kill(SIGKILL);
             if (m_killAtNs > 0 && now >= m_killAtNs)
                 slot.process->kill(SIGKILL);
-            if ((slot.endOfOutput || slot.process->killed()) && slot.process->tryReap())
+            if (slot.going() && slot.process->tryReap())
                 handleExit(slot);
         }
     }
