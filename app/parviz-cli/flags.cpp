@@ -79,6 +79,14 @@ void WorkloadFlags::addTo(CLI::App &command, bool workerFlags)
     command.add_option("--kind,-k", kind, "sleep (I/O-bound), cpu (real arithmetic) or mixed")
         ->type_name("KIND")
         ->capture_default_str();
+    command
+        .add_option("--gil",
+            gil,
+            "How the tasks' computing uses the GIL, where they run as threads of one process: "
+            "held (pure Python: threads take turns), released (hashlib, NumPy: threads compute "
+            "in parallel) or none (a free-threaded CPython)")
+        ->type_name("held|released|none")
+        ->capture_default_str();
     command.add_option("--io-share", ioShare, "For mixed tasks: the share spent sleeping, 0 to 1")
         ->type_name("X")
         ->capture_default_str();
@@ -104,7 +112,7 @@ void WorkloadFlags::addTo(CLI::App &command, bool workerFlags)
     command
         .add_option("--switch-interval",
             switchInterval,
-            "gil-threads: the GIL's switch interval, as sys.setswitchinterval()")
+            "Threads under the GIL: its switch interval, as sys.setswitchinterval()")
         ->type_name("TIME")
         ->capture_default_str();
     command
@@ -140,6 +148,12 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
             QStringLiteral("'%1' is not a task kind (use sleep, cpu or mixed)")
                 .arg(QString::fromStdString(flags.kind)));
     workload.kind = *kind;
+    const auto gil = taskGilFromName(QString::fromStdString(flags.gil));
+    if (!gil)
+        return usage(QStringLiteral("--gil"),
+            QStringLiteral("'%1' is not a choice (use held, released or none)")
+                .arg(QString::fromStdString(flags.gil).left(40)));
+    workload.gil = *gil;
     const auto ioShare = realNumber("--io-share", flags.ioShare, 0.0, 1.0);
     if (!ioShare)
         return ioShare.error();

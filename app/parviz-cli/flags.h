@@ -35,6 +35,7 @@ struct WorkloadFlags
     std::string duration = "100ms";
     std::string kind = "sleep";
     std::string ioShare = "0.5";
+    std::string gil = "held";
     std::string workers;
     std::string fraction = "0.8";
     std::string seed = "1";

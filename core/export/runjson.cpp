@@ -42,6 +42,7 @@ void writeWorkloadJson(JsonStream &json, const WorkloadSpec &workload)
                                                             : 0.0;
     json.key("io_share").number(ioShare);
     json.key("seed").number(workload.seed);
+    json.key("gil").string(taskGilName(workload.gil));
     json.raw("}");
 }
 

@@ -698,6 +698,7 @@ private:
     std::optional<int> m_cpus;
     std::optional<int> m_tasks;
     QString m_taskKind;
+    std::optional<QString> m_taskGil;
     QString m_duration;
     std::optional<double> m_ioShare;
     std::uint64_t m_seed = WorkloadSpec{}.seed;
@@ -873,6 +874,8 @@ bool RunFileReader::readWorkload()
             return m_json.readDouble(m_ioShare.emplace(), "io_share");
         if (key == "seed")
             return m_json.readUnsigned(m_seed, "seed");
+        if (key == "gil")
+            return m_json.readString(m_taskGil.emplace(), "gil");
         return m_json.skipValue(2);
     });
     if (!read)
@@ -1039,6 +1042,19 @@ bool RunFileReader::makePlan()
                                     .arg(duration.error().message));
     workload.duration = std::move(duration).value();
     workload.seed = m_seed;
+    if (m_taskGil) {
+        const auto gil = taskGilFromName(*m_taskGil);
+        if (!gil)
+            return m_json.failPlain(
+                QStringLiteral("the workload's \"gil\" is held, released or none, not '%1'")
+                    .arg(m_taskGil->left(40)));
+        workload.gil = *gil;
+    } else {
+        // Written before tasks had a GIL use: threads then ran without one, except in the
+        // strategy whose id implies it ("gil-threads", which RunPlan turns into a thread pool
+        // with held tasks).
+        workload.gil = TaskGil::None;
+    }
 
     auto plan = RunPlan::make(*m_strategy, workload, *m_workerCount, m_options, *m_cpus);
     if (!plan)
@@ -1052,7 +1068,7 @@ bool RunFileReader::makePlan()
                                     .arg(*m_workers)
                                     .arg(*m_strategy)
                                     .arg(lanes));
-    m_strategyHasGil = strategy->hasGilLane();
+    m_strategyHasGil = strategy->hasGilLane(*plan);
     m_plan = std::move(plan).value();
     return true;
 }

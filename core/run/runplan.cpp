@@ -95,8 +95,11 @@ Result<RunPlan> RunPlan::check(const QString &strategy,
         return valid.error();
 
     RunPlan plan;
-    plan.strategy = strategy;
+    plan.strategy = entry->info.id;
     plan.workload = workload;
+    // An older id that also said how the tasks use the GIL ("gil-threads").
+    if (const auto gil = gilImpliedBy(strategy))
+        plan.workload.gil = *gil;
     plan.workerCount = workerCount;
     plan.cpus = cpus.value_or(logicalCpus());
     plan.workers = workerCount.resolve(plan.cpus);

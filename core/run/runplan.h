@@ -43,7 +43,8 @@ struct WorkerCount
 struct StrategyOptions
 {
     int chunkSize = 1; // pool-map: executor.map(..., chunksize=1)
-    std::int64_t switchIntervalNs = 5'000'000; // gil-threads: sys.getswitchinterval() = 0.005
+    // Threads under a GIL: sys.getswitchinterval() = 0.005.
+    std::int64_t switchIntervalNs = 5'000'000;
     std::int64_t minBatchDurationNs = 200'000'000; // batched: joblib's MIN_IDEAL_BATCH_DURATION
     std::int64_t maxBatchDurationNs = 2'000'000'000; // batched: joblib's MAX_IDEAL_BATCH_DURATION
     int preDispatchFactor = 2; // batched: pre_dispatch='2*n_jobs'
@@ -76,14 +77,16 @@ struct RunPlan
     int cpus = 1;
     StrategyOptions options;
 
-    // Validates everything and makes the tasks. `cpus` is this machine's unless given.
     // Validates everything, but makes no tasks (plan.tasks stays null): cheap enough to call
-    // on every keystroke, even for a million tasks.
+    // on every keystroke, even for a million tasks. `cpus` is this machine's unless given. The
+    // plan's strategy is the registry's id: an older alias ("gil-threads") becomes the strategy
+    // it stands for, with the workload's GIL use it implied.
     static Result<RunPlan> check(const QString &strategy,
         const WorkloadSpec &workload,
         const WorkerCount &workerCount,
         const StrategyOptions &options = {},
         std::optional<int> cpus = std::nullopt);
+    // As check(), and makes the tasks.
     static Result<RunPlan> make(const QString &strategy,
         const WorkloadSpec &workload,
         const WorkerCount &workerCount,

@@ -36,7 +36,7 @@ RunSession::RunSession(RunPlan plan, std::unique_ptr<Strategy> engine, QString e
     m_result.strategy = entry->info;
     m_result.engine = std::move(engineName);
     m_recorder =
-        std::make_unique<TraceRecorder>(m_strategy->laneCount(m_plan), m_strategy->hasGilLane());
+        std::make_unique<TraceRecorder>(m_strategy->laneCount(m_plan), m_strategy->hasGilLane(m_plan));
 }
 
 RunSession::~RunSession()

@@ -3,6 +3,7 @@
 #include "strategies/callerrow.h"
 #include "strategies/chunkcompletion.h"
 #include "strategies/taskqueue.h"
+#include "strategies/threadgil.h"
 #include "strategies/workerthreads.h"
 
 #include <algorithm>
@@ -20,7 +21,12 @@ StrategyInfo PoolMapStrategy::describe()
             "from one queue, and the caller collects the results in input order, so a slow early "
             "chunk holds back the results behind it (the main row keeps waiting). Bigger chunks "
             "mean fewer hand-overs but a lumpier end. ProcessPoolExecutor.map and "
-            "multiprocessing.Pool.map honour chunksize; ThreadPoolExecutor.map ignores it."),
+            "multiprocessing.Pool.map honour chunksize; ThreadPoolExecutor.map ignores it. "
+            "The workers are threads: pure-Python CPU work takes turns under the GIL."),
+        /*usesWorkerCount=*/true,
+        /*hasCaller=*/true,
+        WorkerKind::Threads,
+        HandOut::Chunks,
     };
 }
 
@@ -34,6 +40,7 @@ void PoolMapStrategy::run(RunContext &context)
     // A chunk's count of completed tasks, written by its worker before markEnded().
     std::vector<std::size_t> completedInChunk(chunks, 0);
 
+    ThreadGil gil(context);
     CallerRow caller(context);
     WorkerThreads threads(context, [&](int worker) {
         const std::stop_token &stop = context.stopToken();
@@ -42,7 +49,7 @@ void PoolMapStrategy::run(RunContext &context)
             const std::size_t last = std::min(first + chunkSize, tasks.size());
             std::size_t completed = 0;
             for (std::size_t i = first; i < last && !context.stopRequested(); ++i) {
-                if (context.runTask(worker, tasks[i]) != RunContext::TaskEnd::Completed)
+                if (gil.runTask(worker, tasks[i]) != RunContext::TaskEnd::Completed)
                     break;
                 ++completed;
             }

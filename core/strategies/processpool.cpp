@@ -554,6 +554,10 @@ StrategyInfo ProcessPoolStrategy::describe()
             "the parent. Bigger chunks mean fewer hand-overs. Each row is labelled with its "
             "process id; a worker that dies ends the run, as BrokenProcessPool does, or is "
             "replaced."),
+        /*usesWorkerCount=*/true,
+        /*hasCaller=*/true,
+        WorkerKind::Processes,
+        HandOut::Chunks,
     };
 }
 

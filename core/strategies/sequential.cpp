@@ -14,6 +14,8 @@ StrategyInfo SequentialStrategy::describe()
             "measured against. The seed's three calls of 0.1 s, 1 s and 0.3 s take 1.40 s."),
         /*usesWorkerCount=*/false,
         /*hasCaller=*/false,
+        WorkerKind::Caller,
+        HandOut::Loop,
     };
 }
 

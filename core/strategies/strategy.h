@@ -5,9 +5,28 @@
 
 #include <QString>
 
+#include <cstdint>
+
 namespace parviz {
 
-// Who a strategy is, for people: shown in the program, the command line and the exports.
+// What runs a strategy's tasks.
+enum class WorkerKind : std::uint8_t {
+    Caller, // the caller's own thread, one task after another
+    Threads, // threads of the caller's process, which share one GIL
+    Processes, // worker processes, each with an interpreter and a GIL of its own
+};
+
+// How tasks reach the workers.
+enum class HandOut : std::uint8_t {
+    Loop, // the caller runs them in order
+    ThreadEach, // a thread of its own for every task: a worker row per task
+    Queue, // one at a time from a shared queue
+    Chunks, // StrategyOptions::chunkSize consecutive tasks at a time (executor.map's chunksize)
+    AutoBatches, // joblib's batch_size='auto': batches that grow and shrink with their duration
+};
+
+// Who a strategy is, for people: shown in the program, the command line and the exports; and
+// what it is, for the code that treats strategies alike, so that none compares ids.
 struct StrategyInfo
 {
     QString id; // "thread-pool"
@@ -20,6 +39,11 @@ struct StrategyInfo
     // everything but a plain loop. Only such strategies run without join; for the others the
     // plan's join is always on.
     bool hasCaller = true;
+    WorkerKind workers = WorkerKind::Threads;
+    HandOut handOut = HandOut::Queue;
+
+    bool rowPerTask() const { return handOut == HandOut::ThreadEach; }
+    bool chunks() const { return handOut == HandOut::Chunks; }
 };
 
 // One way of running a workload's tasks in parallel. Plain C++: run() is called on the run's
@@ -36,7 +60,9 @@ public:
     // How many worker lanes the run shows: usually the plan's workers. The plan's tasks may not
     // be made yet.
     virtual int laneCount(const RunPlan &plan) const { return plan.workers; }
-    virtual bool hasGilLane() const { return false; }
+    // Whether the run has a GIL row: its tasks run as threads of one process and use the GIL
+    // (see tasksShareOneGil()). An engine that runs real CPython has no model of it to show.
+    virtual bool hasGilLane(const RunPlan &plan) const;
 
     // Runs every task once, or until context.stopToken() is set. Failures go to context.fail().
     virtual void run(RunContext &context) = 0;

@@ -1,7 +1,6 @@
 #include "strategies/strategyregistry.h"
 
 #include "strategies/batched.h"
-#include "strategies/gilthreads.h"
 #include "strategies/poolmap.h"
 #include "strategies/processpool.h"
 #include "strategies/sequential.h"
@@ -27,7 +26,6 @@ const std::vector<StrategyEntry> &strategyRegistry()
         entry<ThreadPerTaskStrategy>(),
         entry<ThreadPoolStrategy>(),
         entry<PoolMapStrategy>(),
-        entry<GilThreadsStrategy>(),
         entry<BatchedStrategy>(),
         entry<ProcessPoolStrategy>(),
     };
@@ -40,13 +38,56 @@ int laneCountOf(const RunPlan &plan)
     return entry ? entry->create()->laneCount(plan) : plan.workers;
 }
 
+namespace {
+
+// Strategies that became a workload property. A run file, preset or script that names one
+// still runs what it always did.
+struct StrategyAlias
+{
+    QLatin1String id;
+    QLatin1String strategy;
+    TaskGil gil;
+};
+
+constexpr StrategyAlias Aliases[] = {
+    // Python threads under the GIL: the thread pool with tasks that hold it.
+    {QLatin1String("gil-threads"), QLatin1String("thread-pool"), TaskGil::Held},
+};
+
+} // namespace
+
 const StrategyEntry *findStrategy(QStringView id)
 {
+    for (const StrategyAlias &alias : Aliases) {
+        if (alias.id == id)
+            return findStrategy(QString(alias.strategy));
+    }
     for (const auto &candidate : strategyRegistry()) {
         if (candidate.info.id == id)
             return &candidate;
     }
     return nullptr;
+}
+
+std::optional<TaskGil> gilImpliedBy(QStringView id)
+{
+    for (const StrategyAlias &alias : Aliases) {
+        if (alias.id == id)
+            return alias.gil;
+    }
+    return std::nullopt;
+}
+
+bool tasksShareOneGil(const RunPlan &plan)
+{
+    const StrategyEntry *entry = findStrategy(plan.strategy);
+    return entry && entry->info.workers == WorkerKind::Threads
+        && plan.workload.gil != TaskGil::None;
+}
+
+bool Strategy::hasGilLane(const RunPlan &plan) const
+{
+    return tasksShareOneGil(plan);
 }
 
 } // namespace parviz

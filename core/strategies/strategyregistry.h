@@ -5,6 +5,7 @@
 #include <QStringView>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace parviz {
@@ -18,7 +19,15 @@ struct StrategyEntry
 // Every strategy ParViz has, in the order they are taught. Adding one is a file pair in
 // core/strategies/ and one line in strategyregistry.cpp.
 const std::vector<StrategyEntry> &strategyRegistry();
+// The strategy with this id. Ids that older files, presets and scripts use for what is now a
+// workload property are found too: "gil-threads" is the thread pool (see strategyAlias()).
 const StrategyEntry *findStrategy(QStringView id);
+// What an old id says about the workload besides its strategy: "gil-threads" was a thread pool
+// whose tasks hold the GIL. Nothing for an id that is a strategy's own.
+std::optional<TaskGil> gilImpliedBy(QStringView id);
+// Whether the plan's tasks run as threads of one process under one GIL that they take: its
+// strategy's workers are threads and its tasks hold the GIL or take it around their calls.
+bool tasksShareOneGil(const RunPlan &plan);
 // How many worker rows a run of `plan` has: its workers, or one per task for thread-per-task.
 int laneCountOf(const RunPlan &plan);
 

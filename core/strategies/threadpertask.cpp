@@ -1,6 +1,7 @@
 #include "strategies/threadpertask.h"
 
 #include "strategies/callerrow.h"
+#include "strategies/threadgil.h"
 #include "strategies/workerthreads.h"
 
 namespace parviz {
@@ -15,9 +16,13 @@ StrategyInfo ThreadPerTaskStrategy::describe()
             "A new thread for every task, all started at once, then joined one by one. The worker "
             "count is ignored: there are as many threads as tasks. Each row begins with the "
             "thread's spawn and the main row shows how long starting them all took. Fine for a "
-            "handful of I/O waits; with thousands of tasks the start-up cost and, for CPU work, "
-            "the competition for cores show plainly."),
+            "handful of I/O waits; with thousands of tasks the start-up cost shows plainly. "
+            "Pure-Python CPU work takes turns under the GIL, one thread at a time; work that "
+            "releases the GIL competes for the cores."),
         /*usesWorkerCount=*/false,
+        /*hasCaller=*/true,
+        WorkerKind::Threads,
+        HandOut::ThreadEach,
     };
 }
 
@@ -41,9 +46,10 @@ int ThreadPerTaskStrategy::laneCount(const RunPlan &plan) const
 void ThreadPerTaskStrategy::run(RunContext &context)
 {
     const auto &tasks = context.tasks();
+    ThreadGil gil(context);
     CallerRow caller(context);
-    WorkerThreads threads(context, [&context, &tasks](int worker) {
-        context.runTask(worker, tasks[static_cast<std::size_t>(worker)]);
+    WorkerThreads threads(context, [&gil, &tasks](int worker) {
+        gil.runTask(worker, tasks[static_cast<std::size_t>(worker)]);
     });
     threads.startAll(static_cast<int>(tasks.size()));
     caller.startWaiting();

@@ -2,6 +2,7 @@
 
 #include "strategies/callerrow.h"
 #include "strategies/taskqueue.h"
+#include "strategies/threadgil.h"
 #include "strategies/workerthreads.h"
 
 namespace parviz {
@@ -17,8 +18,12 @@ StrategyInfo ThreadPoolStrategy::describe()
             "W threads share one first-in, first-out queue: each takes the next task as soon as "
             "it is free. As in ThreadPoolExecutor, a thread is started with each of the first W "
             "submissions, so the rows begin staggered by their spawn. Sleeping (I/O-bound) tasks "
-            "overlap freely, even with more threads than cores; CPU-bound tasks can only go as "
-            "fast as there are cores, and their bars stretch when threads outnumber them."),
+            "overlap freely, even with more threads than cores. Pure-Python CPU work does not: "
+            "CPython's threads share one global interpreter lock, a waiting thread asks for it "
+            "after each switch interval (5 ms), so the threads take turns (gil-wait on every "
+            "row, and the GIL row shows who held it) and gain nothing over one. Work that "
+            "releases the GIL (hashlib, NumPy) or a free-threaded Python runs on every core, "
+            "and its bars stretch when threads outnumber them."),
     };
 }
 
@@ -45,10 +50,11 @@ void runThreadPoolExecutor(
 void ThreadPoolStrategy::run(RunContext &context)
 {
     const auto &tasks = context.tasks();
-    runThreadPoolExecutor(context, [&context, &tasks](int worker, TaskQueue &queue) {
+    ThreadGil gil(context);
+    runThreadPoolExecutor(context, [&context, &gil, &tasks](int worker, TaskQueue &queue) {
         const std::stop_token &stop = context.stopToken();
         while (const auto index = queue.pop(stop))
-            context.runTask(worker, tasks[static_cast<std::size_t>(*index)]);
+            gil.runTask(worker, tasks[static_cast<std::size_t>(*index)]);
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include "run/runresult.h"
 #include "strategies/batchsizer.h"
+#include "strategies/strategyregistry.h"
 
 #include <QSettings>
 #include <queue>
@@ -318,14 +319,17 @@ std::vector<double> staggered(std::size_t count, std::int64_t intervalNs, std::i
 } // namespace
 
 std::int64_t predictMakespanNs(const QString &strategy,
+    TaskGil gil,
     const std::vector<TaskSpec> &tasks,
     int workers,
     int cpus,
     const StrategyOptions &options,
     const MachineCosts &costs)
 {
-    if (tasks.empty())
+    const StrategyEntry *entry = findStrategy(strategy);
+    if (tasks.empty() || !entry)
         return 0;
+    const StrategyInfo &info = entry->info;
     const std::size_t taskCount = tasks.size();
     const auto poolSize = static_cast<std::size_t>(std::max(workers, 1));
     Setup setup;
@@ -333,52 +337,56 @@ std::int64_t predictMakespanNs(const QString &strategy,
     setup.sleepOvershootNs = static_cast<double>(costs.sleepOvershootNs);
     double tailNs = 0.0;
     std::unique_ptr<UnitSource> units;
+    const auto chunkSize = static_cast<std::size_t>(std::max(options.chunkSize, 1));
 
-    if (strategy == QLatin1String("sequential")) {
+    switch (info.workers) {
+    case WorkerKind::Caller:
         // A plain loop on the caller's thread: nothing to start, nothing to hand out.
         setup.readyNs = {0.0};
         units = std::make_unique<FixedUnits>(taskCount, taskCount);
-    } else if (strategy == QLatin1String("thread-per-task")) {
-        setup.readyNs =
-            staggered(taskCount, costs.threadStartIntervalNs, costs.threadStartLatencyNs);
-        setup.oneUnitPerWorker = true;
-        units = std::make_unique<FixedUnits>(taskCount, 1);
-    } else if (strategy == QLatin1String("process-pool")) {
+        break;
+    case WorkerKind::Processes:
         setup.readyNs =
             staggered(poolSize, costs.processStartIntervalNs, costs.processStartLatencyNs);
         setup.unitCostNs = static_cast<double>(costs.processRoundTripNs);
-        units = std::make_unique<FixedUnits>(
-            taskCount, static_cast<std::size_t>(std::max(options.chunkSize, 1)));
+        units = std::make_unique<FixedUnits>(taskCount, info.chunks() ? chunkSize : 1);
         tailNs = static_cast<double>(costs.processExitNs);
-    } else {
-        // Thread pools: thread-pool, gil-threads, pool-map, batched (and, as a thread pool, any
-        // strategy this model does not know).
-        setup.readyNs =
-            staggered(poolSize, costs.threadStartIntervalNs, costs.threadStartLatencyNs);
+        break;
+    case WorkerKind::Threads:
         setup.unitCostNs = static_cast<double>(costs.taskDispatchNs);
-        if (strategy == QLatin1String("pool-map")) {
-            units = std::make_unique<FixedUnits>(
-                taskCount, static_cast<std::size_t>(std::max(options.chunkSize, 1)));
-        } else if (strategy == QLatin1String("batched")) {
-            // The caller pre-dispatches once it has started every thread.
-            const double preDispatchAt = static_cast<double>(poolSize - 1)
-                * static_cast<double>(costs.threadStartIntervalNs);
-            units = std::make_unique<Batches>(taskCount,
-                poolSize,
-                options,
-                preDispatchAt,
-                static_cast<double>(costs.batchDispatchNs));
-        } else {
+        if (info.rowPerTask()) {
+            setup.readyNs =
+                staggered(taskCount, costs.threadStartIntervalNs, costs.threadStartLatencyNs);
+            setup.oneUnitPerWorker = true;
+            setup.unitCostNs = 0.0;
             units = std::make_unique<FixedUnits>(taskCount, 1);
+        } else {
+            setup.readyNs =
+                staggered(poolSize, costs.threadStartIntervalNs, costs.threadStartLatencyNs);
+            if (info.handOut == HandOut::AutoBatches) {
+                // The caller pre-dispatches once it has started every thread.
+                const double preDispatchAt = static_cast<double>(poolSize - 1)
+                    * static_cast<double>(costs.threadStartIntervalNs);
+                units = std::make_unique<Batches>(taskCount,
+                    poolSize,
+                    options,
+                    preDispatchAt,
+                    static_cast<double>(costs.batchDispatchNs));
+            } else {
+                units = std::make_unique<FixedUnits>(taskCount, info.chunks() ? chunkSize : 1);
+            }
         }
-        if (strategy == QLatin1String("gil-threads")) {
+        if (gil == TaskGil::Held) {
             // The switch interval decides how finely the turns are cut, not how much CPU work
             // gets done: one CPU part at a time, less a hand-over per interval while contended.
+            // Tasks that release the GIL to compute take it only around their calls, which
+            // this model leaves out.
             setup.gil = true;
             const auto interval =
                 static_cast<double>(std::max<std::int64_t>(options.switchIntervalNs, 1));
             setup.gilEfficiency = interval / (interval + static_cast<double>(costs.gilSwitchNs));
         }
+        break;
     }
     const double end = Simulation(tasks, setup, *units).run() + tailNs;
     return static_cast<std::int64_t>(std::llround(end));
@@ -387,21 +395,27 @@ std::int64_t predictMakespanNs(const QString &strategy,
 std::int64_t predictMakespanNs(const RunPlan &plan, const MachineCosts &costs)
 {
     if (plan.tasks)
-        return predictMakespanNs(
-            plan.strategy, *plan.tasks, plan.workers, plan.cpus, plan.options, costs);
+        return predictMakespanNs(plan.strategy,
+            plan.workload.gil,
+            *plan.tasks,
+            plan.workers,
+            plan.cpus,
+            plan.options,
+            costs);
     const std::vector<TaskSpec> tasks = plan.workload.makeTasks();
-    return predictMakespanNs(plan.strategy, tasks, plan.workers, plan.cpus, plan.options, costs);
+    return predictMakespanNs(
+        plan.strategy, plan.workload.gil, tasks, plan.workers, plan.cpus, plan.options, costs);
 }
 
 SweepPrediction predictSweep(const SweepPlan &plan, int cpus, const MachineCosts &costs)
 {
     SweepPrediction prediction;
     const std::vector<TaskSpec> tasks = plan.workload.makeTasks();
-    prediction.sequentialNs =
-        predictMakespanNs(QStringLiteral("sequential"), tasks, 1, cpus, plan.options, costs);
+    prediction.sequentialNs = predictMakespanNs(
+        QStringLiteral("sequential"), plan.workload.gil, tasks, 1, cpus, plan.options, costs);
     for (int workers = 1; workers <= plan.maxWorkers; ++workers) {
-        const std::int64_t makespan =
-            predictMakespanNs(plan.strategy, tasks, workers, cpus, plan.options, costs);
+        const std::int64_t makespan = predictMakespanNs(
+            plan.strategy, plan.workload.gil, tasks, workers, cpus, plan.options, costs);
         prediction.makespansNs.push_back(makespan);
         prediction.speedups.push_back(makespan > 0
                 ? static_cast<double>(prediction.sequentialNs) / static_cast<double>(makespan)
@@ -459,9 +473,12 @@ void MachineCosts::learnFrom(const RunResult &run)
     if (!run.ok() || !run.trace)
         return;
     const TraceSnapshot &trace = *run.trace;
-    const QString &strategy = run.plan.strategy;
-    const bool processes = strategy == QLatin1String("process-pool");
-    const bool gilThreads = strategy == QLatin1String("gil-threads");
+    const StrategyEntry *entry = findStrategy(run.plan.strategy);
+    if (!entry)
+        return;
+    const StrategyInfo &info = entry->info;
+    const bool processes = info.workers == WorkerKind::Processes;
+    const bool gilThreads = trace.hasGilLane();
     const std::vector<TaskSpec> *tasks = run.plan.tasks.get();
 
     std::vector<std::int64_t> spawnStarts;
@@ -507,7 +524,7 @@ void MachineCosts::learnFrom(const RunResult &run)
         });
     }
 
-    if (!spawnLengths.empty() && strategy != QLatin1String("sequential")) {
+    if (!spawnLengths.empty() && info.workers != WorkerKind::Caller) {
         const auto [first, last] = std::minmax_element(spawnStarts.begin(), spawnStarts.end());
         const std::int64_t interval = spawnStarts.size() >= 2
             ? (*last - *first) / static_cast<std::int64_t>(spawnStarts.size() - 1)
@@ -526,18 +543,20 @@ void MachineCosts::learnFrom(const RunResult &run)
     if (!dispatchLengths.empty()) {
         if (processes)
             processRoundTripNs = medianOrZero(dispatchLengths);
-        else if (strategy == QLatin1String("batched"))
+        else if (info.handOut == HandOut::AutoBatches)
             batchDispatchNs = medianOrZero(dispatchLengths);
     }
     if (processes && run.plan.options.join && lastRunEnd > 0)
         processExitNs = std::max<std::int64_t>(0, run.metrics.makespanNs - lastRunEnd);
-    // Only a thread pool pops one task per run; elsewhere the gaps mix chunks and GIL waits.
-    if (strategy == QLatin1String("thread-pool") && !gaps.empty())
+    // Only a pool of threads that pops one task per run, and takes no GIL, shows the hand-over
+    // alone; elsewhere the gaps mix chunks and GIL waits.
+    if (info.workers == WorkerKind::Threads && info.handOut == HandOut::Queue && !gilThreads
+        && !gaps.empty())
         taskDispatchNs = std::max<std::int64_t>(0, medianOrZero(gaps));
     if (!overshoots.empty())
         sleepOvershootNs = medianOrZero(overshoots);
 
-    if (gilThreads && trace.hasGilLane()) {
+    if (gilThreads) {
         // A hand-over is a gap between holds shorter than a switch interval; a longer one is
         // the lock lying free while every thread slept.
         std::vector<std::int64_t> handOvers;

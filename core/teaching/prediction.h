@@ -62,13 +62,15 @@ struct MachineCosts
 // How long `plan` should take: its planned task durations scheduled onto its workers in the
 // strategy's own order (the earliest free worker takes the next task, chunk or batch), with
 // the machine's costs for starting workers and handing work out. CPU work progresses at
-// min(1, cores / CPU tasks running), and under the GIL at most one CPU part runs at a time;
-// sleeps overlap freely. Makes the plan's tasks if it has none.
+// min(1, cores / CPU tasks running), and where the tasks hold the GIL of threads they share
+// (tasksShareOneGil(), `held`) at most one CPU part runs at a time; sleeps overlap freely.
+// Makes the plan's tasks if it has none.
 //
 // Costs O(tasks x log(workers)). Any thread.
 std::int64_t predictMakespanNs(const RunPlan &plan, const MachineCosts &costs);
 // The same with the tasks given, for the many worker counts of one sweep.
 std::int64_t predictMakespanNs(const QString &strategy,
+    TaskGil gil,
     const std::vector<TaskSpec> &tasks,
     int workers,
     int cpus,

@@ -210,6 +210,7 @@ Result<Preset> parsePreset(const QByteArray &json)
             "strategy",
             "tasks",
             "kind",
+            "gil",
             "io_share",
             "duration",
             "seed",
@@ -235,6 +236,12 @@ Result<Preset> parsePreset(const QByteArray &json)
     if (!strategy)
         return strategy.error();
     preset.strategy = *strategy;
+    // An older id ("gil-threads") names the strategy it became, with the GIL use it implied.
+    if (const StrategyEntry *entry = findStrategy(*strategy)) {
+        if (const auto gil = gilImpliedBy(*strategy))
+            preset.workload.gil = *gil;
+        preset.strategy = entry->info.id;
+    }
 
     auto tasks = read.whole("tasks", 1, WorkloadSpec::MaxTasks, std::nullopt);
     if (!tasks)
@@ -249,6 +256,16 @@ Result<Preset> parsePreset(const QByteArray &json)
             return Error{QStringLiteral("bad-preset"),
                 QStringLiteral("\"kind\" is sleep, cpu or mixed, not \"%1\"").arg(*kind)};
         preset.workload.kind = *known;
+    }
+    auto gil = read.text("gil", false, 20);
+    if (!gil)
+        return gil.error();
+    if (!gil->isEmpty()) {
+        const auto known = taskGilFromName(*gil);
+        if (!known)
+            return Error{QStringLiteral("bad-preset"),
+                QStringLiteral("\"gil\" is held, released or none, not \"%1\"").arg(*gil)};
+        preset.workload.gil = *known;
     }
     auto ioShare = read.real("io_share", preset.workload.ioShare);
     if (!ioShare)
@@ -302,8 +319,9 @@ Result<Preset> parsePreset(const QByteArray &json)
                 return Error{QStringLiteral("bad-preset"),
                     QStringLiteral("\"compare\" names \"%1\", which is not a strategy")
                         .arg(id.toVariant().toString())};
-            if (!preset.compare.contains(id.toString()))
-                preset.compare << id.toString();
+            const QString strategyId = findStrategy(id.toString())->info.id;
+            if (!preset.compare.contains(strategyId))
+                preset.compare << strategyId;
         }
     }
 
@@ -354,6 +372,8 @@ QByteArray presetJson(const Preset &preset)
     object.insert(QLatin1String("strategy"), preset.strategy);
     object.insert(QLatin1String("tasks"), preset.workload.taskCount);
     object.insert(QLatin1String("kind"), taskKindName(preset.workload.kind));
+    if (preset.workload.gil != WorkloadSpec{}.gil)
+        object.insert(QLatin1String("gil"), taskGilName(preset.workload.gil));
     if (preset.workload.kind == TaskKind::Mixed)
         object.insert(QLatin1String("io_share"), preset.workload.ioShare);
     object.insert(QLatin1String("duration"), preset.workload.duration.toString());

@@ -18,10 +18,13 @@ namespace parviz {
 //   {"parviz_preset": 1, "title": "...", "explanation": "...",
 //    "strategy": "process-pool", "tasks": 3, "kind": "sleep", "duration": "100ms",
 //    "workers": 3,                      (or "fraction": 0.8, the share of the logical CPUs)
+//    "gil": "held",                     (optional: held, released or none; held by default)
 //    "io_share": 0.5, "seed": 1,        (optional)
 //    "options": {"chunksize": 1, "switch_interval": "5ms", "join": true,
 //                "on_worker_death": "fail", "start_timeout": "10s"},   (each optional)
-//    "compare": ["gil-threads", "process-pool"]}   (optional: strategies to run side by side)
+//    "compare": ["thread-pool", "process-pool"]}   (optional: strategies to run side by side)
+//
+// "gil-threads", a strategy of older presets, is read as "thread-pool" with "gil": "held".
 //
 // The explanation may name this machine's numbers, filled in by explanationFor(): {cpus},
 // {workers}, {tasks}, {total_work} (the planned work, one task after another) and

@@ -60,6 +60,8 @@ TaskResult executeTask(const TaskSpec &task, const std::stop_token &stop, CpuGat
         std::uint64_t remaining = work.iterationsFor(cpuNs);
         const auto slice = std::max<std::uint64_t>(
             1, work.iterationsFor(static_cast<std::int64_t>(SliceMs * 1e6)));
+        if (gate)
+            gate->beforeCompute();
         while (remaining > 0) {
             if (stop.stop_requested()) {
                 result.outcome = TaskOutcome::Interrupted;
@@ -70,6 +72,12 @@ TaskResult executeTask(const TaskSpec &task, const std::stop_token &stop, CpuGat
             remaining -= n;
             if (gate && remaining > 0)
                 gate->checkpoint();
+        }
+        if (gate) {
+            gate->afterCompute();
+            // Stopped while waiting to take the lock back: the task never got to return.
+            if (stop.stop_requested())
+                result.outcome = TaskOutcome::Interrupted;
         }
     }
     return result;

@@ -7,15 +7,18 @@
 
 namespace parviz {
 
-// Where a task would touch a Python-style global lock: a blocking call releases it, and CPU
-// work offers to switch between slices. The GIL strategy implements it; everyone else passes
-// nullptr. Called on the thread running the task.
+// Where a task would touch a Python-style global lock: a blocking call releases it, CPU work
+// offers to switch between slices, and code that releases it to compute (a C call) does so
+// around its computing. Threads under a GIL implement it (core/strategies/threadgil.h);
+// everyone else passes nullptr. Called on the thread running the task.
 class CpuGate
 {
 public:
     virtual ~CpuGate() = default;
     virtual void beforeSleep() = 0;
     virtual void afterSleep() = 0;
+    virtual void beforeCompute() = 0;
+    virtual void afterCompute() = 0;
     virtual void checkpoint() = 0;
 };
 

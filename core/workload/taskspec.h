@@ -36,6 +36,38 @@ constexpr std::optional<TaskKind> taskKindFromId(std::string_view id)
     return std::nullopt;
 }
 
+// How a task's code relates to CPython's global interpreter lock, which decides whether
+// threads of one process can compute at the same time. Sleeps and blocking I/O release it in
+// every case.
+enum class TaskGil : std::uint8_t {
+    Held, // pure Python: holds the GIL while it computes
+    Released, // C code that drops it while computing (hashlib, NumPy, zlib): threads overlap
+    None, // a free-threaded CPython (3.13t, PEP 703): there is no GIL
+};
+
+// "held", "released", "none": the names used on the command line and in every export.
+constexpr std::string_view taskGilId(TaskGil gil)
+{
+    switch (gil) {
+    case TaskGil::Held:
+        return "held";
+    case TaskGil::Released:
+        return "released";
+    case TaskGil::None:
+        return "none";
+    }
+    return "unknown";
+}
+
+constexpr std::optional<TaskGil> taskGilFromId(std::string_view id)
+{
+    for (auto gil : {TaskGil::Held, TaskGil::Released, TaskGil::None}) {
+        if (id == taskGilId(gil))
+            return gil;
+    }
+    return std::nullopt;
+}
+
 // One task of a workload: everything needed to run it, on a thread or in a worker process.
 // Plain data without Qt, so the worker process can be small.
 struct TaskSpec

@@ -34,6 +34,17 @@ std::optional<TaskKind> taskKindFromName(QStringView name)
     return taskKindFromId(name.toLatin1().toStdString());
 }
 
+QString taskGilName(TaskGil gil)
+{
+    const std::string_view id = taskGilId(gil);
+    return QString::fromLatin1(id.data(), static_cast<qsizetype>(id.size()));
+}
+
+std::optional<TaskGil> taskGilFromName(QStringView name)
+{
+    return taskGilFromId(name.toLatin1().toStdString());
+}
+
 Result<void> WorkloadSpec::validate() const
 {
     if (taskCount < 1 || taskCount > MaxTasks)
@@ -86,7 +97,14 @@ std::vector<TaskSpec> WorkloadSpec::makeTasks() const
 
 QString WorkloadSpec::label() const
 {
-    return QStringLiteral("%1 %2 x %3").arg(taskCount).arg(taskKindName(kind), duration.toString());
+    QString text =
+        QStringLiteral("%1 %2 x %3").arg(taskCount).arg(taskKindName(kind), duration.toString());
+    // Pure Python is what every program shows; only the other two are worth a word.
+    if (gil == TaskGil::Released)
+        text += QStringLiteral(", GIL released");
+    else if (gil == TaskGil::None)
+        text += QStringLiteral(", no GIL");
+    return text;
 }
 
 } // namespace parviz

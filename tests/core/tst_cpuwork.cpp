@@ -52,8 +52,12 @@ struct CountingGate : CpuGate
     int sleepsBegun = 0;
     int sleepsEnded = 0;
     int checkpoints = 0;
+    int computesBegun = 0;
+    int computesEnded = 0;
     void beforeSleep() override { ++sleepsBegun; }
     void afterSleep() override { ++sleepsEnded; }
+    void beforeCompute() override { ++computesBegun; }
+    void afterCompute() override { ++computesEnded; }
     void checkpoint() override { ++checkpoints; }
 };
 

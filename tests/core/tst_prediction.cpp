@@ -24,6 +24,7 @@ private slots:
     void moreWorkersNeverPredictSlowerForSleep();
     void cpuWorkGainsNoMoreThanTheCores_data();
     void cpuWorkGainsNoMoreThanTheCores();
+    void gilThreadsGainNothingOnCpuWorkButOverlapSleeps_data();
     void gilThreadsGainNothingOnCpuWorkButOverlapSleeps();
     void shorterSwitchIntervalsCostMore();
     void sequentialIsTheSum();
@@ -47,7 +48,8 @@ private:
         int workers,
         int cpus,
         const MachineCosts &costs,
-        StrategyOptions options = {});
+        StrategyOptions options = {},
+        std::optional<TaskGil> gil = std::nullopt);
 };
 
 constexpr std::int64_t Ms = 1'000'000;
@@ -87,9 +89,13 @@ std::int64_t tst_Prediction::predict(const QString &strategy,
     int workers,
     int cpus,
     const MachineCosts &costs,
-    StrategyOptions options)
+    StrategyOptions options,
+    std::optional<TaskGil> gil)
 {
-    return predictMakespanNs(strategy, tasks(count, ns, kind), workers, cpus, options, costs);
+    // Unless given: "gil-threads" holds the GIL, as it always did; the other threads run
+    // without one, so that their rows test the pools alone.
+    const TaskGil use = gil.value_or(gilImpliedBy(strategy).value_or(TaskGil::None));
+    return predictMakespanNs(strategy, use, tasks(count, ns, kind), workers, cpus, options, costs);
 }
 
 void tst_Prediction::sleepOnAThreadPoolTakesRoundsOfTheDuration_data()
@@ -175,9 +181,27 @@ void tst_Prediction::cpuWorkGainsNoMoreThanTheCores()
     QVERIFY2(onEightCores < onMore / 3, qPrintable(QString::number(onEightCores)));
 }
 
+void tst_Prediction::gilThreadsGainNothingOnCpuWorkButOverlapSleeps_data()
+{
+    QTest::addColumn<QString>("gil");
+    // Every strategy whose workers are threads, with tasks that hold the GIL.
+    for (const char *strategy : {"gil-threads", "thread-pool", "pool-map", "batched"})
+        QTest::newRow(strategy) << QString::fromLatin1(strategy);
+}
+
 void tst_Prediction::gilThreadsGainNothingOnCpuWorkButOverlapSleeps()
 {
-    const QString gil = QStringLiteral("gil-threads");
+    QFETCH(QString, gil);
+    const auto predict = [](const QString &strategy,
+                             int count,
+                             std::int64_t ns,
+                             TaskKind kind,
+                             int workers,
+                             int cpus,
+                             const MachineCosts &costs) {
+        return tst_Prediction::predict(
+            strategy, count, ns, kind, workers, cpus, costs, {}, TaskGil::Held);
+    };
     for (int cpus : {2, 8}) {
         const std::int64_t sequential =
             predict(QStringLiteral("sequential"), 8, 50 * Ms, TaskKind::Cpu, 1, cpus, {});
@@ -308,7 +332,13 @@ void tst_Prediction::sweepPredictsEveryWorkerCount()
         QVERIFY2(
             speedup > 0.95 * workers && speedup <= workers, qPrintable(QString::number(speedup)));
     }
+    // Pure-Python CPU work (the default) takes turns under the GIL; released, it uses both
+    // cores.
     plan.workload.kind = TaskKind::Cpu;
+    const SweepPrediction held = predictSweep(plan, 2, {});
+    QVERIFY2(held.speedups.back() <= 1.0 && held.speedups.back() > 0.9,
+        qPrintable(QString::number(held.speedups.back())));
+    plan.workload.gil = TaskGil::Released;
     const SweepPrediction cpu = predictSweep(plan, 2, {});
     QVERIFY2(cpu.speedups.back() <= 2.0 && cpu.speedups.back() > 1.8,
         qPrintable(QString::number(cpu.speedups.back())));

@@ -12,6 +12,7 @@
 using namespace parviz;
 
 Q_DECLARE_METATYPE(parviz::WorkloadSpec)
+Q_DECLARE_METATYPE(parviz::TaskGil)
 
 // Every strategy in the registry, on every kind of workload. Structure and loose ratios only:
 // the machines are small, shared and noisy.
@@ -27,7 +28,8 @@ private slots:
     void cpuTasksGainNoMoreThanTheCores_data();
     void cpuTasksGainNoMoreThanTheCores();
     void sequentialIsItsOwnBaseline();
-    void gilThreadsGainNothingOnCpuWork();
+    void gilDecidesWhetherThreadsCompute_data();
+    void gilDecidesWhetherThreadsCompute();
     void gilThreadsOverlapSleeps();
     void stopReturnsQuickly_data();
     void stopReturnsQuickly();
@@ -72,16 +74,18 @@ RunPlan plan(
 
 int expectedLanes(const QString &strategy, int workers, int tasks)
 {
-    if (strategy == QLatin1String("sequential"))
+    const StrategyInfo &info = findStrategy(strategy)->info;
+    if (info.workers == WorkerKind::Caller)
         return 1;
-    if (strategy == QLatin1String("thread-per-task"))
+    if (info.rowPerTask())
         return tasks;
     return workers;
 }
 
-bool splitsRuns(const QString &strategy)
+// Threads under a GIL split a task's run around their waits for it.
+bool splitsRuns(const RunPlan &plan)
 {
-    return strategy == QLatin1String("gil-threads");
+    return tasksShareOneGil(plan);
 }
 
 } // namespace
@@ -90,7 +94,7 @@ void tst_Strategies::addStrategyRows(bool parallelOnly)
 {
     QTest::addColumn<QString>("strategy");
     for (const auto &entry : strategyRegistry()) {
-        if (parallelOnly && entry.info.id == QLatin1String("sequential"))
+        if (parallelOnly && entry.info.workers == WorkerKind::Caller)
             continue;
         QTest::newRow(qPrintable(entry.info.id)) << entry.info.id;
     }
@@ -141,7 +145,7 @@ void tst_Strategies::completeRun()
     const int lanes = expectedLanes(strategy, workers, spec.taskCount);
     QCOMPARE(result.workers, lanes);
     const QString problem =
-        test::checkCompleteRun(*result.trace, tasks, lanes, splitsRuns(strategy));
+        test::checkCompleteRun(*result.trace, tasks, lanes, splitsRuns(runPlan));
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
     const RunMetrics &m = result.metrics;
@@ -241,26 +245,56 @@ void tst_Strategies::sequentialIsItsOwnBaseline()
     QCOMPARE(result.metrics.loss.contentionNs, std::int64_t(0));
 }
 
-void tst_Strategies::gilThreadsGainNothingOnCpuWork()
+void tst_Strategies::gilDecidesWhetherThreadsCompute_data()
 {
-    const auto spec = workload(8, TaskKind::Cpu, DurationSpec::fixed(20 * Ms));
-    const RunResult result = executeRun(plan(QStringLiteral("gil-threads"), spec, 4));
-    QVERIFY(result.ok());
-    const std::int64_t sequentialWork = 8 * 20 * Ms;
-    QVERIFY2(result.metrics.makespanNs >= sequentialWork * 8 / 10,
-        qPrintable(QStringLiteral("%1 ms").arg(result.metrics.makespanNs / 1e6)));
-    QVERIFY(result.metrics.speedup < 1.3);
-    QVERIFY(result.metrics.loss.gilWaitNs > 0);
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<TaskGil>("gil");
+    for (const auto &entry : strategyRegistry()) {
+        if (entry.info.workers == WorkerKind::Caller)
+            continue;
+        for (const TaskGil gil : {TaskGil::Held, TaskGil::Released, TaskGil::None})
+            QTest::addRow("%s, %s", qPrintable(entry.info.id), taskGilId(gil).data())
+                << entry.info.id << gil;
+    }
+}
 
-    // The GIL lane: holds never overlap, and there are many of them (switches every ~5 ms).
+// Threads of one process share one GIL: tasks that hold it compute one at a time, whatever the
+// pool; tasks that release it, or a free-threaded Python, compute side by side. Worker
+// processes have a GIL each. Structural only: which segments overlap, not how long they took.
+void tst_Strategies::gilDecidesWhetherThreadsCompute()
+{
+    QFETCH(QString, strategy);
+    QFETCH(TaskGil, gil);
+    auto spec = workload(8, TaskKind::Cpu, DurationSpec::fixed(20 * Ms));
+    spec.gil = gil;
+    const RunPlan runPlan = plan(strategy, spec, 4);
+    const RunResult result = executeRun(runPlan);
+    QVERIFY2(result.ok(), result.error ? qPrintable(result.error->message) : "stopped");
     const auto &trace = *result.trace;
-    QVERIFY(trace.hasGilLane());
-    QVERIFY2(trace.eventCount(GilLane) > 8, qPrintable(QString::number(trace.eventCount(GilLane))));
-    const QString overlap = test::checkNoOverlap(trace);
-    QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
-    // Only one task computes at a time: run segments never overlap across workers either.
-    const QString peak = test::checkPeakConcurrency(trace, 1);
-    QVERIFY2(peak.isEmpty(), qPrintable(peak));
+    const bool threads = findStrategy(strategy)->info.workers == WorkerKind::Threads;
+    QCOMPARE(trace.hasGilLane(), threads && gil != TaskGil::None);
+
+    // Every task once, its run split only around its waits for the GIL; no two events of a
+    // lane overlap, the GIL row included: one holder at a time.
+    const QString problem = test::checkCompleteRun(
+        trace, *runPlan.tasks, expectedLanes(strategy, 4, 8), splitsRuns(runPlan));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    if (threads && gil == TaskGil::Held) {
+        // Only the holder computes: run segments never overlap across workers, and the others
+        // waited for the lock.
+        const QString peak = test::checkPeakConcurrency(trace, 1);
+        QVERIFY2(peak.isEmpty(), qPrintable(peak));
+        QVERIFY(result.metrics.loss.gilWaitNs > 0);
+        // A switch every interval (5 ms) of 160 ms of work: many holds, not one per task.
+        QVERIFY2(trace.eventCount(GilLane) > 8,
+            qPrintable(QString::number(trace.eventCount(GilLane))));
+    } else {
+        // At least two tasks computed at the same moment: more than one worker ran Python
+        // code, or C code without the lock.
+        const QString onlyOne = test::checkPeakConcurrency(trace, 1);
+        QVERIFY2(!onlyOne.isEmpty(), "no two tasks ever computed at the same time");
+    }
 }
 
 void tst_Strategies::gilThreadsOverlapSleeps()
@@ -301,7 +335,7 @@ void tst_Strategies::stopReturnsQuickly()
     QCOMPARE(m.tasksCompleted + m.tasksInterrupted + m.tasksNotStarted, spec.taskCount);
     for (const QString &problem : {test::checkEventKinds(*result.trace),
              test::checkNoOverlap(*result.trace),
-             test::checkAtMostOnce(*result.trace, splitsRuns(strategy))})
+             test::checkAtMostOnce(*result.trace, splitsRuns(result.plan))})
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 

@@ -1,25 +1,25 @@
-#include "strategies/gilthreads.h"
+#include "strategies/threadgil.h"
 
-#include "strategies/gil.h"
-#include "strategies/taskqueue.h"
-#include "strategies/threadpool.h"
+#include "strategies/strategyregistry.h"
 
 namespace parviz {
 
 namespace {
 
-// One worker's side of the GIL: takes it before a task, releases it around sleeps, and
-// switches out between CPU slices when asked. Keeps the worker's lane truthful: the task's
-// `run` event is split wherever the thread waited for the lock, which is `gil-wait`.
+// One worker's side of the GIL during one task: takes it before the task, releases it around
+// sleeps (and, for `released` tasks, around computing), and switches out between CPU slices
+// when asked. Keeps the worker's lane truthful: the task's `run` event is split wherever the
+// thread waited for the lock, which is `gil-wait`.
 // The worker's thread only.
 class GilGate : public CpuGate
 {
 public:
-    GilGate(Gil &gil, RunContext &context, int worker)
+    GilGate(Gil &gil, RunContext &context, int worker, TaskGil use)
         : m_gil(gil)
         , m_context(context)
         , m_lane(context.recorder().worker(worker))
         , m_worker(worker)
+        , m_releasesToCompute(use == TaskGil::Released)
     { }
 
     // Before the task's run event: takes the GIL, recording the wait. False if stopped.
@@ -46,13 +46,19 @@ public:
 
     // time.sleep() and blocking I/O release the GIL (Py_BEGIN_ALLOW_THREADS) ...
     void beforeSleep() override { leave(); }
-    // ... and take it back afterwards.
-    void afterSleep() override
+    // ... and take it back afterwards (Py_END_ALLOW_THREADS).
+    void afterSleep() override { takeBack(); }
+
+    // A C call that releases the GIL while it computes does the same around its work.
+    void beforeCompute() override
     {
-        if (m_gil.tryTake(m_worker, m_task))
-            m_holding = true;
-        else
-            waitMidTask([] {});
+        if (m_releasesToCompute)
+            leave();
+    }
+    void afterCompute() override
+    {
+        if (m_releasesToCompute)
+            takeBack();
     }
 
     void checkpoint() override
@@ -67,9 +73,17 @@ public:
     }
 
 private:
+    void takeBack()
+    {
+        if (m_gil.tryTake(m_worker, m_task))
+            m_holding = true;
+        else
+            waitMidTask([] {});
+    }
+
     // Ends the open `run` event, records a `gil-wait` while `release` runs and the lock is
     // taken again, then reopens `run`. If the run is stopped while waiting, the gil-wait stays
-    // open for runTask() to close as interrupted.
+    // open for RunContext::runTask() to close as interrupted.
     template <typename Release>
     void waitMidTask(Release release)
     {
@@ -89,43 +103,32 @@ private:
     RunContext &m_context;
     TraceLane &m_lane;
     const int m_worker;
+    const bool m_releasesToCompute;
     std::int32_t m_task = -1;
     bool m_holding = false;
 };
 
 } // namespace
 
-StrategyInfo GilThreadsStrategy::describe()
+ThreadGil::ThreadGil(RunContext &context)
+    : m_context(context)
+    , m_use(context.plan().workload.gil)
 {
-    return {
-        QStringLiteral("gil-threads"),
-        QStringLiteral("Python threads (GIL)"),
-        QStringLiteral("ThreadPoolExecutor(max_workers=W) running pure-Python code under the GIL"),
-        QStringLiteral(
-            "CPython's threads share one global interpreter lock: only the thread holding it runs "
-            "Python code. A waiting thread asks for the lock after each switch interval (5 ms, "
-            "sys.getswitchinterval()), and the holder hands it over. CPU-bound tasks therefore "
-            "take turns and gain nothing from more threads (the rows fill with gil-wait, and the "
-            "GIL row shows who held it), while sleeps and I/O release the lock and overlap. This "
-            "is why the seed reaches for processes for CPU-bound work."),
-    };
+    if (tasksShareOneGil(context.plan()))
+        m_gil.emplace(
+            context.recorder(), context.plan().options.switchIntervalNs, context.stopToken());
 }
 
-void GilThreadsStrategy::run(RunContext &context)
+RunContext::TaskEnd ThreadGil::runTask(int worker, const TaskSpec &task)
 {
-    const auto &tasks = context.tasks();
-    Gil gil(context.recorder(), context.plan().options.switchIntervalNs, context.stopToken());
-    runThreadPoolExecutor(context, [&](int worker, TaskQueue &queue) {
-        GilGate gate(gil, context, worker);
-        const std::stop_token &stop = context.stopToken();
-        while (const auto index = queue.pop(stop)) {
-            const TaskSpec &task = tasks[static_cast<std::size_t>(*index)];
-            if (!gate.enter(task))
-                break;
-            context.runTask(worker, task, &gate);
-            gate.leave();
-        }
-    });
+    if (!m_gil)
+        return m_context.runTask(worker, task);
+    GilGate gate(*m_gil, m_context, worker, m_use);
+    if (!gate.enter(task))
+        return RunContext::TaskEnd::Interrupted;
+    const RunContext::TaskEnd end = m_context.runTask(worker, task, &gate);
+    gate.leave();
+    return end;
 }
 
 } // namespace parviz
