@@ -25,6 +25,35 @@ constexpr std::int64_t DefaultSwitchIntervalNs = StrategyOptions{}.switchInterva
 
 using Fields = std::initializer_list<std::pair<const char *, QString>>;
 
+// The Python construct a strategy mirrors, from what the registry says it is.
+enum class Shape { Loop, ThreadEach, ThreadQueue, ThreadChunks, ThreadBatches, ProcessChunks };
+
+Shape shapeOf(const StrategyInfo &info)
+{
+    if (info.workers == WorkerKind::Caller)
+        return Shape::Loop;
+    if (info.workers == WorkerKind::Processes)
+        return Shape::ProcessChunks;
+    switch (info.handOut) {
+    case HandOut::ThreadEach:
+        return Shape::ThreadEach;
+    case HandOut::Chunks:
+        return Shape::ThreadChunks;
+    case HandOut::AutoBatches:
+        return Shape::ThreadBatches;
+    case HandOut::Loop:
+    case HandOut::Queue:
+        break;
+    }
+    return Shape::ThreadQueue;
+}
+
+Shape shapeOf(const RunPlan &plan)
+{
+    const StrategyEntry *entry = findStrategy(plan.strategy);
+    return entry ? shapeOf(entry->info) : Shape::Loop;
+}
+
 // Replaces each {name} of `text` by its value. Braces that name no field stay as they are, so
 // Python's f-strings and C++ blocks need no escaping.
 QString fill(QString text, Fields fields)
@@ -114,7 +143,7 @@ QString kindPhrase(const WorkloadSpec &workload)
 
 QString workersPhrase(const RunPlan &plan, const StrategyInfo &info)
 {
-    if (plan.strategy == QLatin1String("thread-per-task"))
+    if (info.rowPerTask())
         return QStringLiteral("One thread per task");
     if (!info.usesWorkerCount)
         return QStringLiteral("One after another");
@@ -194,7 +223,7 @@ Durations durationsCode(const RunPlan &plan, bool exact)
 QString taskCode(const WorkloadSpec &workload)
 {
     // CPU time of this thread, not the clock: see pythonProgram()'s note in the header.
-    static const QString compute =
+    static const QString pureComputing =
         QStringLiteral("def {name}(seconds):\n"
                        "    \"\"\"{summary}\n"
                        "\n"
@@ -209,6 +238,31 @@ QString taskCode(const WorkloadSpec &workload)
                        "        for _ in range(1000):  # look at the time every 1000 steps\n"
                        "            x = (x * 1103515245 + 12345) & 0x7FFFFFFF\n"
                        "    return x\n");
+    // hashlib releases the GIL while it hashes more than 2 KiB, as NumPy and zlib do for their
+    // work: the thread takes it back only between calls.
+    static const QString releasingComputing =
+        QStringLiteral("def {name}(seconds):\n"
+                       "    \"\"\"{summary}\n"
+                       "\n"
+                       "    hashlib releases the GIL while it hashes a buffer of more than\n"
+                       "    2 KiB, so threads running this compute on every core at once; each\n"
+                       "    takes the GIL back only for a moment between calls. It counts this\n"
+                       "    thread's own CPU time, not the clock: a task is a fixed amount of\n"
+                       "    computing that takes `seconds` on an idle core.\n"
+                       "    \"\"\"\n"
+                       "    end = time.thread_time() + seconds\n"
+                       "    digest = hashlib.sha256()\n"
+                       "    while time.thread_time() < end:\n"
+                       "        digest.update(BLOCK)  # the GIL is released in here\n"
+                       "    return digest.hexdigest()\n");
+    const bool releases = workload.gil == TaskGil::Released;
+    const QString &compute = releases ? releasingComputing : pureComputing;
+    const QString block = releases
+        ? QStringLiteral("BLOCK = bytes(64 * 1024)  # hashed over and over by the CPU work\n\n\n")
+        : QString();
+    const QString cpuSummary = releases
+        ? QStringLiteral("A CPU-bound task that releases the GIL: SHA-256 for `seconds`.")
+        : QStringLiteral("A CPU-bound task: pure-Python arithmetic for `seconds`.");
 
     switch (workload.kind) {
     case TaskKind::Sleep:
@@ -221,29 +275,29 @@ QString taskCode(const WorkloadSpec &workload)
             "    time.sleep(seconds)\n"
             "    return seconds\n");
     case TaskKind::Cpu:
-        return fill(compute,
-            {{"name", QStringLiteral("task")},
-                {"summary",
-                    QStringLiteral("A CPU-bound task: pure-Python arithmetic for `seconds`.")}});
+        return block + fill(compute, {{"name", QStringLiteral("task")}, {"summary", cpuSummary}});
     case TaskKind::Mixed:
-        return fill(
-            QStringLiteral("IO_SHARE = {share}  # the share of each task spent waiting\n"
-                           "\n"
-                           "\n"
-                           "{compute}"
-                           "\n"
-                           "\n"
-                           "def task(seconds):\n"
-                           "    \"\"\"A mixed task: waits IO_SHARE of `seconds`, then computes the "
-                           "rest.\"\"\"\n"
-                           "    time.sleep(seconds * IO_SHARE)\n"
-                           "    return compute(seconds * (1 - IO_SHARE))\n"),
-            {{"share", QString::number(workload.ioShare, 'g', 6)},
-                {"compute",
-                    fill(compute,
-                        {{"name", QStringLiteral("compute")},
-                            {"summary",
-                                QStringLiteral("Pure-Python arithmetic for `seconds`.")}})}});
+        return block
+            + fill(QStringLiteral("IO_SHARE = {share}  # the share of each task spent waiting\n"
+                                  "\n"
+                                  "\n"
+                                  "{compute}"
+                                  "\n"
+                                  "\n"
+                                  "def task(seconds):\n"
+                                  "    \"\"\"A mixed task: waits IO_SHARE of `seconds`, then "
+                                  "computes the rest.\"\"\"\n"
+                                  "    time.sleep(seconds * IO_SHARE)\n"
+                                  "    return compute(seconds * (1 - IO_SHARE))\n"),
+                {{"share", QString::number(workload.ioShare, 'g', 6)},
+                    {"compute",
+                        fill(compute,
+                            {{"name", QStringLiteral("compute")},
+                                {"summary",
+                                    releases ? QStringLiteral("SHA-256 for `seconds`, without "
+                                                              "the GIL.")
+                                             : QStringLiteral(
+                                                 "Pure-Python arithmetic for `seconds`.")}})}});
     }
     return {};
 }
@@ -316,8 +370,8 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
     if (plan.options.join)
         return code;
     const QString chunk = QString::number(plan.options.chunkSize);
-    const QString &id = plan.strategy;
-    if (id == QLatin1String("thread-per-task"))
+    switch (shapeOf(plan)) {
+    case Shape::ThreadEach:
         return withoutJoin(code,
             statement(QStringLiteral("threads = [threading.Thread(target=task, args=(seconds,)) "
                                      "for seconds in durations]"))
@@ -325,14 +379,15 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
                                  "    thread.start()\n"),
             QStringLiteral("for thread in threads:\n"
                            "    thread.join()\n"));
-    if (id == QLatin1String("thread-pool") || id == QLatin1String("gil-threads"))
+    case Shape::ThreadQueue:
         return withoutJoin(code,
-            fill(QStringLiteral("executor = ThreadPoolExecutor(max_workers={workers})\n"
-                                "futures = [executor.submit(task, seconds) for seconds in "
-                                "durations]\n"),
-                {{"workers", workers}}),
+            leadingComment(code.body)
+                + fill(QStringLiteral("executor = ThreadPoolExecutor(max_workers={workers})\n"
+                                      "futures = [executor.submit(task, seconds) for seconds in "
+                                      "durations]\n"),
+                    {{"workers", workers}}),
             QStringLiteral("executor.shutdown(wait=True)\n"));
-    if (id == QLatin1String("pool-map"))
+    case Shape::ThreadChunks:
         return withoutJoin(code,
             leadingComment(code.body)
                 + fill(QStringLiteral("pool = ThreadPool(processes={workers})\n"
@@ -342,7 +397,7 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
             QStringLiteral("results = pending.get()\n"
                            "pool.close()\n"
                            "pool.join()\n"));
-    if (id == QLatin1String("process-pool"))
+    case Shape::ProcessChunks:
         return withoutJoin(code,
             leadingComment(code.body)
                 + fill(QStringLiteral("executor = ProcessPoolExecutor(max_workers={workers})\n"
@@ -351,20 +406,53 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
                     {{"workers", workers}, {"chunk", chunk}}),
             QStringLiteral("results = list(pending)\n"
                            "executor.shutdown(wait=True)\n"));
-    if (id == QLatin1String("batched"))
+    case Shape::ThreadBatches:
         code.body = comment(QStringLiteral("joblib's Parallel always waits for its results: "
                                            "there is no call that goes on without them. ParViz's "
                                            "caller went on once the first batches were out."),
                         MainIndent)
             + code.body;
+        return code;
+    case Shape::Loop:
+        break;
+    }
     return code;
+}
+
+// What the threads of one process do with the GIL, said before the clock starts: the switch
+// interval where pure-Python work takes turns, what a free-threaded build changes.
+QString gilSetup(const RunPlan &plan, QStringList &imports)
+{
+    const bool threads = shapeOf(plan) != Shape::Loop && shapeOf(plan) != Shape::ProcessChunks;
+    if (!threads || plan.workload.kind == TaskKind::Sleep)
+        return {};
+    if (plan.workload.gil == TaskGil::None)
+        return comment(QStringLiteral("No GIL: run this with a free-threaded CPython (python3.13t, "
+                                      "PEP 703), where the threads compute on every core at "
+                                      "once. With the GIL they would take turns."),
+            MainIndent);
+    const std::int64_t interval = plan.options.switchIntervalNs;
+    const bool held = plan.workload.gil == TaskGil::Held;
+    if (!held && interval == DefaultSwitchIntervalNs)
+        return {};
+    imports << QStringLiteral("import sys");
+    const QString why = held
+        ? QStringLiteral("Only the thread holding the GIL runs Python code; a waiting thread asks "
+                         "for it after this many seconds (%1).")
+        : QStringLiteral("A thread waiting for the GIL between hashlib calls asks for it after "
+                         "this many seconds (%1).");
+    return comment(why.arg(interval == DefaultSwitchIntervalNs
+                           ? QStringLiteral("CPython's default")
+                           : QStringLiteral("CPython's default is 0.005")),
+               MainIndent)
+        + QStringLiteral("sys.setswitchinterval(%1)\n").arg(seconds(interval));
 }
 
 StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
 {
     const QString chunk = QString::number(plan.options.chunkSize);
-    const QString &id = plan.strategy;
-    if (id == QLatin1String("thread-per-task"))
+    switch (shapeOf(plan)) {
+    case Shape::ThreadEach:
         return {{QStringLiteral("import threading")},
             {},
             {},
@@ -375,18 +463,17 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
                                  "for thread in threads:\n"
                                  "    thread.join()\n"),
             {}};
-    const QString submitAll = fill(
-        QStringLiteral("with ThreadPoolExecutor(max_workers={workers}) as executor:\n"
-                       "    futures = [executor.submit(task, seconds) for seconds in durations]\n"
-                       "    results = [future.result() for future in futures]\n"),
-        {{"workers", workers}});
-    if (id == QLatin1String("thread-pool"))
+    case Shape::ThreadQueue:
         return {{QStringLiteral("from concurrent.futures import ThreadPoolExecutor")},
             {},
             {},
-            submitAll,
+            fill(QStringLiteral(
+                     "with ThreadPoolExecutor(max_workers={workers}) as executor:\n"
+                     "    futures = [executor.submit(task, seconds) for seconds in durations]\n"
+                     "    results = [future.result() for future in futures]\n"),
+                {{"workers", workers}}),
             {}};
-    if (id == QLatin1String("pool-map"))
+    case Shape::ThreadChunks:
         return {{QStringLiteral("from multiprocessing.pool import ThreadPool")},
             {},
             {},
@@ -402,26 +489,10 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
                                    "    results = pool.map(task, durations, chunksize={chunk})\n"),
                     {{"workers", workers}, {"chunk", chunk}}),
             {}};
-    if (id == QLatin1String("gil-threads")) {
-        const std::int64_t interval = plan.options.switchIntervalNs;
-        return {{QStringLiteral("import sys"),
-                    QStringLiteral("from concurrent.futures import ThreadPoolExecutor")},
-            {},
-            comment(QStringLiteral("Only the thread holding the GIL runs Python code; a waiting "
-                                   "thread asks for it after this many seconds (%1).")
-                        .arg(interval == DefaultSwitchIntervalNs
-                                ? QStringLiteral("CPython's default")
-                                : QStringLiteral("CPython's default is 0.005")),
-                MainIndent)
-                + QStringLiteral("sys.setswitchinterval(%1)\n").arg(seconds(interval)),
-            submitAll,
-            {}};
-    }
-    if (id == QLatin1String("batched")) {
+    case Shape::ThreadBatches: {
         const StrategyOptions defaults;
-        QString note = QStringLiteral("joblib runs the batches in worker processes (its default "
-                                      "backend, loky); ParViz runs them on threads without a "
-                                      "GIL. In both, the tasks run in parallel.");
+        QString note = QStringLiteral("The threading backend: joblib's batches run on threads of "
+                                      "this process, as ParViz's do, and share its GIL.");
         if (plan.options.minBatchDurationNs != defaults.minBatchDurationNs
             || plan.options.maxBatchDurationNs != defaults.maxBatchDurationNs)
             note += QStringLiteral(" ParViz aims each batch at %1 to %2; joblib aims at 0.2 s to "
@@ -432,15 +503,19 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
             QStringLiteral("from joblib import Parallel, delayed"),
             {},
             comment(note, MainIndent)
-                + statement(QStringLiteral("parallel = Parallel(n_jobs=%1, batch_size=\"auto\", "
-                                           "pre_dispatch=\"%2*n_jobs\")")
-                                .arg(workers)
-                                .arg(plan.options.preDispatchFactor))
+                + QStringLiteral("parallel = Parallel(\n"
+                                 "    n_jobs=%1,\n"
+                                 "    backend=\"threading\",\n"
+                                 "    batch_size=\"auto\",\n"
+                                 "    pre_dispatch=\"%2*n_jobs\",\n"
+                                 ")\n")
+                      .arg(workers)
+                      .arg(plan.options.preDispatchFactor)
                 + QStringLiteral(
                     "results = parallel(delayed(task)(seconds) for seconds in durations)\n"),
             {}};
     }
-    if (id == QLatin1String("process-pool")) {
+    case Shape::ProcessChunks: {
         const QString restart = plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart
             ? comment(QStringLiteral("ParViz starts a new worker in place of one that dies; "
                                      "ProcessPoolExecutor raises BrokenProcessPool instead."),
@@ -457,7 +532,9 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
                     {{"workers", workers}, {"chunk", chunk}}),
             {}};
     }
-    // sequential
+    case Shape::Loop:
+        break;
+    }
     return {{}, {}, {}, QStringLiteral("for seconds in durations:\n    task(seconds)\n"), {}};
 }
 
@@ -480,7 +557,7 @@ QString importsCode(QStringList imports, const QString &thirdParty)
 QString taskBodySketch(const RunPlan &plan)
 {
     const QString kind = taskKindName(plan.workload.kind);
-    QString text = plan.strategy == QLatin1String("process-pool")
+    QString text = shapeOf(plan) == Shape::ProcessChunks
         ? QStringLiteral(
             "// Each parviz-worker runs executeTask() (core/workload/taskexecutor.cpp)\n"
             "// with its parent's CPU calibration; for a %1 task:\n")
@@ -506,31 +583,44 @@ QString strategySketch(const RunPlan &plan)
     const QString workers = QString::number(plan.workers);
     const QString chunk = QString::number(plan.options.chunkSize);
     const QString chunkTasks = countOf(plan.options.chunkSize, "task", "tasks");
-    const Fields numbers{{"tasks", tasks}, {"workers", workers}, {"chunk", chunk}};
-    const QString &id = plan.strategy;
+    const Shape shape = shapeOf(plan);
+    // Threads under the GIL run each task through ThreadGil (core/strategies/threadgil.h).
+    const bool gil = tasksShareOneGil(plan);
+    const QString runTask = gil ? QStringLiteral("gil.runTask") : QStringLiteral("context.runTask");
+    const QString gilLine = gil
+        ? fill(
+            QStringLiteral("// Tasks that %1 the GIL: one Gil for the process's threads, with a\n"
+                           "// switch interval of {interval} (core/strategies/gil.h).\n"
+                           "ThreadGil gil(context);\n")
+                .arg(plan.workload.gil == TaskGil::Held ? QStringLiteral("hold")
+                                                        : QStringLiteral("release")),
+            {{"interval", durationText(plan.options.switchIntervalNs)}})
+        : QString();
 
-    if (id == QLatin1String("sequential"))
+    if (shape == Shape::Loop)
         return QStringLiteral("// core/strategies/sequential.cpp, on the run's own thread:\n"
                               "for (const TaskSpec &task : context.tasks())   // %1 tasks\n"
                               "    context.runTask(/*worker=*/0, task);\n")
             .arg(tasks);
-    if (id == QLatin1String("thread-per-task"))
+    if (shape == Shape::ThreadEach)
         return fill(QStringLiteral(
                         "// core/strategies/threadpertask.cpp: one std::jthread per task.\n"
+                        "{gil}"
                         "WorkerThreads threads(context, [&](int worker) {\n"
-                        "    context.runTask(worker, tasks[worker]);\n"
+                        "    {runTask}(worker, tasks[worker]);\n"
                         "});\n"
                         "threads.startAll({tasks});   // each row begins with its thread's spawn\n"
                         "threads.joinAll();        // the main row waits\n"),
-            numbers);
-    if (id == QLatin1String("thread-pool"))
+            {{"tasks", tasks}, {"gil", gilLine}, {"runTask", runTask}});
+    if (shape == Shape::ThreadQueue)
         return fill(
             QStringLiteral(
                 "// core/strategies/threadpool.cpp: ThreadPoolExecutor's shape.\n"
+                "{gil}"
                 "TaskQueue queue({tasks});   // one FIFO of task indices\n"
                 "WorkerThreads threads(context, [&](int worker) {\n"
                 "    while (auto index = queue.pop(stop))   // the next task, when free\n"
-                "        context.runTask(worker, tasks[*index]);\n"
+                "        {runTask}(worker, tasks[*index]);\n"
                 "});\n"
                 "for (std::size_t i = 0; i < {tasks}; ++i) {   // submit()\n"
                 "    queue.push(i);\n"
@@ -539,20 +629,21 @@ QString strategySketch(const RunPlan &plan)
                 "}\n"
                 "queue.close();\n"
                 "threads.joinAll();   // shutdown(wait=True)\n"),
-            numbers);
-    if (id == QLatin1String("pool-map")) {
+            {{"tasks", tasks}, {"workers", workers}, {"gil", gilLine}, {"runTask", runTask}});
+    if (shape == Shape::ThreadChunks) {
         const std::int64_t chunks =
             (plan.workload.taskCount + plan.options.chunkSize - 1) / plan.options.chunkSize;
         return fill(
             QStringLiteral(
                 "// core/strategies/poolmap.cpp: {chunks} chunks of {chunkTasks}.\n"
+                "{gil}"
                 "TaskQueue queue({chunks});            // chunk indices, first in, first out\n"
                 "ChunkCompletion completion({chunks});\n"
                 "WorkerThreads threads(context, [&](int worker) {   // {workers} std::jthreads\n"
                 "    while (auto chunk = queue.pop(stop)) {\n"
                 "        for (auto i = *chunk * {chunk}; i < std::min(*chunk * {chunk} + {chunk}, "
                 "{tasks}); ++i)\n"
-                "            context.runTask(worker, tasks[i]);\n"
+                "            {runTask}(worker, tasks[i]);\n"
                 "        completion.markEnded(*chunk);\n"
                 "    }\n"
                 "});\n"
@@ -568,38 +659,22 @@ QString strategySketch(const RunPlan &plan)
                 {"workers", workers},
                 {"chunk", chunk},
                 {"chunkTasks", chunkTasks},
-                {"chunks", QString::number(chunks)}});
+                {"chunks", QString::number(chunks)},
+                {"gil", gilLine},
+                {"runTask", runTask}});
     }
-    if (id == QLatin1String("gil-threads"))
-        return fill(
-            QStringLiteral(
-                "// core/strategies/gilthreads.cpp: the thread pool's {workers} std::jthreads,\n"
-                "// sharing a model of CPython's GIL (core/strategies/gil.h). The Python\n"
-                "// program has the real one.\n"
-                "Gil gil(recorder, /*switchInterval=*/{interval}, stop);\n"
-                "runThreadPoolExecutor(context, [&](int worker, TaskQueue &queue) {\n"
-                "    GilGate gate(gil, context, worker);\n"
-                "    while (auto index = queue.pop(stop)) {\n"
-                "        // Take the GIL: gil-wait while another thread holds it.\n"
-                "        gate.enter(tasks[*index]);\n"
-                "        // The gate drops the GIL around sleeps, and between 50 µs\n"
-                "        // CPU slices once a waiter has asked for a switch interval.\n"
-                "        context.runTask(worker, tasks[*index], &gate);\n"
-                "        gate.leave();\n"
-                "    }\n"
-                "});\n"),
-            {{"workers", workers}, {"interval", durationText(plan.options.switchIntervalNs)}});
-    if (id == QLatin1String("batched"))
+    if (shape == Shape::ThreadBatches)
         return fill(
             QStringLiteral(
                 "// core/strategies/batched.cpp: joblib's dispatch, on {workers} std::jthreads.\n"
+                "{gil}"
                 "TaskQueue queue({tasks});   // batch indices, first in, first out\n"
                 "BatchDispatcher dispatcher(context, queue);   // BatchSizer({min}, {max})\n"
                 "WorkerThreads threads(context, [&](int worker) {\n"
                 "    while (auto index = queue.pop(stop)) {\n"
                 "        const Batch batch = dispatcher.batch(*index);\n"
                 "        for (auto i = batch.first; i < batch.last; ++i)\n"
-                "            context.runTask(worker, tasks[i]);\n"
+                "            {runTask}(worker, tasks[i]);\n"
                 "        // Time the batch, and dispatch the next one.\n"
                 "        dispatcher.batchCompleted(worker, batch);\n"
                 "        completion.add(batch.size());\n"
@@ -619,8 +694,10 @@ QString strategySketch(const RunPlan &plan)
                 {"pre",
                     QString::number(std::min<std::int64_t>(
                         static_cast<std::int64_t>(plan.options.preDispatchFactor) * plan.workers,
-                        plan.workload.taskCount))}});
-    if (id == QLatin1String("process-pool"))
+                        plan.workload.taskCount))},
+                {"gil", gilLine},
+                {"runTask", runTask}});
+    if (shape == Shape::ProcessChunks)
         return fill(
             QStringLiteral(
                 "// core/strategies/processpool.cpp, on the run's own thread. Each of {workers}\n"
@@ -665,6 +742,9 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
     const Workers workers = info.usesWorkerCount ? workersCode(plan, traced) : Workers{};
     const StrategyCode strategy = strategyCode(plan, workers.value);
     QStringList imports = strategy.imports;
+    const QString gil = gilSetup(plan, imports);
+    if (workload.gil == TaskGil::Released && workload.kind != TaskKind::Sleep)
+        imports << QStringLiteral("import hashlib");
     if (traced)
         imports << QStringLiteral("import json") << QStringLiteral("import os")
                 << QStringLiteral("import threading");
@@ -712,7 +792,7 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
                              "    return result\n");
         main += QStringLiteral("durations = list(enumerate(durations))  # (task, seconds)\n");
     }
-    main += workers.setup + strategy.setup + QStringLiteral("start = time.perf_counter()\n");
+    main += workers.setup + gil + strategy.setup + QStringLiteral("start = time.perf_counter()\n");
     if (traced)
         main += QStringLiteral("trace(\"begin\")\n");
     main += strategy.body;

@@ -38,7 +38,7 @@ public:
     TraceLineReader(RunContext &context, qint64 programPid)
         : m_context(context)
         , m_programPid(programPid)
-        , m_hasMainRow(context.plan().strategy != QLatin1String("sequential"))
+        , m_hasMainRow(findStrategy(context.plan().strategy)->info.hasCaller)
     { }
 
     // Reads one line of the program's standard output; false (with error()) if it is a trace
@@ -199,7 +199,7 @@ QString CPythonEngine::engineName(const PythonInterpreter &python)
 void CPythonEngine::run(RunContext &context)
 {
     const RunPlan &plan = context.plan();
-    if (auto runnable = m_python.canRun(plan.strategy); !runnable)
+    if (auto runnable = m_python.canRun(plan); !runnable)
         return context.fail(runnable.error());
     QTemporaryDir dir;
     const QString path =
@@ -284,8 +284,14 @@ void CPythonEngine::run(RunContext &context)
 
 std::unique_ptr<RunSession> makeCPythonSession(const RunPlan &plan, const PythonInterpreter &python)
 {
+    // Tasks without a GIL need a free-threaded build; one on PATH is used in place of `python`.
+    PythonInterpreter chosen = python;
+    if (!python.canRun(plan)) {
+        if (auto freeThreaded = findFreeThreadedPython(); freeThreaded && freeThreaded->canRun(plan))
+            chosen = *freeThreaded;
+    }
     return std::make_unique<RunSession>(
-        plan, std::make_unique<CPythonEngine>(python), CPythonEngine::engineName(python));
+        plan, std::make_unique<CPythonEngine>(chosen), CPythonEngine::engineName(chosen));
 }
 
 RunResult executeInCPython(const RunPlan &plan, const PythonInterpreter &python)

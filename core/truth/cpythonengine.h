@@ -31,6 +31,8 @@ public:
     explicit CPythonEngine(PythonInterpreter python);
 
     int laneCount(const RunPlan &plan) const override;
+    // CPython's GIL is not seen from outside: its waits are inside the tasks' bars.
+    bool hasGilLane(const RunPlan &) const override { return false; }
     void run(RunContext &context) override;
 
     // The engine's name in a result: "CPython 3.11.2".
@@ -41,7 +43,9 @@ private:
 };
 
 // A session that runs `plan` in CPython (see CPythonEngine); the plan's strategy must be one of
-// ParViz's and runnable by `python` (PythonInterpreter::canRun()).
+// ParViz's and runnable by `python` (PythonInterpreter::canRun()). Where the plan's tasks have
+// no GIL and `python` has one, a free-threaded CPython on PATH runs it instead, if there is
+// one; else the run fails, saying so.
 std::unique_ptr<RunSession> makeCPythonSession(
     const RunPlan &plan, const PythonInterpreter &python);
 // Runs it to the end on the calling thread.

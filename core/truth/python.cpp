@@ -1,5 +1,7 @@
 #include "truth/python.h"
 
+#include "strategies/strategyregistry.h"
+
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
@@ -24,7 +26,9 @@ std::optional<PythonInterpreter> probe(const QString &path)
                            "    import joblib\n"
                            "    print('joblib')\n"
                            "except ImportError:\n"
-                           "    pass\n")});
+                           "    pass\n"
+                           "if not getattr(sys, '_is_gil_enabled', lambda: True)():\n"
+                           "    print('free-threaded')\n")});
     if (!python.waitForFinished(10'000)) {
         python.kill();
         python.waitForFinished();
@@ -36,20 +40,51 @@ std::optional<PythonInterpreter> probe(const QString &path)
         QString::fromLocal8Bit(python.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
     if (lines.isEmpty() || !lines.first().startsWith(u'3'))
         return std::nullopt; // Python 2, or not Python at all
-    return PythonInterpreter{
-        path, lines.first().trimmed(), lines.contains(QStringLiteral("joblib"))};
+    return PythonInterpreter{path,
+        lines.first().trimmed(),
+        lines.contains(QStringLiteral("joblib")),
+        lines.contains(QStringLiteral("free-threaded"))};
 }
 
 } // namespace
 
 Result<void> PythonInterpreter::canRun(const QString &strategy) const
 {
-    if (strategy == QLatin1String("batched") && !hasJoblib)
+    const StrategyEntry *entry = findStrategy(strategy);
+    if (entry && entry->info.handOut == HandOut::AutoBatches && !hasJoblib)
         return Error{QStringLiteral("no-joblib"),
             QStringLiteral("%1 cannot import joblib, which the batched strategy's program uses "
                            "(Debian: apt-get install python3-joblib)")
                 .arg(path)};
     return {};
+}
+
+Result<void> PythonInterpreter::canRun(const RunPlan &plan) const
+{
+    if (auto runnable = canRun(plan.strategy); !runnable)
+        return runnable;
+    // Computing threads without a GIL: with one, they would take turns where ParViz's run at
+    // once. Sleeps and worker processes look the same either way.
+    const StrategyEntry *entry = findStrategy(plan.strategy);
+    if (plan.workload.gil == TaskGil::None && plan.workload.kind != TaskKind::Sleep && entry
+        && entry->info.workers == WorkerKind::Threads && !freeThreaded)
+        return Error{QStringLiteral("no-free-threaded-python"),
+            QStringLiteral("%1 (CPython %2) has a GIL, and this workload's tasks have none: its "
+                           "threads would take turns where ParViz's compute at once. It needs "
+                           "a free-threaded CPython (python3.13t or later, PEP 703) on PATH; "
+                           "none was found")
+                .arg(path, version)};
+    return {};
+}
+
+std::optional<PythonInterpreter> findFreeThreadedPython()
+{
+    for (const char *name : {"python3.14t", "python3.13t", "python3t"}) {
+        const QString path = QStandardPaths::findExecutable(QLatin1String(name));
+        if (auto python = probe(path); python && python->freeThreaded)
+            return python;
+    }
+    return std::nullopt;
 }
 
 Result<PythonInterpreter> findPython(const QString &chosen)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "run/runplan.h"
 #include "util/result.h"
 
 #include <QString>
@@ -12,9 +13,15 @@ struct PythonInterpreter
     QString path;
     QString version; // "3.11.2"
     bool hasJoblib = false; // the batched strategy needs it
+    // A free-threaded build running without its GIL (sys._is_gil_enabled() false, PEP 703):
+    // what a workload whose tasks have no GIL needs.
+    bool freeThreaded = false;
 
     // Whether this interpreter can run `strategy`'s program; the error names what to install.
     Result<void> canRun(const QString &strategy) const;
+    // The same for a whole plan: its strategy, and a free-threaded build where the workload's
+    // tasks have no GIL.
+    Result<void> canRun(const RunPlan &plan) const;
 };
 
 // The interpreter to use: `chosen` when given (a preference); else $PARVIZ_PYTHON; else the
@@ -22,5 +29,8 @@ struct PythonInterpreter
 // first that runs at all. The error says what was looked for and what to install.
 // Runs each candidate once (about 50 ms each); any thread.
 Result<PythonInterpreter> findPython(const QString &chosen = {});
+// A free-threaded CPython on PATH (python3.14t, python3.13t), running without its GIL; nothing
+// if there is none. Runs each candidate found once; any thread.
+std::optional<PythonInterpreter> findFreeThreadedPython();
 
 } // namespace parviz

@@ -3,6 +3,7 @@
 #include "processes.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
+#include "traceinvariants.h"
 #include "truth/cpythonengine.h"
 
 #include <QDir>
@@ -10,6 +11,8 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 #include <set>
 #include <unistd.h>
@@ -26,6 +29,9 @@ private slots:
     void initTestCase();
     void everyTaskOnceARowPerThreadOrProcess_data();
     void everyTaskOnceARowPerThreadOrProcess();
+    void gilDecidesWhetherCPythonsThreadsCompute_data();
+    void gilDecidesWhetherCPythonsThreadsCompute();
+    void noGilNeedsAFreeThreadedPython();
     void stopLeavesNoProcessBehind();
     void failingProgramShowsItsTraceback();
     void missingInterpreterIsNamed();
@@ -101,17 +107,17 @@ void tst_CPython::everyTaskOnceARowPerThreadOrProcess()
     QCOMPARE(std::set<int>(tasks.begin(), tasks.end()).size(), std::size_t(8));
     // A row per thread or process that ran tasks: one for a loop, one per task for a thread
     // each, at most the workers for a pool (CPython's pools may leave a late starter idle).
-    if (strategy == QLatin1String("sequential"))
+    const StrategyInfo &info = findStrategy(strategy)->info;
+    if (info.workers == WorkerKind::Caller)
         QCOMPARE(rowsUsed, 1);
-    else if (strategy == QLatin1String("thread-per-task"))
+    else if (info.rowPerTask())
         QCOMPARE(rowsUsed, 8);
     else
         QVERIFY2(rowsUsed >= 1 && rowsUsed <= 3, qPrintable(QString::number(rowsUsed)));
-    // Every row carries the pid of its process: a process each for the process pool and
-    // joblib, the interpreter's own for threads. Only a worker process's row begins with its
-    // spawn; a thread's start is not seen apart from its wait.
-    const bool processes =
-        strategy == QLatin1String("process-pool") || strategy == QLatin1String("batched");
+    // Every row carries the pid of its process: a process each for the process pool, the
+    // interpreter's own for threads (joblib's threading backend included). Only a worker
+    // process's row begins with its spawn; a thread's start is not seen apart from its wait.
+    const bool processes = info.workers == WorkerKind::Processes;
     QVERIFY(!pids.contains(static_cast<std::int32_t>(::getpid())));
     if (processes)
         QCOMPARE(static_cast<int>(pids.size()), rowsUsed);
@@ -134,6 +140,73 @@ bool isGone(std::int32_t pid)
 }
 } // namespace
 
+void tst_CPython::gilDecidesWhetherCPythonsThreadsCompute_data()
+{
+    QTest::addColumn<int>("gil");
+    QTest::newRow("held") << static_cast<int>(TaskGil::Held);
+    QTest::newRow("released") << static_cast<int>(TaskGil::Released);
+}
+
+// The program beside a thread pool follows the workload's GIL: its pure-Python tasks compute
+// one at a time in CPython too, its hashlib tasks side by side. Structural: whether two
+// tasks' bars overlap, not how long they took. A held task's bar includes its waits for the
+// GIL (CPython's lock is not seen from outside), so "one at a time" is checked as the sum of
+// the work against the makespan, loosely.
+void tst_CPython::gilDecidesWhetherCPythonsThreadsCompute()
+{
+    QFETCH(int, gil);
+    if (!m_python)
+        QSKIP("no python3");
+    if (logicalCpus() < 2)
+        QSKIP("needs two cores for threads to compute side by side");
+    WorkloadSpec workload;
+    workload.taskCount = 8;
+    workload.kind = TaskKind::Cpu;
+    workload.gil = static_cast<TaskGil>(gil);
+    workload.duration = DurationSpec::fixed(40 * Ms);
+    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(4));
+    QVERIFY(plan);
+    const RunResult run = executeInCPython(*plan, *m_python);
+    QVERIFY2(run.ok(), run.error ? qPrintable(run.error->message) : "stopped");
+    QCOMPARE(run.metrics.tasksCompleted, 8);
+    if (workload.gil == TaskGil::Released) {
+        // hashlib let two threads compute at once.
+        QVERIFY2(!test::checkPeakConcurrency(*run.trace, 1).isEmpty(),
+            "no two hashlib tasks overlapped in CPython");
+    } else {
+        // 320 ms of pure-Python work on the GIL: no schedule of it ends in under 240 ms.
+        QVERIFY2(run.metrics.makespanNs > 240 * Ms,
+            qPrintable(QStringLiteral("%1 ms").arg(run.metrics.makespanNs / 1e6)));
+    }
+}
+
+// Threads of tasks without a GIL need a free-threaded CPython; without one, the run says so.
+void tst_CPython::noGilNeedsAFreeThreadedPython()
+{
+    if (!m_python)
+        QSKIP("no python3");
+    WorkloadSpec workload;
+    workload.taskCount = 2;
+    workload.kind = TaskKind::Cpu;
+    workload.gil = TaskGil::None;
+    workload.duration = DurationSpec::fixed(1 * Ms);
+    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    QVERIFY(plan);
+    const RunResult run = executeInCPython(*plan, *m_python);
+    if (m_python->freeThreaded || findFreeThreadedPython()) {
+        QVERIFY2(run.ok(), run.error ? qPrintable(run.error->message) : "stopped");
+        return;
+    }
+    QVERIFY(run.error);
+    QCOMPARE(run.error->code, QStringLiteral("no-free-threaded-python"));
+    QVERIFY2(run.error->message.contains(QLatin1String("free-threaded")),
+        qPrintable(run.error->message));
+    // The same tasks on worker processes, or sleeping, look alike with or without a GIL.
+    auto processes =
+        RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2));
+    QVERIFY(m_python->canRun(*processes));
+}
+
 // Stop while CPython's worker processes sleep: the run ends at once, keeps what it has, and
 // neither the interpreter nor any of its workers is left.
 void tst_CPython::stopLeavesNoProcessBehind()
@@ -147,9 +220,16 @@ void tst_CPython::stopLeavesNoProcessBehind()
     QVERIFY(plan);
     auto session = makeCPythonSession(*plan, *m_python);
     session->start();
+    // A task running in a worker process: the caller's own row is in flight from the start.
+    auto workerRunning = [&session] {
+        const auto snapshot = session->snapshot();
+        const auto &open = snapshot->inFlight();
+        return std::any_of(open.begin(), open.end(), [](const TaskEvent &event) {
+            return event.worker >= 0 && event.kind == EventKind::Run;
+        });
+    };
     bool seenRunning = false; // once seen, seen: QTRY looks more than once
-    QTRY_VERIFY_WITH_TIMEOUT(
-        seenRunning = seenRunning || !session->snapshot()->inFlight().empty(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(seenRunning = seenRunning || workerRunning(), 20000);
     QElapsedTimer stop;
     stop.start();
     session->requestStop();

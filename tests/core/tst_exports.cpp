@@ -4,6 +4,7 @@
 #include "export/runjson.h"
 #include "export/sweepjson.h"
 #include "run/runsession.h"
+#include "strategies/strategyregistry.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -159,7 +160,7 @@ void tst_Exports::chromeTraceHoldsEveryEvent()
             event[QStringLiteral("args")].toObject()[QStringLiteral("task")].toInt(),
             event[QStringLiteral("cat")].toString());
     }
-    QCOMPARE(processName, strategy);
+    QCOMPARE(processName, findStrategy(strategy)->info.id);
 
     std::multiset<std::tuple<qint64, qint64, qint64, int, QString>> expected;
     std::set<qint64> tids;

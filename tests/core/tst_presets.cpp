@@ -64,7 +64,7 @@ void tst_Presets::builtInPresetsLoad()
     for (const auto &problem : library.problems)
         qWarning("%s", qPrintable(problem.message()));
     QVERIFY(library.problems.empty());
-    QCOMPARE(library.presets.size(), std::size_t(8));
+    QCOMPARE(library.presets.size(), std::size_t(9));
     QStringList ids;
     for (const Preset &preset : library.presets) {
         ids << preset.id;
@@ -73,7 +73,7 @@ void tst_Presets::builtInPresetsLoad()
         QVERIFY2(preset.explanation.size() > 100, qPrintable(preset.id));
     }
     QCOMPARE(ids.first(), QStringLiteral("1-sequential"));
-    QCOMPARE(ids.last(), QStringLiteral("8-threads-against-processes"));
+    QCOMPARE(ids.last(), QStringLiteral("9-threads-that-release-the-gil"));
 
     // The seed's numbers: 0.1 + 1 + 0.3 s one after another; three processes, joined or not;
     // joblib's 30 x 10 tasks of 0.1 s on all CPUs.
@@ -88,8 +88,15 @@ void tst_Presets::builtInPresetsLoad()
     QCOMPARE(joblib.workload.taskCount, 300);
     QCOMPARE(joblib.workers, WorkerCount::ofCpus(1.0));
     QCOMPARE(library.presets[4].workers, WorkerCount::ofCpus(0.8));
-    QCOMPARE(library.presets[7].compare,
-        (QStringList{QStringLiteral("gil-threads"), QStringLiteral("process-pool")}));
+    // Threads against processes on the same Python CPU work, then the same threads on work
+    // that releases the GIL.
+    const QStringList threadsAndProcesses{
+        QStringLiteral("thread-pool"), QStringLiteral("process-pool")};
+    QCOMPARE(library.presets[7].compare, threadsAndProcesses);
+    QCOMPARE(library.presets[7].workload.gil, TaskGil::Held);
+    QCOMPARE(library.presets[8].compare, threadsAndProcesses);
+    QCOMPARE(library.presets[8].workload.gil, TaskGil::Released);
+    QCOMPARE(library.presets[8].workload.kind, library.presets[7].workload.kind);
 }
 
 void tst_Presets::everyPresetRuns_data()
@@ -262,7 +269,7 @@ void tst_Presets::malformedFilesAreReported()
 
     // The built-in ones still load next to a broken folder.
     const PresetLibrary all = loadPresets(dir.path());
-    QCOMPARE(all.presets.size(), std::size_t(9));
+    QCOMPARE(all.presets.size(), std::size_t(10));
     QCOMPARE(all.problems.size(), std::size_t(std::size(cases)));
 }
 
@@ -291,7 +298,7 @@ void tst_Presets::savedPresetReadsBack()
     }
     PresetLibrary library;
     loadPresetDirectory(dir.path() + QStringLiteral("/sub"), false, library);
-    QCOMPARE(library.presets.size(), std::size_t(8));
+    QCOMPARE(library.presets.size(), std::size_t(9));
     QVERIFY(library.problems.empty());
 }
 

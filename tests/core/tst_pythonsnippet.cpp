@@ -140,20 +140,27 @@ void tst_PythonSnippet::everyProgramCompiles()
             for (std::size_t d = 0; d < std::size(durations); ++d) {
                 // 3 tasks write the list out, 300 cycle it or draw it in Python.
                 for (int tasks : {3, 300}) {
-                    const auto workers =
-                        tasks == 3 ? WorkerCount::exactly(2) : WorkerCount::ofCpus(0.8);
-                    const RunPlan plan = checkedPlan(
-                        entry.info.id, workloadOf(tasks, kind, durations[d]), workers, options);
-                    const QString program = pythonProgram(plan);
-                    // PEP 8's 79 columns: the panel shows it without scrolling sideways.
-                    for (const QString &line : program.split(u'\n'))
-                        QVERIFY2(line.size() <= 79, qPrintable(line));
-                    files << writeProgram(QStringLiteral("compile_%1_%2_%3_%4")
-                                              .arg(entry.info.id, taskKindName(kind))
-                                              .arg(d)
-                                              .arg(tasks)
-                                              .replace(u'-', u'_'),
-                        program);
+                    // Every use of the GIL with the fixed durations; held with the others.
+                    for (auto gil : {TaskGil::Held, TaskGil::Released, TaskGil::None}) {
+                        if (d > 0 && gil != TaskGil::Held)
+                            continue;
+                        const auto workers =
+                            tasks == 3 ? WorkerCount::exactly(2) : WorkerCount::ofCpus(0.8);
+                        WorkloadSpec workload = workloadOf(tasks, kind, durations[d]);
+                        workload.gil = gil;
+                        const RunPlan plan = checkedPlan(entry.info.id, workload, workers, options);
+                        const QString program = pythonProgram(plan);
+                        // PEP 8's 79 columns: the panel shows it without scrolling sideways.
+                        for (const QString &line : program.split(u'\n'))
+                            QVERIFY2(line.size() <= 79, qPrintable(line));
+                        files << writeProgram(QStringLiteral("compile_%1_%2_%3_%4_%5")
+                                                  .arg(entry.info.id, taskKindName(kind))
+                                                  .arg(d)
+                                                  .arg(tasks)
+                                                  .arg(taskGilName(gil))
+                                                  .replace(u'-', u'_'),
+                            program);
+                    }
                 }
             }
         }
@@ -171,22 +178,35 @@ void tst_PythonSnippet::programsRun_data()
     QTest::addColumn<int>("kind");
     QTest::addColumn<int>("tasks");
     QTest::addColumn<DurationSpec>("duration");
+    QTest::addColumn<int>("gil");
     for (const auto &entry : strategyRegistry()) {
         for (auto kind : {TaskKind::Sleep, TaskKind::Cpu, TaskKind::Mixed}) {
             QTest::addRow("%s %s", qPrintable(entry.info.id), qPrintable(taskKindName(kind)))
-                << entry.info.id << static_cast<int>(kind) << 3 << DurationSpec::fixed(10 * Ms);
+                << entry.info.id << static_cast<int>(kind) << 3 << DurationSpec::fixed(10 * Ms)
+                << static_cast<int>(TaskGil::Held);
         }
+        // Computing that releases the GIL: hashlib, in every strategy's program.
+        QTest::addRow("%s cpu, GIL released", qPrintable(entry.info.id))
+            << entry.info.id << static_cast<int>(TaskKind::Cpu) << 3 << DurationSpec::fixed(10 * Ms)
+            << static_cast<int>(TaskGil::Released);
     }
+    QTest::newRow("thread-pool mixed, GIL released")
+        << QStringLiteral("thread-pool") << static_cast<int>(TaskKind::Mixed) << 3
+        << DurationSpec::fixed(10 * Ms) << static_cast<int>(TaskGil::Released);
+    // Written for a free-threaded Python, and still a program any CPython runs.
+    QTest::newRow("thread-pool cpu, no GIL")
+        << QStringLiteral("thread-pool") << static_cast<int>(TaskKind::Cpu) << 3
+        << DurationSpec::fixed(10 * Ms) << static_cast<int>(TaskGil::None);
     // Durations Python draws itself.
     QTest::newRow("sequential, uniform drawn in Python")
         << QStringLiteral("sequential") << static_cast<int>(TaskKind::Sleep) << 25
-        << DurationSpec::uniform(Ms / 2, Ms);
+        << DurationSpec::uniform(Ms / 2, Ms) << static_cast<int>(TaskGil::Held);
     QTest::newRow("thread-pool, exponential drawn in Python")
         << QStringLiteral("thread-pool") << static_cast<int>(TaskKind::Sleep) << 25
-        << DurationSpec::exponential(Ms);
+        << DurationSpec::exponential(Ms) << static_cast<int>(TaskGil::Held);
     QTest::newRow("pool-map, a cycled list")
         << QStringLiteral("pool-map") << static_cast<int>(TaskKind::Cpu) << 5
-        << DurationSpec::list({Ms, 2 * Ms});
+        << DurationSpec::list({Ms, 2 * Ms}) << static_cast<int>(TaskGil::Held);
 }
 
 void tst_PythonSnippet::programsRun()
@@ -195,18 +215,18 @@ void tst_PythonSnippet::programsRun()
     QFETCH(int, kind);
     QFETCH(int, tasks);
     QFETCH(DurationSpec, duration);
+    QFETCH(int, gil);
     if (m_python.isEmpty())
         QSKIP("python3 is not on PATH");
-    if (strategy == QLatin1String("batched") && !m_hasJoblib)
+    if (findStrategy(strategy)->info.handOut == HandOut::AutoBatches && !m_hasJoblib)
         QSKIP("joblib cannot be imported by python3 (Debian: apt-get install python3-joblib)");
 
     StrategyOptions options;
     options.chunkSize = 2;
     options.switchIntervalNs = 1 * Ms;
-    const RunPlan plan = checkedPlan(strategy,
-        workloadOf(tasks, static_cast<TaskKind>(kind), duration),
-        WorkerCount::exactly(2),
-        options);
+    WorkloadSpec workload = workloadOf(tasks, static_cast<TaskKind>(kind), duration);
+    workload.gil = static_cast<TaskGil>(gil);
+    const RunPlan plan = checkedPlan(strategy, workload, WorkerCount::exactly(2), options);
     const QString path = writeProgram(
         QStringLiteral("run_%1").arg(strategy).replace(u'-', u'_'), pythonProgram(plan));
     QString output;
@@ -270,9 +290,15 @@ void tst_PythonSnippet::numbersAppear()
     const QString poolMap = program(QStringLiteral("pool-map"));
     QVERIFY(poolMap.contains(QLatin1String("processes=2")));
     QVERIFY(poolMap.contains(QLatin1String("chunksize=4")));
-    const QString gil = program(QStringLiteral("gil-threads"));
+    // Pure-Python CPU work on threads: the GIL's switch interval. "gil-threads" is a thread
+    // pool with such tasks.
+    const QString gil = pythonProgram(checkedPlan(QStringLiteral("gil-threads"),
+        workloadOf(3, TaskKind::Cpu, DurationSpec::fixed(10 * Ms)),
+        WorkerCount::exactly(2),
+        options));
     QVERIFY(gil.contains(QLatin1String("sys.setswitchinterval(0.002)")));
-    QVERIFY(gil.contains(QLatin1String("max_workers=2")));
+    QVERIFY(gil.contains(QLatin1String("ThreadPoolExecutor(max_workers=2)")));
+    QVERIFY(!gil.contains(QLatin1String("hashlib")));
     QVERIFY(program(QStringLiteral("batched")).contains(QLatin1String("n_jobs=2")));
     const QString processes = program(QStringLiteral("process-pool"));
     QVERIFY(processes.contains(QLatin1String("ProcessPoolExecutor(max_workers=2)")));
