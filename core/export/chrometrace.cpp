@@ -45,7 +45,7 @@ QString laneName(int lane, const RunResult &run)
         return QStringLiteral("main");
     if (lane == GilLane)
         return QStringLiteral("GIL");
-    const bool threadPerTask = run.strategy.id == QLatin1String("thread-per-task");
+    const bool threadPerTask = run.strategy.rowPerTask();
     return QStringLiteral("%1 %2")
         .arg(threadPerTask ? QStringLiteral("thread") : QStringLiteral("worker"))
         .arg(lane);

@@ -1,5 +1,6 @@
 #include "export/runsummary.h"
 
+#include "strategies/strategyregistry.h"
 #include "util/format.h"
 
 #include <QStringList>
@@ -35,10 +36,20 @@ QString runSummary(const RunResult &run)
     QString kind = taskKindName(workload.kind);
     if (workload.kind == TaskKind::Mixed)
         kind += QStringLiteral(" (%1 sleeping)").arg(formatPercent(workload.ioShare));
+    // What the tasks' computing does with the GIL, where it decides anything: on threads of
+    // one process, for work that computes.
+    QString gil;
+    const StrategyEntry *entry = findStrategy(run.plan.strategy);
+    if (entry && entry->info.workers == WorkerKind::Threads && workload.kind != TaskKind::Sleep) {
+        static const QString uses[] = {QStringLiteral(", pure Python (holds the GIL)"),
+            QStringLiteral(", releases the GIL to compute"),
+            QStringLiteral(", no GIL (free-threaded)")};
+        gil = uses[static_cast<int>(workload.gil)];
+    }
     text += line(QStringLiteral("workload"),
-        QStringLiteral("%1 %2 tasks, duration %3 (seed %4)")
+        QStringLiteral("%1 %2 tasks, duration %3%4 (seed %5)")
             .arg(run.plan.tasks->size())
-            .arg(kind, workload.duration.toString())
+            .arg(kind, workload.duration.toString(), gil)
             .arg(workload.seed));
     if (run.workers == static_cast<int>(run.plan.workerCount.resolve(run.plan.cpus)))
         text += line(QStringLiteral("workers"), run.plan.workerCount.describe(run.plan.cpus));

@@ -35,8 +35,8 @@ RunSession::RunSession(RunPlan plan, std::unique_ptr<Strategy> engine, QString e
     Q_ASSERT_X(entry, "RunSession", "the plan names a strategy that does not exist");
     m_result.strategy = entry->info;
     m_result.engine = std::move(engineName);
-    m_recorder =
-        std::make_unique<TraceRecorder>(m_strategy->laneCount(m_plan), m_strategy->hasGilLane(m_plan));
+    m_recorder = std::make_unique<TraceRecorder>(
+        m_strategy->laneCount(m_plan), m_strategy->hasGilLane(m_plan));
 }
 
 RunSession::~RunSession()

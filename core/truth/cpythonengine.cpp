@@ -287,7 +287,8 @@ std::unique_ptr<RunSession> makeCPythonSession(const RunPlan &plan, const Python
     // Tasks without a GIL need a free-threaded build; one on PATH is used in place of `python`.
     PythonInterpreter chosen = python;
     if (!python.canRun(plan)) {
-        if (auto freeThreaded = findFreeThreadedPython(); freeThreaded && freeThreaded->canRun(plan))
+        if (auto freeThreaded = findFreeThreadedPython();
+            freeThreaded && freeThreaded->canRun(plan))
             chosen = *freeThreaded;
     }
     return std::make_unique<RunSession>(

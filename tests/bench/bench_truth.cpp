@@ -16,7 +16,7 @@
 // A plain program rather than a Google Benchmark: each point is a pair of runs of two engines,
 // and what it prints is the README's table. Run it on an otherwise idle machine:
 //
-//   build/dev/bin/bench_truth [--repeat N] [--python PATH]
+//   build/dev/bin/bench_truth [--repeat N] [--python PATH] [--only TEXT]
 
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
@@ -41,7 +41,8 @@ namespace {
 constexpr std::int64_t Ms = 1'000'000;
 // Thread strategies: within this of CPython's makespan, or faster.
 constexpr double MakespanTarget = 1.02;
-// gil-threads: a speedup within this share of CPython's.
+// Thread strategies: a speedup within this share of CPython's, for tasks that hold the GIL
+// and for tasks that release it.
 constexpr double GilSpeedupTarget = 0.10;
 
 struct Workload
@@ -146,7 +147,12 @@ QString number(double value, int decimals)
 bool isThreadStrategy(const QString &id)
 {
     // The strategies whose Python program runs its tasks on threads of the one interpreter.
-    return id != QLatin1String("process-pool") && id != QLatin1String("batched");
+    return findStrategy(id)->info.workers != WorkerKind::Processes;
+}
+
+bool isPool(const QString &id)
+{
+    return findStrategy(id)->info.workers == WorkerKind::Threads;
 }
 
 // The targets a point meets or misses, as a table cell: ParViz's figure against CPython's, in
@@ -166,7 +172,7 @@ QString verdict(const QString &id,
                          ratio <= MakespanTarget ? QStringLiteral("met")
                                                  : QStringLiteral("**missed**"));
     }
-    if (id == QLatin1String("gil-threads")) {
+    if (isPool(id)) {
         const double ratio = parvizSpeedup / cpythonSpeedup;
         parts << QStringLiteral("speedup %1: %2")
                      .arg(percent(ratio),
@@ -193,13 +199,16 @@ int main(int argc, char **argv)
 {
     int repeat = 5;
     QString chosen;
+    QString only; // measure only the rows whose "workload, strategy, gil" contains this
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc)
             repeat = std::max(1, std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "--python") && i + 1 < argc)
             chosen = QString::fromLocal8Bit(argv[++i]);
+        else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
+            only = QString::fromLocal8Bit(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: %s [--repeat N] [--python PATH]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--repeat N] [--python PATH] [--only TEXT]\n", argv[0]);
             return 2;
         }
     }
@@ -213,6 +222,7 @@ int main(int argc, char **argv)
     {
         QString workload;
         QString strategy;
+        TaskGil gil = TaskGil::Held;
         Measured own;
         Measured cpython;
         QString skipped;
@@ -221,36 +231,56 @@ int main(int argc, char **argv)
     std::vector<Row> rows;
     for (const Workload &workload : workloads()) {
         for (const StrategyEntry &entry : strategyRegistry()) {
-            Row row{QString::fromLatin1(workload.name),
-                entry.info.id,
-                {},
-                {},
-                {},
-                workload.spec.duration.valueNs};
-            const RunPlan plan =
-                RunPlan::make(entry.info.id, workload.spec, WorkerCount::exactly(workload.workers))
-                    .value();
-            if (auto runnable = python->canRun(entry.info.id); !runnable) {
-                row.skipped = runnable.error().message;
-                rows.push_back(std::move(row));
-                continue;
-            }
-            std::fprintf(stderr, "%s, %s:", workload.name, qPrintable(entry.info.id));
-            for (int i = 0; i < repeat && row.skipped.isEmpty(); ++i) {
-                // Interleaved, the first of the pair alternating.
-                for (int engine : i % 2 == 0 ? std::vector{0, 1} : std::vector{1, 0}) {
-                    const RunResult run =
-                        engine == 0 ? executeRun(plan) : executeInCPython(plan, *python);
-                    if (!run.ok()) {
-                        row.skipped = run.error ? run.error->message : QStringLiteral("stopped");
-                        break;
-                    }
-                    record(engine == 0 ? row.own : row.cpython, run);
+            // Threads of one process on computing work: with tasks that hold the GIL (pure
+            // Python) and with tasks that release it (hashlib). Elsewhere the GIL changes nothing.
+            const bool gilMatters =
+                entry.info.workers == WorkerKind::Threads && workload.spec.kind != TaskKind::Sleep;
+            for (const TaskGil gil : {TaskGil::Held, TaskGil::Released}) {
+                if (gil != TaskGil::Held && !gilMatters)
+                    continue;
+                WorkloadSpec spec = workload.spec;
+                spec.gil = gil;
+                Row row{QString::fromLatin1(workload.name),
+                    entry.info.id,
+                    gil,
+                    {},
+                    {},
+                    {},
+                    workload.spec.duration.valueNs};
+                if (!QStringLiteral("%1, %2, %3")
+                         .arg(row.workload, row.strategy, taskGilName(gil))
+                         .contains(only))
+                    continue;
+                const RunPlan plan =
+                    RunPlan::make(entry.info.id, spec, WorkerCount::exactly(workload.workers))
+                        .value();
+                if (auto runnable = python->canRun(plan); !runnable) {
+                    row.skipped = runnable.error().message;
+                    rows.push_back(std::move(row));
+                    continue;
                 }
-                std::fprintf(stderr, " %d", i + 1);
+                std::fprintf(stderr,
+                    "%s, %s, %s:",
+                    workload.name,
+                    qPrintable(entry.info.id),
+                    taskGilId(gil).data());
+                for (int i = 0; i < repeat && row.skipped.isEmpty(); ++i) {
+                    // Interleaved, the first of the pair alternating.
+                    for (int engine : i % 2 == 0 ? std::vector{0, 1} : std::vector{1, 0}) {
+                        const RunResult run =
+                            engine == 0 ? executeRun(plan) : executeInCPython(plan, *python);
+                        if (!run.ok()) {
+                            row.skipped =
+                                run.error ? run.error->message : QStringLiteral("stopped");
+                            break;
+                        }
+                        record(engine == 0 ? row.own : row.cpython, run);
+                    }
+                    std::fprintf(stderr, " %d", i + 1);
+                }
+                std::fprintf(stderr, "\n");
+                rows.push_back(std::move(row));
             }
-            std::fprintf(stderr, "\n");
-            rows.push_back(std::move(row));
         }
     }
 
@@ -258,22 +288,24 @@ int main(int argc, char **argv)
         "Measured by `bench_truth --repeat %d` on %d logical CPUs (%s); CPython %s "
         "(%s). Medians of %d runs each, ParViz's and CPython's interleaved; speedup "
         "against the work itself; ratio = CPython / ParViz. Targets, ParViz against CPython: the "
-        "makespan of a strategy on threads at most 2%% longer; gil-threads' speedup "
-        "within 10%%.\n\n",
+        "makespan of a strategy on threads at most 2%% longer; the speedup of a pool of "
+        "threads within 10%%, for tasks that hold the GIL and for tasks that release it "
+        "(hashlib in CPython).\n\n",
         repeat,
         logicalCpus(),
         qPrintable(cpuModel()),
         qPrintable(python->version),
         qPrintable(python->path),
         repeat);
-    std::printf("| workload | strategy | makespan ParViz | makespan CPython | ratio | speedup "
-                "ParViz | speedup CPython | ratio | targets |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("| workload | strategy | `--gil` | makespan ParViz | makespan CPython | ratio | "
+                "speedup ParViz | speedup CPython | ratio | targets |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
     for (const Row &row : rows) {
         if (!row.skipped.isEmpty()) {
-            std::printf("| %s | `%s` | not measured: %s |||||||\n",
+            std::printf("| %s | `%s` | %s | not measured: %s |||||||\n",
                 qPrintable(row.workload),
                 qPrintable(row.strategy),
+                taskGilId(row.gil).data(),
                 qPrintable(row.skipped.simplified()));
             continue;
         }
@@ -281,9 +313,10 @@ int main(int argc, char **argv)
         const double cpythonMakespan = median(row.cpython.makespanMs);
         const double ownSpeedup = median(row.own.speedup);
         const double cpythonSpeedup = median(row.cpython.speedup);
-        std::printf("| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n",
+        std::printf("| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n",
             qPrintable(row.workload),
             qPrintable(row.strategy),
+            taskGilId(row.gil).data(),
             qPrintable(ms(ownMakespan)),
             qPrintable(ms(cpythonMakespan)),
             qPrintable(number(cpythonMakespan / ownMakespan, 3)),
@@ -300,7 +333,8 @@ int main(int argc, char **argv)
     std::printf("| workload | planned | ParViz | CPython |\n");
     std::printf("|---|---|---|---|\n");
     for (const Row &row : rows) {
-        if (row.strategy != QLatin1String("sequential") || !row.skipped.isEmpty())
+        if (findStrategy(row.strategy)->info.workers != WorkerKind::Caller
+            || !row.skipped.isEmpty())
             continue;
         std::printf("| %s | %s | %s | %s |\n",
             qPrintable(row.workload),
@@ -316,7 +350,8 @@ int main(int argc, char **argv)
                 "first task, median / last worker | ratio (median) | ParViz spawn event |\n");
     std::printf("|---|---|---|---|---|\n");
     for (const Row &row : rows) {
-        if (row.strategy != QLatin1String("process-pool") || !row.skipped.isEmpty())
+        if (findStrategy(row.strategy)->info.workers != WorkerKind::Processes
+            || !row.skipped.isEmpty())
             continue;
         const double own = median(row.own.firstTaskMs);
         const double cpython = median(row.cpython.firstTaskMs);

@@ -287,8 +287,8 @@ void tst_Strategies::gilDecidesWhetherThreadsCompute()
         QVERIFY2(peak.isEmpty(), qPrintable(peak));
         QVERIFY(result.metrics.loss.gilWaitNs > 0);
         // A switch every interval (5 ms) of 160 ms of work: many holds, not one per task.
-        QVERIFY2(trace.eventCount(GilLane) > 8,
-            qPrintable(QString::number(trace.eventCount(GilLane))));
+        QVERIFY2(
+            trace.eventCount(GilLane) > 8, qPrintable(QString::number(trace.eventCount(GilLane))));
     } else {
         // At least two tasks computed at the same moment: more than one worker ran Python
         // code, or C code without the lock.
