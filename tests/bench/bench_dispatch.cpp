@@ -32,11 +32,15 @@ void perTask(benchmark::State &state)
         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-void parvizStrategy(benchmark::State &state, const char *strategy, int chunkSize)
+// Tasks that hold the GIL (pure Python, the default) take it before they start and drop it
+// when they end; `gil` none measures the pool alone.
+void parvizStrategy(
+    benchmark::State &state, const char *strategy, int chunkSize, TaskGil gil = TaskGil::Held)
 {
     WorkloadSpec workload;
     workload.taskCount = Tasks;
     workload.duration = DurationSpec::fixed(0);
+    workload.gil = gil;
     StrategyOptions options;
     options.chunkSize = chunkSize;
     const auto plan = RunPlan::make(
@@ -54,6 +58,12 @@ void parvizThreadPool(benchmark::State &state)
     parvizStrategy(state, "thread-pool", 1);
 }
 BENCHMARK(parvizThreadPool)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void parvizThreadPoolNoGil(benchmark::State &state)
+{
+    parvizStrategy(state, "thread-pool", 1, TaskGil::None);
+}
+BENCHMARK(parvizThreadPoolNoGil)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void parvizPoolMapChunk1(benchmark::State &state)
 {
