@@ -2,6 +2,7 @@
 
 #include "charts/makespanbars.h"
 #include "charts/speedupchart.h"
+#include "runstrategy.h"
 #include "timeline/ganttpainter.h"
 #include "timeline/timelinelegend.h"
 #include "timeline/timelinemodel.h"
@@ -45,7 +46,7 @@ QString headingOf(const RunResult &run)
 QString detailsOf(const RunResult &run, int hiddenRows)
 {
     const RunMetrics &m = run.metrics;
-    const bool threads = run.strategy.id == QLatin1String("thread-per-task");
+    const bool threads = strategyOf(run).rowPerTask();
     QString details = QStringLiteral("%1 on %2 · makespan %3 (bound %4) · speedup %5x")
                           .arg(run.plan.workload.label(),
                               threads ? countOf(run.workers, "thread", "threads")
@@ -79,9 +80,8 @@ Result<void> saveGanttFigure(
             continue;
         auto panel = std::make_unique<GanttPanel>();
         panel->run = &run;
-        panel->model.setRowNoun(run.strategy.id == QLatin1String("thread-per-task")
-                ? QStringLiteral("thread")
-                : QStringLiteral("worker"));
+        panel->model.setRowNoun(
+            strategyOf(run).rowPerTask() ? QStringLiteral("thread") : QStringLiteral("worker"));
         panel->model.setTrace(run.trace, run.plan.tasks, false);
         panel->rows = std::min(panel->model.rowCount(), MaxRowsPerRun);
         panel->heading = headingOf(run);

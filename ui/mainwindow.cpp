@@ -17,6 +17,7 @@
 #include "replaycontroller.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
+#include "runstrategy.h"
 #include "strategies/strategyregistry.h"
 #include "theme.h"
 #include "timeline/ganttpainter.h"
@@ -196,8 +197,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_replayer->stop(); // a run ends a replay
         const int lanes = laneCountOf(plan);
         m_liveTasks = plan.tasks;
-        m_timeline.setRowNoun(
-            plan.strategy == QLatin1String("thread-per-task") ? tr("thread") : tr("worker"));
+        m_timeline.setRowNoun(strategyOf(plan).rowPerTask() ? tr("thread") : tr("worker"));
         // The plan's own bound is known now; the measured one replaces it at the end.
         m_gantt->setLowerBound(plannedLowerBoundNs(*plan.tasks, lanes));
         // O(tasks x log(workers)): tens of milliseconds for a million tasks, once per run.
@@ -555,8 +555,7 @@ void MainWindow::showRun(const RunResult &run)
     m_lastRun = run;
     m_liveTasks.reset();
     m_liveMetrics.clear();
-    m_timeline.setRowNoun(
-        run.plan.strategy == QLatin1String("thread-per-task") ? tr("thread") : tr("worker"));
+    m_timeline.setRowNoun(strategyOf(run).rowPerTask() ? tr("thread") : tr("worker"));
     m_timeline.setTrace(run.trace, run.plan.tasks, false);
     m_gantt->setLowerBound(run.metrics.lowerBoundNs);
     m_gantt->refresh();

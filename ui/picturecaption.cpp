@@ -1,5 +1,6 @@
 #include "picturecaption.h"
 
+#include "runstrategy.h"
 #include "util/format.h"
 
 #include <QApplication>
@@ -70,7 +71,7 @@ void PictureCaption::paint(QPainter &painter, const QRect &area) const
 
 QString runCaption(const RunResult &run)
 {
-    const bool threads = run.plan.strategy == QLatin1String("thread-per-task");
+    const bool threads = strategyOf(run).rowPerTask();
     return joined({run.plan.workload.label(),
         run.plan.strategy,
         threads ? countOf(run.workers, "thread", "threads")

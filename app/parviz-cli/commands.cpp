@@ -569,7 +569,7 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
     }
     // With a sequential run among them, every speedup is against it, as in the tutorial.
     const auto sequential = std::find_if(runs.begin(), runs.end(), [](const RunResult &run) {
-        return run.strategy.id == QLatin1String("sequential") && run.ok();
+        return run.strategy.workers == WorkerKind::Caller && run.ok();
     });
     if (sequential != runs.end()) {
         const std::int64_t baselineNs = sequential->metrics.makespanNs;

@@ -37,6 +37,7 @@ private slots:
     void runPrintsASummary();
     void jsonToStdoutKeepsTheSummaryOnStderr();
     void jsonFileHoldsEveryEvent();
+    void gilReachesTheRunsWorkload();
     void listDurationSetsTheTaskCount();
     void quietPrintsNothing();
     void processPoolEventsCarryPids();
@@ -146,6 +147,7 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("bad duration") << run({"--duration", "abc"}) << "--duration";
     QTest::newRow("duration without unit") << run({"--duration", "0.1"}) << "--duration";
     QTest::newRow("bad kind") << run({"--kind", "fast"}) << "--kind";
+    QTest::newRow("bad gil") << run({"--gil", "sometimes"}) << "--gil";
     QTest::newRow("unknown strategy") << run({"--strategy", "nope"}) << "--strategy";
     QTest::newRow("zero tasks") << run({"--tasks", "0"}) << "--tasks";
     QTest::newRow("tasks not a number") << run({"--tasks", "many"}) << "--tasks";
@@ -307,6 +309,10 @@ void tst_Cli::jsonFileHoldsEveryEvent()
              "events"})
         QVERIFY2(json.contains(QLatin1String(key)), key);
     QCOMPARE(json[QStringLiteral("workers")].toInt(), 3);
+    // gil-threads is what it always was: a thread pool whose tasks hold the GIL.
+    QCOMPARE(json[QStringLiteral("strategy")].toString(), QStringLiteral("thread-pool"));
+    QCOMPARE(json[QStringLiteral("workload")].toObject()[QStringLiteral("gil")].toString(),
+        QStringLiteral("held"));
     QSet<int> tasks;
     int holds = 0;
     int mainEvents = 0;
@@ -322,6 +328,35 @@ void tst_Cli::jsonFileHoldsEveryEvent()
     QVERIFY(holds >= 6);
     QCOMPARE(mainEvents, 2);
     QVERIFY2(outcome.out.contains("wrote"), outcome.out.constData());
+}
+
+void tst_Cli::gilReachesTheRunsWorkload()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("released.json"));
+    const Outcome outcome = cli({QStringLiteral("run"),
+        QStringLiteral("-s"),
+        QStringLiteral("thread-pool"),
+        QStringLiteral("--gil"),
+        QStringLiteral("released"),
+        QStringLiteral("-k"),
+        QStringLiteral("cpu"),
+        QStringLiteral("-n"),
+        QStringLiteral("4"),
+        QStringLiteral("-d"),
+        QStringLiteral("2ms"),
+        QStringLiteral("-w"),
+        QStringLiteral("2"),
+        QStringLiteral("--json"),
+        path});
+    QCOMPARE(outcome.exitCode, 0);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(json[QStringLiteral("strategy")].toString(), QStringLiteral("thread-pool"));
+    const QJsonObject workload = json[QStringLiteral("workload")].toObject();
+    QCOMPARE(workload[QStringLiteral("kind")].toString(), QStringLiteral("cpu"));
+    QCOMPARE(workload[QStringLiteral("gil")].toString(), QStringLiteral("released"));
 }
 
 void tst_Cli::listDurationSetsTheTaskCount()
@@ -742,7 +777,7 @@ void tst_Cli::runWritesEveryFormat()
     QCOMPARE(pngSize(readFile(path("run.png"))).width(), 1600);
     const QByteArray svg = readFile(path("run.svg"));
     QVERIFY(svg.contains("<svg"));
-    QVERIFY(svg.contains("gil-threads"));
+    QVERIFY(svg.contains("thread-pool")); // what gil-threads now names
     // The PDF is as wide in points as the picture in pixels, whatever the PNG's scale.
     const test::PdfReader pdf(readFile(path("run.pdf")));
     QVERIFY2(pdf.isValid(), qPrintable(pdf.error()));

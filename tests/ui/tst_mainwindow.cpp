@@ -10,9 +10,11 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDomDocument>
 #include <QFile>
 #include <QImage>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -37,6 +39,8 @@ private slots:
     void fractionLabelCountsWorkers_data();
     void fractionLabelCountsWorkers();
     void invalidInputsAreExplainedAndCannotRun();
+    void gilChoiceReachesThePlan();
+    void gilChoiceComesBackFromAWorkload();
     void sweepAddsAPointPerWorkerCount();
     void sweepNeedsAWorkerCount();
     void speedupLegendNamesEachSweep();
@@ -110,7 +114,8 @@ void tst_MainWindow::runDrawsOneRowPerWorkerAndOneBarPerTask()
     QVERIFY(m_window->lastRun()->ok());
 
     const TimelineModel &timeline = m_window->timeline();
-    QCOMPARE(timeline.rowCount(), 1 + 4); // main + 4 workers
+    // main, 4 workers, and the GIL: the pool's tasks are Python, which holds it
+    QCOMPARE(timeline.rowCount(), 1 + 4 + 1);
     int runBars = 0;
     std::vector<TimelineModel::Bar> bars;
     for (int row = 1; row < timeline.rowCount(); ++row) {
@@ -178,6 +183,89 @@ void tst_MainWindow::invalidInputsAreExplainedAndCannotRun()
     panel->setTaskCount(50'000);
     QVERIFY(!panel->plan().ok());
     QVERIFY(!m_window->runAction()->isEnabled());
+}
+
+void tst_MainWindow::gilChoiceReachesThePlan()
+{
+    WorkloadPanel *panel = m_window->workloadPanel();
+    auto *gil = panel->findChild<QComboBox *>(QStringLiteral("gil"));
+    QVERIFY(gil);
+    auto *switchRow = panel->findChild<QWidget *>(QStringLiteral("switchIntervalRow"));
+    QVERIFY(switchRow);
+    QCOMPARE(gil->count(), 3);
+    QVERIFY(!gil->toolTip().isEmpty());
+    QCOMPARE(TaskGil(gil->currentData().toInt()), TaskGil::Held); // pure Python, until told
+    panel->setStrategy(QStringLiteral("thread-pool"));
+    QCOMPARE(panel->plan()->workload.gil, TaskGil::Held);
+    // Threads that hand the GIL over have a switch interval; processes each have a GIL.
+    QVERIFY(switchRow->isVisibleTo(panel));
+    panel->setStrategy(QStringLiteral("process-pool"));
+    QVERIFY(!switchRow->isVisibleTo(panel));
+    panel->setStrategy(QStringLiteral("sequential"));
+    QVERIFY(!switchRow->isVisibleTo(panel));
+    for (const auto *id : {"thread-per-task", "pool-map", "batched"}) {
+        panel->setStrategy(QLatin1String(id));
+        QVERIFY2(switchRow->isVisibleTo(panel), id);
+    }
+
+    // As a person chooses it: every choice reaches the plan, and tells the window.
+    panel->setStrategy(QStringLiteral("thread-pool"));
+    QSignalSpy changed(panel, &WorkloadPanel::changed);
+    gil->setCurrentIndex(gil->findData(int(TaskGil::Released)));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(panel->plan()->workload.gil, TaskGil::Released);
+    QCOMPARE(panel->sweepPlan()->workload.gil, TaskGil::Released);
+    QVERIFY(switchRow->isVisibleTo(panel));
+    gil->setCurrentIndex(gil->findData(int(TaskGil::None)));
+    QCOMPARE(panel->checkedPlan()->workload.gil, TaskGil::None);
+    QVERIFY(!switchRow->isVisibleTo(panel)); // no GIL, nothing to hand over
+    // Not while a run is under way.
+    panel->setInputsEnabled(false);
+    QVERIFY(!gil->isEnabled());
+    panel->setInputsEnabled(true);
+    QVERIFY(gil->isEnabled());
+}
+
+void tst_MainWindow::gilChoiceComesBackFromAWorkload()
+{
+    WorkloadPanel *panel = m_window->workloadPanel();
+    auto *gil = panel->findChild<QComboBox *>(QStringLiteral("gil"));
+    QVERIFY(gil);
+    WorkloadSpec workload;
+    workload.taskCount = 4;
+    workload.kind = TaskKind::Cpu;
+    workload.duration = DurationSpec::fixed(1'000'000);
+    workload.gil = TaskGil::Released;
+
+    // From a preset's inputs.
+    panel->apply(QStringLiteral("pool-map"), workload, WorkerCount::exactly(2), {});
+    QCOMPARE(TaskGil(gil->currentData().toInt()), TaskGil::Released);
+    QCOMPARE(panel->checkedPlan()->workload, workload);
+    // The older "gil-threads" is a thread pool whose tasks hold the GIL, whatever else is said.
+    panel->apply(QStringLiteral("gil-threads"), workload, WorkerCount::exactly(2), {});
+    QCOMPARE(panel->strategyId(), QStringLiteral("thread-pool"));
+    QCOMPARE(panel->checkedPlan()->workload.gil, TaskGil::Held);
+
+    // From an opened run.
+    const RunResult run = executeRun(
+        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).value());
+    const QString path = m_files.filePath(QStringLiteral("released.json"));
+    QVERIFY(saveRunJson(run, path).ok());
+    QVERIFY(m_window->openRun(path).ok());
+    QCOMPARE(panel->checkedPlan()->workload.gil, TaskGil::Released);
+
+    // From the settings of the last session.
+    gil->setCurrentIndex(gil->findData(int(TaskGil::None)));
+    const QString ini = m_files.filePath(QStringLiteral("gil.ini"));
+    {
+        QSettings settings(ini, QSettings::IniFormat);
+        panel->saveSettings(settings);
+    }
+    WorkloadPanel restored;
+    QCOMPARE(restored.checkedPlan()->workload.gil, TaskGil::Held);
+    restored.loadSettings(QSettings(ini, QSettings::IniFormat));
+    QCOMPARE(restored.checkedPlan()->workload.gil, TaskGil::None);
+    QCOMPARE(restored.checkedPlan()->workload.kind, TaskKind::Cpu); // as the kind beside it
 }
 
 void tst_MainWindow::sweepAddsAPointPerWorkerCount()
@@ -366,7 +454,9 @@ void tst_MainWindow::savedRunOpensAgain()
     QVERIFY(m_window->openRun(path).ok());
     QVERIFY(m_window->lastRun().has_value());
     QCOMPARE(m_window->timeline().rowCount(), 1 + 3 + 1); // main, workers, the GIL
-    QCOMPARE(m_window->workloadPanel()->strategyId(), QStringLiteral("gil-threads"));
+    // gil-threads is saved as what it is, a thread pool whose tasks hold the GIL.
+    QCOMPARE(m_window->workloadPanel()->strategyId(), QStringLiteral("thread-pool"));
+    QCOMPARE(m_window->workloadPanel()->plan()->workload.gil, TaskGil::Held);
     QCOMPARE(m_window->workloadPanel()->plan()->workers, 3);
     QVERIFY(m_window->windowTitle().contains(QStringLiteral("run.json")));
 }

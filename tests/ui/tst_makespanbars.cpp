@@ -87,7 +87,7 @@ void tst_MakespanBars::unfinishedRunsAreMarkedAndNotRanked()
         entry("thread-pool", 300),
         entry("process-pool", 20, State::Failed),
         entry("pool-map", 200),
-        entry("gil-threads", 5, State::Running)});
+        entry("batched", 5, State::Running)});
     bars.resize(800, bars.sizeHint().height());
     QCOMPARE(bars.fastest(), 3);
     QVERIFY(bars.valueText(0).contains(QStringLiteral("interrupted")));

@@ -1,5 +1,6 @@
 #include "charts/makespanbars.h"
 
+#include "runstrategy.h"
 #include "timeline/ganttpainter.h"
 #include "util/format.h"
 
@@ -37,7 +38,7 @@ MakespanBars::Entry MakespanBars::entryOf(const RunResult &run)
     entry.makespanNs = run.metrics.makespanNs;
     entry.state = run.error ? State::Failed : run.stopped ? State::Interrupted : State::Finished;
     // The baseline for speedups is ParViz's own sequential run.
-    entry.sequential = run.plan.strategy == QLatin1String("sequential") && run.engine.isEmpty();
+    entry.sequential = strategyOf(run).workers == WorkerKind::Caller && run.engine.isEmpty();
     return entry;
 }
 

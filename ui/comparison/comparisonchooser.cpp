@@ -16,18 +16,14 @@ namespace parviz {
 
 namespace {
 
-// What a comparison of this kind of task teaches best, beside the baseline. Sleeping tasks:
-// a pool of threads against a pool of processes (threads are enough for I/O, processes pay to
-// start). Computing tasks: Python threads, which take turns holding the GIL, against
-// processes, which do not.
-QStringList suggestedFor(TaskKind kind)
+// What a comparison teaches best, beside the baseline: a pool of threads against a pool of
+// processes. On sleeping tasks threads are enough, and processes pay to start. On computing
+// tasks that hold the GIL the threads take turns while the processes, each with a GIL of its
+// own, run at once; on tasks that release it (or without a GIL) the threads keep up.
+QStringList suggestedStrategies()
 {
-    if (kind == TaskKind::Sleep)
-        return {QStringLiteral("sequential"),
-            QStringLiteral("thread-pool"),
-            QStringLiteral("process-pool")};
     return {QStringLiteral("sequential"),
-        QStringLiteral("gil-threads"),
+        QStringLiteral("thread-pool"),
         QStringLiteral("process-pool")};
 }
 
@@ -49,7 +45,7 @@ ComparisonChooser::ComparisonChooser(const RunPlan &plan, QWidget *parent)
 
     auto *list = new QWidget;
     auto *listLayout = new QVBoxLayout(list);
-    const QStringList suggested = suggestedFor(plan.workload.kind);
+    const QStringList suggested = suggestedStrategies();
     for (const StrategyEntry &entry : strategyRegistry()) {
         Choice choice;
         choice.id = entry.info.id;
@@ -71,7 +67,7 @@ ComparisonChooser::ComparisonChooser(const RunPlan &plan, QWidget *parent)
         listLayout->addWidget(choice.box);
 
         QString note = QStringLiteral("<code>%1</code>").arg(entry.info.mirrors.toHtmlEscaped());
-        if (entry.info.id == QLatin1String("sequential") && plan.tasks) {
+        if (entry.info.workers == WorkerKind::Caller && plan.tasks) {
             const std::int64_t work = std::accumulate(plan.tasks->begin(),
                 plan.tasks->end(),
                 std::int64_t{0},

@@ -8,6 +8,7 @@
 #include "pictures.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
+#include "runstrategy.h"
 #include "strategies/strategyregistry.h"
 #include "timeline/ganttpainter.h"
 #include "timeline/ganttview.h"
@@ -43,15 +44,10 @@ namespace {
 // on a screen. A thread per task scrolls its rows.
 constexpr int MaxRowsShown = 10;
 
-bool isSequential(const RunPlan &plan)
-{
-    return plan.strategy == QLatin1String("sequential");
-}
-
 // The baseline for speedups: ParViz's own sequential run, not CPython's.
 bool isBaseline(const RunResult &run)
 {
-    return isSequential(run.plan) && run.engine.isEmpty();
+    return strategyOf(run).workers == WorkerKind::Caller && run.engine.isEmpty();
 }
 
 // "thread-pool", or "thread-pool (CPython 3.11.2)".
@@ -70,10 +66,9 @@ QString shortMessage(const QString &message)
     return QStringLiteral("%1 … %2").arg(lines.front().trimmed(), lines.back().trimmed());
 }
 
-QString rowNounOf(const QString &strategy)
+QString rowNounOf(const StrategyInfo &strategy)
 {
-    return strategy == QLatin1String("thread-per-task") ? ComparisonWindow::tr("thread")
-                                                        : ComparisonWindow::tr("worker");
+    return strategy.rowPerTask() ? ComparisonWindow::tr("thread") : ComparisonWindow::tr("worker");
 }
 } // namespace
 
@@ -309,13 +304,13 @@ void ComparisonWindow::onRunStarted(const RunPlan &plan)
         if (box)
             m_scroll->ensureWidgetVisible(box);
     });
-    statusBar()->showMessage(tr("Run %1 of %2: %3 on %4…")
-                                 .arg(m_runs.size() + 1)
-                                 .arg(m_planned)
-                                 .arg(panel.label,
-                                     plan.strategy == QLatin1String("thread-per-task")
-                                         ? countOf(laneCountOf(plan), "thread", "threads")
-                                         : countOf(laneCountOf(plan), "worker", "workers")));
+    statusBar()->showMessage(
+        tr("Run %1 of %2: %3 on %4…")
+            .arg(m_runs.size() + 1)
+            .arg(m_planned)
+            .arg(panel.label,
+                strategyOf(plan).rowPerTask() ? countOf(laneCountOf(plan), "thread", "threads")
+                                              : countOf(laneCountOf(plan), "worker", "workers")));
 }
 
 void ComparisonWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
@@ -374,7 +369,7 @@ ComparisonWindow::Panel &ComparisonWindow::addPanel(
     panel->engine = engine;
     panel->label =
         engine.isEmpty() ? strategyId : QStringLiteral("%1 (%2)").arg(strategyId, engine);
-    panel->model.setRowNoun(rowNounOf(strategyId));
+    panel->model.setRowNoun(rowNounOf(strategyOf(strategyId)));
     panel->box = std::make_unique<QWidget>();
     auto *layout = new QVBoxLayout(panel->box.get());
     layout->setContentsMargins(0, 0, 0, 0);
@@ -396,7 +391,7 @@ ComparisonWindow::Panel &ComparisonWindow::addPanel(
 
 void ComparisonWindow::showFinished(Panel &panel, const RunResult &run)
 {
-    panel.model.setRowNoun(rowNounOf(run.plan.strategy));
+    panel.model.setRowNoun(rowNounOf(strategyOf(run)));
     panel.model.setTrace(run.trace, run.plan.tasks, false);
     panel.view->setLowerBound(run.trace ? run.metrics.lowerBoundNs : -1);
     fitPanel(panel);
@@ -439,9 +434,8 @@ void ComparisonWindow::updateHeadings()
             const RunMetrics &m = run.metrics;
             if (!run.strategy.name.isEmpty())
                 parts << run.strategy.name;
-            parts << (run.plan.strategy == QLatin1String("thread-per-task")
-                    ? countOf(run.workers, "thread", "threads")
-                    : countOf(run.workers, "worker", "workers"));
+            parts << (strategyOf(run).rowPerTask() ? countOf(run.workers, "thread", "threads")
+                                                   : countOf(run.workers, "worker", "workers"));
             if (m.makespanNs > 0)
                 parts << tr("makespan %1 (bound %2)")
                              .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));

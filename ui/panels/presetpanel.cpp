@@ -1,5 +1,6 @@
 #include "panels/presetpanel.h"
 
+#include "runstrategy.h"
 #include "util/format.h"
 
 #include <QAction>
@@ -226,9 +227,8 @@ void PresetPanel::showOutcome(const RunResult &run)
         QString text =
             tr("This run: %1 on %2, %3 its lower bound of %4; speedup %5x.")
                 .arg(formatDuration(m.makespanNs),
-                    run.plan.strategy == QLatin1String("thread-per-task")
-                        ? countOf(run.workers, "thread", "threads")
-                        : countOf(run.workers, "worker", "workers"),
+                    strategyOf(run).rowPerTask() ? countOf(run.workers, "thread", "threads")
+                                                 : countOf(run.workers, "worker", "workers"),
                     std::isfinite(m.boundRatio) ? QStringLiteral("%1x").arg(m.boundRatio, 0, 'f', 2)
                                                 : QStringLiteral("–"),
                     formatDuration(m.lowerBoundNs))

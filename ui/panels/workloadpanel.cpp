@@ -76,6 +76,25 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
            "even on one core. CPU tasks do real arithmetic, calibrated to take their "
            "duration on an idle core: they only overlap as far as there are cores."));
     tasksForm->addRow(tr("&Kind:"), m_kind);
+    m_gil = new QComboBox;
+    m_gil->setObjectName(QStringLiteral("gil"));
+    const QString held = tr("Only the thread that holds the GIL runs Python code, so threads "
+                            "take turns on CPU work.");
+    const QString released = tr("The code lets go of the GIL while it computes, as hashlib and "
+                                "NumPy do, so threads use every core.");
+    const QString none = tr("A free-threaded CPython (3.13t) has no GIL at all.");
+    m_gil->addItem(tr("held (pure Python)"), int(TaskGil::Held));
+    m_gil->setItemData(0, held, Qt::ToolTipRole);
+    m_gil->addItem(tr("released (hashlib, NumPy)"), int(TaskGil::Released));
+    m_gil->setItemData(1, released, Qt::ToolTipRole);
+    m_gil->addItem(tr("none (free-threaded)"), int(TaskGil::None));
+    m_gil->setItemData(2, none, Qt::ToolTipRole);
+    m_gil->setToolTip(tr("What the tasks' code does with CPython's global interpreter lock.<br>"
+                         "<b>held</b>: %1<br><b>released</b>: %2<br><b>none</b>: %3<br>"
+                         "Sleeps and I/O release the GIL in every case, and worker processes "
+                         "each have a GIL of their own.")
+                          .arg(held, released, none));
+    tasksForm->addRow(tr("&GIL:"), m_gil);
     m_ioShare = new QSpinBox;
     m_ioShare->setRange(0, 100);
     m_ioShare->setSuffix(QStringLiteral(" %"));
@@ -198,6 +217,7 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
         tr("How long a thread waits for the GIL before it asks the holder to let go: "
            "sys.setswitchinterval(), 5 ms by default."));
     m_switchRow = row({new QLabel(tr("Switch interval:")), m_switchInterval});
+    m_switchRow->setObjectName(QStringLiteral("switchIntervalRow"));
     optionsForm->addRow(m_switchRow);
     m_onWorkerDeath = new QComboBox;
     m_onWorkerDeath->addItem(tr("fail the run"), int(StrategyOptions::WorkerDeath::Fail));
@@ -227,6 +247,7 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
 
     m_inputs = {m_tasks,
         m_kind,
+        m_gil,
         m_ioShare,
         m_distribution,
         m_durationInputs,
@@ -247,6 +268,7 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     };
     changedSignal(m_tasks, &QSpinBox::valueChanged);
     changedSignal(m_kind, &QComboBox::currentIndexChanged);
+    changedSignal(m_gil, &QComboBox::currentIndexChanged);
     changedSignal(m_ioShare, &QSpinBox::valueChanged);
     changedSignal(m_distribution, &QComboBox::currentIndexChanged);
     for (QDoubleSpinBox *box : {m_fixed, m_uniformFrom, m_uniformTo, m_mean, m_switchInterval})
@@ -290,7 +312,7 @@ void WorkloadPanel::updateDependentInputs()
     m_byFraction->setEnabled(usesWorkers && m_inputsEnabled);
     m_exactly->setEnabled(usesWorkers && m_inputsEnabled);
     m_workersNote->setVisible(!usesWorkers);
-    m_workersNote->setText(strategyId() == QLatin1String("sequential")
+    m_workersNote->setText(chosen && chosen->info.workers == WorkerKind::Caller
             ? tr("A plain loop runs on one worker: the calling thread.")
             : tr("A thread per task: there are as many workers as tasks."));
     m_fractionLabel->setText(WorkerCount::ofCpus(m_fraction->value() * 0.05).describe(m_cpus));
@@ -299,9 +321,12 @@ void WorkloadPanel::updateDependentInputs()
     const StrategyEntry *entry = findStrategy(id);
     m_mirrors->setText(entry ? entry->info.mirrors : QString());
     m_explanation->setText(entry ? entry->info.explanation : QString());
-    m_chunkRow->setVisible(id == QLatin1String("pool-map") || id == QLatin1String("process-pool"));
-    m_switchRow->setVisible(id == QLatin1String("gil-threads"));
-    m_deathRow->setVisible(id == QLatin1String("process-pool"));
+    m_chunkRow->setVisible(entry && entry->info.chunks());
+    // The switch interval is how threads of one process hand the GIL over: it matters wherever
+    // the workers are threads and there is a GIL to hand over.
+    m_switchRow->setVisible(
+        entry && entry->info.workers == WorkerKind::Threads && gil() != TaskGil::None);
+    m_deathRow->setVisible(entry && entry->info.workers == WorkerKind::Processes);
     m_join->setVisible(entry && entry->info.hasCaller);
 
     const auto valid = validate();
@@ -352,6 +377,7 @@ Result<WorkloadSpec> WorkloadPanel::workload() const
     WorkloadSpec workload;
     workload.taskCount = m_tasks->value();
     workload.kind = static_cast<TaskKind>(m_kind->currentData().toInt());
+    workload.gil = gil();
     workload.ioShare = m_ioShare->value() / 100.0;
     workload.duration = *spec;
     workload.seed = static_cast<std::uint64_t>(m_seed->value());
@@ -435,6 +461,16 @@ void WorkloadPanel::setKind(TaskKind kind, double ioShare)
     m_ioShare->setValue(static_cast<int>(std::lround(ioShare * 100)));
 }
 
+TaskGil WorkloadPanel::gil() const
+{
+    return static_cast<TaskGil>(m_gil->currentData().toInt());
+}
+
+void WorkloadPanel::setGil(TaskGil gil)
+{
+    m_gil->setCurrentIndex(m_gil->findData(int(gil)));
+}
+
 void WorkloadPanel::setDuration(const DurationSpec &spec)
 {
     // Show the values in the largest unit that keeps them readable.
@@ -483,8 +519,13 @@ void WorkloadPanel::setWorkers(const WorkerCount &workers)
 
 void WorkloadPanel::setStrategy(const QString &id)
 {
-    if (const int index = m_strategy->findData(id); index >= 0)
+    const StrategyEntry *entry = findStrategy(id);
+    if (!entry)
+        return;
+    if (const int index = m_strategy->findData(entry->info.id); index >= 0)
         m_strategy->setCurrentIndex(index);
+    if (const auto gil = gilImpliedBy(id))
+        setGil(*gil);
 }
 
 void WorkloadPanel::setOptions(const StrategyOptions &options)
@@ -504,6 +545,8 @@ void WorkloadPanel::apply(const QString &strategy,
     setStrategy(strategy);
     setTaskCount(workload.taskCount);
     setKind(workload.kind, workload.ioShare);
+    // An older strategy id says how the tasks use the GIL, whatever the workload says.
+    setGil(gilImpliedBy(strategy).value_or(workload.gil));
     setDuration(workload.duration);
     if (workload.seed <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
         setSeed(static_cast<int>(workload.seed));
@@ -516,6 +559,8 @@ void WorkloadPanel::saveSettings(QSettings &settings) const
     settings.beginGroup(QStringLiteral("workload"));
     settings.setValue(QStringLiteral("tasks"), m_tasks->value());
     settings.setValue(QStringLiteral("kind"), m_kind->currentData());
+    // By name: a settings file holds text, and "held" reads better than 0.
+    settings.setValue(QStringLiteral("gil"), taskGilName(gil()));
     settings.setValue(QStringLiteral("ioShare"), m_ioShare->value());
     if (const auto spec = duration())
         settings.setValue(QStringLiteral("duration"), spec->toString());
@@ -539,6 +584,7 @@ void WorkloadPanel::loadSettings(const QSettings &settings)
     };
     m_tasks->setValue(value("tasks", m_tasks->value()).toInt());
     m_kind->setCurrentIndex(std::max(0, m_kind->findData(value("kind", m_kind->currentData()))));
+    setGil(taskGilFromName(value("gil", QString()).toString()).value_or(gil()));
     m_ioShare->setValue(value("ioShare", m_ioShare->value()).toInt());
     if (const auto spec = DurationSpec::parse(value("duration", QString()).toString()))
         setDuration(*spec);

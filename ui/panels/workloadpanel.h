@@ -57,9 +57,12 @@ public:
 
     void setTaskCount(int tasks);
     void setKind(TaskKind kind, double ioShare = 0.5);
+    void setGil(TaskGil gil);
     void setDuration(const DurationSpec &duration);
     void setSeed(int seed);
     void setWorkers(const WorkerCount &workers);
+    // A strategy's id, or an older one the registry still knows: "gil-threads" chooses the
+    // thread pool, with tasks that hold the GIL.
     void setStrategy(const QString &id);
     void setOptions(const StrategyOptions &options);
     // Every input at once, as a preset or a saved run has them.
@@ -78,6 +81,7 @@ signals:
 private:
     Result<WorkloadSpec> workload() const;
     Result<DurationSpec> duration() const;
+    TaskGil gil() const;
     WorkerCount workers() const;
     StrategyOptions options() const;
     void updateDependentInputs();
@@ -86,6 +90,7 @@ private:
     int m_cpus;
     QSpinBox *m_tasks;
     QComboBox *m_kind;
+    QComboBox *m_gil;
     QSpinBox *m_ioShare;
     QLabel *m_ioShareLabel;
     QComboBox *m_distribution;
