@@ -2,6 +2,9 @@
 
 #include <QTest>
 
+#include <utility>
+#include <vector>
+
 using namespace parviz;
 
 class tst_BatchSizer : public QObject
@@ -17,6 +20,9 @@ private slots:
     void staleMeasurementsAreIgnored();
     void durationIsSmoothed();
     void staysWithinTheTarget();
+    void tinyDurationsDoNotOverflow();
+    void iteratorCutsTheEndFiner();
+    void oneWorkerIsNotSliced();
 };
 
 namespace {
@@ -40,7 +46,7 @@ void tst_BatchSizer::doublesWhileBatchesAreFast()
     // A batch of 1 took 10 ms: ideal is 1 * 200/10 * 2 = 40, capped at double: 2.
     sizer.batchCompleted(1, 10 * Ms);
     QCOMPARE(sizer.computeBatchSize(), 2);
-    QCOMPARE(sizer.smoothedDurationNs(), 0.0); // reset with the change
+    QCOMPARE(sizer.smoothedDurationSeconds(), 0.0); // reset with the change
     sizer.batchCompleted(2, 20 * Ms);
     QCOMPARE(sizer.computeBatchSize(), 4);
     sizer.batchCompleted(4, 40 * Ms);
@@ -55,7 +61,7 @@ void tst_BatchSizer::noChangeWithinTheTarget()
     // 500 ms for a batch of 2 lies between 0.2 s and 2 s: the size holds.
     sizer.batchCompleted(2, 500 * Ms);
     QCOMPARE(sizer.computeBatchSize(), 2);
-    QCOMPARE(sizer.smoothedDurationNs(), 500.0 * Ms);
+    QCOMPARE(sizer.smoothedDurationSeconds(), 0.5);
 }
 
 void tst_BatchSizer::shrinksWhenBatchesAreSlow()
@@ -83,7 +89,7 @@ void tst_BatchSizer::staleMeasurementsAreIgnored()
     sizer.batchCompleted(1, 10 * Ms);
     QCOMPARE(sizer.computeBatchSize(), 2);
     sizer.batchCompleted(1, 10 * Ms); // a batch dispatched at the old size
-    QCOMPARE(sizer.smoothedDurationNs(), 0.0);
+    QCOMPARE(sizer.smoothedDurationSeconds(), 0.0);
     QCOMPARE(sizer.computeBatchSize(), 2);
 }
 
@@ -91,9 +97,9 @@ void tst_BatchSizer::durationIsSmoothed()
 {
     auto sizer = joblibSizer();
     sizer.batchCompleted(1, 300 * Ms);
-    QCOMPARE(sizer.smoothedDurationNs(), 300.0 * Ms);
+    QCOMPARE(sizer.smoothedDurationSeconds(), 0.3);
     sizer.batchCompleted(1, 800 * Ms);
-    QCOMPARE(sizer.smoothedDurationNs(), (0.8 * 300 + 0.2 * 800) * Ms);
+    QCOMPARE(sizer.smoothedDurationSeconds(), 0.8 * 0.3 + 0.2 * 0.8);
 }
 
 void tst_BatchSizer::staysWithinTheTarget()
@@ -106,6 +112,60 @@ void tst_BatchSizer::staysWithinTheTarget()
     }
     const int size = sizer.effectiveBatchSize();
     QVERIFY2(size >= 200 && size <= 2000, qPrintable(QString::number(size)));
+}
+
+void tst_BatchSizer::tinyDurationsDoNotOverflow()
+{
+    // A batch of 1024 in 1 ns: joblib's ideal, int(1024 * 0.2 / 1e-9) * 2, is far beyond an
+    // int; Python's int() has no bound, and min() with 2 x 1024 keeps the doubling.
+    auto sizer = joblibSizer();
+    for (int size = 1; size < 1024; size *= 2) {
+        sizer.batchCompleted(size, 1 * Ms);
+        QCOMPARE(sizer.computeBatchSize(), 2 * size);
+    }
+    sizer.batchCompleted(1024, 1);
+    QCOMPARE(sizer.computeBatchSize(), 2048);
+}
+
+namespace {
+using Slices = std::vector<std::pair<std::size_t, std::size_t>>;
+
+Slices take(BatchTaskIterator &tasks, std::size_t batchSize, bool fromOriginal)
+{
+    Slices slices;
+    tasks.take(batchSize, fromOriginal, [&](std::size_t first, std::size_t last) {
+        slices.emplace_back(first, last);
+    });
+    return slices;
+}
+} // namespace
+
+void tst_BatchSizer::iteratorCutsTheEndFiner()
+{
+    BatchTaskIterator tasks(10, 2);
+    tasks.setPreDispatchLimit(4);
+    QCOMPARE(take(tasks, 1, false), (Slices{{0, 1}, {1, 2}}));
+    QCOMPARE(take(tasks, 1, false), (Slices{{2, 3}, {3, 4}}));
+    QVERIFY(take(tasks, 1, false).empty()); // the pre-dispatch slice is used up
+    QCOMPARE(take(tasks, 2, true), (Slices{{4, 6}, {6, 8}})); // a full 2 x 2
+    // Two left of 2 x 2: the end of the original iterator, max(1, 2 // (10 * 2)) a batch.
+    QCOMPARE(take(tasks, 2, true), (Slices{{8, 9}, {9, 10}}));
+    QVERIFY(take(tasks, 2, true).empty());
+
+    // A short pre-dispatch slice is not the end of the input: split by n_jobs only.
+    BatchTaskIterator pre(100, 4);
+    pre.setPreDispatchLimit(8);
+    QCOMPARE(take(pre, 4, false), (Slices{{0, 2}, {2, 4}, {4, 6}, {6, 8}}));
+}
+
+void tst_BatchSizer::oneWorkerIsNotSliced()
+{
+    // Parallel.__call__ with n_jobs == 1: no pre-dispatch islice, the caller takes every task.
+    BatchTaskIterator tasks(5, 1);
+    tasks.setPreDispatchLimit(2);
+    for (std::size_t i = 0; i < 5; ++i)
+        QCOMPARE(take(tasks, 1, false), (Slices{{i, i + 1}}));
+    QVERIFY(take(tasks, 1, false).empty());
 }
 
 QTEST_GUILESS_MAIN(tst_BatchSizer)
