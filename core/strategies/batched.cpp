@@ -27,6 +27,10 @@ struct Batch
 // joblib's Parallel.dispatch_one_batch(): the batch size comes from the BatchSizer, the task
 // iterator is sliced W batches at a time into a local queue of ready batches, and near the end
 // of the tasks the slice is cut ten times finer so the last batches spread over all workers.
+// With one worker, joblib's loky backend falls back to SequentialBackend (LokyBackend.configure()
+// raises FallbackToBackend when n_jobs == 1), whose compute_batch_size() is always 1 and whose
+// batch_completed() does nothing, and Parallel.__call__ sets _original_iterator to None, so the
+// caller dispatches every task and completions dispatch nothing.
 //
 // Any thread: every member but batch() runs under m_mutex, as joblib's Parallel._lock.
 class BatchDispatcher
@@ -40,11 +44,14 @@ public:
               context.plan().options.minBatchDurationNs, context.plan().options.maxBatchDurationNs)
         , m_batches(m_taskCount)
         , m_tasks(m_taskCount, static_cast<std::size_t>(context.plan().workers))
+        , m_autoBatching(context.plan().workers > 1)
+        , m_iterating(m_autoBatching)
     { }
 
     // The caller's pre-dispatch: batches from `limit` tasks only, as joblib slices the task
-    // iterator to pre_dispatch = 2 * n_jobs tasks before it starts. The slice counts only what
-    // it yields itself, however many tasks workers' callbacks take meanwhile.
+    // iterator to pre_dispatch = 2 * n_jobs tasks before it starts (every task with one worker).
+    // The slice counts only what it yields itself, however many tasks workers' callbacks take
+    // meanwhile.
     void preDispatch(std::size_t limit)
     {
         std::scoped_lock lock(m_mutex);
@@ -68,7 +75,8 @@ public:
         bool dispatched = false;
         {
             std::scoped_lock lock(m_mutex);
-            m_sizer.batchCompleted(batch.size(), start - batch.dispatchedNs);
+            if (m_autoBatching)
+                m_sizer.batchCompleted(batch.size(), start - batch.dispatchedNs);
             if (m_iterating && !m_context.stopRequested()) {
                 dispatched = dispatchOneLocked(/*fromOriginal=*/true);
                 m_iterating = dispatched;
@@ -87,7 +95,8 @@ private:
     // than from the pre-dispatch slice of it.
     bool dispatchOneLocked(bool fromOriginal)
     {
-        const std::size_t batchSize = static_cast<std::size_t>(m_sizer.computeBatchSize());
+        const std::size_t batchSize =
+            m_autoBatching ? static_cast<std::size_t>(m_sizer.computeBatchSize()) : 1;
         if (m_ready.empty()
             && !m_tasks.take(batchSize, fromOriginal, [this](std::size_t first, std::size_t last) {
                    m_ready.push_back({first, last, 0});
@@ -112,7 +121,8 @@ private:
     std::vector<Batch> m_batches; // at most one batch per task, so never reallocated
     std::size_t m_dispatched = 0;
     BatchTaskIterator m_tasks;
-    bool m_iterating = true;
+    const bool m_autoBatching; // AutoBatchingMixin: more than one worker
+    bool m_iterating; // _original_iterator is not None
 };
 
 // Counts completed tasks so the caller can wait for all of them, as Parallel.retrieve() does.
