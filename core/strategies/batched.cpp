@@ -24,19 +24,20 @@ struct Batch
     int size() const { return static_cast<int>(last - first); }
 };
 
-// joblib's Parallel.dispatch_one_batch(): the batch size comes from the BatchSizer, the task
-// iterator is sliced W batches at a time into a local queue of ready batches, and near the end
-// of the tasks the slice is cut ten times finer so the last batches spread over all workers.
-// With one worker, joblib's loky backend falls back to SequentialBackend (LokyBackend.configure()
-// raises FallbackToBackend when n_jobs == 1), whose compute_batch_size() is always 1 and whose
-// batch_completed() does nothing, and Parallel.__call__ sets _original_iterator to None, so the
-// caller dispatches every task and completions dispatch nothing.
+// joblib's Parallel.dispatch_one_batch(): the batch size comes from the backend (the
+// BatchSizer for loky, always 1 for threading), the task iterator is sliced W batches at a time
+// into a local queue of ready batches, and near the end of the tasks the slice is cut ten times
+// finer so the last batches spread over all workers. With one worker, both backends fall back
+// to SequentialBackend (their configure() raises FallbackToBackend when n_jobs == 1), whose
+// compute_batch_size() is always 1 and whose batch_completed() does nothing, and
+// Parallel.__call__ sets _original_iterator to None, so the caller dispatches every task and
+// completions dispatch nothing.
 //
 // Any thread: every member but batch() runs under m_mutex, as joblib's Parallel._lock.
 class BatchDispatcher
 {
 public:
-    BatchDispatcher(RunContext &context, TaskQueue &queue)
+    BatchDispatcher(RunContext &context, TaskQueue &queue, JoblibBackend backend)
         : m_context(context)
         , m_queue(queue)
         , m_taskCount(context.tasks().size())
@@ -44,8 +45,8 @@ public:
               context.plan().options.minBatchDurationNs, context.plan().options.maxBatchDurationNs)
         , m_batches(m_taskCount)
         , m_tasks(m_taskCount, static_cast<std::size_t>(context.plan().workers))
-        , m_autoBatching(context.plan().workers > 1)
-        , m_iterating(m_autoBatching)
+        , m_autoBatching(backend == JoblibBackend::Loky && context.plan().workers > 1)
+        , m_iterating(context.plan().workers > 1)
     { }
 
     // The caller's pre-dispatch: batches from `limit` tasks only, as joblib slices the task
@@ -121,7 +122,7 @@ private:
     std::vector<Batch> m_batches; // at most one batch per task, so never reallocated
     std::size_t m_dispatched = 0;
     BatchTaskIterator m_tasks;
-    const bool m_autoBatching; // AutoBatchingMixin: more than one worker
+    const bool m_autoBatching; // AutoBatchingMixin: loky, with more than one worker
     bool m_iterating; // _original_iterator is not None
 };
 
@@ -156,17 +157,16 @@ StrategyInfo BatchedStrategy::describe()
     return {
         QStringLiteral("batched"),
         QStringLiteral("joblib batches"),
-        QStringLiteral("Parallel(n_jobs=W, backend='threading', batch_size='auto')(delayed(f)(t) "
-                       "for t in tasks)"),
+        QStringLiteral("Parallel(n_jobs=W, backend='threading')(delayed(f)(t) for t in tasks)"),
         QStringLiteral(
-            "joblib sends tasks to its workers in batches. It pre-dispatches 2 x W tasks as "
-            "batches of one, then dispatches one more batch each time a batch completes, doubling "
-            "the batch size while batches finish in under 0.2 s and shrinking it above 2 s; near "
-            "the end it cuts the last tasks into small batches so no worker is left alone with a "
-            "big one. Each dispatch is a short segment on the row of the worker whose batch "
-            "completed. The workers are threads, as joblib's threading backend has them: "
-            "pure-Python CPU work takes turns under the GIL. The seed's 300 tasks of 0.1 s on 12 "
-            "CPUs take 2.98 s against 30.95 s sequentially."),
+            "joblib's Parallel with its threading backend: W threads of this process. The caller "
+            "pre-dispatches 2 x W tasks, then each task that completes dispatches the next one, "
+            "from the worker that ran it: a short dispatch segment at the end of a task. The "
+            "threading backend does not batch automatically (only loky, joblib's default with "
+            "worker processes, does), so every batch is a single task. The threads share the "
+            "GIL: pure-Python CPU work takes turns, work that releases the GIL or sleeps "
+            "overlaps. The seed's 300 tasks of 0.1 s on 12 CPUs take 2.98 s against 30.95 s "
+            "sequentially."),
         /*usesWorkerCount=*/true,
         /*hasCaller=*/true,
         WorkerKind::Threads,
@@ -179,7 +179,8 @@ void BatchedStrategy::run(RunContext &context)
     const auto &tasks = context.tasks();
     const int workers = context.plan().workers;
     TaskQueue queue(tasks.size());
-    BatchDispatcher dispatcher(context, queue);
+    // ParViz's batches run on threads of this process, as joblib's threading backend has them.
+    BatchDispatcher dispatcher(context, queue, JoblibBackend::Threading);
     CompletionCounter completion;
 
     ThreadGil gil(context);
@@ -200,10 +201,12 @@ void BatchedStrategy::run(RunContext &context)
         }
     });
     threads.startAll(workers);
+    // pre_dispatch = 2 * n_jobs; with one worker, SequentialBackend: the caller dispatches
+    // every task.
     const std::size_t preDispatch =
         static_cast<std::size_t>(context.plan().options.preDispatchFactor)
         * static_cast<std::size_t>(workers);
-    dispatcher.preDispatch(std::min(preDispatch, tasks.size()));
+    dispatcher.preDispatch(workers > 1 ? std::min(preDispatch, tasks.size()) : tasks.size());
 
     caller.startWaiting();
     completion.waitFor(tasks.size(), context.stopToken());

@@ -39,6 +39,12 @@ private:
     double m_smoothedDuration = 0.0; // _DEFAULT_SMOOTHED_BATCH_DURATION
 };
 
+// Where joblib's batch size comes from: the loky backend (and multiprocessing) has the
+// AutoBatchingMixin below; ThreadingBackend has not, so its compute_batch_size() is
+// ParallelBackendBase's, always 1, and every task is a batch of its own. Both fall back to
+// SequentialBackend when n_jobs is 1.
+enum class JoblibBackend : std::uint8_t { Threading, Loky };
+
 // joblib's task iterator as Parallel.dispatch_one_batch() consumes it: when the ready queue is
 // empty it takes `batchSize` x n_jobs tasks at most and splits them into batches of a worker's
 // share, max(1, len(islice) // n_jobs), or, when the original iterator runs short (`fromOriginal`:

@@ -80,14 +80,18 @@ public:
         std::size_t workers,
         const StrategyOptions &options,
         double preDispatchAtNs,
-        double dispatchCostNs)
+        double dispatchCostNs,
+        JoblibBackend backend)
         : m_sizer(options.minBatchDurationNs, options.maxBatchDurationNs)
         , m_dispatchCostNs(dispatchCostNs)
+        , m_autoBatching(backend == JoblibBackend::Loky && workers > 1)
+        , m_iterating(workers > 1)
         , m_tasks(taskCount, workers)
     {
-        m_tasks.setPreDispatchLimit(std::min(
-            static_cast<std::size_t>(options.preDispatchFactor) * std::max<std::size_t>(workers, 1),
-            taskCount));
+        // One worker: SequentialBackend, and the caller dispatches every task itself.
+        m_tasks.setPreDispatchLimit(workers > 1
+                ? std::min(static_cast<std::size_t>(options.preDispatchFactor) * workers, taskCount)
+                : taskCount);
         while (dispatchOne(false, preDispatchAtNs)) { }
     }
 
@@ -102,8 +106,9 @@ public:
 
     double completed(const Unit &unit, double nowNs) override
     {
-        m_sizer.batchCompleted(static_cast<int>(unit.last - unit.first),
-            static_cast<std::int64_t>(std::llround(nowNs - unit.dispatchedNs)));
+        if (m_autoBatching)
+            m_sizer.batchCompleted(static_cast<int>(unit.last - unit.first),
+                static_cast<std::int64_t>(std::llround(nowNs - unit.dispatchedNs)));
         if (!m_iterating)
             return 0.0;
         m_iterating = dispatchOne(true, nowNs);
@@ -113,7 +118,8 @@ public:
 private:
     bool dispatchOne(bool fromOriginal, double nowNs)
     {
-        const auto batchSize = static_cast<std::size_t>(m_sizer.computeBatchSize());
+        const auto batchSize =
+            m_autoBatching ? static_cast<std::size_t>(m_sizer.computeBatchSize()) : 1;
         if (m_ready.empty()
             && !m_tasks.take(batchSize, fromOriginal, [this](std::size_t first, std::size_t last) {
                    m_ready.push_back({first, last});
@@ -130,8 +136,9 @@ private:
     const double m_dispatchCostNs;
     std::deque<Unit> m_ready; // cut from the tasks, not yet dispatched
     std::deque<Unit> m_queue; // dispatched, waiting for a worker
+    const bool m_autoBatching;
+    bool m_iterating;
     BatchTaskIterator m_tasks;
-    bool m_iterating = true;
 };
 
 struct Setup
@@ -371,7 +378,8 @@ std::int64_t predictMakespanNs(const QString &strategy,
                     poolSize,
                     options,
                     preDispatchAt,
-                    static_cast<double>(costs.batchDispatchNs));
+                    static_cast<double>(costs.batchDispatchNs),
+                    JoblibBackend::Threading);
             } else {
                 units = std::make_unique<FixedUnits>(taskCount, info.chunks() ? chunkSize : 1);
             }

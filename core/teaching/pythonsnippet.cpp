@@ -489,24 +489,18 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
                                    "    results = pool.map(task, durations, chunksize={chunk})\n"),
                     {{"workers", workers}, {"chunk", chunk}}),
             {}};
-    case Shape::ThreadBatches: {
-        const StrategyOptions defaults;
-        QString note = QStringLiteral("The threading backend: joblib's batches run on threads of "
-                                      "this process, as ParViz's do, and share its GIL.");
-        if (plan.options.minBatchDurationNs != defaults.minBatchDurationNs
-            || plan.options.maxBatchDurationNs != defaults.maxBatchDurationNs)
-            note += QStringLiteral(" ParViz aims each batch at %1 to %2; joblib aims at 0.2 s to "
-                                   "2 s.")
-                        .arg(formatDuration(plan.options.minBatchDurationNs),
-                            formatDuration(plan.options.maxBatchDurationNs));
+    case Shape::ThreadBatches:
         return {{},
             QStringLiteral("from joblib import Parallel, delayed"),
             {},
-            comment(note, MainIndent)
+            comment(QStringLiteral("The threading backend: the tasks run on threads of this "
+                                   "process, as ParViz's do, and share its GIL. It hands out one "
+                                   "task at a time; only loky, joblib's default backend with "
+                                   "worker processes, makes batches grow."),
+                MainIndent)
                 + QStringLiteral("parallel = Parallel(\n"
                                  "    n_jobs=%1,\n"
                                  "    backend=\"threading\",\n"
-                                 "    batch_size=\"auto\",\n"
                                  "    pre_dispatch=\"%2*n_jobs\",\n"
                                  ")\n")
                       .arg(workers)
@@ -514,7 +508,6 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
                 + QStringLiteral(
                     "results = parallel(delayed(task)(seconds) for seconds in durations)\n"),
             {}};
-    }
     case Shape::ProcessChunks: {
         const QString restart = plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart
             ? comment(QStringLiteral("ParViz starts a new worker in place of one that dies; "
@@ -669,13 +662,14 @@ QString strategySketch(const RunPlan &plan)
                 "// core/strategies/batched.cpp: joblib's dispatch, on {workers} std::jthreads.\n"
                 "{gil}"
                 "TaskQueue queue({tasks});   // batch indices, first in, first out\n"
-                "BatchDispatcher dispatcher(context, queue);   // BatchSizer({min}, {max})\n"
+                "// joblib's threading backend: every batch is one task.\n"
+                "BatchDispatcher dispatcher(context, queue, JoblibBackend::Threading);\n"
                 "WorkerThreads threads(context, [&](int worker) {\n"
                 "    while (auto index = queue.pop(stop)) {\n"
                 "        const Batch batch = dispatcher.batch(*index);\n"
                 "        for (auto i = batch.first; i < batch.last; ++i)\n"
                 "            {runTask}(worker, tasks[i]);\n"
-                "        // Time the batch, and dispatch the next one.\n"
+                "        // Dispatch the next one, from this worker.\n"
                 "        dispatcher.batchCompleted(worker, batch);\n"
                 "        completion.add(batch.size());\n"
                 "    }\n"
@@ -688,8 +682,6 @@ QString strategySketch(const RunPlan &plan)
                 "threads.joinAll();\n"),
             {{"tasks", tasks},
                 {"workers", workers},
-                {"min", durationText(plan.options.minBatchDurationNs)},
-                {"max", durationText(plan.options.maxBatchDurationNs)},
                 {"factor", QString::number(plan.options.preDispatchFactor)},
                 {"pre",
                     QString::number(std::min<std::int64_t>(

@@ -267,8 +267,9 @@ void tst_PythonSnippet::withoutJoinTheClockStopsFirst()
     static const QRegularExpression finished(QStringLiteral("Finished in ([0-9.]+) seconds"));
     const auto match = finished.match(output);
     QVERIFY2(match.hasMatch(), qPrintable(output));
-    // Well before the first sleep of 0.4 s could have ended.
-    QVERIFY2(match.captured(1).toDouble() < 0.2, qPrintable(output));
+    // Before the first sleep of 0.4 s could have ended. A process pool's start on a loaded
+    // 2-core machine takes up to a few tenths of that.
+    QVERIFY2(match.captured(1).toDouble() < 0.35, qPrintable(output));
 }
 
 void tst_PythonSnippet::numbersAppear()

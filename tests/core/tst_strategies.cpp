@@ -39,7 +39,7 @@ private slots:
     void throwingTaskFailsTheRun();
     void poolMapKeepsResultOrder_data();
     void poolMapKeepsResultOrder();
-    void batchedGrowsItsBatches();
+    void batchedDispatchesOneTaskPerCompletion();
     void withoutJoinTheCallerGoesOnFirst_data();
     void withoutJoinTheCallerGoesOnFirst();
     void sequentialHasNothingToJoin();
@@ -434,23 +434,29 @@ void tst_Strategies::poolMapKeepsResultOrder()
         QCOMPARE(workerOf[std::size_t(task)], workerOf[std::size_t(task - task % chunkSize)]);
 }
 
-void tst_Strategies::batchedGrowsItsBatches()
+void tst_Strategies::batchedDispatchesOneTaskPerCompletion()
 {
-    // 400 tasks of 1 ms on 2 workers with joblib's targets scaled down by ten (20 ms..200 ms):
-    // batches start at one task and grow, so far fewer dispatches than tasks happen.
-    const auto spec = workload(400, TaskKind::Sleep, DurationSpec::fixed(1 * Ms));
-    StrategyOptions options;
-    options.minBatchDurationNs = 20 * Ms;
-    options.maxBatchDurationNs = 200 * Ms;
-    const RunResult result = executeRun(plan(QStringLiteral("batched"), spec, 2, options));
+    // joblib's threading backend: 2 x W tasks pre-dispatched by the caller, then every task
+    // that completes dispatches one more from its worker's row (the threading backend has no
+    // automatic batching), so 400 tasks on 2 workers make 396 dispatch segments.
+    const auto spec = workload(400, TaskKind::Sleep, DurationSpec::fixed(Ms / 10));
+    const RunResult result = executeRun(plan(QStringLiteral("batched"), spec, 2));
     QVERIFY(result.ok());
     int dispatches = 0;
     for (int worker = 0; worker < 2; ++worker)
         result.trace->forEachEvent(
             worker, [&](const TaskEvent &e) { dispatches += e.kind == EventKind::Dispatch; });
-    // Pre-dispatch covers 4 tasks; the remaining 396 go out in batches that reach 8+ tasks.
-    QVERIFY2(dispatches > 4 && dispatches < 150, qPrintable(QString::number(dispatches)));
+    QCOMPARE(dispatches, 400 - 4);
     QVERIFY(result.metrics.loss.dispatchNs > 0);
+
+    // One worker: SequentialBackend, the caller dispatches everything, and nothing else does.
+    const RunResult alone = executeRun(plan(QStringLiteral("batched"), spec, 1));
+    QVERIFY(alone.ok());
+    QCOMPARE(alone.metrics.tasksCompleted, 400);
+    int aloneDispatches = 0;
+    alone.trace->forEachEvent(
+        0, [&](const TaskEvent &e) { aloneDispatches += e.kind == EventKind::Dispatch; });
+    QCOMPARE(aloneDispatches, 0);
 }
 
 void tst_Strategies::withoutJoinTheCallerGoesOnFirst_data()

@@ -79,9 +79,9 @@ QList<QAction *> tst_PresetPanel::presetActions() const
 void tst_PresetPanel::menuSetsEveryInput()
 {
     const PresetLibrary &library = m_window->presetPanel()->library();
-    QCOMPARE(library.presets.size(), std::size_t(8));
+    QCOMPARE(library.presets.size(), std::size_t(9));
     const QList<QAction *> actions = presetActions();
-    QCOMPARE(actions.size(), 8);
+    QCOMPARE(actions.size(), 9);
     for (int i = 0; i < actions.size(); ++i) {
         const Preset &preset = library.presets[static_cast<std::size_t>(i)];
         QCOMPARE(actions[i]->text(), preset.title);
@@ -135,7 +135,7 @@ void tst_PresetPanel::brokenPresetIsNamedWithItsReason()
 
     m_window->presetPanel()->reload();
     const PresetLibrary &library = m_window->presetPanel()->library();
-    QCOMPARE(library.presets.size(), std::size_t(9));
+    QCOMPARE(library.presets.size(), std::size_t(10));
     QCOMPARE(library.presets.back().title, QStringLiteral("Mine"));
     QCOMPARE(library.problems.size(), std::size_t(1));
 
@@ -232,7 +232,7 @@ void tst_PresetPanel::reloadFromTheMenuKeepsTheMenuWhole()
         QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     }
     QCOMPARE(m_window->presetsMenu()->actions().size(), entries);
-    QCOMPARE(presetActions().size(), 8);
+    QCOMPARE(presetActions().size(), 9);
     QVERIFY(reloadAction());
 }
 
