@@ -150,7 +150,7 @@ void tst_PresetPanel::brokenPresetIsNamedWithItsReason()
             && notLoaded->toolTip().contains(QStringLiteral("\"tasks\" must be a whole number")),
         qPrintable(notLoaded->toolTip()));
     QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("broken.json")));
-    QCOMPARE(presetActions().size(), 9);
+    QCOMPARE(presetActions().size(), 10);
 }
 
 void tst_PresetPanel::savedPresetIsChosenAgain()
