@@ -29,6 +29,8 @@ void writeEventFlagsJson(JsonStream &json, const TaskEvent &event)
         json.raw(",\"failed\":true");
     if (event.abandoned())
         json.raw(",\"abandoned\":true");
+    if (event.groupStart())
+        json.raw(",\"group_start\":true");
 }
 
 void writeWorkloadJson(JsonStream &json, const WorkloadSpec &workload)

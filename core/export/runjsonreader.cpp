@@ -637,11 +637,20 @@ enum class EventKey {
     Interrupted,
     Failed,
     Abandoned,
+    GroupStart,
     Count
 };
 
-constexpr std::string_view EventKeyNames[] = {
-    "task", "worker", "kind", "start_ns", "end_ns", "pid", "interrupted", "failed", "abandoned"};
+constexpr std::string_view EventKeyNames[] = {"task",
+    "worker",
+    "kind",
+    "start_ns",
+    "end_ns",
+    "pid",
+    "interrupted",
+    "failed",
+    "abandoned",
+    "group_start"};
 static_assert(std::size(EventKeyNames) == static_cast<std::size_t>(EventKey::Count));
 
 template <typename Key, std::size_t N>
@@ -1143,6 +1152,11 @@ bool RunFileReader::readEvent()
             if (!m_json.readBool(flag, "abandoned"))
                 return false;
             event.flags |= flag ? EventFlag::Abandoned : 0;
+            return true;
+        case EventKey::GroupStart:
+            if (!m_json.readBool(flag, "group_start"))
+                return false;
+            event.flags |= flag ? EventFlag::GroupStart : 0;
             return true;
         case EventKey::Count:
             break;

@@ -26,10 +26,11 @@ std::optional<Error> RunContext::failure() const
     return m_failure;
 }
 
-RunContext::TaskEnd RunContext::runTask(int worker, const TaskSpec &task, CpuGate *gate)
+RunContext::TaskEnd RunContext::runTask(
+    int worker, const TaskSpec &task, CpuGate *gate, std::uint8_t firstRunFlags)
 {
     TraceLane &lane = m_recorder.worker(worker);
-    lane.begin(task.id, EventKind::Run, now());
+    lane.begin(task.id, EventKind::Run, now(), firstRunFlags);
     try {
         const TaskResult result = executeTask(task, stopToken(), gate);
         if (result.outcome == TaskOutcome::Interrupted) {

@@ -39,9 +39,12 @@ public:
 
     // Runs one task on the calling thread, which must own worker lane `worker`: records its
     // `run` event (split by the gate into run and gil-wait for GIL threads), counts it when it
-    // completes, and turns an exception into fail().
+    // completes, and turns an exception into fail(). `firstRunFlags` go on the task's first
+    // `run` event only, not on the parts a gate splits off after it: EventFlag::GroupStart for
+    // the first task of a chunk or batch.
     enum class TaskEnd : std::uint8_t { Completed, Interrupted, Failed };
-    TaskEnd runTask(int worker, const TaskSpec &task, CpuGate *gate = nullptr);
+    TaskEnd runTask(
+        int worker, const TaskSpec &task, CpuGate *gate = nullptr, std::uint8_t firstRunFlags = 0);
 
     // The order in which the caller received results (pool-map), for the RunResult.
     // The caller's thread only.

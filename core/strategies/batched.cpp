@@ -190,8 +190,11 @@ void BatchedStrategy::run(RunContext &context)
         while (const auto index = queue.pop(stop)) {
             const Batch batch = dispatcher.batch(static_cast<std::size_t>(*index));
             std::size_t completed = 0;
+            // Every batch is marked, one of a single task too: batch sizes change during the
+            // run, and a task alone is a batch as much as eight together are.
             for (std::size_t i = batch.first; i < batch.last && !context.stopRequested(); ++i) {
-                if (gil.runTask(worker, tasks[i]) != RunContext::TaskEnd::Completed)
+                const std::uint8_t flags = i == batch.first ? EventFlag::GroupStart : 0;
+                if (gil.runTask(worker, tasks[i], flags) != RunContext::TaskEnd::Completed)
                     break;
                 ++completed;
             }

@@ -40,6 +40,9 @@ void PoolMapStrategy::run(RunContext &context)
     // A chunk's count of completed tasks, written by its worker before markEnded().
     std::vector<std::size_t> completedInChunk(chunks, 0);
 
+    // Chunks of one are tasks handed out one at a time, as a thread pool's: no group to mark.
+    const std::uint8_t chunkStart = chunkSize > 1 ? EventFlag::GroupStart : 0;
+
     ThreadGil gil(context);
     CallerRow caller(context);
     WorkerThreads threads(context, [&](int worker) {
@@ -49,7 +52,8 @@ void PoolMapStrategy::run(RunContext &context)
             const std::size_t last = std::min(first + chunkSize, tasks.size());
             std::size_t completed = 0;
             for (std::size_t i = first; i < last && !context.stopRequested(); ++i) {
-                if (gil.runTask(worker, tasks[i]) != RunContext::TaskEnd::Completed)
+                if (gil.runTask(worker, tasks[i], i == first ? chunkStart : 0)
+                    != RunContext::TaskEnd::Completed)
                     break;
                 ++completed;
             }

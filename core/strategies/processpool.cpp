@@ -31,6 +31,12 @@ public:
     void run();
 
 private:
+    // Tasks sent to a worker in one message.
+    struct Chunk
+    {
+        std::size_t tasks = 0;
+        std::size_t left = 0; // those not finished yet
+    };
     struct Slot
     {
         int index = 0;
@@ -42,7 +48,7 @@ private:
         std::int64_t endOfOutputNs = 0;
         bool expectedToExit = false; // told to stop, or that there is no more work
         std::deque<std::size_t> assigned; // tasks sent and not yet finished, in order
-        std::deque<std::size_t> chunks; // the sizes of the chunks those tasks were sent in
+        std::deque<Chunk> chunks; // the chunks those tasks were sent in, in order
         std::optional<std::int32_t> running; // the task it reported started
         // What it said that made no sense ("sent a malformed message at byte 3: ..."): it is
         // killed, and the run fails once it is reaped, saying how it ended too.
@@ -184,7 +190,7 @@ void PoolRun::sendChunk(Slot &slot)
         slot.assigned.push_back(task);
         chunk += protocol::encodeTask(tasks[task]);
     }
-    slot.chunks.push_back(size);
+    slot.chunks.push_back({size, size});
     slot.process->send(chunk); // a worker that is gone shows as end of output
 }
 
@@ -229,17 +235,21 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
         slot.idleSinceNs = std::max(at, slot.requestedNs);
         assignWork(slot);
         return;
-    case Kind::Start:
+    case Kind::Start: {
         if (!slot.ready || slot.running || slot.assigned.empty()
             || m_context.tasks()[slot.assigned.front()].id != report.task)
             return unexpected("start");
         if (slot.idleSinceNs && at > *slot.idleSinceNs)
             lane.append(-1, EventKind::Dispatch, *slot.idleSinceNs, at);
         slot.idleSinceNs.reset();
-        lane.begin(report.task, EventKind::Run, at);
+        // The first task of a chunk starts a group on the row; a chunk size of 1 makes none.
+        const Chunk &chunk = slot.chunks.front();
+        const bool startsChunk = m_chunkSize > 1 && chunk.left == chunk.tasks;
+        lane.begin(report.task, EventKind::Run, at, startsChunk ? EventFlag::GroupStart : 0);
         slot.running = report.task;
         sendAhead(slot);
         return;
+    }
     case Kind::Done:
     case Kind::Failed: {
         if (slot.running != report.task)
@@ -248,7 +258,7 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
         lane.end(at, failed ? EventFlag::Failed : report.interrupted ? EventFlag::Interrupted : 0);
         slot.running.reset();
         slot.assigned.pop_front();
-        const bool chunkDone = --slot.chunks.front() == 0;
+        const bool chunkDone = --slot.chunks.front().left == 0;
         if (chunkDone)
             slot.chunks.pop_front();
         if (failed) {

@@ -119,14 +119,14 @@ ThreadGil::ThreadGil(RunContext &context)
             context.recorder(), context.plan().options.switchIntervalNs, context.stopToken());
 }
 
-RunContext::TaskEnd ThreadGil::runTask(int worker, const TaskSpec &task)
+RunContext::TaskEnd ThreadGil::runTask(int worker, const TaskSpec &task, std::uint8_t firstRunFlags)
 {
     if (!m_gil)
-        return m_context.runTask(worker, task);
+        return m_context.runTask(worker, task, nullptr, firstRunFlags);
     GilGate gate(*m_gil, m_context, worker, m_use);
     if (!gate.enter(task))
         return RunContext::TaskEnd::Interrupted;
-    const RunContext::TaskEnd end = m_context.runTask(worker, task, &gate);
+    const RunContext::TaskEnd end = m_context.runTask(worker, task, &gate, firstRunFlags);
     gate.leave();
     return end;
 }

@@ -27,8 +27,9 @@ public:
     ThreadGil &operator=(const ThreadGil &) = delete;
 
     // Runs `task` on worker `worker`'s thread under the GIL. Interrupted if the run is stopped
-    // while the task waits for the lock before it starts.
-    RunContext::TaskEnd runTask(int worker, const TaskSpec &task);
+    // while the task waits for the lock before it starts. `firstRunFlags`: as for
+    // RunContext::runTask(), on the task's first `run` event.
+    RunContext::TaskEnd runTask(int worker, const TaskSpec &task, std::uint8_t firstRunFlags = 0);
 
 private:
     RunContext &m_context;

@@ -499,7 +499,8 @@ void MachineCosts::learnFrom(const RunResult &run)
         std::int64_t previousRunEnd = -1; // -1: the previous event was no run
         trace.forEachEvent(lane, [&](const TaskEvent &event) {
             const std::int64_t length = event.endNs - event.startNs;
-            if (event.flags != 0) {
+            // Cut short or lost: its length says nothing of the task's.
+            if (event.interrupted() || event.failed() || event.abandoned()) {
                 previousRunEnd = -1;
                 return;
             }

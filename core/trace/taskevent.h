@@ -51,6 +51,11 @@ namespace EventFlag {
 inline constexpr std::uint8_t Interrupted = 1; // cut short by Stop
 inline constexpr std::uint8_t Failed = 2; // the task threw, or its worker process died
 inline constexpr std::uint8_t Abandoned = 4; // its worker died and the task was queued again
+// The first task of a chunk or batch that its worker received at once; on the task's first `run`
+// event only. Set only by strategies that hand tasks out in groups (pool-map and process-pool
+// with a chunk size above 1, joblib batches), so the tasks from one GroupStart to the next on a
+// worker's row are one group.
+inline constexpr std::uint8_t GroupStart = 8;
 } // namespace EventFlag
 
 // Lanes that are not workers.
@@ -84,6 +89,7 @@ struct TaskEvent
     bool interrupted() const { return flags & EventFlag::Interrupted; }
     bool failed() const { return flags & EventFlag::Failed; }
     bool abandoned() const { return flags & EventFlag::Abandoned; }
+    bool groupStart() const { return flags & EventFlag::GroupStart; }
 
     bool operator==(const TaskEvent &) const = default;
 };

@@ -53,7 +53,7 @@ void TraceLane::reserve(std::size_t events)
         m_blocks = std::make_unique<EventBlockPool::Block[]>(MaxBlocks);
 }
 
-void TraceLane::begin(std::int32_t task, EventKind kind, std::int64_t startNs)
+void TraceLane::begin(std::int32_t task, EventKind kind, std::int64_t startNs, std::uint8_t flags)
 {
     Q_ASSERT(!m_open);
     TaskEvent &event = nextSlot();
@@ -63,9 +63,13 @@ void TraceLane::begin(std::int32_t task, EventKind kind, std::int64_t startNs)
     event.worker = m_worker;
     event.pid = m_pid;
     event.kind = kind;
-    event.flags = 0;
+    event.flags = flags;
     m_open = true;
-    // Publishes the fields above (not endNs/flags) to view()'s acquire load of m_started.
+    // Pairs with view()'s acquire load of m_openFlags: a reader that sees the flags of a later
+    // event than the open one it found also sees that event's predecessor published.
+    m_openFlags.store(flags, std::memory_order_release);
+    // Publishes the fields above (not endNs) and m_openFlags to view()'s acquire load of
+    // m_started.
     m_started.store(m_size + 1, std::memory_order_release);
 }
 
@@ -74,7 +78,7 @@ void TraceLane::end(std::int64_t endNs, std::uint8_t flags)
     Q_ASSERT(m_open);
     TaskEvent &event = *m_next;
     event.endNs = endNs;
-    event.flags = flags;
+    event.flags |= flags;
     m_open = false;
     ++m_next;
     ++m_size;
@@ -134,10 +138,14 @@ TraceLane::View TraceLane::view() const
     // then slot k was open at some moment between the two loads. The other order could pair a
     // stale count with a newer begin and call a finished event open.
     const std::size_t started = m_started.load(std::memory_order_acquire); // pairs with begin()
+    // Between the two: the open event's flags, or a later event's, and then m_published shows
+    // the open one ended (both stores are begin()'s, after the end() before them).
+    const std::uint8_t openFlags = m_openFlags.load(std::memory_order_acquire);
     View view;
     view.published = m_published.load(std::memory_order_acquire); // pairs with end()/append()
     if (started == view.published + 1) {
-        // Only the fields begin() wrote: end() may be writing endNs and flags right now.
+        // Only the fields begin() wrote, flags aside: end() may be writing endNs and flags
+        // right now.
         const auto [segment, offset] = locate(view.published);
         const TaskEvent &slot = segmentData(segment)[offset];
         TaskEvent open;
@@ -146,6 +154,7 @@ TraceLane::View TraceLane::view() const
         open.worker = slot.worker;
         open.pid = slot.pid;
         open.kind = slot.kind;
+        open.flags = openFlags;
         view.open = open;
     }
     return view;

@@ -23,7 +23,8 @@ namespace parviz {
 // The writer fills a slot, then publishes it with one release store; readers pair it with an
 // acquire load and read only published slots. The slot being written is the open event: its
 // start is published when it begins (m_started), its end when it ends (m_published), and a
-// reader of the open event reads only the fields written before m_started.
+// reader of the open event reads only the fields written before m_started, and its flags from
+// m_openFlags.
 //
 // Thread affinity: the writer half (begin/end/append/...) belongs to the thread that owns the
 // lane; for the GIL lane, to whoever holds the GIL (the GIL's mutex orders the writers). The
@@ -39,9 +40,10 @@ public:
     int worker() const { return m_worker; }
 
     // --- writer ---
-    // Opens an event; it is visible as "in flight" until end() closes it.
-    void begin(std::int32_t task, EventKind kind, std::int64_t startNs);
-    // Closes the open event, whatever its kind.
+    // Opens an event; it is visible as "in flight" until end() closes it. `flags`: what is known
+    // as it starts (EventFlag::GroupStart), shown with it while it is open.
+    void begin(std::int32_t task, EventKind kind, std::int64_t startNs, std::uint8_t flags = 0);
+    // Closes the open event, whatever its kind, adding `flags` to those it began with.
     void end(std::int64_t endNs, std::uint8_t flags = 0);
     // Records a finished event at once.
     void append(std::int32_t task,
@@ -142,6 +144,9 @@ private:
     // Shared with readers. Each release store below pairs with the acquire loads in view().
     std::atomic<std::size_t> m_started{0}; // m_size + 1 while an event is open
     std::atomic<std::size_t> m_published{0}; // == m_size
+    // The flags the open event began with, for readers: the slot's own flags are end()'s to
+    // write while a reader may be looking at the open event.
+    std::atomic<std::uint8_t> m_openFlags{0};
     std::atomic<std::int64_t> m_completedTasks{0};
 };
 

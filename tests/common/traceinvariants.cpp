@@ -167,6 +167,66 @@ QString checkPrefix(const TraceSnapshot &earlier, const TraceSnapshot &later)
     return {};
 }
 
+namespace {
+
+bool anyGroupStart(const TraceSnapshot &trace)
+{
+    bool flagged = false;
+    trace.forEachEvent([&](const TaskEvent &event) { flagged = flagged || event.groupStart(); });
+    return flagged;
+}
+
+} // namespace
+
+std::vector<TaskGroup> taskGroups(const TraceSnapshot &trace)
+{
+    std::vector<TaskGroup> groups;
+    if (!anyGroupStart(trace))
+        return groups;
+    for (int worker = 0; worker < trace.workerCount(); ++worker) {
+        std::size_t first = groups.size();
+        trace.forEachEvent(worker, [&](const TaskEvent &event) {
+            if (event.kind != EventKind::Run)
+                return;
+            if (groups.size() == first || event.groupStart())
+                groups.push_back({worker, {}});
+            std::vector<std::int32_t> &tasks = groups.back().tasks;
+            if (tasks.empty() || tasks.back() != event.task) // a task split by GIL waits: once
+                tasks.push_back(event.task);
+        });
+    }
+    return groups;
+}
+
+QString checkGroups(const TraceSnapshot &trace)
+{
+    QString problem;
+    if (!anyGroupStart(trace))
+        return problem;
+    for (int worker = 0; worker < trace.workerCount() && problem.isEmpty(); ++worker) {
+        std::int32_t previous = -1; // the task of the run before
+        bool any = false;
+        trace.forEachEvent(worker, [&](const TaskEvent &event) {
+            if (!problem.isEmpty() || event.kind != EventKind::Run)
+                return;
+            const bool sameTask = any && event.task == previous;
+            if (event.groupStart() && sameTask)
+                problem = QStringLiteral("%1 starts a group, but is not the task's first run")
+                              .arg(describe(event));
+            else if (!any && !event.groupStart())
+                problem = QStringLiteral("%1 is its worker's first run, yet starts no group")
+                              .arg(describe(event));
+            else if (!event.groupStart() && !sameTask && event.task != previous + 1)
+                problem = QStringLiteral("%1 follows task %2 in its group")
+                              .arg(describe(event))
+                              .arg(previous);
+            previous = event.task;
+            any = true;
+        });
+    }
+    return problem;
+}
+
 QString checkPartialRun(const TraceSnapshot &trace, bool splitRuns)
 {
     for (const QString &problem :

@@ -31,6 +31,21 @@ QString checkPeakConcurrency(const TraceSnapshot &trace, int limit);
 // Every lane of `earlier` is a prefix of the same lane of `later`.
 QString checkPrefix(const TraceSnapshot &earlier, const TraceSnapshot &later);
 
+// The tasks a worker received together, as its run events mark them: a group begins at a run
+// flagged EventFlag::GroupStart and holds the tasks run after it on that worker up to the next
+// one. A task whose run a GIL split counts once. Runs before a worker's first flag make a group
+// too; a trace without flags has no groups.
+struct TaskGroup
+{
+    int worker = 0;
+    std::vector<std::int32_t> tasks; // in the order they ran
+};
+// Every worker's groups, worker by worker.
+std::vector<TaskGroup> taskGroups(const TraceSnapshot &trace);
+// Where any run is flagged: each worker's first task starts a group, the flag is on a task's first
+// run event only, and each group is a range of consecutive task ids, as chunks and batches are.
+QString checkGroups(const TraceSnapshot &trace);
+
 // All of the above that apply to a run that was stopped or failed part way: sound events,
 // no overlap within a lane, no task run twice.
 QString checkPartialRun(const TraceSnapshot &trace, bool splitRuns);

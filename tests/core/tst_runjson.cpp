@@ -63,6 +63,7 @@ void tst_RunJson::holdsTheRunAndEveryEvent_data()
     QTest::newRow("gil-threads") << "gil-threads" << 2;
     QTest::newRow("sequential") << "sequential" << 1;
     QTest::newRow("pool-map") << "pool-map" << 2;
+    QTest::newRow("batched") << "batched" << 2; // every batch marked
 }
 
 void tst_RunJson::holdsTheRunAndEveryEvent()
@@ -104,6 +105,10 @@ void tst_RunJson::holdsTheRunAndEveryEvent()
         QCOMPARE(event[QStringLiteral("start_ns")].toInteger(), expected.startNs);
         QCOMPARE(event[QStringLiteral("end_ns")].toInteger(), expected.endNs);
         QCOMPARE(event[QStringLiteral("pid")].toInt(), expected.pid);
+        // Written only where set, as every flag.
+        QCOMPARE(event.contains(QStringLiteral("group_start")), expected.groupStart());
+        if (expected.groupStart())
+            QCOMPARE(event[QStringLiteral("group_start")].toBool(), true);
     }
     int runs = 0;
     for (const auto &value : events)

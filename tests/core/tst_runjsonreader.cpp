@@ -354,6 +354,13 @@ void tst_RunJsonReader::roundTripsEveryStrategy()
     const RunResult written = executeRun(makePlan(strategy, workload, workers, options));
     QVERIFY2(written.ok(), written.error ? qPrintable(written.error->message) : "stopped");
     QVERIFY(written.trace->totalEventCount() >= 8);
+    // Chunks of 3 and joblib's batches are marked, and the marks come back.
+    const HandOut handOut = findStrategy(strategy)->info.handOut;
+    if (handOut == HandOut::Chunks || handOut == HandOut::AutoBatches) {
+        int groups = 0;
+        written.trace->forEachEvent([&](const TaskEvent &event) { groups += event.groupStart(); });
+        QVERIFY(groups > 0);
+    }
     roundTrip(written);
 }
 
@@ -477,8 +484,8 @@ void tst_RunJsonReader::decodesEscapesAndNumbers()
 "stopped":true,"baseline":"measured-sequential","baseline_ns":5000,
 "error":{"code":"task-failed","message":"a \"quoted\" \\path\/x\nline\ttab \u00b5 \ud83d\ude00 \ud800 \u0041\b\f\r"},
 "events":[
-{"t\u0061sk":0,"worker":0,"kind":"run","start_ns":1.5e3,"end_ns":2000,"pid":7,"interrupted":true},
-{"task":1,"worker":1,"kind":"run","start_ns":0,"end_ns":0,"pid":8,"failed":true,"abandoned":true},
+{"t\u0061sk":0,"worker":0,"kind":"run","start_ns":1.5e3,"end_ns":2000,"pid":7,"interrupted":true,"group_start":true},
+{"task":1,"worker":1,"kind":"run","start_ns":0,"end_ns":0,"pid":8,"failed":true,"abandoned":true,"group_start":false},
 {"task":1,"worker":1,"kind":"gil-wait","start_ns":0,"end_ns":10,"pid":2147483647,"failed":true}
 ]})";
     bool ok = false;
@@ -505,7 +512,14 @@ void tst_RunJsonReader::decodesEscapesAndNumbers()
     const auto worker1 = run.trace->events(1);
     QCOMPARE(worker0.size(), std::size_t(1));
     QCOMPARE(worker1.size(), std::size_t(2));
-    QVERIFY(worker0[0] == (TaskEvent{1500, 2000, 0, 0, 7, EventKind::Run, EventFlag::Interrupted}));
+    QVERIFY(worker0[0]
+        == (TaskEvent{1500,
+            2000,
+            0,
+            0,
+            7,
+            EventKind::Run,
+            static_cast<std::uint8_t>(EventFlag::Interrupted | EventFlag::GroupStart)}));
     QVERIFY(worker1[0]
         == (TaskEvent{0,
             0,
@@ -647,6 +661,9 @@ void tst_RunJsonReader::rejectsMalformedFiles_data()
     QTest::newRow("event field twice") << withEvent(
         R"({"task":-1,"worker":-1,"worker":0,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":1})")
                                        << "event 0 has \"worker\" twice";
+    QTest::newRow("group start as text") << withEvent(
+        R"({"task":-1,"worker":-1,"kind":"submit","start_ns":6450,"end_ns":57136,"pid":1,"group_start":"yes"})")
+                                         << "expected true or false for \"group_start\"";
     QTest::newRow("key twice") << with("\"cpus\":2", "\"cpus\":2,\"cpus\":3") << "\"cpus\" twice";
     QTest::newRow("trailing garbage") << valid + "x"
                                       << "expected the end of the file after the run object";

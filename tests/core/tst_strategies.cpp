@@ -40,6 +40,9 @@ private slots:
     void poolMapKeepsResultOrder_data();
     void poolMapKeepsResultOrder();
     void batchedDispatchesOneTaskPerCompletion();
+    void chunksAreMarkedAsGroups_data();
+    void chunksAreMarkedAsGroups();
+    void batchesAreMarkedAsGroups();
     void withoutJoinTheCallerGoesOnFirst_data();
     void withoutJoinTheCallerGoesOnFirst();
     void sequentialHasNothingToJoin();
@@ -147,6 +150,12 @@ void tst_Strategies::completeRun()
     const QString problem =
         test::checkCompleteRun(*result.trace, tasks, lanes, splitsRuns(runPlan));
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    // Chunks of the default size, 1, are single tasks: of these runs only joblib's batches
+    // hand out groups, and mark them.
+    const QString groups = test::checkGroups(*result.trace);
+    QVERIFY2(groups.isEmpty(), qPrintable(groups));
+    QCOMPARE(!test::taskGroups(*result.trace).empty(),
+        findStrategy(strategy)->info.handOut == HandOut::AutoBatches);
 
     const RunMetrics &m = result.metrics;
     QCOMPARE(m.tasksCompleted, spec.taskCount);
@@ -457,6 +466,101 @@ void tst_Strategies::batchedDispatchesOneTaskPerCompletion()
     alone.trace->forEachEvent(
         0, [&](const TaskEvent &e) { aloneDispatches += e.kind == EventKind::Dispatch; });
     QCOMPARE(aloneDispatches, 0);
+}
+
+void tst_Strategies::chunksAreMarkedAsGroups_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<WorkloadSpec>("spec");
+    QTest::addColumn<int>("chunkSize");
+    const auto sleeps = workload(20, TaskKind::Sleep, DurationSpec::uniform(1 * Ms, 4 * Ms));
+    // CPU tasks longer than the GIL's switch interval: their runs are split by waits for it.
+    const auto computing = workload(20, TaskKind::Cpu, DurationSpec::fixed(12 * Ms));
+    QTest::newRow("pool-map, chunks of 4") << QStringLiteral("pool-map") << sleeps << 4;
+    QTest::newRow("pool-map, chunks of 4, under the GIL")
+        << QStringLiteral("pool-map") << computing << 4;
+    QTest::newRow("pool-map, chunks of 1") << QStringLiteral("pool-map") << sleeps << 1;
+    QTest::newRow("process-pool, chunks of 3") << QStringLiteral("process-pool") << sleeps << 3;
+    QTest::newRow("process-pool, chunks of 1") << QStringLiteral("process-pool") << sleeps << 1;
+}
+
+void tst_Strategies::chunksAreMarkedAsGroups()
+{
+    QFETCH(QString, strategy);
+    QFETCH(WorkloadSpec, spec);
+    QFETCH(int, chunkSize);
+    StrategyOptions options;
+    options.chunkSize = chunkSize;
+    const RunPlan runPlan = plan(strategy, spec, 3, options);
+    const RunResult result = executeRun(runPlan);
+    QVERIFY2(result.ok(), result.error ? qPrintable(result.error->message) : "stopped");
+    const QString problem =
+        test::checkCompleteRun(*result.trace, *runPlan.tasks, 3, splitsRuns(runPlan));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString groupProblem = test::checkGroups(*result.trace);
+    QVERIFY2(groupProblem.isEmpty(), qPrintable(groupProblem));
+
+    // The groups are the chunks, whichever worker took each: tasks 0-3, 4-7, ... for chunks of
+    // 4. Chunks of one task are no groups.
+    auto groups = test::taskGroups(*result.trace);
+    if (chunkSize == 1) {
+        QVERIFY(groups.empty());
+        return;
+    }
+    std::sort(groups.begin(), groups.end(), [](const auto &a, const auto &b) {
+        return a.tasks.front() < b.tasks.front();
+    });
+    const int tasks = spec.taskCount;
+    QCOMPARE(int(groups.size()), (tasks + chunkSize - 1) / chunkSize);
+    for (std::size_t chunk = 0; chunk < groups.size(); ++chunk) {
+        const int first = int(chunk) * chunkSize;
+        std::vector<std::int32_t> expected(std::size_t(std::min(chunkSize, tasks - first)));
+        std::iota(expected.begin(), expected.end(), first);
+        QCOMPARE(groups[chunk].tasks, expected);
+    }
+}
+
+void tst_Strategies::batchesAreMarkedAsGroups()
+{
+    // joblib's threading backend: every batch is one task, pre-dispatched by the caller or
+    // dispatched by a completion.
+    const int tasks = 200;
+    const int workers = 2;
+    const auto spec = workload(tasks, TaskKind::Sleep, DurationSpec::fixed(1 * Ms));
+    StrategyOptions options;
+    options.minBatchDurationNs = 20 * Ms;
+    options.maxBatchDurationNs = 200 * Ms;
+    const RunPlan runPlan = plan(QStringLiteral("batched"), spec, workers, options);
+    const RunResult result = executeRun(runPlan);
+    QVERIFY(result.ok());
+    const QString problem = test::checkGroups(*result.trace);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    // One group per batch: those the caller pre-dispatched, one task each, and one more for
+    // every dispatch a completed batch made.
+    const int preDispatched = std::min(options.preDispatchFactor * workers, tasks);
+    int dispatches = 0;
+    for (int worker = 0; worker < workers; ++worker)
+        result.trace->forEachEvent(
+            worker, [&](const TaskEvent &e) { dispatches += e.kind == EventKind::Dispatch; });
+    auto groups = test::taskGroups(*result.trace);
+    QCOMPARE(int(groups.size()), preDispatched + dispatches);
+    // Together they are the tasks in order, each batch a range of them on one worker.
+    std::sort(groups.begin(), groups.end(), [](const auto &a, const auto &b) {
+        return a.tasks.front() < b.tasks.front();
+    });
+    std::int32_t next = 0;
+    std::size_t biggest = 0;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        QCOMPARE(groups[i].tasks.front(), next);
+        next += std::int32_t(groups[i].tasks.size());
+        biggest = std::max(biggest, groups[i].tasks.size());
+        if (int(i) < preDispatched)
+            QCOMPARE(groups[i].tasks.size(), std::size_t(1));
+    }
+    QCOMPARE(next, std::int32_t(tasks));
+    QCOMPARE(biggest, std::size_t(1));
+    QCOMPARE(int(groups.size()), tasks);
 }
 
 void tst_Strategies::withoutJoinTheCallerGoesOnFirst_data()

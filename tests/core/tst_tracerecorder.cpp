@@ -71,7 +71,7 @@ void tst_TraceRecorder::openEventIsInFlight()
 {
     TraceRecorder recorder(1, true);
     recorder.startClock();
-    recorder.worker(0).begin(9, EventKind::Run, 3);
+    recorder.worker(0).begin(9, EventKind::Run, 3, EventFlag::GroupStart);
     recorder.gil().begin(9, EventKind::GilHold, 3);
     auto snapshot = recorder.snapshot();
     QCOMPARE(snapshot->eventCount(0), std::size_t(0));
@@ -80,13 +80,18 @@ void tst_TraceRecorder::openEventIsInFlight()
     QCOMPARE(open.task, 9);
     QCOMPARE(open.startNs, std::int64_t(3));
     QCOMPARE(open.endNs, std::max<std::int64_t>(snapshot->takenAtNs(), 3));
+    // What is known as it starts shows while it runs.
+    QCOMPARE(open.flags, EventFlag::GroupStart);
+    QCOMPARE(snapshot->inFlight().back().flags, std::uint8_t(0));
 
-    recorder.worker(0).end(40);
+    recorder.worker(0).end(40, EventFlag::Interrupted);
     recorder.gil().end(40);
     snapshot = recorder.snapshot();
     QVERIFY(snapshot->inFlight().empty());
     QCOMPARE(snapshot->eventCount(0), std::size_t(1));
     QCOMPARE(snapshot->event(0, 0).endNs, std::int64_t(40));
+    QCOMPARE(
+        snapshot->event(0, 0).flags, std::uint8_t(EventFlag::GroupStart | EventFlag::Interrupted));
     QCOMPARE(snapshot->eventCount(GilLane), std::size_t(1));
 }
 
@@ -232,7 +237,8 @@ TaskEvent expectedEvent(int w, std::size_t i)
     event.kind = Kinds[i % 4];
     event.startNs = std::int64_t(w) * 1'000'000'000 + std::int64_t(i) * 10;
     event.endNs = event.startNs + 1 + std::int64_t(i % 7);
-    event.flags = i % 3 == 0 ? EventFlag::Interrupted : 0;
+    event.flags = static_cast<std::uint8_t>(
+        (i % 3 == 0 ? EventFlag::Interrupted : 0) | (i % 5 == 0 ? EventFlag::GroupStart : 0));
     return event;
 }
 
@@ -285,12 +291,15 @@ void tst_TraceRecorder::snapshotsAtDisplayRateSeeNoTornEvent()
             for (const TaskEvent &open : snapshot->inFlight()) {
                 const TaskEvent expected =
                     expectedEvent(open.worker, snapshot->eventCount(open.worker));
+                // Only the flags it began with: the rest are the end's.
                 if (problem.isEmpty()
                     && (open.task != expected.task || open.startNs != expected.startNs
-                        || open.kind != expected.kind))
-                    problem = QStringLiteral("lane %1's open event is task %2, not %3")
+                        || open.kind != expected.kind
+                        || open.flags != (expected.flags & EventFlag::GroupStart)))
+                    problem = QStringLiteral("lane %1's open event is task %2 (flags %3), not %4")
                                   .arg(open.worker)
                                   .arg(open.task)
+                                  .arg(open.flags)
                                   .arg(expected.task);
             }
             if (snapshot->completedTasks() < lastCompleted && problem.isEmpty())
@@ -310,8 +319,8 @@ void tst_TraceRecorder::snapshotsAtDisplayRateSeeNoTornEvent()
             for (std::size_t i = 0; i < Events; ++i) {
                 const TaskEvent e = expectedEvent(w, i);
                 if (i % 2 == 0) {
-                    lane.begin(e.task, e.kind, e.startNs);
-                    lane.end(e.endNs, e.flags);
+                    lane.begin(e.task, e.kind, e.startNs, e.flags & EventFlag::GroupStart);
+                    lane.end(e.endNs, e.flags & ~EventFlag::GroupStart);
                 } else {
                     lane.append(e.task, e.kind, e.startNs, e.endNs, e.flags);
                 }

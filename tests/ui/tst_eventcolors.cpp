@@ -13,7 +13,8 @@ using namespace parviz;
 // The timeline's colours stay distinguishable for colour-blind viewers: every pair of event
 // kinds, seen through a simulation of deuteranopia, protanopia and tritanopia (Machado, Oliveira
 // and Fernandes 2009, full severity), is still clearly apart in CIELAB, and so is every colour
-// from the light and the dark background.
+// from the light and the dark background. So is the second shade of runs that tells groups of
+// tasks apart, from run's own and from every other kind.
 class tst_EventColors : public QObject
 {
     Q_OBJECT
@@ -22,6 +23,8 @@ private slots:
     void kindsStayApartForEveryColourVision_data();
     void kindsStayApartForEveryColourVision();
     void barsStandOutOnBothBackgrounds();
+    void groupShadeStaysApartForEveryColourVision_data();
+    void groupShadeStaysApartForEveryColourVision();
 };
 
 namespace {
@@ -113,6 +116,33 @@ void tst_EventColors::barsStandOutOnBothBackgrounds()
                                .arg(eventKindLabel(kind), background.name())
                                .arg(apart, 0, 'f', 1)));
         }
+    }
+}
+
+void tst_EventColors::groupShadeStaysApartForEveryColourVision_data()
+{
+    kindsStayApartForEveryColourVision_data();
+}
+
+void tst_EventColors::groupShadeStaysApartForEveryColourVision()
+{
+    QFETCH(Matrix, vision);
+    const Lab shade = toLab(alternateGroupColor(), vision);
+    for (EventKind kind : Kinds) {
+        const double apart = distance(shade, toLab(eventColor(kind), vision));
+        QVERIFY2(apart >= ClearlyApart,
+            qPrintable(QStringLiteral("the group shade and %1 are only %2 apart")
+                           .arg(eventKindLabel(kind))
+                           .arg(apart, 0, 'f', 1)));
+    }
+    // As barsStandOutOnBothBackgrounds(): the light theme's base and the dark theme's.
+    for (const QColor background : {QColor(Qt::white), QColor(0x1E, 0x1E, 0x20)}) {
+        const double apart =
+            distance(toLab(alternateGroupColor(), Normal), toLab(background, Normal));
+        QVERIFY2(apart >= 3 * ClearlyApart,
+            qPrintable(QStringLiteral("the group shade on %1: %2")
+                           .arg(background.name())
+                           .arg(apart, 0, 'f', 1)));
     }
 }
 

@@ -19,6 +19,7 @@ private slots:
     void barsFillTheirShareOfTheRow();
     void onlyVisibleRowsArePainted();
     void predictionIsALineOfItsOwn();
+    void groupsAlternateShades();
     void niceTicks_data();
     void niceTicks();
     void tickLabels_data();
@@ -128,6 +129,55 @@ void tst_GanttPainter::predictionIsALineOfItsOwn()
     QCOMPARE(lineAt(without, 600), 0);
     QVERIFY2(lineAt(with, 600) > 40, qPrintable(QString::number(lineAt(with, 600))));
     QCOMPARE(lineAt(with, 300), 0); // one line, where it belongs
+}
+
+void tst_GanttPainter::groupsAlternateShades()
+{
+    // Worker 0 ran two chunks of three tasks, 100 ns each, back to back; worker 1 ran the same
+    // tasks one at a time, unmarked, as a thread pool does.
+    TraceRecorder recorder(2, false);
+    for (int task = 0; task < 6; ++task) {
+        const std::int64_t start = task * 100;
+        const std::uint8_t flags = task % 3 == 0 ? EventFlag::GroupStart : 0;
+        recorder.worker(0).append(task, EventKind::Run, start, start + 100, flags);
+        recorder.worker(1).append(task, EventKind::Run, start, start + 100);
+    }
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    const GanttStyle style = GanttStyle::fromPalette(QApplication::palette(), QApplication::font());
+    auto paint = [&](std::int64_t spanNs) {
+        QImage image(GanttStyle::LabelWidth + 600, 200, QImage::Format_ARGB32);
+        QPainter painter(&image);
+        GanttFrame frame;
+        frame.area = image.rect();
+        frame.t1Ns = spanNs;
+        paintGantt(painter, model, frame, style);
+        return image;
+    };
+
+    // One pixel per nanosecond: each group fills its half of the row in its own shade (each bar
+    // less the pixel of gap at its end).
+    const QColor run = eventColor(EventKind::Run);
+    const QColor other = alternateGroupColor();
+    const QImage image = paint(600);
+    auto near = [](int value, int expected) { return std::abs(value - expected) <= 6; };
+    QVERIFY2(near(countColor(image, 1, run), 300),
+        qPrintable(QString::number(countColor(image, 1, run))));
+    QVERIFY2(near(countColor(image, 1, other), 300),
+        qPrintable(QString::number(countColor(image, 1, other))));
+    // Left half one shade, right half the other: the groups, not every other task.
+    const int y = GanttStyle::AxisHeight + GanttStyle::RowHeight + GanttStyle::RowHeight / 2;
+    QCOMPARE(image.pixelColor(GanttStyle::LabelWidth + 150, y).rgb(), run.rgb());
+    QCOMPARE(image.pixelColor(GanttStyle::LabelWidth + 450, y).rgb(), other.rgb());
+    // Unmarked runs look as they always did.
+    QVERIFY2(near(countColor(image, 2, run), 600),
+        qPrintable(QString::number(countColor(image, 2, run))));
+    QCOMPARE(countColor(image, 2, other), 0);
+
+    // Zoomed out until the tasks merge: one bar, no groups.
+    const QImage merged = paint(600'000);
+    QVERIFY(countColor(merged, 1, run) >= 1);
+    QCOMPARE(countColor(merged, 1, other), 0);
 }
 
 void tst_GanttPainter::niceTicks_data()

@@ -22,6 +22,7 @@ private slots:
     void subPixelBarsMerge();
     void mergedBarKeepsItsDominantKind();
     void inFlightEventIsABar();
+    void groupsAlternateAlongARow();
     void eventUnderTheCursor();
     void busyWorkersPerColumn();
     void visibleUntilShowsTheTraceAsItWas();
@@ -150,6 +151,34 @@ void tst_TimelineModel::inFlightEventIsABar()
     QCOMPARE(model.nowNs(), std::int64_t(-1));
 }
 
+void tst_TimelineModel::groupsAlternateAlongARow()
+{
+    // Groups {0, 1}, {2}, {3} and {4}, still running; task 3 waited for the GIL first, which
+    // is no run and has no shade of its own.
+    TraceRecorder recorder(1, false);
+    recorder.startClock();
+    TraceLane &lane = recorder.worker(0);
+    lane.append(0, EventKind::Run, 0, 10, EventFlag::GroupStart);
+    lane.append(1, EventKind::Run, 10, 20);
+    lane.append(2, EventKind::Run, 20, 30, EventFlag::GroupStart);
+    lane.append(3, EventKind::GilWait, 30, 35);
+    lane.append(3, EventKind::Run, 35, 40, EventFlag::GroupStart);
+    lane.begin(4, EventKind::Run, 40, EventFlag::GroupStart);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, true);
+    auto alternates = [&](std::int64_t t0Ns) {
+        std::vector<TimelineModel::Bar> bars;
+        model.bars(1, t0Ns, model.endNs() + 1, 1.0, bars);
+        std::vector<bool> alternate;
+        for (const auto &bar : bars)
+            alternate.push_back(bar.alternateGroup);
+        return alternate;
+    };
+    QCOMPARE(alternates(0), (std::vector<bool>{false, false, true, false, false, true}));
+    // A window that starts late still counts the groups before it.
+    QCOMPARE(alternates(36), (std::vector<bool>{false, true}));
+}
+
 void tst_TimelineModel::eventUnderTheCursor()
 {
     TraceRecorder recorder(1, false);
@@ -259,7 +288,9 @@ std::vector<TimelineModel::Bar> barsOneByOne(const TraceSnapshot &trace,
         kindTime.fill(0);
     };
     const std::int64_t limit = visibleUntil ? std::min(t1Ns, *visibleUntil) : t1Ns;
+    int groups = 0; // group starts so far, those before the window too
     for (TaskEvent event : trace.events(lane)) {
+        groups += event.groupStart() ? 1 : 0;
         if (event.endNs <= t0Ns)
             continue;
         if (event.startNs >= limit)
@@ -278,12 +309,19 @@ std::vector<TimelineModel::Bar> barsOneByOne(const TraceSnapshot &trace,
             current->task = -1;
             current->flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
             current->inFlight = current->inFlight || inFlight;
+            current->alternateGroup = false;
             kindTime[static_cast<std::size_t>(event.kind)] += duration;
             continue;
         }
         flush();
-        current = TimelineModel::Bar{
-            event.startNs, event.endNs, event.kind, 1, event.task, event.flags, inFlight};
+        current = TimelineModel::Bar{event.startNs,
+            event.endNs,
+            event.kind,
+            1,
+            event.task,
+            event.flags,
+            inFlight,
+            event.kind == EventKind::Run && groups > 0 && groups % 2 == 0};
         kindTime[static_cast<std::size_t>(event.kind)] = duration;
     }
     flush();
@@ -318,7 +356,7 @@ bool sameBars(const std::vector<TimelineModel::Bar> &a, const std::vector<Timeli
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (a[i].startNs != b[i].startNs || a[i].endNs != b[i].endNs || a[i].kind != b[i].kind
             || a[i].events != b[i].events || a[i].task != b[i].task || a[i].flags != b[i].flags
-            || a[i].inFlight != b[i].inFlight)
+            || a[i].inFlight != b[i].inFlight || a[i].alternateGroup != b[i].alternateGroup)
             return false;
     }
     return true;
@@ -361,9 +399,12 @@ void tst_TimelineModel::levelOfDetailDrawsWhatEventByEventWould()
             const std::int64_t end = start + pick(1, pick(0, 9) == 0 ? longestNs : 50);
             cursor[std::size_t(worker)] = end;
             const auto kind = pick(0, 5) == 0 ? EventKind::GilWait : EventKind::Run;
-            const std::uint8_t flags = pick(0, 200) == 0 ? EventFlag::Failed
-                : pick(0, 200) == 0                      ? EventFlag::Interrupted
-                                                         : 0;
+            std::uint8_t flags = pick(0, 200) == 0 ? EventFlag::Failed
+                : pick(0, 200) == 0                ? EventFlag::Interrupted
+                                                   : 0;
+            // Groups of a few runs, some events wide enough to show them.
+            if (kind == EventKind::Run && pick(0, 3) == 0)
+                flags |= EventFlag::GroupStart;
             recorder.worker(worker).append(task++, kind, start, end, flags);
         }
         model.setTrace(recorder.snapshot(), nullptr, true);

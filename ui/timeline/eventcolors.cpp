@@ -23,6 +23,11 @@ QColor eventColor(EventKind kind)
     return Qt::gray;
 }
 
+QColor alternateGroupColor()
+{
+    return QColor(0x00, 0x3A, 0x82); // a deeper blue than run's
+}
+
 QString eventKindLabel(EventKind kind)
 {
     switch (kind) {

@@ -15,6 +15,21 @@
 
 namespace parviz {
 
+namespace {
+
+// What a bar is filled with: a kind's colour, or the run colour's other shade for every other
+// group of tasks handed out together (TimelineModel::Bar::alternateGroup).
+constexpr std::size_t AlternateGroupShade = EventKindCount;
+constexpr std::size_t ShadeCount = EventKindCount + 1;
+
+QColor shadeColor(std::size_t shade)
+{
+    return shade == AlternateGroupShade ? alternateGroupColor()
+                                        : eventColor(static_cast<EventKind>(shade));
+}
+
+} // namespace
+
 GanttStyle GanttStyle::fromPalette(const QPalette &palette, const QFont &font)
 {
     GanttStyle style;
@@ -129,9 +144,9 @@ void paintGantt(
     painter.drawLine(QPoint(area.left(), axis.bottom()), QPoint(area.right(), axis.bottom()));
 
     // Bars, grouped by look so each colour is filled in one call.
-    std::array<std::vector<QRectF>, EventKindCount> plain;
-    std::array<std::vector<QRectF>, EventKindCount> failed;
-    std::array<std::vector<QRectF>, EventKindCount> interrupted;
+    std::array<std::vector<QRectF>, ShadeCount> plain;
+    std::array<std::vector<QRectF>, ShadeCount> failed;
+    std::array<std::vector<QRectF>, ShadeCount> interrupted;
     std::vector<TimelineModel::Bar> bars;
     for (int row = firstRow; row < lastRow; ++row) {
         const double y = rows.top() + (row - firstRow) * GanttStyle::RowHeight + 3;
@@ -144,36 +159,38 @@ void paintGantt(
             const double width =
                 right - left >= 4.0 ? right - left - 1.0 : std::max(1.0, right - left);
             const QRectF rect(left, y, width, GanttStyle::RowHeight - 6);
-            const auto kind = static_cast<std::size_t>(bar.kind);
+            const std::size_t shade =
+                bar.alternateGroup ? AlternateGroupShade : static_cast<std::size_t>(bar.kind);
             if (bar.flags & EventFlag::Failed)
-                failed[kind].push_back(rect);
+                failed[shade].push_back(rect);
             else if (bar.flags & EventFlag::Interrupted)
-                interrupted[kind].push_back(rect);
+                interrupted[shade].push_back(rect);
             else
-                plain[kind].push_back(rect);
+                plain[shade].push_back(rect);
         }
     }
     painter.setClipRect(timeArea);
     painter.setPen(Qt::NoPen);
-    for (std::size_t kind = 0; kind < plain.size(); ++kind) {
-        const QColor color = eventColor(static_cast<EventKind>(kind));
-        if (!plain[kind].empty()) {
+    for (std::size_t shade = 0; shade < plain.size(); ++shade) {
+        const QColor color = shadeColor(shade);
+        if (!plain[shade].empty()) {
             painter.setBrush(color);
-            painter.drawRects(plain[kind].data(), static_cast<int>(plain[kind].size()));
+            painter.drawRects(plain[shade].data(), static_cast<int>(plain[shade].size()));
         }
-        if (!interrupted[kind].empty()) {
+        if (!interrupted[shade].empty()) {
             // Cut short by Stop: the same colour, faded.
             QColor faded = color;
             faded.setAlpha(110);
             painter.setBrush(faded);
-            painter.drawRects(interrupted[kind].data(), static_cast<int>(interrupted[kind].size()));
+            painter.drawRects(
+                interrupted[shade].data(), static_cast<int>(interrupted[shade].size()));
         }
-        if (!failed[kind].empty()) {
+        if (!failed[shade].empty()) {
             // Failed (a throw, a dead worker): hatched, so it reads without relying on colour.
             painter.setBrush(color);
-            painter.drawRects(failed[kind].data(), static_cast<int>(failed[kind].size()));
+            painter.drawRects(failed[shade].data(), static_cast<int>(failed[shade].size()));
             painter.setBrush(QBrush(style.text, Qt::BDiagPattern));
-            painter.drawRects(failed[kind].data(), static_cast<int>(failed[kind].size()));
+            painter.drawRects(failed[shade].data(), static_cast<int>(failed[shade].size()));
         }
     }
 

@@ -279,6 +279,8 @@ QString GanttView::tooltipAt(const QPoint &position) const
         text += tr(" (interrupted)");
     if (event->failed())
         text += tr(" (failed)");
+    if (event->groupStart())
+        text += tr(" (first of its chunk or batch)");
     text += QLatin1Char('\n') + m_model->rowLabel(row);
     if (event->kind == EventKind::GilHold && event->task >= 0)
         text += tr(" task %1").arg(event->task);

@@ -4,6 +4,8 @@
 
 #include <QPainter>
 
+#include <optional>
+
 namespace parviz {
 
 namespace {
@@ -23,7 +25,8 @@ TimelineLegend::TimelineLegend(QWidget *parent)
         tr("run: a task executing · spawn: a worker starting · dispatch: handing work over · "
            "GIL wait: a Python thread waiting for the lock · GIL held: who held it · "
            "submit / wait: the caller handing tasks over, then waiting for them · "
-           "hatched: failed · faded: interrupted by Stop · empty: idle"));
+           "chunk / batch: runs of tasks a worker received at once, every other group in a "
+           "darker blue · hatched: failed · faded: interrupted by Stop · empty: idle"));
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
 }
 
@@ -46,11 +49,17 @@ void paintTimelineLegend(
     const QFontMetrics metrics(font);
     const int height = metrics.height();
     int x = area.left() + 4;
-    auto entry = [&](const QBrush &brush, const QString &label, bool outline) {
+    // `rightHalf`: a second colour for the swatch's right half.
+    auto entry = [&](const QBrush &brush,
+                     const QString &label,
+                     bool outline,
+                     std::optional<QColor> rightHalf = std::nullopt) {
         const QRect swatch(x, area.top() + (area.height() - height) / 2 + 2, 18, height - 4);
         painter.setPen(outline ? palette.color(QPalette::Text) : Qt::NoPen);
         painter.setBrush(brush);
         painter.drawRect(swatch);
+        if (rightHalf)
+            painter.fillRect(swatch.adjusted(swatch.width() / 2, 0, 0, 0), *rightHalf);
         painter.setPen(palette.color(QPalette::WindowText));
         const int width = metrics.horizontalAdvance(label);
         painter.drawText(
@@ -59,6 +68,10 @@ void paintTimelineLegend(
     };
     for (EventKind kind : Order)
         entry(eventColor(kind), eventKindLabel(kind), false);
+    entry(eventColor(EventKind::Run),
+        TimelineLegend::tr("chunk / batch"),
+        false,
+        alternateGroupColor());
     entry(QBrush(palette.color(QPalette::Base)), TimelineLegend::tr("idle"), true);
     painter.restore();
 }

@@ -61,6 +61,7 @@ TimelineModel::Block TimelineModel::combine(const Block &a, const Block &b)
     for (std::size_t kind = 0; kind < block.kindNs.size(); ++kind)
         block.kindNs[kind] = a.kindNs[kind] + b.kindNs[kind];
     block.flags = a.flags | b.flags;
+    block.groupStarts = a.groupStarts + b.groupStarts;
     return block;
 }
 
@@ -87,12 +88,14 @@ void TimelineModel::extendIndex()
                 block.longestNs = std::max(block.longestNs, event.durationNs());
                 block.kindNs[static_cast<std::size_t>(event.kind)] += event.durationNs();
                 block.flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
+                block.groupStarts += event.groupStart() ? 1 : 0;
             }
             block.endNs = latestEndNs;
             if (index.levels.empty())
                 index.levels.emplace_back();
             index.runBeforeNs.push_back(
                 index.runBeforeNs.back() + block.kindNs[static_cast<std::size_t>(EventKind::Run)]);
+            index.groupStartsBefore.push_back(index.groupStartsBefore.back() + block.groupStarts);
             index.levels[0].push_back(block);
             // Every 16 blocks of a level make one of the next.
             for (std::size_t level = 0; index.levels[level].size() % Size == 0; ++level) {
@@ -193,6 +196,19 @@ std::size_t TimelineModel::firstEndingAfter(int lane, std::int64_t timeNs, std::
     return low;
 }
 
+std::uint32_t TimelineModel::groupStartsBefore(int row, std::size_t index) const
+{
+    // The blocks' running sum up to the block of `index` (or the last one summarised), then the
+    // events from there one by one: fewer than a block's worth past the summaries.
+    const int lane = laneOfRow(row);
+    const RowIndex &rowIndex = m_index[static_cast<std::size_t>(row)];
+    const std::size_t block = std::min(index >> BlockBits, rowIndex.groupStartsBefore.size() - 1);
+    std::uint32_t starts = rowIndex.groupStartsBefore[block];
+    for (std::size_t i = block << BlockBits; i < index; ++i)
+        starts += m_trace->event(lane, i).groupStart() ? 1 : 0;
+    return starts;
+}
+
 template <typename F, typename Skip>
 void TimelineModel::forEachVisible(
     int row, std::int64_t t0Ns, std::int64_t t1Ns, F &&f, Skip &&skip) const
@@ -248,6 +264,9 @@ void TimelineModel::bars(
         kindTime.fill(0);
     };
     const std::int64_t limit = m_visibleUntil ? std::min(t1Ns, *m_visibleUntil) : t1Ns;
+    // Group starts up to the event being looked at: its group's number on the row. The first
+    // event visited is the first that ends after t0Ns (see forEachVisible()).
+    std::uint32_t groups = groupStartsBefore(row, firstEndingAfter(laneOfRow(row), t0Ns));
     // A block whose events all merge is taken whole: the bar it makes, or grows, is the one
     // its events would make one by one.
     auto takeBlock = [&](std::size_t index, const TaskEvent &first) {
@@ -255,11 +274,13 @@ void TimelineModel::bars(
         const Block *block = mergeableBlock(row, index, limit, nsPerPixel, events);
         if (!block)
             return std::size_t{0};
+        groups += block->groupStarts;
         if (current && static_cast<double>(block->startNs - current->endNs) < nsPerPixel) {
             current->endNs = std::max(current->endNs, block->endNs);
             current->events += static_cast<int>(events);
             current->task = -1;
             current->flags |= block->flags;
+            current->alternateGroup = false;
             for (std::size_t kind = 0; kind < kindTime.size(); ++kind)
                 kindTime[kind] += block->kindNs[kind];
         } else {
@@ -277,6 +298,7 @@ void TimelineModel::bars(
     };
     auto addEvent = [&](const TaskEvent &event, bool inFlight) {
         const std::int64_t duration = event.endNs - event.startNs;
+        groups += event.groupStart() ? 1 : 0;
         // Merge into the current bar if one of the two is narrower than a pixel and the gap
         // between them is too: they could not be told apart on screen anyway.
         if (current && static_cast<double>(event.startNs - current->endNs) < nsPerPixel
@@ -288,11 +310,20 @@ void TimelineModel::bars(
             // A failure or an interruption stays visible however far out one zooms.
             current->flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
             current->inFlight = current->inFlight || inFlight;
+            current->alternateGroup = false; // merged bars show no groups
             kindTime[static_cast<std::size_t>(event.kind)] += duration;
             return;
         }
         flush();
-        current = Bar{event.startNs, event.endNs, event.kind, 1, event.task, event.flags, inFlight};
+        const bool alternateGroup = event.kind == EventKind::Run && groups > 0 && groups % 2 == 0;
+        current = Bar{event.startNs,
+            event.endNs,
+            event.kind,
+            1,
+            event.task,
+            event.flags,
+            inFlight,
+            alternateGroup};
         kindTime[static_cast<std::size_t>(event.kind)] = duration;
     };
     forEachVisible(row, t0Ns, t1Ns, addEvent, takeBlock);
