@@ -3,6 +3,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -177,6 +178,47 @@ void tst_TimelineModel::groupsAlternateAlongARow()
     QCOMPARE(alternates(0), (std::vector<bool>{false, false, true, false, false, true}));
     // A window that starts late still counts the groups before it.
     QCOMPARE(alternates(36), (std::vector<bool>{false, true}));
+
+    // At 10 ns a pixel, the hand-over of a batch (1 ns) merges into the bar of the task before
+    // it, which keeps its group's shade; a bar of tasks from two groups has none.
+    TraceRecorder batches(1, false);
+    TraceLane &worker = batches.worker(0);
+    worker.append(0, EventKind::Run, 0, 100, EventFlag::GroupStart);
+    worker.append(1, EventKind::Run, 100, 200, EventFlag::GroupStart);
+    worker.append(-1, EventKind::Dispatch, 200, 201);
+    worker.append(2, EventKind::Run, 201, 300, EventFlag::GroupStart);
+    worker.append(3, EventKind::Run, 400, 402, EventFlag::GroupStart);
+    worker.append(4, EventKind::Run, 402, 404, EventFlag::GroupStart);
+    model.setTrace(batches.snapshot(), nullptr, false);
+    std::vector<TimelineModel::Bar> bars;
+    model.bars(1, 0, 500, 10.0, bars);
+    QCOMPARE(bars.size(), std::size_t(4));
+    QCOMPARE(bars[1].events, 2); // task 1 and the dispatch
+    QCOMPARE(bars[1].kind, EventKind::Run);
+    QVERIFY(bars[1].alternateGroup);
+    QVERIFY(!bars[2].alternateGroup);
+    QCOMPARE(bars[3].events, 2); // tasks 3 and 4, groups 4 and 5
+    QVERIFY(!bars[3].alternateGroup);
+
+    // Four blocks of 16 runs of 1 ns, far apart, each merged whole at 100 ns a pixel: groups
+    // 1, 2 and 3, each started by the block's first run; then group 3 going on, and group 4 from
+    // the block's ninth run.
+    TraceRecorder blocks(1, false);
+    for (int task = 0; task < 64; ++task) {
+        const std::int64_t start = (task / 16) * 10'000 + task % 16;
+        const bool starts = task == 0 || task == 16 || task == 32 || task == 56;
+        blocks.worker(0).append(
+            task, EventKind::Run, start, start + 1, starts ? EventFlag::GroupStart : 0);
+    }
+    model.setTrace(blocks.snapshot(), nullptr, false);
+    model.bars(1, 0, 40'000, 100.0, bars);
+    QCOMPARE(bars.size(), std::size_t(4));
+    for (const auto &bar : bars)
+        QCOMPARE(bar.events, 16);
+    QVERIFY(!bars[0].alternateGroup);
+    QVERIFY(bars[1].alternateGroup);
+    QVERIFY(!bars[2].alternateGroup);
+    QVERIFY(!bars[3].alternateGroup);
 }
 
 void tst_TimelineModel::eventUnderTheCursor()
@@ -277,20 +319,29 @@ std::vector<TimelineModel::Bar> barsOneByOne(const TraceSnapshot &trace,
     std::vector<TimelineModel::Bar> out;
     std::optional<TimelineModel::Bar> current;
     std::array<std::int64_t, EventKindCount> kindTime{};
+    std::vector<int> runGroups; // the group of each run of the current bar
     auto flush = [&] {
         if (!current)
             return;
         if (current->events > 1)
             current->kind = static_cast<EventKind>(
                 std::max_element(kindTime.begin(), kindTime.end()) - kindTime.begin());
+        // A run bar takes the other shade when all its runs are of one even-numbered group.
+        const bool oneGroup =
+            !runGroups.empty() && std::all_of(runGroups.begin(), runGroups.end(), [&](int group) {
+                return group == runGroups.front();
+            });
+        current->alternateGroup = current->kind == EventKind::Run && oneGroup
+            && runGroups.front() > 0 && runGroups.front() % 2 == 0;
         out.push_back(*current);
         current.reset();
         kindTime.fill(0);
+        runGroups.clear();
     };
     const std::int64_t limit = visibleUntil ? std::min(t1Ns, *visibleUntil) : t1Ns;
-    int groups = 0; // group starts so far, those before the window too
+    int groups = 0; // runs that started a group so far, those before the window too
     for (TaskEvent event : trace.events(lane)) {
-        groups += event.groupStart() ? 1 : 0;
+        groups += event.kind == EventKind::Run && event.groupStart() ? 1 : 0;
         if (event.endNs <= t0Ns)
             continue;
         if (event.startNs >= limit)
@@ -309,20 +360,15 @@ std::vector<TimelineModel::Bar> barsOneByOne(const TraceSnapshot &trace,
             current->task = -1;
             current->flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
             current->inFlight = current->inFlight || inFlight;
-            current->alternateGroup = false;
             kindTime[static_cast<std::size_t>(event.kind)] += duration;
-            continue;
+        } else {
+            flush();
+            current = TimelineModel::Bar{
+                event.startNs, event.endNs, event.kind, 1, event.task, event.flags, inFlight};
+            kindTime[static_cast<std::size_t>(event.kind)] = duration;
         }
-        flush();
-        current = TimelineModel::Bar{event.startNs,
-            event.endNs,
-            event.kind,
-            1,
-            event.task,
-            event.flags,
-            inFlight,
-            event.kind == EventKind::Run && groups > 0 && groups % 2 == 0};
-        kindTime[static_cast<std::size_t>(event.kind)] = duration;
+        if (event.kind == EventKind::Run)
+            runGroups.push_back(groups);
     }
     flush();
     return out;
@@ -369,10 +415,17 @@ void tst_TimelineModel::levelOfDetailDrawsWhatEventByEventWould_data()
     QTest::addColumn<std::uint32_t>("seed");
     QTest::addColumn<std::int64_t>("longestNs"); // events last 1 ns to this
     QTest::addColumn<std::int64_t>("widestGapNs");
-    QTest::newRow("short events, short gaps") << 1u << std::int64_t(100) << std::int64_t(20);
-    QTest::newRow("short events, some long gaps") << 2u << std::int64_t(100) << std::int64_t(5000);
-    QTest::newRow("some long events") << 3u << std::int64_t(20'000) << std::int64_t(50);
-    QTest::newRow("anything") << 4u << std::int64_t(100'000) << std::int64_t(100'000);
+    QTest::addColumn<int>("runsPerGroup"); // on average: one run in this many starts a group
+    QTest::newRow("short events, short gaps") << 1u << std::int64_t(100) << std::int64_t(20) << 4;
+    QTest::newRow("short events, some long gaps")
+        << 2u << std::int64_t(100) << std::int64_t(5000) << 4;
+    QTest::newRow("some long events") << 3u << std::int64_t(20'000) << std::int64_t(50) << 4;
+    QTest::newRow("anything") << 4u << std::int64_t(100'000) << std::int64_t(100'000) << 4;
+    // Groups longer than the blocks, so that whole blocks lie within one.
+    QTest::newRow("long groups, short events")
+        << 5u << std::int64_t(100) << std::int64_t(20) << 100;
+    QTest::newRow("long groups, anything")
+        << 6u << std::int64_t(100'000) << std::int64_t(100'000) << 100;
 }
 
 void tst_TimelineModel::levelOfDetailDrawsWhatEventByEventWould()
@@ -383,6 +436,7 @@ void tst_TimelineModel::levelOfDetailDrawsWhatEventByEventWould()
     QFETCH(std::uint32_t, seed);
     QFETCH(std::int64_t, longestNs);
     QFETCH(std::int64_t, widestGapNs);
+    QFETCH(int, runsPerGroup);
     std::mt19937 random(seed);
     auto pick = [&](std::int64_t low, std::int64_t high) {
         return std::uniform_int_distribution<std::int64_t>(low, high)(random);
@@ -398,12 +452,13 @@ void tst_TimelineModel::levelOfDetailDrawsWhatEventByEventWould()
             const std::int64_t start = cursor[std::size_t(worker)] + pick(0, widestGapNs);
             const std::int64_t end = start + pick(1, pick(0, 9) == 0 ? longestNs : 50);
             cursor[std::size_t(worker)] = end;
-            const auto kind = pick(0, 5) == 0 ? EventKind::GilWait : EventKind::Run;
+            const auto kind = pick(0, 5) == 0 ? EventKind::GilWait
+                : pick(0, 9) == 0             ? EventKind::Dispatch
+                                              : EventKind::Run;
             std::uint8_t flags = pick(0, 200) == 0 ? EventFlag::Failed
                 : pick(0, 200) == 0                ? EventFlag::Interrupted
                                                    : 0;
-            // Groups of a few runs, some events wide enough to show them.
-            if (kind == EventKind::Run && pick(0, 3) == 0)
+            if (kind == EventKind::Run && pick(1, runsPerGroup) == 1)
                 flags |= EventFlag::GroupStart;
             recorder.worker(worker).append(task++, kind, start, end, flags);
         }

@@ -6,6 +6,15 @@
 
 namespace parviz {
 
+namespace {
+
+bool startsGroup(const TaskEvent &event)
+{
+    return event.kind == EventKind::Run && event.groupStart();
+}
+
+} // namespace
+
 void TimelineModel::setTrace(std::shared_ptr<const TraceSnapshot> trace,
     std::shared_ptr<const std::vector<TaskSpec>> tasks,
     bool live)
@@ -62,6 +71,9 @@ TimelineModel::Block TimelineModel::combine(const Block &a, const Block &b)
         block.kindNs[kind] = a.kindNs[kind] + b.kindNs[kind];
     block.flags = a.flags | b.flags;
     block.groupStarts = a.groupStarts + b.groupStarts;
+    block.hasRun = a.hasRun || b.hasRun;
+    block.groupStartAfterFirstRun =
+        a.groupStartAfterFirstRun || b.groupStartAfterFirstRun || (a.hasRun && b.groupStarts > 0);
     return block;
 }
 
@@ -88,7 +100,11 @@ void TimelineModel::extendIndex()
                 block.longestNs = std::max(block.longestNs, event.durationNs());
                 block.kindNs[static_cast<std::size_t>(event.kind)] += event.durationNs();
                 block.flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
-                block.groupStarts += event.groupStart() ? 1 : 0;
+                if (startsGroup(event)) {
+                    ++block.groupStarts;
+                    block.groupStartAfterFirstRun = block.groupStartAfterFirstRun || block.hasRun;
+                }
+                block.hasRun = block.hasRun || event.kind == EventKind::Run;
             }
             block.endNs = latestEndNs;
             if (index.levels.empty())
@@ -205,7 +221,7 @@ std::uint32_t TimelineModel::groupStartsBefore(int row, std::size_t index) const
     const std::size_t block = std::min(index >> BlockBits, rowIndex.groupStartsBefore.size() - 1);
     std::uint32_t starts = rowIndex.groupStartsBefore[block];
     for (std::size_t i = block << BlockBits; i < index; ++i)
-        starts += m_trace->event(lane, i).groupStart() ? 1 : 0;
+        starts += startsGroup(m_trace->event(lane, i)) ? 1 : 0;
     return starts;
 }
 
@@ -252,6 +268,12 @@ void TimelineModel::bars(
         return;
     std::optional<Bar> current;
     std::array<std::int64_t, EventKindCount> kindTime{};
+    // Group starts up to the event being looked at: the number of its group on the row. The
+    // first event visited is the first that ends after t0Ns (see forEachVisible()).
+    std::uint32_t groups = groupStartsBefore(row, firstEndingAfter(laneOfRow(row), t0Ns));
+    // The group of the current bar's first run, and whether a later run of it starts another.
+    std::optional<std::uint32_t> barGroup;
+    bool barSpansGroups = false;
     auto flush = [&] {
         if (!current)
             return;
@@ -259,14 +281,15 @@ void TimelineModel::bars(
             current->kind = static_cast<EventKind>(
                 std::max_element(kindTime.begin(), kindTime.end()) - kindTime.begin());
         }
+        current->alternateGroup = current->kind == EventKind::Run && barGroup && !barSpansGroups
+            && *barGroup > 0 && *barGroup % 2 == 0;
         out.push_back(*current);
         current.reset();
         kindTime.fill(0);
+        barGroup.reset();
+        barSpansGroups = false;
     };
     const std::int64_t limit = m_visibleUntil ? std::min(t1Ns, *m_visibleUntil) : t1Ns;
-    // Group starts up to the event being looked at: its group's number on the row. The first
-    // event visited is the first that ends after t0Ns (see forEachVisible()).
-    std::uint32_t groups = groupStartsBefore(row, firstEndingAfter(laneOfRow(row), t0Ns));
     // A block whose events all merge is taken whole: the bar it makes, or grows, is the one
     // its events would make one by one.
     auto takeBlock = [&](std::size_t index, const TaskEvent &first) {
@@ -274,13 +297,11 @@ void TimelineModel::bars(
         const Block *block = mergeableBlock(row, index, limit, nsPerPixel, events);
         if (!block)
             return std::size_t{0};
-        groups += block->groupStarts;
         if (current && static_cast<double>(block->startNs - current->endNs) < nsPerPixel) {
             current->endNs = std::max(current->endNs, block->endNs);
             current->events += static_cast<int>(events);
             current->task = -1;
             current->flags |= block->flags;
-            current->alternateGroup = false;
             for (std::size_t kind = 0; kind < kindTime.size(); ++kind)
                 kindTime[kind] += block->kindNs[kind];
         } else {
@@ -294,11 +315,22 @@ void TimelineModel::bars(
                 false};
             kindTime = block->kindNs;
         }
+        // As its runs one by one: the first joins the group it starts or the one before it.
+        if (block->hasRun) {
+            if (barGroup) {
+                barSpansGroups = barSpansGroups || block->groupStarts > 0;
+            } else {
+                barGroup = groups + (block->groupStarts > 0 ? 1 : 0);
+                barSpansGroups = barSpansGroups || block->groupStartAfterFirstRun;
+            }
+        }
+        groups += block->groupStarts;
         return events;
     };
     auto addEvent = [&](const TaskEvent &event, bool inFlight) {
         const std::int64_t duration = event.endNs - event.startNs;
-        groups += event.groupStart() ? 1 : 0;
+        const bool startsAGroup = startsGroup(event);
+        groups += startsAGroup ? 1 : 0;
         // Merge into the current bar if one of the two is narrower than a pixel and the gap
         // between them is too: they could not be told apart on screen anyway.
         if (current && static_cast<double>(event.startNs - current->endNs) < nsPerPixel
@@ -310,21 +342,19 @@ void TimelineModel::bars(
             // A failure or an interruption stays visible however far out one zooms.
             current->flags |= event.flags & (EventFlag::Failed | EventFlag::Interrupted);
             current->inFlight = current->inFlight || inFlight;
-            current->alternateGroup = false; // merged bars show no groups
             kindTime[static_cast<std::size_t>(event.kind)] += duration;
-            return;
+        } else {
+            flush();
+            current =
+                Bar{event.startNs, event.endNs, event.kind, 1, event.task, event.flags, inFlight};
+            kindTime[static_cast<std::size_t>(event.kind)] = duration;
         }
-        flush();
-        const bool alternateGroup = event.kind == EventKind::Run && groups > 0 && groups % 2 == 0;
-        current = Bar{event.startNs,
-            event.endNs,
-            event.kind,
-            1,
-            event.task,
-            event.flags,
-            inFlight,
-            alternateGroup};
-        kindTime[static_cast<std::size_t>(event.kind)] = duration;
+        if (event.kind == EventKind::Run) {
+            if (barGroup)
+                barSpansGroups = barSpansGroups || startsAGroup;
+            else
+                barGroup = groups;
+        }
     };
     forEachVisible(row, t0Ns, t1Ns, addEvent, takeBlock);
     flush();

@@ -27,9 +27,9 @@ namespace parviz {
 // not what the run has recorded; the bars are the same as event by event. The concurrency
 // comes from the blocks' running sums of run time, O(columns x log(events)) per row.
 //
-// Groups: where a strategy marks the tasks a worker received at once (EventFlag::GroupStart),
-// the runs of every other group on a row are told apart as `alternateGroup`. Which group an
-// event is in counts the marks before it: the blocks' running sums of them give it in
+// Groups: where a strategy marks the tasks a worker received at once (EventFlag::GroupStart on a
+// run), the bars of every other group on a row are told apart as `alternateGroup`. Which group
+// a run is in counts the marks before it: the blocks' running sums of them give it in
 // O(log(events)) for the first visible event, and the bars after it follow on.
 //
 // One thread (the GUI thread); the trace it shows is immutable and shared.
@@ -45,8 +45,10 @@ public:
         std::int32_t task = -1; // for a single event
         std::uint8_t flags = 0; // for a single event
         bool inFlight = false; // started, not ended when the trace was taken
-        // A single run of the 2nd, 4th, ... group of tasks handed out together on its row: drawn
-        // in the other shade, so that neighbouring groups are told apart. Never a merged bar.
+        // A run bar whose runs all belong to the 2nd, 4th, ... group of tasks handed out together
+        // on its row: drawn in the other shade, so that neighbouring groups are told apart. A
+        // merged bar has it only if its runs are of one group (a dispatch sliver merged into a
+        // task's bar does not take its shade away); one whose runs span groups never has it.
         bool alternateGroup = false;
     };
 
@@ -117,7 +119,9 @@ private:
         std::int64_t widestGapNs = std::numeric_limits<std::int64_t>::min();
         std::array<std::int64_t, EventKindCount> kindNs{}; // time per kind
         std::uint8_t flags = 0; // EventFlag::Failed and Interrupted of any of its events
-        std::uint32_t groupStarts = 0; // events flagged EventFlag::GroupStart
+        std::uint32_t groupStarts = 0; // runs that start a group
+        bool hasRun = false;
+        bool groupStartAfterFirstRun = false; // its runs span groups
     };
     static constexpr unsigned BlockBits = 4; // 16 events, then 16 blocks, ...
     struct RowIndex
@@ -140,7 +144,7 @@ private:
     // The run time of `row` from 0 to `timeNs`; `hint`: an event index at or before the one
     // that ends after `timeNs` (it is moved there).
     std::int64_t runTimeUntil(int row, std::int64_t timeNs, std::size_t &hint) const;
-    // How many events of `row` before event `index` start a group.
+    // How many runs of `row` before event `index` start a group.
     std::uint32_t groupStartsBefore(int row, std::size_t index) const;
     // Index of the first event of `lane` that ends after `timeNs`, from index `from` on.
     std::size_t firstEndingAfter(int lane, std::int64_t timeNs, std::size_t from = 0) const;
