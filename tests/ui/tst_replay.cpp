@@ -301,6 +301,7 @@ void tst_Replay::openedRunReplays()
     WorkloadSpec workload;
     workload.taskCount = 8;
     workload.duration = DurationSpec::fixed(5'000'000);
+    workload.gil = TaskGil::None; // a bar per task: no sleep waits for the GIL to return
     auto plan = RunPlan::make(QStringLiteral("pool-map"), workload, WorkerCount::exactly(2));
     QVERIFY(plan);
     const QString path = m_files.filePath(QStringLiteral("run.json"));
