@@ -206,11 +206,19 @@ void tst_Strategies::sleepTasksRunInParallel()
     const RunResult sequential = executeRun(plan(QStringLiteral("sequential"), spec, 1));
     const RunResult parallel = executeRun(plan(strategy, spec, 4));
     QVERIFY(parallel.ok());
-    // Ideal is 4x; "clearly faster" is at least 2x.
-    QVERIFY2(2 * parallel.metrics.makespanNs < sequential.metrics.makespanNs,
-        qPrintable(QStringLiteral("%1 took %2 ms, sequential %3 ms")
+    // Ideal is 4x; "clearly faster" is at least 2x, from the first task on: starting worker
+    // processes is not sleeping, and under a sanitizer on a loaded machine it can take longer
+    // than the sleeps themselves.
+    std::int64_t firstRunNs = parallel.metrics.makespanNs;
+    parallel.trace->forEachEvent([&](const TaskEvent &event) {
+        if (event.kind == EventKind::Run)
+            firstRunNs = std::min(firstRunNs, event.startNs);
+    });
+    const std::int64_t sleepingNs = parallel.metrics.makespanNs - firstRunNs;
+    QVERIFY2(2 * sleepingNs < sequential.metrics.makespanNs,
+        qPrintable(QStringLiteral("%1 took %2 ms from its first task, sequential %3 ms")
                        .arg(strategy)
-                       .arg(parallel.metrics.makespanNs / 1e6)
+                       .arg(sleepingNs / 1e6)
                        .arg(sequential.metrics.makespanNs / 1e6)));
     QVERIFY(parallel.metrics.speedup > 2.0);
 }
