@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 using namespace parviz;
@@ -206,21 +207,26 @@ void tst_Strategies::sleepTasksRunInParallel()
     const RunResult sequential = executeRun(plan(QStringLiteral("sequential"), spec, 1));
     const RunResult parallel = executeRun(plan(strategy, spec, 4));
     QVERIFY(parallel.ok());
-    // Ideal is 4x; "clearly faster" is at least 2x, from the first task on: starting worker
-    // processes is not sleeping, and under a sanitizer on a loaded machine it can take longer
-    // than the sleeps themselves.
-    std::int64_t firstRunNs = parallel.metrics.makespanNs;
+    // Ideal is 4x; "clearly faster" is at least 2x, from the first task's start to the last
+    // one's end: starting and ending worker processes is not sleeping, and under a sanitizer
+    // each takes longer than the sleeps themselves (ASan's exit of a worker, tens of ms).
+    std::int64_t firstRunNs = std::numeric_limits<std::int64_t>::max();
+    std::int64_t lastRunNs = 0;
     parallel.trace->forEachEvent([&](const TaskEvent &event) {
-        if (event.kind == EventKind::Run)
-            firstRunNs = std::min(firstRunNs, event.startNs);
+        if (event.kind != EventKind::Run)
+            return;
+        firstRunNs = std::min(firstRunNs, event.startNs);
+        lastRunNs = std::max(lastRunNs, event.endNs);
     });
-    const std::int64_t sleepingNs = parallel.metrics.makespanNs - firstRunNs;
+    const std::int64_t sleepingNs = lastRunNs - firstRunNs;
     QVERIFY2(2 * sleepingNs < sequential.metrics.makespanNs,
-        qPrintable(QStringLiteral("%1 took %2 ms from its first task, sequential %3 ms")
+        qPrintable(QStringLiteral("%1 ran its tasks in %2 ms, sequential %3 ms")
                        .arg(strategy)
                        .arg(sleepingNs / 1e6)
                        .arg(sequential.metrics.makespanNs / 1e6)));
-    QVERIFY(parallel.metrics.speedup > 2.0);
+    // The reported speedup too, where no process has to start and end around the sleeps.
+    if (findStrategy(strategy)->info.workers != WorkerKind::Processes)
+        QVERIFY(parallel.metrics.speedup > 2.0);
 }
 
 void tst_Strategies::cpuTasksGainNoMoreThanTheCores_data()
