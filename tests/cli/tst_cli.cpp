@@ -582,6 +582,18 @@ QByteArray readFile(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+// The tasks that have a run row in an events CSV. A task that holds the GIL can run in several
+// pieces around its waits for it, so rows are not tasks.
+int tasksThatRan(const QByteArray &csv)
+{
+    QSet<QByteArray> tasks;
+    for (const QByteArray &line : csv.split('\n')) {
+        if (line.contains(",run,"))
+            tasks.insert(line.left(line.indexOf(',')));
+    }
+    return int(tasks.size());
+}
+
 void tst_Cli::fullDiskIsExitOneAndLeavesNoFile_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -797,7 +809,7 @@ void tst_Cli::csvToStdoutKeepsTheSummaryOnStderr()
         QStringLiteral("-")});
     QCOMPARE(outcome.exitCode, 0);
     QVERIFY(outcome.out.startsWith("task,worker,kind,start_ns,end_ns,pid,status\n"));
-    QCOMPARE(outcome.out.count(",run,"), 5);
+    QCOMPARE(tasksThatRan(outcome.out), 5);
     QVERIFY(outcome.err.contains("makespan"));
 }
 
@@ -1041,7 +1053,7 @@ void tst_Cli::exportsIntoAPipe()
     reader.join();
     QCOMPARE(outcome.exitCode, 0);
     QVERIFY2(received.startsWith("task,worker,kind,"), received.constData());
-    QCOMPARE(received.count(",run,"), 3);
+    QCOMPARE(tasksThatRan(received), 3);
     // Still a pipe: written in place, not replaced by a file.
     QVERIFY(!QFileInfo(fifo).isFile());
 }
