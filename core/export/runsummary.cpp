@@ -40,7 +40,8 @@ QString runSummary(const RunResult &run)
     // one process, for work that computes.
     QString gil;
     const StrategyEntry *entry = findStrategy(run.plan.strategy);
-    if (entry && entry->info.workers == WorkerKind::Threads && workload.kind != TaskKind::Sleep) {
+    if (entry && entry->info.workersWith(run.plan.options) == WorkerKind::Threads
+        && workload.kind != TaskKind::Sleep) {
         static const QString uses[] = {QStringLiteral(", pure Python (holds the GIL)"),
             QStringLiteral(", releases the GIL to compute"),
             QStringLiteral(", no GIL (free-threaded)")};

@@ -52,6 +52,20 @@ QString WorkerCount::describe(int cpus) const
         .arg(noun);
 }
 
+QString joblibBackendName(JoblibBackend backend)
+{
+    return backend == JoblibBackend::Loky ? QStringLiteral("loky") : QStringLiteral("threading");
+}
+
+std::optional<JoblibBackend> joblibBackendFromName(QStringView name)
+{
+    for (const JoblibBackend backend : {JoblibBackend::Loky, JoblibBackend::Threading}) {
+        if (name == joblibBackendName(backend))
+            return backend;
+    }
+    return std::nullopt;
+}
+
 Result<void> StrategyOptions::validate() const
 {
     if (chunkSize < 1)

@@ -39,6 +39,14 @@ struct WorkerCount
     bool operator==(const WorkerCount &) const = default;
 };
 
+// Where joblib's Parallel runs its batches. Loky, joblib's default, runs them in worker processes
+// that outlive one Parallel call (loky's reusable executor) and sizes batches automatically;
+// threading runs them on threads of the caller's process, one task per batch.
+enum class JoblibBackend : std::uint8_t { Loky, Threading };
+
+QString joblibBackendName(JoblibBackend backend); // "loky", "threading"
+std::optional<JoblibBackend> joblibBackendFromName(QStringView name);
+
 // Knobs some strategies have; the defaults are Python's.
 struct StrategyOptions
 {
@@ -48,6 +56,7 @@ struct StrategyOptions
     std::int64_t minBatchDurationNs = 200'000'000; // batched: joblib's MIN_IDEAL_BATCH_DURATION
     std::int64_t maxBatchDurationNs = 2'000'000'000; // batched: joblib's MAX_IDEAL_BATCH_DURATION
     int preDispatchFactor = 2; // batched: pre_dispatch='2*n_jobs'
+    JoblibBackend backend = JoblibBackend::Loky; // batched: Parallel(backend=...)
     // process-pool: what a worker process that dies mid-run does to the run. Fail is what
     // ProcessPoolExecutor does (BrokenProcessPool); Restart starts a new worker in its place
     // and queues its tasks again.

@@ -16,6 +16,10 @@ namespace parviz {
 // batch of 162 tasks taking 10.8 s gives 4 in joblib, 6 in nanoseconds), so the durations are
 // converted to seconds first and every operation is done in joblib's order.
 //
+// Only some of joblib's backends have it: loky (and multiprocessing) has the AutoBatchingMixin;
+// ThreadingBackend has not, so its compute_batch_size() is ParallelBackendBase's, always 1, and
+// every task is a batch of its own. Both fall back to SequentialBackend when n_jobs is 1.
+//
 // Not thread-safe: the batched strategy calls it under its dispatch mutex.
 class BatchSizer
 {
@@ -38,12 +42,6 @@ private:
     int m_effectiveBatchSize = 1; // _DEFAULT_EFFECTIVE_BATCH_SIZE
     double m_smoothedDuration = 0.0; // _DEFAULT_SMOOTHED_BATCH_DURATION
 };
-
-// Where joblib's batch size comes from: the loky backend (and multiprocessing) has the
-// AutoBatchingMixin below; ThreadingBackend has not, so its compute_batch_size() is
-// ParallelBackendBase's, always 1, and every task is a batch of its own. Both fall back to
-// SequentialBackend when n_jobs is 1.
-enum class JoblibBackend : std::uint8_t { Threading, Loky };
 
 // joblib's task iterator as Parallel.dispatch_one_batch() consumes it: when the ready queue is
 // empty it takes `batchSize` x n_jobs tasks at most and splits them into batches of a worker's
@@ -69,6 +67,9 @@ public:
     {
         m_preDispatchLeft = m_workers == 1 ? m_taskCount : tasks;
     }
+
+    // Every task has been taken.
+    bool exhausted() const { return m_next == m_taskCount; }
 
     // Takes the tasks of the next batches and calls add(first, last) for each, in order;
     // false when there is nothing left to take.

@@ -1,5 +1,6 @@
 #include "strategies/processpool.h"
 
+#include "process/reusableworkers.h"
 #include "process/workerlocator.h"
 #include "process/workerprocess.h"
 #include "process/workerprotocol.h"
@@ -20,13 +21,51 @@ namespace parviz {
 
 namespace {
 
-// One run of the pool: its worker processes, the tasks not yet handed out, and the loop that
-// talks to the workers. Everything here runs on the run's main thread, which is also the only
-// writer of the worker lanes: events arrive as the workers' reports.
+// executor.map's chunks: C consecutive tasks at a time, in order.
+class ChunkFeed final : public PoolFeed
+{
+public:
+    ChunkFeed(std::size_t taskCount, std::size_t chunkSize)
+        : m_chunkSize(chunkSize)
+    {
+        for (std::size_t i = 0; i < taskCount; ++i)
+            m_pending.push_back(i);
+    }
+
+    Group take() override
+    {
+        Group group;
+        for (; group.tasks.size() < m_chunkSize && !m_pending.empty(); m_pending.pop_front())
+            group.tasks.push_back(m_pending.front());
+        return group;
+    }
+    // While plenty of work is queued: at the end, no worker should idle while a task waits
+    // behind another worker's chunk.
+    bool sendsAhead(std::size_t workers) const override
+    {
+        return m_pending.size() >= workers * m_chunkSize;
+    }
+    void completed(std::int64_t) override { }
+    void putBack(Group group) override
+    {
+        m_pending.insert(m_pending.begin(), group.tasks.begin(), group.tasks.end());
+    }
+    bool exhausted() const override { return m_pending.empty(); }
+    // A chunk size of 1 makes no groups.
+    bool marksGroups() const override { return m_chunkSize > 1; }
+
+private:
+    const std::size_t m_chunkSize;
+    std::deque<std::size_t> m_pending; // task indices not yet handed out
+};
+
+// One run of the pool: its worker processes, the feed of tasks not yet handed out, and the
+// loop that talks to the workers. Everything here runs on the run's main thread, which is also
+// the only writer of the worker lanes: events arrive as the workers' reports.
 class PoolRun
 {
 public:
-    PoolRun(RunContext &context, std::string workerPath);
+    PoolRun(RunContext &context, std::string workerPath, PoolFeed &feed, PoolWorkers workers);
     ~PoolRun();
     void run();
 
@@ -36,6 +75,7 @@ private:
     {
         std::size_t tasks = 0;
         std::size_t left = 0; // those not finished yet
+        std::int64_t tag = 0; // the feed's
     };
     struct Slot
     {
@@ -63,8 +103,11 @@ private:
     };
 
     bool spawn(Slot &slot);
+    void adopt(Slot &slot, std::unique_ptr<WorkerProcess> process);
+    void resetSlot(Slot &slot, std::unique_ptr<WorkerProcess> process);
     void sendChunk(Slot &slot);
     void assignWork(Slot &slot);
+    void assignWorkToIdle();
     void sendAhead(Slot &slot);
     void handleReport(Slot &slot, const protocol::Report &report);
     void handleOutput(Slot &slot, const std::string &bytes);
@@ -85,21 +128,22 @@ private:
     const std::string m_workerPath;
     std::vector<std::string> m_arguments;
     std::vector<Slot> m_slots;
-    std::deque<std::size_t> m_pending; // task indices not yet handed out
+    PoolFeed &m_feed;
+    const PoolWorkers m_workers;
     std::vector<int> m_attempts; // per task: how many workers died holding it
     int m_idleDeaths = 0; // workers that died holding no task (before ready, or idle)
-    const std::size_t m_chunkSize;
     bool m_stopping = false;
     std::int64_t m_killAtNs = 0;
     int m_wakeFd = -1; // written when Stop is requested, so poll() wakes
 };
 
-PoolRun::PoolRun(RunContext &context, std::string workerPath)
+PoolRun::PoolRun(RunContext &context, std::string workerPath, PoolFeed &feed, PoolWorkers workers)
     : m_context(context)
     , m_workerPath(std::move(workerPath))
     , m_slots(static_cast<std::size_t>(context.plan().workers))
+    , m_feed(feed)
+    , m_workers(workers)
     , m_attempts(context.tasks().size(), 0)
-    , m_chunkSize(static_cast<std::size_t>(context.plan().options.chunkSize))
     , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
 {
     m_arguments = {
@@ -111,8 +155,6 @@ PoolRun::PoolRun(RunContext &context, std::string workerPath)
         m_arguments.push_back("--calibration");
         m_arguments.push_back(std::to_string(CpuWork::calibrated().iterationsPerMs()));
     }
-    for (std::size_t i = 0; i < tasks.size(); ++i)
-        m_pending.push_back(i);
     for (std::size_t i = 0; i < m_slots.size(); ++i)
         m_slots[i].index = static_cast<int>(i);
 }
@@ -160,12 +202,32 @@ QString PoolRun::describeHeld(const Slot &slot) const
 bool PoolRun::spawn(Slot &slot)
 {
     slot.requestedNs = m_context.now();
-    auto started = WorkerProcess::start(m_workerPath, m_arguments);
+    auto started = m_workers == PoolWorkers::Reused
+        ? ReusableWorkers::instance().start(m_workerPath, m_arguments)
+        : WorkerProcess::start(m_workerPath, m_arguments);
     if (!started) {
         m_context.fail(started.error());
         return false;
     }
-    slot.process = std::move(started).value();
+    resetSlot(slot, std::move(started).value());
+    assignWork(slot);
+    return true;
+}
+
+void PoolRun::adopt(Slot &slot, std::unique_ptr<WorkerProcess> process)
+{
+    // A worker a previous run left running: ready at once, with no spawn on its row; its wait
+    // for its first tasks is a dispatch.
+    slot.requestedNs = m_context.now();
+    resetSlot(slot, std::move(process));
+    slot.ready = true;
+    slot.idleSinceNs = slot.requestedNs;
+    assignWork(slot);
+}
+
+void PoolRun::resetSlot(Slot &slot, std::unique_ptr<WorkerProcess> process)
+{
+    slot.process = std::move(process);
     slot.reader = {};
     slot.ready = false;
     slot.endOfOutput = false;
@@ -175,22 +237,20 @@ bool PoolRun::spawn(Slot &slot)
     slot.cutOff.reset();
     slot.idleSinceNs.reset();
     m_context.recorder().worker(slot.index).setPid(static_cast<std::int32_t>(slot.process->pid()));
-    assignWork(slot);
-    return true;
 }
 
 void PoolRun::sendChunk(Slot &slot)
 {
+    PoolFeed::Group group = m_feed.take();
+    if (group.tasks.empty())
+        return;
     std::string chunk;
-    std::size_t size = 0;
     const auto &tasks = m_context.tasks();
-    for (; size < m_chunkSize && !m_pending.empty(); ++size) {
-        const std::size_t task = m_pending.front();
-        m_pending.pop_front();
+    for (const std::size_t task : group.tasks) {
         slot.assigned.push_back(task);
         chunk += protocol::encodeTask(tasks[task]);
     }
-    slot.chunks.push_back({size, size});
+    slot.chunks.push_back({group.tasks.size(), group.tasks.size(), group.tag});
     slot.process->send(chunk); // a worker that is gone shows as end of output
 }
 
@@ -199,9 +259,19 @@ void PoolRun::assignWork(Slot &slot)
     // A worker still starting gets its first chunk at once, as ProcessPoolExecutor fills its
     // call queue before any worker is up: it finds its work waiting when it is ready, rather
     // than waiting a round trip for it.
-    if (m_stopping || !slot.process || !slot.assigned.empty() || m_pending.empty())
+    if (m_stopping || !slot.process || !slot.assigned.empty())
         return;
     sendChunk(slot);
+}
+
+void PoolRun::assignWorkToIdle()
+{
+    // A completion may make work ready (joblib dispatches a batch as one completes) that a
+    // worker other than the one that finished can take.
+    for (Slot &slot : m_slots) {
+        if (slot.process && !slot.going() && !slot.expectedToExit)
+            assignWork(slot);
+    }
 }
 
 void PoolRun::sendAhead(Slot &slot)
@@ -212,7 +282,7 @@ void PoolRun::sendAhead(Slot &slot)
     // while every worker could still be given a chunk, so that at the end no worker idles
     // while a task waits behind another worker's.
     if (m_stopping || !slot.process || slot.chunks.size() != 1
-        || m_pending.size() < m_slots.size() * m_chunkSize)
+        || !m_feed.sendsAhead(m_slots.size()))
         return;
     sendChunk(slot);
 }
@@ -242,9 +312,9 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
         if (slot.idleSinceNs && at > *slot.idleSinceNs)
             lane.append(-1, EventKind::Dispatch, *slot.idleSinceNs, at);
         slot.idleSinceNs.reset();
-        // The first task of a chunk starts a group on the row; a chunk size of 1 makes none.
+        // The first task of a chunk starts a group on the row, where the feed makes groups.
         const Chunk &chunk = slot.chunks.front();
-        const bool startsChunk = m_chunkSize > 1 && chunk.left == chunk.tasks;
+        const bool startsChunk = m_feed.marksGroups() && chunk.left == chunk.tasks;
         lane.begin(report.task, EventKind::Run, at, startsChunk ? EventFlag::GroupStart : 0);
         slot.running = report.task;
         sendAhead(slot);
@@ -259,6 +329,7 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
         slot.running.reset();
         slot.assigned.pop_front();
         const bool chunkDone = --slot.chunks.front().left == 0;
+        const std::int64_t tag = slot.chunks.front().tag;
         if (chunkDone)
             slot.chunks.pop_front();
         if (failed) {
@@ -273,9 +344,14 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
             lane.countCompletedTask();
         // Between chunks the worker takes its next one: from its input at once when it was sent
         // ahead, else after a round trip to this process. Either is its dispatch.
-        if (chunkDone)
+        if (chunkDone) {
             slot.idleSinceNs = at;
+            if (!report.interrupted)
+                m_feed.completed(tag);
+        }
         assignWork(slot);
+        if (chunkDone)
+            assignWorkToIdle();
         return;
     }
     case Kind::Error:
@@ -387,10 +463,18 @@ void PoolRun::handleExit(Slot &slot)
         m_context.fail({QStringLiteral("worker-died"), what});
         return;
     }
-    // Restart: its tasks go back to the front of the queue, in order, and a new worker takes
-    // the row (a second spawn, a new pid).
-    for (auto task = slot.assigned.rbegin(); task != slot.assigned.rend(); ++task)
-        m_pending.push_front(*task);
+    // Restart: its tasks go back to the front of the queue, in order and in the groups they
+    // were sent in, and a new worker takes the row (a second spawn, a new pid).
+    std::vector<PoolFeed::Group> groups;
+    auto task = slot.assigned.begin();
+    for (const Chunk &chunk : slot.chunks) {
+        PoolFeed::Group group{{}, chunk.tag};
+        for (std::size_t i = 0; i < chunk.left && task != slot.assigned.end(); ++i)
+            group.tasks.push_back(*task++);
+        groups.push_back(std::move(group));
+    }
+    for (auto group = groups.rbegin(); group != groups.rend(); ++group)
+        m_feed.putBack(std::move(*group));
     slot.assigned.clear();
     slot.chunks.clear();
     spawn(slot);
@@ -411,19 +495,30 @@ void PoolRun::beginStop()
 
 void PoolRun::endWhenDone()
 {
-    if (m_stopping || !m_pending.empty())
+    if (m_stopping || m_context.stopRequested() || !m_feed.exhausted())
         return;
     for (const Slot &slot : m_slots) {
         if (!slot.assigned.empty())
             return;
     }
-    // Every task is done: like shutdown(wait=True), let the workers see the end of their input.
+    // Every task is done. Workers that are kept wait, idle, for the next run; the others, like
+    // shutdown(wait=True), see the end of their input.
+    std::vector<std::unique_ptr<WorkerProcess>> kept;
     for (Slot &slot : m_slots) {
-        if (slot.process && !slot.expectedToExit) {
-            slot.expectedToExit = true;
-            slot.process->closeInput();
+        if (!slot.process || slot.expectedToExit)
+            continue;
+        if (m_workers == PoolWorkers::Reused && slot.ready && !slot.going() && !slot.protocolProblem
+            && !slot.process->hasOutput()) {
+            kept.push_back(std::move(slot.process));
+            continue;
         }
+        slot.expectedToExit = true;
+        slot.process->closeInput();
     }
+    if (!kept.empty())
+        ReusableWorkers::instance().keep(m_workerPath, m_arguments, std::move(kept));
+    if (allExited())
+        return;
     // Workers leave within milliseconds; give one still starting up as long as it may take.
     if (m_killAtNs == 0)
         m_killAtNs = m_context.now() + m_context.plan().options.workerStartTimeoutNs;
@@ -462,8 +557,15 @@ void PoolRun::run()
         const std::uint64_t one = 1;
         [[maybe_unused]] const auto written = ::write(m_wakeFd, &one, sizeof one);
     });
-    for (Slot &slot : m_slots) {
-        if (m_context.stopRequested() || !spawn(slot))
+    std::vector<std::unique_ptr<WorkerProcess>> reused;
+    if (m_workers == PoolWorkers::Reused)
+        reused = ReusableWorkers::instance().take(m_workerPath, m_arguments, m_slots.size());
+    for (std::size_t i = 0; i < m_slots.size(); ++i) {
+        if (m_context.stopRequested())
+            break;
+        if (i < reused.size())
+            adopt(m_slots[i], std::move(reused[i]));
+        else if (!spawn(m_slots[i]))
             break;
     }
     caller.startWaiting();
@@ -474,6 +576,8 @@ void PoolRun::run()
         if (m_context.stopRequested() && !m_stopping)
             beginStop();
         endWhenDone();
+        if (allExited())
+            break; // every worker was kept for the next run
 
         fds.assign(1, pollfd{m_wakeFd, POLLIN, 0});
         polled.clear();
@@ -571,15 +675,22 @@ StrategyInfo ProcessPoolStrategy::describe()
     };
 }
 
-void ProcessPoolStrategy::run(RunContext &context)
+void runInWorkerProcesses(RunContext &context, PoolFeed &feed, PoolWorkers workers)
 {
     auto worker = locateWorker();
     if (!worker) {
         context.fail(worker.error());
         return;
     }
-    PoolRun pool(context, std::move(worker).value());
+    PoolRun pool(context, std::move(worker).value(), feed, workers);
     pool.run();
+}
+
+void ProcessPoolStrategy::run(RunContext &context)
+{
+    ChunkFeed feed(
+        context.tasks().size(), static_cast<std::size_t>(context.plan().options.chunkSize));
+    runInWorkerProcesses(context, feed, PoolWorkers::PerRun);
 }
 
 } // namespace parviz

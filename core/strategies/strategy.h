@@ -39,9 +39,18 @@ struct StrategyInfo
     // everything but a plain loop. Only such strategies run without join; for the others the
     // plan's join is always on.
     bool hasCaller = true;
-    WorkerKind workers = WorkerKind::Threads;
+    WorkerKind workers = WorkerKind::Threads; // with the default options: see workersWith()
     HandOut handOut = HandOut::Queue;
 
+    // What runs the tasks with these options: joblib's batches run on threads or in processes
+    // as its backend says; every other strategy's workers are what `workers` says.
+    WorkerKind workersWith(const StrategyOptions &options) const
+    {
+        if (handOut == HandOut::AutoBatches)
+            return options.backend == JoblibBackend::Loky ? WorkerKind::Processes
+                                                          : WorkerKind::Threads;
+        return workers;
+    }
     bool rowPerTask() const { return handOut == HandOut::ThreadEach; }
     bool chunks() const { return handOut == HandOut::Chunks; }
 };

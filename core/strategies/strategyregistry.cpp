@@ -81,7 +81,7 @@ std::optional<TaskGil> gilImpliedBy(QStringView id)
 bool tasksShareOneGil(const RunPlan &plan)
 {
     const StrategyEntry *entry = findStrategy(plan.strategy);
-    return entry && entry->info.workers == WorkerKind::Threads
+    return entry && entry->info.workersWith(plan.options) == WorkerKind::Threads
         && plan.workload.gil != TaskGil::None;
 }
 

@@ -346,7 +346,7 @@ std::int64_t predictMakespanNs(const QString &strategy,
     std::unique_ptr<UnitSource> units;
     const auto chunkSize = static_cast<std::size_t>(std::max(options.chunkSize, 1));
 
-    switch (info.workers) {
+    switch (info.workersWith(options)) {
     case WorkerKind::Caller:
         // A plain loop on the caller's thread: nothing to start, nothing to hand out.
         setup.readyNs = {0.0};
@@ -356,8 +356,19 @@ std::int64_t predictMakespanNs(const QString &strategy,
         setup.readyNs =
             staggered(poolSize, costs.processStartIntervalNs, costs.processStartLatencyNs);
         setup.unitCostNs = static_cast<double>(costs.processRoundTripNs);
-        units = std::make_unique<FixedUnits>(taskCount, info.chunks() ? chunkSize : 1);
-        tailNs = static_cast<double>(costs.processExitNs);
+        if (info.handOut == HandOut::AutoBatches) {
+            // joblib on loky: the caller dispatches as soon as the executor exists, and its
+            // workers stay alive after the call, so no exit ends the run.
+            units = std::make_unique<Batches>(taskCount,
+                poolSize,
+                options,
+                0.0,
+                static_cast<double>(costs.batchDispatchNs),
+                JoblibBackend::Loky);
+        } else {
+            units = std::make_unique<FixedUnits>(taskCount, info.chunks() ? chunkSize : 1);
+            tailNs = static_cast<double>(costs.processExitNs);
+        }
         break;
     case WorkerKind::Threads:
         setup.unitCostNs = static_cast<double>(costs.taskDispatchNs);
@@ -485,7 +496,7 @@ void MachineCosts::learnFrom(const RunResult &run)
     if (!entry)
         return;
     const StrategyInfo &info = entry->info;
-    const bool processes = info.workers == WorkerKind::Processes;
+    const bool processes = info.workersWith(run.plan.options) == WorkerKind::Processes;
     const bool gilThreads = trace.hasGilLane();
     const std::vector<TaskSpec> *tasks = run.plan.tasks.get();
 
@@ -555,12 +566,14 @@ void MachineCosts::learnFrom(const RunResult &run)
         else if (info.handOut == HandOut::AutoBatches)
             batchDispatchNs = medianOrZero(dispatchLengths);
     }
-    if (processes && run.plan.options.join && lastRunEnd > 0)
+    // joblib's loky workers stay alive after the call: nothing to learn of an exit.
+    if (processes && info.handOut != HandOut::AutoBatches && run.plan.options.join
+        && lastRunEnd > 0)
         processExitNs = std::max<std::int64_t>(0, run.metrics.makespanNs - lastRunEnd);
     // Only a pool of threads that pops one task per run, and takes no GIL, shows the hand-over
     // alone; elsewhere the gaps mix chunks and GIL waits.
-    if (info.workers == WorkerKind::Threads && info.handOut == HandOut::Queue && !gilThreads
-        && !gaps.empty())
+    if (info.workersWith(run.plan.options) == WorkerKind::Threads && info.handOut == HandOut::Queue
+        && !gilThreads && !gaps.empty())
         taskDispatchNs = std::max<std::int64_t>(0, medianOrZero(gaps));
     if (!overshoots.empty())
         sleepOvershootNs = medianOrZero(overshoots);

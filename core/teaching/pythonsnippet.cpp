@@ -26,14 +26,26 @@ constexpr std::int64_t DefaultSwitchIntervalNs = StrategyOptions{}.switchInterva
 using Fields = std::initializer_list<std::pair<const char *, QString>>;
 
 // The Python construct a strategy mirrors, from what the registry says it is.
-enum class Shape { Loop, ThreadEach, ThreadQueue, ThreadChunks, ThreadBatches, ProcessChunks };
+enum class Shape {
+    Loop,
+    ThreadEach,
+    ThreadQueue,
+    ThreadChunks,
+    ThreadBatches,
+    ProcessChunks,
+    ProcessBatches,
+};
 
-Shape shapeOf(const StrategyInfo &info)
+Shape shapeOf(const StrategyInfo &info, const StrategyOptions &options)
 {
-    if (info.workers == WorkerKind::Caller)
+    switch (info.workersWith(options)) {
+    case WorkerKind::Caller:
         return Shape::Loop;
-    if (info.workers == WorkerKind::Processes)
-        return Shape::ProcessChunks;
+    case WorkerKind::Processes:
+        return info.handOut == HandOut::AutoBatches ? Shape::ProcessBatches : Shape::ProcessChunks;
+    case WorkerKind::Threads:
+        break;
+    }
     switch (info.handOut) {
     case HandOut::ThreadEach:
         return Shape::ThreadEach;
@@ -51,7 +63,7 @@ Shape shapeOf(const StrategyInfo &info)
 Shape shapeOf(const RunPlan &plan)
 {
     const StrategyEntry *entry = findStrategy(plan.strategy);
-    return entry ? shapeOf(entry->info) : Shape::Loop;
+    return entry ? shapeOf(entry->info, plan.options) : Shape::Loop;
 }
 
 // Replaces each {name} of `text` by its value. Braces that name no field stay as they are, so
@@ -407,6 +419,7 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
             QStringLiteral("results = list(pending)\n"
                            "executor.shutdown(wait=True)\n"));
     case Shape::ThreadBatches:
+    case Shape::ProcessBatches:
         code.body = comment(QStringLiteral("joblib's Parallel always waits for its results: "
                                            "there is no call that goes on without them. ParViz's "
                                            "caller went on once the first batches were out."),
@@ -423,7 +436,9 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
 // interval where pure-Python work takes turns, what a free-threaded build changes.
 QString gilSetup(const RunPlan &plan, QStringList &imports)
 {
-    const bool threads = shapeOf(plan) != Shape::Loop && shapeOf(plan) != Shape::ProcessChunks;
+    const Shape shape = shapeOf(plan);
+    const bool threads =
+        shape != Shape::Loop && shape != Shape::ProcessChunks && shape != Shape::ProcessBatches;
     if (!threads || plan.workload.kind == TaskKind::Sleep)
         return {};
     if (plan.workload.gil == TaskGil::None)
@@ -508,6 +523,21 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
                 + QStringLiteral(
                     "results = parallel(delayed(task)(seconds) for seconds in durations)\n"),
             {}};
+    case Shape::ProcessBatches:
+        return {{},
+            QStringLiteral("from joblib import Parallel, delayed"),
+            {},
+            comment(QStringLiteral("loky, joblib's default backend: %1 worker processes, kept "
+                                   "alive after the call for the next one. Batches start at "
+                                   "one task and grow while they take under 0.2 s.")
+                        .arg(workers),
+                MainIndent)
+                + QStringLiteral("parallel = Parallel(n_jobs=%1, pre_dispatch=\"%2*n_jobs\")\n")
+                      .arg(workers)
+                      .arg(plan.options.preDispatchFactor)
+                + QStringLiteral(
+                    "results = parallel(delayed(task)(seconds) for seconds in durations)\n"),
+            {}};
     case Shape::ProcessChunks: {
         const QString restart = plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart
             ? comment(QStringLiteral("ParViz starts a new worker in place of one that dies; "
@@ -550,7 +580,8 @@ QString importsCode(QStringList imports, const QString &thirdParty)
 QString taskBodySketch(const RunPlan &plan)
 {
     const QString kind = taskKindName(plan.workload.kind);
-    QString text = shapeOf(plan) == Shape::ProcessChunks
+    const Shape shape = shapeOf(plan);
+    QString text = shape == Shape::ProcessChunks || shape == Shape::ProcessBatches
         ? QStringLiteral(
             "// Each parviz-worker runs executeTask() (core/workload/taskexecutor.cpp)\n"
             "// with its parent's CPU calibration; for a %1 task:\n")
@@ -663,14 +694,14 @@ QString strategySketch(const RunPlan &plan)
                 "{gil}"
                 "TaskQueue queue({tasks});   // batch indices, first in, first out\n"
                 "// joblib's threading backend: every batch is one task.\n"
-                "BatchDispatcher dispatcher(context, queue, JoblibBackend::Threading);\n"
+                "BatchDispatcher dispatcher(context, JoblibBackend::Threading, push to queue);\n"
                 "WorkerThreads threads(context, [&](int worker) {\n"
                 "    while (auto index = queue.pop(stop)) {\n"
                 "        const Batch batch = dispatcher.batch(*index);\n"
                 "        for (auto i = batch.first; i < batch.last; ++i)\n"
                 "            {runTask}(worker, tasks[i]);\n"
                 "        // Dispatch the next one, from this worker.\n"
-                "        dispatcher.batchCompleted(worker, batch);\n"
+                "        dispatcher.batchCompleted(batch, context.now());\n"
                 "        completion.add(batch.size());\n"
                 "    }\n"
                 "});\n"
@@ -678,7 +709,8 @@ QString strategySketch(const RunPlan &plan)
                 "dispatcher.preDispatch({pre});   // pre_dispatch: {factor} x {workers} "
                 "tasks, batches of 1\n"
                 "completion.waitFor({tasks}, stop);\n"
-                "dispatcher.close();\n"
+                "dispatcher.stopIterating();\n"
+                "queue.close();\n"
                 "threads.joinAll();\n"),
             {{"tasks", tasks},
                 {"workers", workers},
@@ -689,6 +721,26 @@ QString strategySketch(const RunPlan &plan)
                         plan.workload.taskCount))},
                 {"gil", gilLine},
                 {"runTask", runTask}});
+    if (shape == Shape::ProcessBatches)
+        return fill(
+            QStringLiteral(
+                "// core/strategies/batched.cpp: joblib's dispatch, to {workers} parviz-worker\n"
+                "// processes (core/strategies/processpool.cpp's pool, fed batches).\n"
+                "BatchFeed feed(context);   // BatchSizer: joblib's batch_size='auto'\n"
+                "feed.dispatcher().preDispatch({pre});   // pre_dispatch: {factor} x {workers} "
+                "tasks\n"
+                "// Workers the last run left idle are taken first, as loky's reusable\n"
+                "// executor keeps them; only new ones show a spawn segment.\n"
+                "runInWorkerProcesses(context, feed, PoolWorkers::Reused);\n"
+                "//   a free worker is sent the next ready batch as text lines; each batch\n"
+                "//   that completes dispatches the next one (BatchDispatcher::batchCompleted);\n"
+                "//   at the end the workers stay, idle, for the next run.\n"),
+            {{"workers", workers},
+                {"factor", QString::number(plan.options.preDispatchFactor)},
+                {"pre",
+                    QString::number(std::min<std::int64_t>(
+                        static_cast<std::int64_t>(plan.options.preDispatchFactor) * plan.workers,
+                        plan.workload.taskCount))}});
     if (shape == Shape::ProcessChunks)
         return fill(
             QStringLiteral(

@@ -67,7 +67,7 @@ Result<void> PythonInterpreter::canRun(const RunPlan &plan) const
     // once. Sleeps and worker processes look the same either way.
     const StrategyEntry *entry = findStrategy(plan.strategy);
     if (plan.workload.gil == TaskGil::None && plan.workload.kind != TaskKind::Sleep && entry
-        && entry->info.workers == WorkerKind::Threads && !freeThreaded)
+        && entry->info.workersWith(plan.options) == WorkerKind::Threads && !freeThreaded)
         return Error{QStringLiteral("no-free-threaded-python"),
             QStringLiteral("%1 (CPython %2) has a GIL, and this workload's tasks have none: its "
                            "threads would take turns where ParViz's compute at once. It needs "

@@ -2,6 +2,7 @@
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
 #include "processes.h"
+#include "process/reusableworkers.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "traceinvariants.h"
@@ -268,6 +269,8 @@ void tst_ExecutorSuite::cleanup()
         qPrintable(QStringLiteral("%1 threads before the test, %2 after it")
                        .arg(m_threadsBefore)
                        .arg(test::threadCount())));
+    // joblib's loky workers are kept for the next run on purpose; ended, none may be left.
+    ReusableWorkers::instance().clear();
     const auto children = test::childProcesses();
     QVERIFY2(children.empty(),
         qPrintable(QStringLiteral("%1 child processes left behind, the first pid %2")

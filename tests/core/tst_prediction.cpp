@@ -199,8 +199,11 @@ void tst_Prediction::gilThreadsGainNothingOnCpuWorkButOverlapSleeps()
                              int workers,
                              int cpus,
                              const MachineCosts &costs) {
+        // joblib's batches on threads: its threading backend.
+        StrategyOptions threads;
+        threads.backend = JoblibBackend::Threading;
         return tst_Prediction::predict(
-            strategy, count, ns, kind, workers, cpus, costs, {}, TaskGil::Held);
+            strategy, count, ns, kind, workers, cpus, costs, threads, TaskGil::Held);
     };
     for (int cpus : {2, 8}) {
         const std::int64_t sequential =

@@ -300,7 +300,16 @@ void tst_PythonSnippet::numbersAppear()
     QVERIFY(gil.contains(QLatin1String("sys.setswitchinterval(0.002)")));
     QVERIFY(gil.contains(QLatin1String("ThreadPoolExecutor(max_workers=2)")));
     QVERIFY(!gil.contains(QLatin1String("hashlib")));
-    QVERIFY(program(QStringLiteral("batched")).contains(QLatin1String("n_jobs=2")));
+    // joblib: loky, its default backend, names none; threading is named.
+    const QString loky = program(QStringLiteral("batched"));
+    QVERIFY(loky.contains(QLatin1String("Parallel(n_jobs=2, pre_dispatch=\"2*n_jobs\")")));
+    QVERIFY(!loky.contains(QLatin1String("backend=")));
+    StrategyOptions threading = options;
+    threading.backend = JoblibBackend::Threading;
+    const QString onThreads = pythonProgram(
+        checkedPlan(QStringLiteral("batched"), sleeps, WorkerCount::exactly(2), threading));
+    QVERIFY(onThreads.contains(QLatin1String("n_jobs=2")));
+    QVERIFY(onThreads.contains(QLatin1String("backend=\"threading\"")));
     const QString processes = program(QStringLiteral("process-pool"));
     QVERIFY(processes.contains(QLatin1String("ProcessPoolExecutor(max_workers=2)")));
     QVERIFY(processes.contains(QLatin1String("chunksize=4")));

@@ -1,19 +1,25 @@
+#include "process/reusableworkers.h"
 #include "run/runsession.h"
 #include "run/sweep.h"
 #include "strategies/strategyregistry.h"
 #include "traceinvariants.h"
 #include "util/clock.h"
 
+#include <QFile>
 #include <QTest>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <limits>
 #include <numeric>
+#include <set>
 
 using namespace parviz;
 
 Q_DECLARE_METATYPE(parviz::WorkloadSpec)
 Q_DECLARE_METATYPE(parviz::TaskGil)
+Q_DECLARE_METATYPE(parviz::JoblibBackend)
 
 // Every strategy in the registry, on every kind of workload. Structure and loose ratios only:
 // the machines are small, shared and noisy.
@@ -44,6 +50,9 @@ private slots:
     void chunksAreMarkedAsGroups_data();
     void chunksAreMarkedAsGroups();
     void batchesAreMarkedAsGroups();
+    void lokyBatchesGrowInWorkerProcesses();
+    void lokyWorkersAreKeptForTheNextRun();
+    void stoppedLokyRunKeepsNoWorkers();
     void withoutJoinTheCallerGoesOnFirst_data();
     void withoutJoinTheCallerGoesOnFirst();
     void sequentialHasNothingToJoin();
@@ -166,9 +175,12 @@ void tst_Strategies::completeRun()
     QCOMPARE(m.loss.overheadNs(), std::int64_t(lanes) * m.makespanNs - m.totalWorkNs);
     QCOMPARE(result.trace->completedTasks(), std::int64_t(spec.taskCount));
 
-    // Every thread a strategy starts shows its spawn first; the caller's row shows it handing
-    // the tasks over and then waiting, and it continues only after the last task ended.
+    // Every thread or process a strategy starts shows its spawn first (one that a previous run
+    // left running, as joblib's loky backend keeps them, its wait for its first tasks); the
+    // caller's row shows it handing the tasks over and then waiting, and it continues only
+    // after the last task ended.
     const auto &trace = *result.trace;
+    const bool kept = findStrategy(strategy)->info.handOut == HandOut::AutoBatches && workers > 1;
     if (strategy == QLatin1String("sequential")) {
         QCOMPARE(trace.eventCount(MainLane), std::size_t(0));
         return;
@@ -180,7 +192,10 @@ void tst_Strategies::completeRun()
         if (trace.eventCount(worker) == 0)
             continue;
         ++started;
-        QCOMPARE(trace.event(worker, 0).kind, EventKind::Spawn);
+        const EventKind first = trace.event(worker, 0).kind;
+        QVERIFY2(first == EventKind::Spawn || (kept && first == EventKind::Dispatch),
+            qPrintable(
+                QStringLiteral("worker %1 begins with %2").arg(worker).arg(eventKindName(first))));
     }
     QVERIFY(started >= std::min(lanes, spec.taskCount));
     const auto main = trace.events(MainLane);
@@ -272,12 +287,17 @@ void tst_Strategies::gilDecidesWhetherThreadsCompute_data()
 {
     QTest::addColumn<QString>("strategy");
     QTest::addColumn<TaskGil>("gil");
+    QTest::addColumn<JoblibBackend>("backend");
     for (const auto &entry : strategyRegistry()) {
         if (entry.info.workers == WorkerKind::Caller)
             continue;
-        for (const TaskGil gil : {TaskGil::Held, TaskGil::Released, TaskGil::None})
+        for (const TaskGil gil : {TaskGil::Held, TaskGil::Released, TaskGil::None}) {
             QTest::addRow("%s, %s", qPrintable(entry.info.id), taskGilId(gil).data())
-                << entry.info.id << gil;
+                << entry.info.id << gil << JoblibBackend::Loky;
+            if (entry.info.handOut == HandOut::AutoBatches)
+                QTest::addRow("%s on threads, %s", qPrintable(entry.info.id), taskGilId(gil).data())
+                    << entry.info.id << gil << JoblibBackend::Threading;
+        }
     }
 }
 
@@ -288,13 +308,16 @@ void tst_Strategies::gilDecidesWhetherThreadsCompute()
 {
     QFETCH(QString, strategy);
     QFETCH(TaskGil, gil);
+    QFETCH(JoblibBackend, backend);
     auto spec = workload(8, TaskKind::Cpu, DurationSpec::fixed(20 * Ms));
     spec.gil = gil;
-    const RunPlan runPlan = plan(strategy, spec, 4);
+    StrategyOptions options;
+    options.backend = backend;
+    const RunPlan runPlan = plan(strategy, spec, 4, options);
     const RunResult result = executeRun(runPlan);
     QVERIFY2(result.ok(), result.error ? qPrintable(result.error->message) : "stopped");
     const auto &trace = *result.trace;
-    const bool threads = findStrategy(strategy)->info.workers == WorkerKind::Threads;
+    const bool threads = findStrategy(strategy)->info.workersWith(options) == WorkerKind::Threads;
     QCOMPARE(trace.hasGilLane(), threads && gil != TaskGil::None);
 
     // Every task once, its run split only around its waits for the GIL; no two events of a
@@ -463,7 +486,9 @@ void tst_Strategies::batchedDispatchesOneTaskPerCompletion()
     // that completes dispatches one more from its worker's row (the threading backend has no
     // automatic batching), so 400 tasks on 2 workers make 396 dispatch segments.
     const auto spec = workload(400, TaskKind::Sleep, DurationSpec::fixed(Ms / 10));
-    const RunResult result = executeRun(plan(QStringLiteral("batched"), spec, 2));
+    StrategyOptions threading;
+    threading.backend = JoblibBackend::Threading;
+    const RunResult result = executeRun(plan(QStringLiteral("batched"), spec, 2, threading));
     QVERIFY(result.ok());
     int dispatches = 0;
     for (int worker = 0; worker < 2; ++worker)
@@ -473,7 +498,7 @@ void tst_Strategies::batchedDispatchesOneTaskPerCompletion()
     QVERIFY(result.metrics.loss.dispatchNs > 0);
 
     // One worker: SequentialBackend, the caller dispatches everything, and nothing else does.
-    const RunResult alone = executeRun(plan(QStringLiteral("batched"), spec, 1));
+    const RunResult alone = executeRun(plan(QStringLiteral("batched"), spec, 1, threading));
     QVERIFY(alone.ok());
     QCOMPARE(alone.metrics.tasksCompleted, 400);
     int aloneDispatches = 0;
@@ -542,6 +567,7 @@ void tst_Strategies::batchesAreMarkedAsGroups()
     const int workers = 2;
     const auto spec = workload(tasks, TaskKind::Sleep, DurationSpec::fixed(1 * Ms));
     StrategyOptions options;
+    options.backend = JoblibBackend::Threading;
     options.minBatchDurationNs = 20 * Ms;
     options.maxBatchDurationNs = 200 * Ms;
     const RunPlan runPlan = plan(QStringLiteral("batched"), spec, workers, options);
@@ -575,6 +601,150 @@ void tst_Strategies::batchesAreMarkedAsGroups()
     QCOMPARE(next, std::int32_t(tasks));
     QCOMPARE(biggest, std::size_t(1));
     QCOMPARE(int(groups.size()), tasks);
+}
+
+namespace {
+
+// The process ids of a run's worker rows, by row (0 for a row with no event).
+std::vector<std::int32_t> workerPids(const TraceSnapshot &trace)
+{
+    std::vector<std::int32_t> pids;
+    for (int worker = 0; worker < trace.workerCount(); ++worker)
+        pids.push_back(trace.eventCount(worker) > 0 ? trace.event(worker, 0).pid : 0);
+    return pids;
+}
+
+int countEvents(const TraceSnapshot &trace, EventKind kind)
+{
+    int count = 0;
+    trace.forEachEvent([&](const TaskEvent &e) { count += e.kind == kind; });
+    return count;
+}
+
+bool processIsGone(std::int32_t pid)
+{
+    return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+// Exited, and not reaped yet: what a killed child of this process is until it is reaped.
+bool isZombie(std::int32_t pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const auto end = text.lastIndexOf(')'); // the name may hold spaces and parentheses
+    return end >= 0 && text.mid(end + 2, 1) == "Z";
+}
+
+} // namespace
+
+void tst_Strategies::lokyBatchesGrowInWorkerProcesses()
+{
+    // joblib's default backend: batches in worker processes, starting at one task and growing
+    // while they take far less than the ideal 20 ms here, in order, each marked as a group.
+    ReusableWorkers::instance().clear();
+    const int tasks = 200;
+    const int workers = 2;
+    const auto spec = workload(tasks, TaskKind::Sleep, DurationSpec::fixed(Ms / 2));
+    StrategyOptions options;
+    options.minBatchDurationNs = 20 * Ms;
+    options.maxBatchDurationNs = 200 * Ms;
+    const RunPlan runPlan = plan(QStringLiteral("batched"), spec, workers, options);
+    const RunResult result = executeRun(runPlan);
+    QVERIFY2(result.ok(), result.error ? qPrintable(result.error->message) : "stopped");
+    const auto &trace = *result.trace;
+    QVERIFY(!trace.hasGilLane());
+    const QString problem = test::checkCompleteRun(trace, *runPlan.tasks, workers, false);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString groupProblem = test::checkGroups(trace);
+    QVERIFY2(groupProblem.isEmpty(), qPrintable(groupProblem));
+
+    // Rows of worker processes: each its own, none this one.
+    const auto pids = workerPids(trace);
+    QCOMPARE(int(std::set<std::int32_t>(pids.begin(), pids.end()).size()), workers);
+    for (const std::int32_t pid : pids)
+        QVERIFY(pid != ::getpid());
+
+    auto groups = test::taskGroups(trace);
+    std::sort(groups.begin(), groups.end(), [](const auto &a, const auto &b) {
+        return a.tasks.front() < b.tasks.front();
+    });
+    std::int32_t next = 0;
+    std::size_t biggest = 0;
+    for (const auto &group : groups) {
+        QCOMPARE(group.tasks.front(), next);
+        next += std::int32_t(group.tasks.size());
+        biggest = std::max(biggest, group.tasks.size());
+    }
+    QCOMPARE(next, std::int32_t(tasks));
+    // The caller's first batches are single tasks; automatic batching made later ones bigger.
+    QCOMPARE(groups.front().tasks.size(), std::size_t(1));
+    QVERIFY2(biggest >= 4, qPrintable(QString::number(biggest)));
+}
+
+void tst_Strategies::lokyWorkersAreKeptForTheNextRun()
+{
+    // As loky's reusable executor: the workers of one run are the next run's, so only the
+    // first shows them start; a run with more workers starts only the missing ones, one with
+    // fewer ends the rest.
+    ReusableWorkers::instance().clear();
+    const auto spec = workload(12, TaskKind::Sleep, DurationSpec::fixed(1 * Ms));
+    const RunResult first = executeRun(plan(QStringLiteral("batched"), spec, 2));
+    QVERIFY(first.ok());
+    QCOMPARE(countEvents(*first.trace, EventKind::Spawn), 2);
+    QCOMPARE(ReusableWorkers::instance().idleCount(), std::size_t(2));
+    const auto firstPids = workerPids(*first.trace);
+
+    const RunResult second = executeRun(plan(QStringLiteral("batched"), spec, 2));
+    QVERIFY(second.ok());
+    QCOMPARE(countEvents(*second.trace, EventKind::Spawn), 0);
+    QCOMPARE(workerPids(*second.trace), firstPids);
+    QCOMPARE(second.metrics.tasksCompleted, 12);
+
+    const RunResult wider = executeRun(plan(QStringLiteral("batched"), spec, 3));
+    QVERIFY(wider.ok());
+    QCOMPARE(countEvents(*wider.trace, EventKind::Spawn), 1);
+    const auto widerPids = workerPids(*wider.trace);
+    QCOMPARE(std::vector<std::int32_t>(widerPids.begin(), widerPids.begin() + 2), firstPids);
+
+    const RunResult narrower = executeRun(plan(QStringLiteral("batched"), spec, 2));
+    QVERIFY(narrower.ok());
+    QCOMPARE(countEvents(*narrower.trace, EventKind::Spawn), 0);
+    QCOMPARE(ReusableWorkers::instance().idleCount(), std::size_t(2));
+    // The third worker was ended, and reaped: no zombie is left either.
+    QVERIFY(processIsGone(widerPids[2]));
+
+    // A worker that dies while idle is not taken again: the next run starts one in its place.
+    QVERIFY(::kill(firstPids[0], SIGKILL) == 0);
+    QTRY_VERIFY(isZombie(firstPids[0]));
+    const RunResult after = executeRun(plan(QStringLiteral("batched"), spec, 2));
+    QVERIFY2(after.ok(), after.error ? qPrintable(after.error->message) : "stopped");
+    QCOMPARE(countEvents(*after.trace, EventKind::Spawn), 1);
+
+    ReusableWorkers::instance().clear();
+    QCOMPARE(ReusableWorkers::instance().idleCount(), std::size_t(0));
+    for (const std::int32_t pid : workerPids(*after.trace))
+        QVERIFY(processIsGone(pid));
+}
+
+void tst_Strategies::stoppedLokyRunKeepsNoWorkers()
+{
+    // A run that is stopped ends its workers: what they were doing is cut short, and the next
+    // run starts afresh.
+    ReusableWorkers::instance().clear();
+    const auto spec = workload(40, TaskKind::Sleep, DurationSpec::uniform(20 * Ms, 600 * Ms));
+    RunSession session(plan(QStringLiteral("batched"), spec, 2));
+    session.start();
+    QTRY_VERIFY_WITH_TIMEOUT(session.snapshot()->completedTasks() >= 1, 10000);
+    session.requestStop();
+    QVERIFY(session.wait(std::chrono::seconds(5)));
+    const RunResult &result = session.result();
+    QVERIFY(result.stopped);
+    QVERIFY(result.metrics.tasksCompleted < spec.taskCount);
+    QCOMPARE(ReusableWorkers::instance().idleCount(), std::size_t(0));
+    for (const std::int32_t pid : workerPids(*result.trace))
+        QVERIFY(processIsGone(pid));
 }
 
 void tst_Strategies::withoutJoinTheCallerGoesOnFirst_data()
