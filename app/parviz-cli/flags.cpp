@@ -123,6 +123,13 @@ void WorkloadFlags::addTo(CLI::App &command, bool workerFlags)
         ->type_name("fail|restart")
         ->capture_default_str();
     command
+        .add_option("--backend",
+            backend,
+            "batched: joblib's backend, loky (worker processes, kept for the next run) or "
+            "threading (threads of this process)")
+        ->type_name("loky|threading")
+        ->capture_default_str();
+    command
         .add_option("--start-timeout",
             startTimeout,
             "process-pool: how long a worker process may take to start")
@@ -203,6 +210,12 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
         return usage(QStringLiteral("--on-worker-death"),
             QStringLiteral("'%1' is not a choice (use fail or restart)")
                 .arg(QString::fromStdString(flags.onWorkerDeath)));
+    const auto backend = joblibBackendFromName(QString::fromStdString(flags.backend));
+    if (!backend)
+        return usage(QStringLiteral("--backend"),
+            QStringLiteral("'%1' is not a choice (use loky or threading)")
+                .arg(QString::fromStdString(flags.backend).left(40)));
+    options.backend = *backend;
     auto startTimeout = parseDurationNs(QString::fromStdString(flags.startTimeout));
     if (!startTimeout)
         return usage(QStringLiteral("--start-timeout"), startTimeout.error().message);

@@ -42,6 +42,7 @@ struct WorkloadFlags
     std::string chunkSize = "1";
     std::string switchInterval = "5ms";
     std::string onWorkerDeath = "fail";
+    std::string backend = "loky";
     std::string startTimeout = "10s";
     bool noJoin = false;
     CLI::Option *tasksOption = nullptr;

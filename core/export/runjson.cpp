@@ -56,6 +56,7 @@ void writeOptionsJson(JsonStream &json, const StrategyOptions &options)
     json.key("on_worker_death")
         .raw(options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart ? "\"restart\""
                                                                             : "\"fail\"");
+    json.key("backend").string(joblibBackendName(options.backend));
     json.key("worker_start_timeout_ns").number(options.workerStartTimeoutNs);
     json.key("join").raw(options.join ? "true" : "false");
     json.raw("}");

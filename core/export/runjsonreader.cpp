@@ -711,7 +711,12 @@ private:
     QString m_duration;
     std::optional<double> m_ioShare;
     std::uint64_t m_seed = WorkloadSpec{}.seed;
-    StrategyOptions m_options;
+    // Files written before joblib's backend was a choice ran their batches on threads.
+    StrategyOptions m_options = [] {
+        StrategyOptions options;
+        options.backend = JoblibBackend::Threading;
+        return options;
+    }();
     bool m_stopped = false;
     std::optional<Error> m_error;
     std::optional<std::int64_t> m_baselineNs;
@@ -930,6 +935,21 @@ bool RunFileReader::readOptions()
             return m_json.readInteger(m_options.workerStartTimeoutNs, "worker_start_timeout_ns");
         if (key == "join")
             return m_json.readBool(m_options.join, "join");
+        if (key == "backend") {
+            m_json.skipWhitespace();
+            const qsizetype at = m_json.offset();
+            std::string_view name;
+            if (!m_json.readString(name, "backend"))
+                return false;
+            const auto backend = joblibBackendFromName(QString::fromUtf8(
+                name.data(), static_cast<qsizetype>(std::min<std::size_t>(name.size(), 16))));
+            if (!backend || name.size() > 16)
+                return m_json.failAt(at,
+                    QStringLiteral("\"backend\" is 'loky' or 'threading', not '%1'")
+                        .arg(excerpt(name)));
+            m_options.backend = *backend;
+            return true;
+        }
         if (key == "on_worker_death") {
             m_json.skipWhitespace();
             const qsizetype at = m_json.offset();

@@ -141,8 +141,12 @@ Result<StrategyOptions> parseOptions(const QJsonValue &value)
         return Error{QStringLiteral("bad-preset"), QStringLiteral("\"options\" must be an object")};
     const QJsonObject object = value.toObject();
     const PresetReader read(object);
-    if (auto known = read.onlyKnown(
-            {"chunksize", "switch_interval", "join", "on_worker_death", "start_timeout"});
+    if (auto known = read.onlyKnown({"chunksize",
+            "switch_interval",
+            "join",
+            "on_worker_death",
+            "start_timeout",
+            "backend"});
         !known)
         return known.error();
     auto chunkSize = read.whole("chunksize", 1, WorkloadSpec::MaxTasks, 1);
@@ -166,6 +170,17 @@ Result<StrategyOptions> parseOptions(const QJsonValue &value)
         return Error{QStringLiteral("bad-preset"),
             QStringLiteral("\"on_worker_death\" is \"fail\" or \"restart\", not \"%1\"")
                 .arg(*death)};
+    auto backend = read.text("backend", false);
+    if (!backend)
+        return backend.error();
+    if (!backend->isEmpty()) {
+        const auto chosen = joblibBackendFromName(*backend);
+        if (!chosen)
+            return Error{QStringLiteral("bad-preset"),
+                QStringLiteral("\"backend\" is \"loky\" or \"threading\", not \"%1\"")
+                    .arg(backend->left(40))};
+        options.backend = *chosen;
+    }
     auto startTimeout = read.duration("start_timeout", options.workerStartTimeoutNs);
     if (!startTimeout)
         return startTimeout.error();
@@ -393,6 +408,8 @@ QByteArray presetJson(const Preset &preset)
         options.insert(QLatin1String("join"), preset.options.join);
     if (preset.options.onWorkerDeath != defaults.onWorkerDeath)
         options.insert(QLatin1String("on_worker_death"), QStringLiteral("restart"));
+    if (preset.options.backend != defaults.backend)
+        options.insert(QLatin1String("backend"), joblibBackendName(preset.options.backend));
     if (preset.options.workerStartTimeoutNs != defaults.workerStartTimeoutNs)
         options.insert(
             QLatin1String("start_timeout"), durationText(preset.options.workerStartTimeoutNs));

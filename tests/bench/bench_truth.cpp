@@ -3,7 +3,13 @@
 // by side in a Markdown table for README.md:
 //
 //   300 sleep tasks of 10 ms on 8 workers; 8 CPU tasks of 40 ms on 4 workers; the same 8 tasks
-//   half sleeping (mixed, io share 0.5) on 4 workers.
+//   half sleeping (mixed, io share 0.5) on 4 workers; and joblib's seed case, 300 sleep tasks
+//   of 100 ms with n_jobs = the logical CPUs, with its default backend, loky.
+//
+// joblib's batches run with both backends, loky (worker processes) and threading. ParViz keeps
+// loky's workers between runs, as loky does between Parallel calls, but every CPython run is a
+// new program whose workers start afresh: so that both start alike, ParViz's kept workers are
+// ended before each of its runs here.
 //
 // The runs of a pair are interleaved, ParViz first in even repetitions and CPython first in odd
 // ones, so that whatever else the machine does hits both alike. Speedups are against the work
@@ -18,6 +24,7 @@
 //
 //   build/dev/bin/bench_truth [--repeat N] [--python PATH] [--only TEXT]
 
+#include "process/reusableworkers.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "truth/cpythonengine.h"
@@ -50,6 +57,7 @@ struct Workload
     const char *name;
     WorkloadSpec spec;
     int workers;
+    bool seedCase = false; // joblib's seed case: its batched run alone
 };
 
 std::vector<Workload> workloads()
@@ -65,9 +73,14 @@ std::vector<Workload> workloads()
     WorkloadSpec mixed = cpu;
     mixed.kind = TaskKind::Mixed;
     mixed.ioShare = 0.5;
+    WorkloadSpec seed;
+    seed.taskCount = 300;
+    seed.kind = TaskKind::Sleep;
+    seed.duration = DurationSpec::fixed(100 * Ms);
     return {{"300 sleep x 10 ms, 8 workers", sleep, 8},
         {"8 cpu x 40 ms, 4 workers", cpu, 4},
-        {"8 mixed x 40 ms (half I/O), 4 workers", mixed, 4}};
+        {"8 mixed x 40 ms (half I/O), 4 workers", mixed, 4},
+        {"joblib's seed case: 300 sleep x 100 ms, n_jobs = CPUs", seed, logicalCpus(), true}};
 }
 
 double median(std::vector<double> values)
@@ -144,20 +157,33 @@ QString number(double value, int decimals)
     return std::isfinite(value) ? QString::number(value, 'f', decimals) : QStringLiteral("-");
 }
 
-bool isThreadStrategy(const QString &id)
+StrategyOptions withBackend(JoblibBackend backend)
 {
-    // The strategies whose Python program runs its tasks on threads of the one interpreter.
-    return findStrategy(id)->info.workers != WorkerKind::Processes;
+    StrategyOptions options;
+    options.backend = backend;
+    return options;
 }
 
-bool isPool(const QString &id)
+WorkerKind workersOf(const QString &id, JoblibBackend backend)
 {
-    return findStrategy(id)->info.workers == WorkerKind::Threads;
+    return findStrategy(id)->info.workersWith(withBackend(backend));
+}
+
+bool isThreadStrategy(const QString &id, JoblibBackend backend)
+{
+    // The strategies whose Python program runs its tasks on threads of the one interpreter.
+    return workersOf(id, backend) != WorkerKind::Processes;
+}
+
+bool isPool(const QString &id, JoblibBackend backend)
+{
+    return workersOf(id, backend) == WorkerKind::Threads;
 }
 
 // The targets a point meets or misses, as a table cell: ParViz's figure against CPython's, in
 // percent, and whether that is within the target.
 QString verdict(const QString &id,
+    JoblibBackend backend,
     double parvizMakespan,
     double cpythonMakespan,
     double parvizSpeedup,
@@ -165,14 +191,14 @@ QString verdict(const QString &id,
 {
     auto percent = [](double ratio) { return QString::asprintf("%+.1f%%", (ratio - 1.0) * 100.0); };
     QStringList parts;
-    if (isThreadStrategy(id)) {
+    if (isThreadStrategy(id, backend)) {
         const double ratio = parvizMakespan / cpythonMakespan;
         parts << QStringLiteral("makespan %1: %2")
                      .arg(percent(ratio),
                          ratio <= MakespanTarget ? QStringLiteral("met")
                                                  : QStringLiteral("**missed**"));
     }
-    if (isPool(id)) {
+    if (isPool(id, backend)) {
         const double ratio = parvizSpeedup / cpythonSpeedup;
         parts << QStringLiteral("speedup %1: %2")
                      .arg(percent(ratio),
@@ -223,63 +249,91 @@ int main(int argc, char **argv)
         QString workload;
         QString strategy;
         TaskGil gil = TaskGil::Held;
+        JoblibBackend backend = JoblibBackend::Loky;
         Measured own;
         Measured cpython;
         QString skipped;
         std::int64_t planNs = 0; // a task's planned duration
+
+        // "`batched` (loky)": joblib's backend where it has one.
+        QString label() const
+        {
+            const QString id = QStringLiteral("`%1`").arg(strategy);
+            return findStrategy(strategy)->info.handOut == HandOut::AutoBatches
+                ? QStringLiteral("%1 (%2)").arg(id, joblibBackendName(backend))
+                : id;
+        }
     };
     std::vector<Row> rows;
     for (const Workload &workload : workloads()) {
         for (const StrategyEntry &entry : strategyRegistry()) {
-            // Threads of one process on computing work: with tasks that hold the GIL (pure
-            // Python) and with tasks that release it (hashlib). Elsewhere the GIL changes nothing.
-            const bool gilMatters =
-                entry.info.workers == WorkerKind::Threads && workload.spec.kind != TaskKind::Sleep;
-            for (const TaskGil gil : {TaskGil::Held, TaskGil::Released}) {
-                if (gil != TaskGil::Held && !gilMatters)
+            const bool joblib = entry.info.handOut == HandOut::AutoBatches;
+            if (workload.seedCase && !joblib)
+                continue;
+            for (const JoblibBackend backend : {JoblibBackend::Loky, JoblibBackend::Threading}) {
+                if (backend != JoblibBackend::Loky && (!joblib || workload.seedCase))
                     continue;
-                WorkloadSpec spec = workload.spec;
-                spec.gil = gil;
-                Row row{QString::fromLatin1(workload.name),
-                    entry.info.id,
-                    gil,
-                    {},
-                    {},
-                    {},
-                    workload.spec.duration.valueNs};
-                if (!QStringLiteral("%1, %2, %3")
-                         .arg(row.workload, row.strategy, taskGilName(gil))
-                         .contains(only))
-                    continue;
-                const RunPlan plan =
-                    RunPlan::make(entry.info.id, spec, WorkerCount::exactly(workload.workers))
-                        .value();
-                if (auto runnable = python->canRun(plan); !runnable) {
-                    row.skipped = runnable.error().message;
-                    rows.push_back(std::move(row));
-                    continue;
-                }
-                std::fprintf(stderr,
-                    "%s, %s, %s:",
-                    workload.name,
-                    qPrintable(entry.info.id),
-                    taskGilId(gil).data());
-                for (int i = 0; i < repeat && row.skipped.isEmpty(); ++i) {
-                    // Interleaved, the first of the pair alternating.
-                    for (int engine : i % 2 == 0 ? std::vector{0, 1} : std::vector{1, 0}) {
-                        const RunResult run =
-                            engine == 0 ? executeRun(plan) : executeInCPython(plan, *python);
-                        if (!run.ok()) {
-                            row.skipped =
-                                run.error ? run.error->message : QStringLiteral("stopped");
-                            break;
-                        }
-                        record(engine == 0 ? row.own : row.cpython, run);
+                // Threads of one process on computing work: with tasks that hold the GIL (pure
+                // Python) and with tasks that release it (hashlib). Elsewhere the GIL changes
+                // nothing.
+                const bool gilMatters =
+                    entry.info.workersWith(withBackend(backend)) == WorkerKind::Threads
+                    && workload.spec.kind != TaskKind::Sleep;
+                for (const TaskGil gil : {TaskGil::Held, TaskGil::Released}) {
+                    if (gil != TaskGil::Held && !gilMatters)
+                        continue;
+                    WorkloadSpec spec = workload.spec;
+                    spec.gil = gil;
+                    Row row{QString::fromLatin1(workload.name),
+                        entry.info.id,
+                        gil,
+                        backend,
+                        {},
+                        {},
+                        {},
+                        workload.spec.duration.valueNs};
+                    if (!QStringLiteral("%1, %2, %3, %4")
+                             .arg(row.workload,
+                                 row.strategy,
+                                 taskGilName(gil),
+                                 joblib ? joblibBackendName(backend) : QString())
+                             .contains(only))
+                        continue;
+                    const RunPlan plan = RunPlan::make(entry.info.id,
+                        spec,
+                        WorkerCount::exactly(workload.workers),
+                        withBackend(backend))
+                                             .value();
+                    if (auto runnable = python->canRun(plan); !runnable) {
+                        row.skipped = runnable.error().message;
+                        rows.push_back(std::move(row));
+                        continue;
                     }
-                    std::fprintf(stderr, " %d", i + 1);
+                    std::fprintf(stderr,
+                        "%s, %s, %s, %s:",
+                        workload.name,
+                        qPrintable(entry.info.id),
+                        taskGilId(gil).data(),
+                        qPrintable(joblibBackendName(backend)));
+                    for (int i = 0; i < repeat && row.skipped.isEmpty(); ++i) {
+                        // Interleaved, the first of the pair alternating.
+                        for (int engine : i % 2 == 0 ? std::vector{0, 1} : std::vector{1, 0}) {
+                            // Workers that start afresh, as a new Python program's do.
+                            ReusableWorkers::instance().clear();
+                            const RunResult run =
+                                engine == 0 ? executeRun(plan) : executeInCPython(plan, *python);
+                            if (!run.ok()) {
+                                row.skipped =
+                                    run.error ? run.error->message : QStringLiteral("stopped");
+                                break;
+                            }
+                            record(engine == 0 ? row.own : row.cpython, run);
+                        }
+                        std::fprintf(stderr, " %d", i + 1);
+                    }
+                    std::fprintf(stderr, "\n");
+                    rows.push_back(std::move(row));
                 }
-                std::fprintf(stderr, "\n");
-                rows.push_back(std::move(row));
             }
         }
     }
@@ -302,9 +356,9 @@ int main(int argc, char **argv)
     std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
     for (const Row &row : rows) {
         if (!row.skipped.isEmpty()) {
-            std::printf("| %s | `%s` | %s | not measured: %s |||||||\n",
+            std::printf("| %s | %s | %s | not measured: %s |||||||\n",
                 qPrintable(row.workload),
-                qPrintable(row.strategy),
+                qPrintable(row.label()),
                 taskGilId(row.gil).data(),
                 qPrintable(row.skipped.simplified()));
             continue;
@@ -313,9 +367,9 @@ int main(int argc, char **argv)
         const double cpythonMakespan = median(row.cpython.makespanMs);
         const double ownSpeedup = median(row.own.speedup);
         const double cpythonSpeedup = median(row.cpython.speedup);
-        std::printf("| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+        std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
             qPrintable(row.workload),
-            qPrintable(row.strategy),
+            qPrintable(row.label()),
             taskGilId(row.gil).data(),
             qPrintable(ms(ownMakespan)),
             qPrintable(ms(cpythonMakespan)),
@@ -323,8 +377,12 @@ int main(int argc, char **argv)
             qPrintable(number(ownSpeedup, 2)),
             qPrintable(number(cpythonSpeedup, 2)),
             qPrintable(number(cpythonSpeedup / ownSpeedup, 3)),
-            qPrintable(
-                verdict(row.strategy, ownMakespan, cpythonMakespan, ownSpeedup, cpythonSpeedup)));
+            qPrintable(verdict(row.strategy,
+                row.backend,
+                ownMakespan,
+                cpythonMakespan,
+                ownSpeedup,
+                cpythonSpeedup)));
     }
 
     std::printf("\nA task alone: the measured work per task of the `sequential` runs. ParViz's "
@@ -343,20 +401,22 @@ int main(int argc, char **argv)
             qPrintable(ms(median(row.cpython.taskMs))));
     }
 
-    std::printf("\nSpawn cost of `process-pool`: from the pool's creation to each worker's first "
-                "task (the median worker / the last one), medians of the runs. ParViz's spawn "
-                "event is posix_spawn of parviz-worker until it reports ready.\n\n");
-    std::printf("| workload | ParViz: first task, median / last worker | ProcessPoolExecutor: "
+    std::printf("\nSpawn cost of the worker processes (`process-pool`, and `batched` with loky): "
+                "from the pool's creation to each worker's first task (the median worker / the "
+                "last one), medians of the runs. ParViz's spawn event is posix_spawn of "
+                "parviz-worker until it reports ready; Python's workers start an interpreter and "
+                "import what the task needs (loky's also unpickle the task's function).\n\n");
+    std::printf("| workload | strategy | ParViz: first task, median / last worker | Python: "
                 "first task, median / last worker | ratio (median) | ParViz spawn event |\n");
-    std::printf("|---|---|---|---|---|\n");
+    std::printf("|---|---|---|---|---|---|\n");
     for (const Row &row : rows) {
-        if (findStrategy(row.strategy)->info.workers != WorkerKind::Processes
-            || !row.skipped.isEmpty())
+        if (workersOf(row.strategy, row.backend) != WorkerKind::Processes || !row.skipped.isEmpty())
             continue;
         const double own = median(row.own.firstTaskMs);
         const double cpython = median(row.cpython.firstTaskMs);
-        std::printf("| %s | %s / %s | %s / %s | %s | %s |\n",
+        std::printf("| %s | %s | %s / %s | %s / %s | %s | %s |\n",
             qPrintable(row.workload),
+            qPrintable(row.label()),
             qPrintable(ms(own)),
             qPrintable(ms(median(row.own.lastFirstTaskMs))),
             qPrintable(ms(cpython)),

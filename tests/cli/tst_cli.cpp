@@ -38,6 +38,8 @@ private slots:
     void jsonToStdoutKeepsTheSummaryOnStderr();
     void jsonFileHoldsEveryEvent();
     void gilReachesTheRunsWorkload();
+    void backendDecidesWhereBatchesRun_data();
+    void backendDecidesWhereBatchesRun();
     void listDurationSetsTheTaskCount();
     void quietPrintsNothing();
     void processPoolEventsCarryPids();
@@ -148,6 +150,7 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("duration without unit") << run({"--duration", "0.1"}) << "--duration";
     QTest::newRow("bad kind") << run({"--kind", "fast"}) << "--kind";
     QTest::newRow("bad gil") << run({"--gil", "sometimes"}) << "--gil";
+    QTest::newRow("bad backend") << run({"--backend", "dask"}) << "--backend";
     QTest::newRow("unknown strategy") << run({"--strategy", "nope"}) << "--strategy";
     QTest::newRow("zero tasks") << run({"--tasks", "0"}) << "--tasks";
     QTest::newRow("tasks not a number") << run({"--tasks", "many"}) << "--tasks";
@@ -357,6 +360,63 @@ void tst_Cli::gilReachesTheRunsWorkload()
     const QJsonObject workload = json[QStringLiteral("workload")].toObject();
     QCOMPARE(workload[QStringLiteral("kind")].toString(), QStringLiteral("cpu"));
     QCOMPARE(workload[QStringLiteral("gil")].toString(), QStringLiteral("released"));
+}
+
+QByteArray readFile(const QString &path);
+
+void tst_Cli::backendDecidesWhereBatchesRun_data()
+{
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<QString>("backend");
+    QTest::newRow("loky by default") << QStringList() << QStringLiteral("loky");
+    QTest::newRow("loky") << QStringList{QStringLiteral("--backend"), QStringLiteral("loky")}
+                          << QStringLiteral("loky");
+    QTest::newRow("threading") << QStringList{QStringLiteral("--backend"),
+        QStringLiteral("threading")}
+                               << QStringLiteral("threading");
+}
+
+// joblib's loky backend runs the batches in worker processes, its threading backend on threads
+// of parviz-cli itself.
+void tst_Cli::backendDecidesWhereBatchesRun()
+{
+    QFETCH(QStringList, flags);
+    QFETCH(QString, backend);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("batched.json"));
+    const Outcome outcome = cli(QStringList{QStringLiteral("run"),
+                                    QStringLiteral("-s"),
+                                    QStringLiteral("batched"),
+                                    QStringLiteral("-n"),
+                                    QStringLiteral("6"),
+                                    QStringLiteral("-d"),
+                                    QStringLiteral("1ms"),
+                                    QStringLiteral("-w"),
+                                    QStringLiteral("2"),
+                                    QStringLiteral("-q"),
+                                    QStringLiteral("--json"),
+                                    path}
+        + flags);
+    QCOMPARE(outcome.exitCode, 0);
+    const QJsonObject json = QJsonDocument::fromJson(readFile(path)).object();
+    QCOMPARE(
+        json[QStringLiteral("options")].toObject()[QStringLiteral("backend")].toString(), backend);
+    QSet<int> workerPids;
+    int mainPid = 0;
+    for (const auto &value : json[QStringLiteral("events")].toArray()) {
+        const QJsonObject event = value.toObject();
+        if (event[QStringLiteral("worker")].toInt() < 0)
+            mainPid = event[QStringLiteral("pid")].toInt();
+        else
+            workerPids.insert(event[QStringLiteral("pid")].toInt());
+    }
+    QVERIFY(mainPid > 0);
+    if (backend == QLatin1String("loky")) {
+        QCOMPARE(workerPids.size(), 2);
+        QVERIFY(!workerPids.contains(mainPid));
+    } else {
+        QCOMPARE(workerPids, QSet<int>{mainPid});
+    }
 }
 
 void tst_Cli::listDurationSetsTheTaskCount()

@@ -31,6 +31,7 @@ private slots:
     void acceptsAnyLayout();
     void decodesEscapesAndNumbers();
     void keepsGilEventsOfAnyStrategy();
+    void readsJoblibsBackend();
     void rejectsMalformedFiles_data();
     void rejectsMalformedFiles();
     void everyTruncationIsAnError_data();
@@ -337,7 +338,8 @@ void tst_RunJsonReader::roundTripsEveryStrategy()
     QFETCH(QString, strategy);
     QFETCH(int, kind);
     QFETCH(double, fraction);
-    if (strategy == QLatin1String("process-pool") && !locateWorker())
+    if (findStrategy(strategy)->info.workersWith(StrategyOptions{}) == WorkerKind::Processes
+        && !locateWorker())
         QSKIP("parviz-worker is not built");
 
     WorkloadSpec workload = sleeps(8, 2 * Ms);
@@ -441,7 +443,10 @@ void tst_RunJsonReader::acceptsAnyLayout()
     QVERIFY(run.plan.workload.duration == DurationSpec::fixed(10 * Ms));
     QVERIFY(run.plan.workerCount == WorkerCount::exactly(2));
     QCOMPARE(run.plan.cpus, 2);
-    QVERIFY(run.plan.options == StrategyOptions{});
+    // Written before joblib's backend was a choice: its batches ran on threads.
+    StrategyOptions older;
+    older.backend = JoblibBackend::Threading;
+    QVERIFY(run.plan.options == older);
     QCOMPARE(run.workers, 2);
     QVERIFY(!run.error);
     QVERIFY(!run.stopped);
@@ -567,6 +572,19 @@ void tst_RunJsonReader::keepsGilEventsOfAnyStrategy()
     QCOMPARE(run.metrics.makespanNs, std::int64_t(30));
 }
 
+void tst_RunJsonReader::readsJoblibsBackend()
+{
+    for (const char *name : {"loky", "threading"}) {
+        bool ok = false;
+        const RunResult run =
+            readOrFail(QByteArray(ReadmeRun).replace("\"on_worker_death\"",
+                           "\"backend\":\"" + QByteArray(name) + "\",\"on_worker_death\""),
+                &ok);
+        QVERIFY(ok);
+        QCOMPARE(joblibBackendName(run.plan.options.backend), QString::fromLatin1(name));
+    }
+}
+
 void tst_RunJsonReader::rejectsMalformedFiles_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -616,6 +634,9 @@ void tst_RunJsonReader::rejectsMalformedFiles_data()
     QTest::newRow("no worker count")
         << with("{\"explicit\":2}", "{}") << "neither \"explicit\" nor \"fraction\"";
     QTest::newRow("bad option") << with("\"fail\"", "\"explode\"") << "on_worker_death";
+    QTest::newRow("bad backend") << with(
+        "\"on_worker_death\"", "\"backend\":\"dask\",\"on_worker_death\"")
+                                 << "\"backend\" is 'loky' or 'threading', not 'dask'";
     QTest::newRow("bad chunk size") << with("\"chunksize\":1", "\"chunksize\":0") << "chunk size";
     QTest::newRow("worker rows do not match")
         << with("\"workers\":2", "\"workers\":3") << "3 worker rows";

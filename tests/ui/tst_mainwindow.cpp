@@ -209,10 +209,23 @@ void tst_MainWindow::gilChoiceReachesThePlan()
     QVERIFY(!switchRow->isVisibleTo(panel));
     panel->setStrategy(QStringLiteral("sequential"));
     QVERIFY(!switchRow->isVisibleTo(panel));
-    for (const auto *id : {"thread-per-task", "pool-map", "batched"}) {
+    for (const auto *id : {"thread-per-task", "pool-map"}) {
         panel->setStrategy(QLatin1String(id));
         QVERIFY2(switchRow->isVisibleTo(panel), id);
     }
+    // joblib's batches: in worker processes with loky, its default; on threads with threading.
+    auto *backend = panel->findChild<QComboBox *>(QStringLiteral("backend"));
+    QVERIFY(backend);
+    panel->setStrategy(QStringLiteral("batched"));
+    QVERIFY(backend->isVisibleTo(panel));
+    QCOMPARE(panel->plan()->options.backend, JoblibBackend::Loky);
+    QVERIFY(!switchRow->isVisibleTo(panel));
+    backend->setCurrentIndex(backend->findData(int(JoblibBackend::Threading)));
+    QCOMPARE(panel->plan()->options.backend, JoblibBackend::Threading);
+    QVERIFY(switchRow->isVisibleTo(panel));
+    backend->setCurrentIndex(backend->findData(int(JoblibBackend::Loky)));
+    panel->setStrategy(QStringLiteral("thread-pool"));
+    QVERIFY(!backend->isVisibleTo(panel));
 
     // As a person chooses it: every choice reaches the plan, and tells the window.
     panel->setStrategy(QStringLiteral("thread-pool"));

@@ -21,6 +21,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace parviz {
 
@@ -228,6 +229,16 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
            "ProcessPoolExecutor's BrokenProcessPool, or replace the worker."));
     m_deathRow = row({new QLabel(tr("If a worker dies:")), m_onWorkerDeath});
     optionsForm->addRow(m_deathRow);
+    m_backend = new QComboBox;
+    m_backend->setObjectName(QStringLiteral("backend"));
+    m_backend->addItem(tr("loky (worker processes)"), int(JoblibBackend::Loky));
+    m_backend->addItem(tr("threading (threads)"), int(JoblibBackend::Threading));
+    m_backend->setToolTip(
+        tr("Where joblib runs its batches: loky, its default, in worker processes that stay "
+           "alive for the next run, so only the first run shows them start; threading, on "
+           "threads of this process that share its GIL."));
+    m_backendRow = row({new QLabel(tr("Backend:")), m_backend});
+    optionsForm->addRow(m_backendRow);
     m_join = new QCheckBox(tr("Wait for the workers (join)"));
     m_join->setChecked(true);
     m_join->setToolTip(
@@ -261,6 +272,7 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
         m_chunkSize,
         m_switchInterval,
         m_onWorkerDeath,
+        m_backend,
         m_join};
 
     auto changedSignal = [this](auto *widget, auto signal) {
@@ -282,6 +294,7 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     changedSignal(m_strategy, &QComboBox::currentIndexChanged);
     changedSignal(m_chunkSize, &QSpinBox::valueChanged);
     changedSignal(m_onWorkerDeath, &QComboBox::currentIndexChanged);
+    changedSignal(m_backend, &QComboBox::currentIndexChanged);
     changedSignal(m_join, &QCheckBox::toggled);
     updateDependentInputs();
 }
@@ -324,9 +337,10 @@ void WorkloadPanel::updateDependentInputs()
     m_chunkRow->setVisible(entry && entry->info.chunks());
     // The switch interval is how threads of one process hand the GIL over: it matters wherever
     // the workers are threads and there is a GIL to hand over.
-    m_switchRow->setVisible(
-        entry && entry->info.workers == WorkerKind::Threads && gil() != TaskGil::None);
-    m_deathRow->setVisible(entry && entry->info.workers == WorkerKind::Processes);
+    const WorkerKind workerKind = entry ? entry->info.workersWith(options()) : WorkerKind::Caller;
+    m_switchRow->setVisible(workerKind == WorkerKind::Threads && gil() != TaskGil::None);
+    m_deathRow->setVisible(workerKind == WorkerKind::Processes);
+    m_backendRow->setVisible(entry && entry->info.handOut == HandOut::AutoBatches);
     m_join->setVisible(entry && entry->info.hasCaller);
 
     const auto valid = validate();
@@ -397,6 +411,7 @@ StrategyOptions WorkloadPanel::options() const
     options.switchIntervalNs = std::llround(m_switchInterval->value() * 1e6);
     options.onWorkerDeath =
         static_cast<StrategyOptions::WorkerDeath>(m_onWorkerDeath->currentData().toInt());
+    options.backend = static_cast<JoblibBackend>(m_backend->currentData().toInt());
     // A plain loop has nothing to join: the box is hidden then, and the plan ignores it.
     options.join = m_join->isChecked();
     return options;
@@ -534,6 +549,7 @@ void WorkloadPanel::setOptions(const StrategyOptions &options)
     m_chunkSize->setValue(options.chunkSize);
     m_switchInterval->setValue(static_cast<double>(options.switchIntervalNs) / 1e6);
     m_onWorkerDeath->setCurrentIndex(m_onWorkerDeath->findData(int(options.onWorkerDeath)));
+    m_backend->setCurrentIndex(m_backend->findData(int(options.backend)));
     m_join->setChecked(options.join);
 }
 
@@ -572,6 +588,8 @@ void WorkloadPanel::saveSettings(QSettings &settings) const
     settings.setValue(QStringLiteral("chunkSize"), m_chunkSize->value());
     settings.setValue(QStringLiteral("switchIntervalMs"), m_switchInterval->value());
     settings.setValue(QStringLiteral("onWorkerDeath"), m_onWorkerDeath->currentData());
+    settings.setValue(QStringLiteral("backend"),
+        joblibBackendName(static_cast<JoblibBackend>(m_backend->currentData().toInt())));
     settings.setValue(QStringLiteral("join"), m_join->isChecked());
     settings.endGroup();
 }
@@ -598,6 +616,8 @@ void WorkloadPanel::loadSettings(const QSettings &settings)
     m_switchInterval->setValue(value("switchIntervalMs", m_switchInterval->value()).toDouble());
     m_onWorkerDeath->setCurrentIndex(std::max(
         0, m_onWorkerDeath->findData(value("onWorkerDeath", m_onWorkerDeath->currentData()))));
+    if (const auto backend = joblibBackendFromName(value("backend", QString()).toString()))
+        m_backend->setCurrentIndex(m_backend->findData(int(*backend)));
     m_join->setChecked(value("join", true).toBool());
     updateDependentInputs();
 }

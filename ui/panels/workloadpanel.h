@@ -117,6 +117,8 @@ private:
     QDoubleSpinBox *m_switchInterval;
     QWidget *m_deathRow;
     QComboBox *m_onWorkerDeath;
+    QWidget *m_backendRow;
+    QComboBox *m_backend;
     QCheckBox *m_join;
     // The options as last set: those without a control here (the start-up timeout, joblib's
     // batch durations) are kept as they were.
