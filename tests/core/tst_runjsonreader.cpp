@@ -712,6 +712,19 @@ void tst_RunJsonReader::rejectsMalformedFiles_data()
     QTest::newRow("single quotes") << with("\"cpus\":2", "'cpus':2") << "a quoted key";
     QTest::newRow("result order out of range")
         << with("\"events\":[", "\"result_order\":[1,5],\"events\":[") << "names task 5";
+    // 4 x 2147483647 CPUs overflows an int: the plan has as many workers as a plan can have.
+    QTest::newRow("a fraction of more CPUs than an int counts")
+        << QByteArray(valid)
+               .replace("\"workers\":2", "\"workers\":1")
+               .replace("{\"explicit\":2}", "{\"fraction\":4}")
+               .replace("\"cpus\":2", "\"cpus\":2147483647")
+               .replace(",\n{\"task\":-1,\"worker\":1,\"kind\":\"spawn\",\"start_ns\":32639,"
+                        "\"end_ns\":84221,\"pid\":9552}",
+                   "")
+               .replace(",\n{\"task\":1,\"worker\":1,\"kind\":\"run\",\"start_ns\":84351,"
+                        "\"end_ns\":10175693,\"pid\":9552}",
+                   "")
+        << "the file has 1 worker rows, but a thread-pool run of this plan has 1024";
     QTest::newRow("error without message")
         << with("\"error\":null", "\"error\":{\"code\":\"x\"}") << "has no \"message\"";
 
