@@ -531,16 +531,46 @@ void loadPresetDirectory(const QString &directory, bool builtIn, PresetLibrary &
     }
 }
 
-PresetLibrary loadPresets(const QString &userDirectory)
+PresetLibrary loadPresets(const QString &userDirectory, const QString &olderDirectory)
 {
     PresetLibrary library;
     loadPresetDirectory(QStringLiteral(":/presets"), true, library);
     if (!userDirectory.isEmpty())
         loadPresetDirectory(userDirectory, false, library);
+    if (olderDirectory.isEmpty() || olderDirectory == userDirectory)
+        return library;
+    // A file of the older folder that the newer one also has was copied there: the newer wins.
+    PresetLibrary older;
+    loadPresetDirectory(olderDirectory, false, older);
+    const auto inNewer = [&library](const QString &file) {
+        const QString name = QFileInfo(file).fileName();
+        return std::any_of(library.presets.begin(),
+                   library.presets.end(),
+                   [&](const Preset &p) {
+                       return !p.builtIn && QFileInfo(p.file).fileName() == name;
+                   })
+            || std::any_of(library.problems.begin(),
+                library.problems.end(),
+                [&](const PresetProblem &p) { return QFileInfo(p.file).fileName() == name; });
+    };
+    for (Preset &preset : older.presets) {
+        if (!inNewer(preset.file))
+            library.presets.push_back(std::move(preset));
+    }
+    for (PresetProblem &problem : older.problems) {
+        if (!inNewer(problem.file))
+            library.problems.push_back(std::move(problem));
+    }
     return library;
 }
 
 QString userPresetDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + QStringLiteral("/ParViz/presets");
+}
+
+QString olderUserPresetDirectory()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
         + QStringLiteral("/presets");

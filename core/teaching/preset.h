@@ -82,17 +82,22 @@ struct PresetLibrary
     std::vector<PresetProblem> problems;
 };
 
-// The built-in presets, then every *.json of `userDirectory` (which need not exist). A file
-// that is not a valid preset is a problem; the others still load.
-PresetLibrary loadPresets(const QString &userDirectory);
+// The built-in presets, then every *.json of `userDirectory` (which need not exist), then
+// those of `olderDirectory` whose file names `userDirectory` does not have. A file that is
+// not a valid preset is a problem; the others still load.
+PresetLibrary loadPresets(const QString &userDirectory, const QString &olderDirectory = {});
 // Every *.json of one directory, in file-name order. A user directory is read by the names the
 // system has, so that a file whose name is not valid UTF-8 is listed too, its name shown with
 // U+FFFD in place of what cannot be decoded. Only regular files of at most MaxPresetBytes are
 // read (see readRegularFile()); anything else named *.json is a problem.
 void loadPresetDirectory(const QString &directory, bool builtIn, PresetLibrary &into);
 
-// Where a person's own presets live: ParViz's data directory, "presets".
+// Where a person's own presets live, as README.md says: ~/.local/share/ParViz/presets (the
+// XDG data home's "ParViz/presets").
 QString userPresetDirectory();
+// Where ParViz kept them before: its application data folder's "presets"
+// (~/.local/share/ParViz/ParViz/presets). Still read, never written.
+QString olderUserPresetDirectory();
 // Saves into `directory` (made if need be) as presetFileName(title), replacing a file of that
 // name; returns the path. The file is written whole or not at all.
 Result<QString> savePreset(const Preset &preset, const QString &directory);
