@@ -3,6 +3,7 @@
 #include "export/runjson.h"
 #include "strategies/strategyregistry.h"
 #include "trace/tracerecorder.h"
+#include "util/regularfile.h"
 
 #include <QFile>
 #include <QStringDecoder>
@@ -1329,15 +1330,11 @@ Result<RunResult> readRunJson(const QByteArray &data)
 
 Result<RunResult> loadRunJson(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    const auto data = readRegularFile(path, MaxRunFileBytes, "run file");
+    if (!data)
         return Error{QStringLiteral("bad-run-file"),
-            QStringLiteral("cannot open '%1': %2").arg(path, file.errorString())};
-    const QByteArray data = file.readAll();
-    if (file.error() != QFileDevice::NoError)
-        return Error{QStringLiteral("bad-run-file"),
-            QStringLiteral("cannot read '%1': %2").arg(path, file.errorString())};
-    auto run = readRunJson(data);
+            QStringLiteral("%1: %2").arg(path, data.error().message)};
+    auto run = readRunJson(*data);
     if (!run)
         return Error{run.error().code, QStringLiteral("%1: %2").arg(path, run.error().message)};
     return run;

@@ -34,9 +34,14 @@ int WorkerCount::resolve(int cpus) const
 {
     if (count)
         return *count;
-    // A hair of tolerance so that 0.8 * 10 is 8, not 7.999999.
-    const int workers = static_cast<int>(std::floor(fraction * cpus + 1e-9));
-    return std::clamp(workers, 1, MaxWorkers);
+    // A hair of tolerance so that 0.8 * 10 is 8, not 7.999999. The product is made and
+    // bounded as a double: as an int, 4 x 2147483647 CPUs (read from a file) would overflow.
+    const double workers = std::floor(fraction * static_cast<double>(cpus) + 1e-9);
+    if (!(workers >= 1.0))
+        return 1;
+    if (workers >= double(MaxWorkers))
+        return MaxWorkers;
+    return static_cast<int>(workers);
 }
 
 QString WorkerCount::describe(int cpus) const

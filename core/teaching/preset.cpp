@@ -4,6 +4,7 @@
 #include "metrics/runmetrics.h"
 #include "strategies/strategyregistry.h"
 #include "util/format.h"
+#include "util/regularfile.h"
 
 #include <QDir>
 #include <QFile>
@@ -11,10 +12,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QStandardPaths>
 
 #include <algorithm>
 #include <cmath>
+#include <dirent.h>
+#include <memory>
+#include <utility>
 
 namespace parviz {
 
@@ -28,7 +33,8 @@ public:
         : m_object(object)
     { }
 
-    Result<QString> text(const char *key, bool required, int maxLength = 4000) const
+    Result<QString> text(
+        const char *key, bool required, int maxLength = Preset::MaxExplanationLength) const
     {
         const QJsonValue value = m_object.value(QLatin1String(key));
         if (value.isUndefined()) {
@@ -190,6 +196,99 @@ Result<StrategyOptions> parseOptions(const QJsonValue &value)
     return options;
 }
 
+// The first key that one object of `json` has twice, if any. `json` is valid JSON (as
+// QJsonDocument read it, which keeps the last of such keys without a word).
+std::optional<QString> repeatedKey(const QByteArray &json)
+{
+    struct Container
+    {
+        bool isObject = false;
+        bool keyNext = false; // in an object: the next string is a key
+        QSet<QString> keys;
+    };
+    std::vector<Container> open;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        switch (json[i]) {
+        case '{':
+            open.push_back({true, true, {}});
+            break;
+        case '[':
+            open.push_back({false, false, {}});
+            break;
+        case '}':
+        case ']':
+            if (!open.empty())
+                open.pop_back();
+            break;
+        case ',':
+            if (!open.empty() && open.back().isObject)
+                open.back().keyNext = true;
+            break;
+        case '"': {
+            const qsizetype start = i;
+            bool escaped = false;
+            for (++i; i < json.size() && json[i] != '"'; ++i) {
+                if (json[i] == '\\') {
+                    escaped = true;
+                    ++i;
+                }
+            }
+            if (open.empty() || !open.back().keyNext)
+                break;
+            open.back().keyNext = false;
+            const QByteArray quoted = json.mid(start, i - start + 1);
+            // "t\u0069tle" is "title": let the JSON reader decode what has escapes.
+            const QString key = escaped
+                ? QJsonDocument::fromJson('[' + quoted + ']').array().at(0).toString()
+                : QString::fromUtf8(quoted.mid(1, quoted.size() - 2));
+            if (open.back().keys.contains(key))
+                return key;
+            open.back().keys.insert(key);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+// A *.json file of a presets folder: its name for people, and for the system.
+struct PresetFile
+{
+    QString path; // decoded, U+FFFD where the name is not valid UTF-8
+    QByteArray nativePath; // empty for a resource
+};
+
+// The *.json files of `directory`, in file-name order. A folder on disk is listed by the
+// bytes of its names, which Qt's own listing decodes into names that no longer open.
+std::vector<PresetFile> presetFiles(const QString &directory)
+{
+    std::vector<PresetFile> files;
+    if (!QFileInfo(directory).isNativePath()) {
+        const QDir dir(directory);
+        for (const QFileInfo &info :
+            dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+            files.push_back({info.filePath(), {}});
+        return files;
+    }
+    const QByteArray nativeDirectory = QFile::encodeName(directory);
+    const std::unique_ptr<DIR, int (*)(DIR *)> dir(
+        ::opendir(nativeDirectory.constData()), ::closedir);
+    if (!dir)
+        return files; // no folder: no presets of one's own yet
+    while (const dirent *entry = ::readdir(dir.get())) {
+        const QByteArray name(entry->d_name);
+        if (name.startsWith('.') || !name.endsWith(".json"))
+            continue;
+        files.push_back({directory + u'/' + QFile::decodeName(name), nativeDirectory + '/' + name});
+    }
+    std::sort(files.begin(), files.end(), [](const PresetFile &a, const PresetFile &b) {
+        return std::pair(a.path, a.nativePath) < std::pair(b.path, b.nativePath);
+    });
+    return files;
+}
+
 } // namespace
 
 Result<Preset> parsePreset(const QByteArray &json)
@@ -203,6 +302,11 @@ Result<Preset> parsePreset(const QByteArray &json)
                 .arg(parseError.offset)};
     if (!document.isObject())
         return Error{QStringLiteral("bad-preset"), QStringLiteral("not a JSON object")};
+    if (const auto key = repeatedKey(json)) {
+        const QString shown = key->size() > 40 ? key->left(40) + QStringLiteral("...") : *key;
+        return Error{
+            QStringLiteral("bad-preset"), QStringLiteral("\"%1\" is given twice").arg(shown)};
+    }
     const QJsonObject object = document.object();
     const PresetReader read(object);
 
@@ -237,7 +341,7 @@ Result<Preset> parsePreset(const QByteArray &json)
         return known.error();
 
     Preset preset;
-    auto title = read.text("title", true, 120);
+    auto title = read.text("title", true, Preset::MaxTitleLength);
     if (!title)
         return title.error();
     if (title->trimmed().isEmpty())
@@ -289,7 +393,7 @@ Result<Preset> parsePreset(const QByteArray &json)
     // and only theirs is saved: taken from any other kind, it would be lost by saving.
     if (preset.workload.kind == TaskKind::Mixed)
         preset.workload.ioShare = *ioShare;
-    auto duration = read.text("duration", true, 100'000);
+    auto duration = read.text("duration", true, Preset::MaxDurationLength);
     if (!duration)
         return duration.error();
     auto spec = DurationSpec::parse(*duration);
@@ -422,45 +526,68 @@ QByteArray presetJson(const Preset &preset)
 
 void loadPresetDirectory(const QString &directory, bool builtIn, PresetLibrary &into)
 {
-    const QDir dir(directory);
-    const QFileInfoList files =
-        dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files | QDir::Readable, QDir::Name);
-    for (const QFileInfo &info : files) {
-        const QString path = info.filePath();
-        // A preset is a page of text: a huge file is a mistake, not a preset.
-        constexpr qint64 MaxBytes = 1 << 20;
-        if (info.size() > MaxBytes) {
-            into.problems.push_back({path, QStringLiteral("larger than 1 MiB: not a preset")});
+    for (const PresetFile &file : presetFiles(directory)) {
+        auto json = file.nativePath.isEmpty()
+            ? readRegularFile(file.path, MaxPresetBytes, "preset")
+            : readRegularFile(file.nativePath, MaxPresetBytes, "preset");
+        if (!json) {
+            into.problems.push_back({file.path, json.error().message});
             continue;
         }
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            into.problems.push_back({path, file.errorString()});
-            continue;
-        }
-        auto preset = parsePreset(file.readAll());
+        auto preset = parsePreset(*json);
         if (!preset) {
-            into.problems.push_back({path, preset.error().message});
+            into.problems.push_back({file.path, preset.error().message});
             continue;
         }
         // A person's own preset may have a built-in one's file name: the ids stay apart.
-        preset->id = (builtIn ? QString() : QStringLiteral("user/")) + info.completeBaseName();
-        preset->file = path;
+        preset->id = (builtIn ? QString() : QStringLiteral("user/"))
+            + QFileInfo(file.path).completeBaseName();
+        preset->file = file.path;
         preset->builtIn = builtIn;
         into.presets.push_back(std::move(preset).value());
     }
 }
 
-PresetLibrary loadPresets(const QString &userDirectory)
+PresetLibrary loadPresets(const QString &userDirectory, const QString &olderDirectory)
 {
     PresetLibrary library;
     loadPresetDirectory(QStringLiteral(":/presets"), true, library);
     if (!userDirectory.isEmpty())
         loadPresetDirectory(userDirectory, false, library);
+    if (olderDirectory.isEmpty() || olderDirectory == userDirectory)
+        return library;
+    // A file of the older folder that the newer one also has was copied there: the newer wins.
+    PresetLibrary older;
+    loadPresetDirectory(olderDirectory, false, older);
+    const auto inNewer = [&library](const QString &file) {
+        const QString name = QFileInfo(file).fileName();
+        return std::any_of(library.presets.begin(),
+                   library.presets.end(),
+                   [&](const Preset &p) {
+                       return !p.builtIn && QFileInfo(p.file).fileName() == name;
+                   })
+            || std::any_of(library.problems.begin(),
+                library.problems.end(),
+                [&](const PresetProblem &p) { return QFileInfo(p.file).fileName() == name; });
+    };
+    for (Preset &preset : older.presets) {
+        if (!inNewer(preset.file))
+            library.presets.push_back(std::move(preset));
+    }
+    for (PresetProblem &problem : older.problems) {
+        if (!inNewer(problem.file))
+            library.problems.push_back(std::move(problem));
+    }
     return library;
 }
 
 QString userPresetDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + QStringLiteral("/ParViz/presets");
+}
+
+QString olderUserPresetDirectory()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
         + QStringLiteral("/presets");

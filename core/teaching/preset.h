@@ -33,6 +33,10 @@ namespace parviz {
 struct Preset
 {
     static constexpr int Format = 1;
+    // The longest texts parsePreset() takes, in characters.
+    static constexpr int MaxTitleLength = 120;
+    static constexpr int MaxExplanationLength = 4000;
+    static constexpr int MaxDurationLength = 100'000;
 
     QString id; // the file's base name: "7-joblib", or "user/mine" for a person's own
     QString file; // where it was read from, for messages
@@ -51,7 +55,17 @@ struct Preset
     QString explanationFor(const RunPlan &plan) const;
 };
 
+// The largest preset file ParViz writes for the limits parsePreset() takes, and so the largest
+// it reads: presetJson() of a title and an explanation at their longest, every character of
+// which JSON may write as six bytes ("\u0001"), a duration at its longest (its text is ASCII:
+// digits, units, commas), and 4 KiB for every other member, options and strategies to compare
+// included (they take under 1 KiB). About 126 KiB; tst_presets writes a preset of every limit
+// and checks it fits.
+inline constexpr qint64 MaxPresetBytes =
+    6 * (Preset::MaxTitleLength + Preset::MaxExplanationLength) + Preset::MaxDurationLength + 4096;
+
 // Reads one preset; the error says what is wrong, without the file's name (the caller has it).
+// A member given twice, at any depth, is an error: JSON readers disagree on which one counts.
 Result<Preset> parsePreset(const QByteArray &json);
 QByteArray presetJson(const Preset &preset);
 
@@ -69,14 +83,22 @@ struct PresetLibrary
     std::vector<PresetProblem> problems;
 };
 
-// The built-in presets, then every *.json of `userDirectory` (which need not exist). A file
-// that is not a valid preset is a problem; the others still load.
-PresetLibrary loadPresets(const QString &userDirectory);
-// Every *.json of one directory, in file-name order.
+// The built-in presets, then every *.json of `userDirectory` (which need not exist), then
+// those of `olderDirectory` whose file names `userDirectory` does not have. A file that is
+// not a valid preset is a problem; the others still load.
+PresetLibrary loadPresets(const QString &userDirectory, const QString &olderDirectory = {});
+// Every *.json of one directory, in file-name order. A user directory is read by the names the
+// system has, so that a file whose name is not valid UTF-8 is listed too, its name shown with
+// U+FFFD in place of what cannot be decoded. Only regular files of at most MaxPresetBytes are
+// read (see readRegularFile()); anything else named *.json is a problem.
 void loadPresetDirectory(const QString &directory, bool builtIn, PresetLibrary &into);
 
-// Where a person's own presets live: ParViz's data directory, "presets".
+// Where a person's own presets live, as README.md says: ~/.local/share/ParViz/presets (the
+// XDG data home's "ParViz/presets").
 QString userPresetDirectory();
+// Where ParViz kept them before: its application data folder's "presets"
+// (~/.local/share/ParViz/ParViz/presets). Still read, never written.
+QString olderUserPresetDirectory();
 // Saves into `directory` (made if need be) as presetFileName(title), replacing a file of that
 // name; returns the path. The file is written whole or not at all.
 Result<QString> savePreset(const Preset &preset, const QString &directory);

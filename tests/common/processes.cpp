@@ -3,6 +3,10 @@
 #include <QDir>
 #include <QFile>
 
+#include <cerrno>
+#include <csignal>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace parviz::test {
@@ -50,6 +54,68 @@ int threadCount()
     return static_cast<int>(QDir(QStringLiteral("/proc/self/task"))
                                 .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
                                 .size());
+}
+
+namespace {
+
+// This process's address space, from /proc/self/status ("VmSize:  123456 kB").
+std::size_t addressSpaceBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmSize:"))
+            return line.mid(7).trimmed().split(' ').value(0).toULongLong() * 1024;
+    }
+    return 0;
+}
+
+} // namespace
+
+ChildOutcome runInChild(
+    const std::function<QByteArray()> &body, std::size_t growthBytes, unsigned safetySeconds)
+{
+    ChildOutcome outcome;
+    int fds[2];
+    if (::pipe(fds) != 0)
+        return outcome;
+    const std::size_t limit = addressSpaceBytes() + growthBytes;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(fds[0]);
+        const rlimit bound{limit, limit};
+        ::setrlimit(RLIMIT_AS, &bound);
+        ::alarm(safetySeconds);
+        const QByteArray output = body();
+        for (qsizetype written = 0; written < output.size();) {
+            const ssize_t n = ::write(fds[1],
+                output.constData() + written,
+                static_cast<std::size_t>(output.size() - written));
+            if (n <= 0)
+                break;
+            written += n;
+        }
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    if (pid < 0) {
+        ::close(fds[0]);
+        return outcome;
+    }
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+        if (n <= 0)
+            break;
+        outcome.output.append(buffer, n);
+    }
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
+    outcome.returned = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    return outcome;
 }
 
 } // namespace parviz::test

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <QByteArray>
+
+#include <cstddef>
+#include <functional>
 #include <sys/types.h>
 #include <vector>
 
@@ -13,5 +17,19 @@ std::vector<pid_t> childProcessesOf(pid_t parent);
 bool processIsGone(pid_t pid);
 // The threads of this process, the calling one included, counted in /proc/self/task.
 int threadCount();
+
+// How a function run by runInChild() ended.
+struct ChildOutcome
+{
+    bool returned = false; // it returned, rather than being ended by a signal
+    int signal = 0; // otherwise, the signal that ended the child (SIGABRT: out of memory)
+    QByteArray output; // what it returned
+};
+// Runs `body` in a forked child whose address space may grow by at most `growthBytes` beyond
+// what it has at the fork (RLIMIT_AS), and which SIGALRM ends after `safetySeconds`. A read
+// that would never end, or would take all the memory it can, then fails a test instead of
+// taking the machine: the child aborts on std::bad_alloc, or the alarm ends it.
+ChildOutcome runInChild(
+    const std::function<QByteArray()> &body, std::size_t growthBytes, unsigned safetySeconds);
 
 } // namespace parviz::test

@@ -1,13 +1,20 @@
+#include "processes.h"
 #include "run/runsession.h"
+#include "strategies/strategyregistry.h"
 #include "teaching/preset.h"
 #include "util/format.h"
 
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
+#include <fcntl.h>
+#include <limits>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace parviz;
 
@@ -25,6 +32,9 @@ private slots:
     void malformedFilesAreReported();
     void savedPresetReadsBack();
     void fileNamesAreTidy();
+    void refusesWhatIsNotARegularFile();
+    void largestPresetFitsTheLimit();
+    void fileNamesThatAreNotUtf8AreListed();
 };
 
 namespace {
@@ -200,15 +210,20 @@ void tst_Presets::malformedFilesAreReported()
             "\"tasks\" is 2000000"},
         // Huge files: one beyond the limit is not read at all; one within it is read and
         // refused for what it holds.
-        {"n-huge.json", QByteArray(2 * 1024 * 1024, ' ') + Valid, "larger than 1 MiB"},
+        {"n-huge.json",
+            QByteArray(2 * 1024 * 1024, ' ') + Valid,
+            "larger than any preset ParViz writes"},
+        {"na-just-beyond.json",
+            QByteArray(MaxPresetBytes + 1 - Valid.size(), ' ') + Valid,
+            "larger than any preset ParViz writes"},
         {"o-deep.json",
-            "{\"parviz_preset\": 1, \"x\": " + QByteArray(100'000, '[') + QByteArray(100'000, ']')
+            "{\"parviz_preset\": 1, \"x\": " + QByteArray(60'000, '[') + QByteArray(60'000, ']')
                 + "}",
             "not JSON: too deeply nested"},
         {"p-long.json",
             R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
                 "duration": "1ms", "explanation": ")"
-                + QByteArray(900'000, 'x') + "\"}",
+                + QByteArray(100'000, 'x') + "\"}",
             "\"explanation\" is longer than 4000 characters"},
         // Truncated and not text.
         {"q-truncated.json", Valid.left(Valid.indexOf("thread-pool") + 4), "not JSON"},
@@ -247,6 +262,19 @@ void tst_Presets::malformedFilesAreReported()
             R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
                 "duration": "1ms", "options": {"chunksize": true}})",
             "\"chunksize\" must be a whole number"},
+        // A member given twice: JSON readers disagree on which one counts, so neither does.
+        {"ye-twice.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
+                "duration": "1ms", "tasks": 300})",
+            "\"tasks\" is given twice"},
+        {"yf-twice-escaped.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
+                "duration": "1ms", "t\u0069tle": "y"})",
+            "\"title\" is given twice"},
+        {"yg-twice-in-options.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
+                "duration": "1ms", "options": {"join": true, "join": false}})",
+            "\"join\" is given twice"},
     };
     for (const auto &c : cases)
         writeFile(dir.filePath(QLatin1String(c.file)), c.contents);
@@ -308,6 +336,124 @@ void tst_Presets::fileNamesAreTidy()
         QStringLiteral("joblib-30-x-10-tasks-of-0-1-s.json"));
     QCOMPARE(presetFileName(QStringLiteral("../../etc/passwd")), QStringLiteral("etc-passwd.json"));
     QCOMPARE(presetFileName(QStringLiteral("???")), QStringLiteral("preset.json"));
+}
+
+void tst_Presets::refusesWhatIsNotARegularFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QFile::link(QStringLiteral("/dev/zero"), dir.filePath(QStringLiteral("a-zero.json"))));
+    QVERIFY(QFile::link(
+        QStringLiteral("/dev/urandom"), dir.filePath(QStringLiteral("b-urandom.json"))));
+    const QString fifo = dir.filePath(QStringLiteral("c-fifo.json"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QVERIFY(QFile::link(fifo, dir.filePath(QStringLiteral("d-to-fifo.json"))));
+    writeFile(dir.filePath(QStringLiteral("e-fine.json")), Valid);
+
+    // In a child that may take 64 MiB more: reading a device whole would take all memory, and
+    // opening the FIFO, which nothing writes to, would wait for ever.
+    const auto outcome = test::runInChild(
+        [path = dir.path()] {
+            PresetLibrary library;
+            loadPresetDirectory(path, false, library);
+            QStringList lines;
+            for (const Preset &preset : library.presets)
+                lines << QStringLiteral("loaded ") + preset.id;
+            for (const PresetProblem &problem : library.problems)
+                lines << QStringLiteral("problem ") + problem.message();
+            return lines.join(u'\n').toUtf8();
+        },
+        64 << 20,
+        60);
+    QVERIFY2(outcome.returned, qPrintable(QStringLiteral("signal %1").arg(outcome.signal)));
+    const QStringList lines = QString::fromUtf8(outcome.output).split(u'\n');
+    QCOMPARE(lines.size(), 5);
+    QCOMPARE(lines[0], QStringLiteral("loaded user/e-fine"));
+    const char *const names[] = {"a-zero.json", "b-urandom.json", "c-fifo.json", "d-to-fifo.json"};
+    const char *const kinds[] = {"a character device", "a character device", "a FIFO", "a FIFO"};
+    for (int i = 0; i < 4; ++i) {
+        const QString &line = lines[i + 1];
+        QVERIFY2(
+            line.startsWith(QStringLiteral("problem ") + dir.filePath(QLatin1String(names[i]))),
+            qPrintable(line));
+        QVERIFY2(line.contains(QStringLiteral("not a regular file")), qPrintable(line));
+        QVERIFY2(line.contains(QLatin1String(kinds[i])), qPrintable(line));
+    }
+}
+
+void tst_Presets::largestPresetFitsTheLimit()
+{
+    // Every member at the longest the reader takes, in characters JSON escapes as \u0001 (six
+    // bytes each), every option set, every strategy to compare.
+    Preset preset;
+    preset.title = QString(120, QChar(1));
+    preset.explanation = QString(4000, QChar(1));
+    preset.strategy = QStringLiteral("process-pool");
+    preset.workload.taskCount = WorkloadSpec::MaxTasks;
+    preset.workload.kind = TaskKind::Mixed;
+    preset.workload.ioShare = 0.123456789012345678;
+    preset.workload.gil = TaskGil::Released;
+    preset.workload.seed = std::numeric_limits<int>::max();
+    std::vector<std::int64_t> longest;
+    const std::int64_t hardest = DurationSpec::MaxDurationNs - 1;
+    const qsizetype entry = durationText(hardest).size() + 1;
+    while (5 + qsizetype(longest.size() + 1) * entry - 1 <= 100'000)
+        longest.push_back(hardest);
+    preset.workload.duration = DurationSpec::list(longest);
+    QVERIFY(preset.workload.duration.toString().size() > 100'000 - entry);
+    preset.workers = WorkerCount::ofCpus(0.123456789012345678);
+    preset.options.chunkSize = WorkloadSpec::MaxTasks;
+    preset.options.switchIntervalNs = 9'999'999'999;
+    preset.options.join = false;
+    preset.options.onWorkerDeath = StrategyOptions::WorkerDeath::Restart;
+    preset.options.workerStartTimeoutNs = 599'999'999'999;
+    for (const StrategyEntry &strategy : strategyRegistry())
+        preset.compare << strategy.info.id;
+
+    const QByteArray json = presetJson(preset);
+    QVERIFY2(json.size() <= MaxPresetBytes,
+        qPrintable(QStringLiteral("%1 bytes, more than %2").arg(json.size()).arg(MaxPresetBytes)));
+    const auto back = parsePreset(json);
+    QVERIFY2(back.ok(), back ? "" : qPrintable(back.error().message));
+    QCOMPARE(back->explanation, preset.explanation);
+    QCOMPARE(back->workload.duration, preset.workload.duration);
+}
+
+void tst_Presets::fileNamesThatAreNotUtf8AreListed()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // Latin-1 names, as an older system or a USB stick may hold: not valid UTF-8.
+    const QByteArray folder = QFile::encodeName(dir.path());
+    QList<QByteArray> written;
+    // QTemporaryDir cannot remove what it cannot name.
+    const auto removeWritten = qScopeGuard([&] {
+        for (const QByteArray &path : std::as_const(written))
+            ::unlink(path.constData());
+    });
+    const auto writeRaw = [&](const QByteArray &name, const QByteArray &contents) {
+        const QByteArray path = folder + '/' + name;
+        const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+        QVERIFY(fd >= 0);
+        written << path;
+        QCOMPARE(::write(fd, contents.constData(), std::size_t(contents.size())),
+            ssize_t(contents.size()));
+        ::close(fd);
+    };
+    writeRaw("caf\xe9.json", Valid);
+    writeRaw("na\xefve.json", "{");
+    if (QTest::currentTestFailed())
+        return;
+
+    PresetLibrary library;
+    loadPresetDirectory(dir.path(), false, library);
+    QCOMPARE(library.presets.size(), std::size_t(1));
+    QCOMPARE(library.presets[0].id, QStringLiteral("user/caf\uFFFD"));
+    QCOMPARE(library.presets[0].title, QStringLiteral("Fine"));
+    QCOMPARE(library.problems.size(), std::size_t(1));
+    QCOMPARE(library.problems[0].file, dir.filePath(QStringLiteral("na\uFFFDve.json")));
+    QVERIFY2(library.problems[0].reason.contains(QStringLiteral("not JSON")),
+        qPrintable(library.problems[0].message()));
 }
 
 QTEST_GUILESS_MAIN(tst_Presets)

@@ -1,16 +1,23 @@
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
 #include "process/workerlocator.h"
+#include "processes.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
+#include "strategies/threadpertask.h"
+#include "trace/tracerecorder.h"
 
 #include <QBuffer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace parviz;
 
@@ -39,6 +46,11 @@ private slots:
     void loadsSavedFiles();
     void unreadableFileNamesThePathAndWhy_data();
     void unreadableFileNamesThePathAndWhy();
+    void refusesWhatIsNotARegularFile_data();
+    void refusesWhatIsNotARegularFile();
+    void refusesFilesLargerThanAnyRunFile_data();
+    void refusesFilesLargerThanAnyRunFile();
+    void widestEventFitsTheBound();
 };
 
 namespace {
@@ -721,6 +733,19 @@ void tst_RunJsonReader::rejectsMalformedFiles_data()
     QTest::newRow("single quotes") << with("\"cpus\":2", "'cpus':2") << "a quoted key";
     QTest::newRow("result order out of range")
         << with("\"events\":[", "\"result_order\":[1,5],\"events\":[") << "names task 5";
+    // 4 x 2147483647 CPUs overflows an int: the plan has as many workers as a plan can have.
+    QTest::newRow("a fraction of more CPUs than an int counts")
+        << QByteArray(valid)
+               .replace("\"workers\":2", "\"workers\":1")
+               .replace("{\"explicit\":2}", "{\"fraction\":4}")
+               .replace("\"cpus\":2", "\"cpus\":2147483647")
+               .replace(",\n{\"task\":-1,\"worker\":1,\"kind\":\"spawn\",\"start_ns\":32639,"
+                        "\"end_ns\":84221,\"pid\":9552}",
+                   "")
+               .replace(",\n{\"task\":1,\"worker\":1,\"kind\":\"run\",\"start_ns\":84351,"
+                        "\"end_ns\":10175693,\"pid\":9552}",
+                   "")
+        << "the file has 1 worker rows, but a thread-pool run of this plan has 1024";
     QTest::newRow("error without message")
         << with("\"error\":null", "\"error\":{\"code\":\"x\"}") << "has no \"message\"";
 
@@ -866,7 +891,8 @@ void tst_RunJsonReader::unreadableFileNamesThePathAndWhy_data()
         << QStringLiteral("/nonexistent-folder/deeper/run.json") << QByteArray() << "cannot open";
     QTest::newRow("missing file") << QStringLiteral("{dir}/none.json") << QByteArray()
                                   << "No such file or directory";
-    QTest::newRow("a folder") << QStringLiteral("{dir}") << QByteArray() << "cannot";
+    QTest::newRow("a folder") << QStringLiteral("{dir}") << QByteArray()
+                              << "not a regular file (it is a folder)";
     QTest::newRow("under a regular file")
         << QStringLiteral("{dir}/file.json/run.json") << QByteArray() << "cannot open";
     QTest::newRow("empty") << QStringLiteral("{dir}/empty.json") << QByteArray("")
@@ -901,6 +927,109 @@ void tst_RunJsonReader::unreadableFileNamesThePathAndWhy()
     QCOMPARE(run.error().code, QStringLiteral("bad-run-file"));
     QVERIFY2(run.error().message.contains(path), qPrintable(run.error().message));
     QVERIFY2(run.error().message.contains(reason), qPrintable(run.error().message));
+}
+
+// What loadRunJson() says of `path`, in a child that may take 64 MiB more memory: a read
+// that never ends or takes all memory fails the test, and the machine keeps its memory.
+static QByteArray loadInChild(const QString &path)
+{
+    const auto outcome = test::runInChild(
+        [path] {
+            const auto run = loadRunJson(path);
+            return run ? QByteArray("read") : run.error().message.toUtf8();
+        },
+        64 << 20,
+        60);
+    if (!outcome.returned)
+        return QByteArray("the child was ended by signal ") + QByteArray::number(outcome.signal);
+    return outcome.output;
+}
+
+void tst_RunJsonReader::refusesWhatIsNotARegularFile_data()
+{
+    QTest::addColumn<QString>("path"); // "{dir}" is a temporary folder holding these files
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("/dev/zero") << QStringLiteral("/dev/zero") << "a character device";
+    QTest::newRow("/dev/urandom") << QStringLiteral("/dev/urandom") << "a character device";
+    QTest::newRow("a link to /dev/zero")
+        << QStringLiteral("{dir}/zero.json") << "a character device";
+    QTest::newRow("a FIFO") << QStringLiteral("{dir}/fifo.json") << "a FIFO";
+    QTest::newRow("a link to a FIFO") << QStringLiteral("{dir}/to-fifo.json") << "a FIFO";
+}
+
+void tst_RunJsonReader::refusesWhatIsNotARegularFile()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QFile::link(QStringLiteral("/dev/zero"), dir.filePath(QStringLiteral("zero.json"))));
+    const QString fifo = dir.filePath(QStringLiteral("fifo.json"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QVERIFY(QFile::link(fifo, dir.filePath(QStringLiteral("to-fifo.json"))));
+    path.replace(QLatin1String("{dir}"), dir.path());
+
+    // Nothing writes to the FIFO: a reader that opened it, or read it, would wait for ever.
+    const QString message = QString::fromUtf8(loadInChild(path));
+    QVERIFY2(message.startsWith(path + QStringLiteral(": ")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("not a regular file")), qPrintable(message));
+    QVERIFY2(message.contains(reason), qPrintable(message));
+}
+
+void tst_RunJsonReader::refusesFilesLargerThanAnyRunFile_data()
+{
+    QTest::addColumn<qint64>("size");
+    QTest::newRow("3 GiB") << (qint64(3) << 30);
+    QTest::newRow("one byte beyond the largest run file") << MaxRunFileBytes + 1;
+}
+
+void tst_RunJsonReader::refusesFilesLargerThanAnyRunFile()
+{
+    QFETCH(qint64, size);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // A sparse file: it takes no room on the disk, and the reader must not read it.
+    const QString path = dir.filePath(QStringLiteral("large.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QVERIFY(file.write(QByteArray(ReadmeRun)) > 0);
+    QVERIFY(file.resize(size));
+    file.close();
+
+    const QString message = QString::fromUtf8(loadInChild(path));
+    QVERIFY2(message.startsWith(path + QStringLiteral(": ")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("larger than any run file ParViz writes")),
+        qPrintable(message));
+    QVERIFY2(message.contains(QString::number(MaxRunFileBytes)), qPrintable(message));
+}
+
+void tst_RunJsonReader::widestEventFitsTheBound()
+{
+    // The last row of a thread-per-task run of the most threads, the last of the most tasks,
+    // the widest kind, times and pid, every flag.
+    RunResult run;
+    run.plan = makePlan(QStringLiteral("thread-pool"), sleeps(1, 1 * Ms), WorkerCount::exactly(1));
+    const int rows = ThreadPerTaskStrategy::MaxThreads;
+    TraceRecorder recorder(rows, true);
+    TraceLane &lane = recorder.lane(rows - 1);
+    lane.setPid(std::numeric_limits<std::int32_t>::max());
+    const auto latest = std::numeric_limits<std::int64_t>::max();
+    lane.append(WorkloadSpec::MaxTasks - 1,
+        EventKind::Dispatch,
+        latest,
+        latest,
+        EventFlag::Interrupted | EventFlag::Failed | EventFlag::Abandoned | EventFlag::GroupStart);
+    run.trace = recorder.snapshot();
+    QBuffer buffer;
+    QVERIFY(buffer.open(QIODevice::WriteOnly));
+    QVERIFY(writeRunJson(run, buffer));
+    const QList<QByteArray> lines = buffer.data().split('\n');
+    const auto event = std::find_if(lines.begin(), lines.end(), [](const QByteArray &line) {
+        return line.startsWith("{\"task\":999999,");
+    });
+    QVERIFY(event != lines.end());
+    // Each event but the last is followed by ",\n".
+    QVERIFY2(event->size() + 2 <= MaxRunEventBytes, event->constData());
 }
 
 QTEST_GUILESS_MAIN(tst_RunJsonReader)

@@ -8,12 +8,14 @@
 #include "runcontroller.h"
 #include "timeline/ganttview.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDomDocument>
 #include <QFile>
 #include <QImage>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -52,6 +54,7 @@ private slots:
     void savedRunOpensAgain();
     void runFromAnotherMachineKeepsItsWorkerCount();
     void malformedRunFileChangesNothing();
+    void longErrorLeavesTheNumbersInView();
 
 private:
     void chooseWorkload(const QString &strategy, int tasks, std::int64_t ns, int workers);
@@ -517,6 +520,54 @@ void tst_MainWindow::malformedRunFileChangesNothing()
     QVERIFY(!opened.error().message.isEmpty());
     QCOMPARE(m_window->lastRun()->metrics.makespanNs, makespan);
     QCOMPARE(m_window->workloadPanel()->strategyId(), QStringLiteral("thread-pool"));
+}
+
+void tst_MainWindow::longErrorLeavesTheNumbersInView()
+{
+    WorkloadSpec workload;
+    workload.taskCount = 2;
+    workload.duration = DurationSpec::fixed(1'000'000);
+    RunResult run = executeRun(
+        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).value());
+    MetricsPanel *panel = m_window->metricsPanel();
+    const QString path = m_files.filePath(QStringLiteral("failed.json"));
+
+    run.error = Error{QStringLiteral("task-failed"), QStringLiteral("task 1 raised ValueError")};
+    QVERIFY(saveRunJson(run, path).ok());
+    QVERIFY(m_window->openRun(path).ok());
+    const int usual = panel->sizeHint().height();
+    QVERIFY(panel->text().contains(QStringLiteral("task 1 raised ValueError")));
+
+    // A megabyte of message in 100,000 lines, as a runaway traceback might be.
+    QString message;
+    for (int line = 0; line < 100'000; ++line)
+        message += QStringLiteral("line %1 of the error\n").arg(line, 6, 10, QLatin1Char('0'));
+    message += QString(100'000, u'x'); // and one long line
+    run.error->message = message;
+    QVERIFY(saveRunJson(run, path).ok());
+    QVERIFY(m_window->openRun(path).ok());
+    // The numbers stay where they were: the message takes a few lines at most.
+    QVERIFY2(panel->sizeHint().height() <= usual + 4 * panel->fontMetrics().lineSpacing(),
+        qPrintable(QStringLiteral("%1 px high, %2 with a short error")
+                       .arg(panel->sizeHint().height())
+                       .arg(usual)));
+    QVERIFY(panel->text().size() < 2000);
+    QVERIFY(panel->text().contains(QStringLiteral("line 000000 of the error")));
+
+    // The whole message is one click away.
+    auto *details = panel->findChild<QAbstractButton *>(QStringLiteral("errorDetails"));
+    QVERIFY(details);
+    QVERIFY(details->isVisibleTo(panel));
+    details->click();
+    auto *text = panel->findChild<QPlainTextEdit *>(QStringLiteral("errorText"));
+    QVERIFY(text);
+    QCOMPARE(text->toPlainText(), message);
+
+    // A run without an error has nothing to detail.
+    run.error.reset();
+    QVERIFY(saveRunJson(run, path).ok());
+    QVERIFY(m_window->openRun(path).ok());
+    QVERIFY(!details->isVisibleTo(panel));
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -6,8 +6,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QMenu>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -34,6 +36,7 @@ private slots:
     void runOfAPresetSaysHowItWent();
     void reloadFromTheMenuKeepsTheMenuWhole();
     void customSettingsLeaveThePreset();
+    void ownPresetsLiveInTheDocumentedFolder();
 
 private:
     QList<QAction *> presetActions() const;
@@ -248,6 +251,56 @@ void tst_PresetPanel::customSettingsLeaveThePreset()
     QCOMPARE(combo->currentIndex(), 0);
     // The inputs are still the preset's.
     QCOMPARE(m_window->workloadPanel()->strategyId(), QStringLiteral("batched"));
+}
+
+void tst_PresetPanel::ownPresetsLiveInTheDocumentedFolder()
+{
+    // ParViz as it runs for a person: its own names, the data folder of the XDG rules.
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    const QByteArray dataHome = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_DATA_HOME", QFile::encodeName(home.path()));
+    QStandardPaths::setTestModeEnabled(false);
+    QApplication::setOrganizationName(QStringLiteral("ParViz"));
+    QApplication::setApplicationName(QStringLiteral("ParViz"));
+    const auto restore = qScopeGuard([&] {
+        if (dataHome.isNull())
+            qunsetenv("XDG_DATA_HOME");
+        else
+            qputenv("XDG_DATA_HOME", dataHome);
+        initTestCase();
+    });
+
+    // README.md names ~/.local/share/ParViz/presets; ParViz once kept them one folder deeper.
+    const QString documented = home.path() + QStringLiteral("/ParViz/presets");
+    const QString older = home.path() + QStringLiteral("/ParViz/ParViz/presets");
+    const auto write = [](const QString &folder, const char *name, const char *title) {
+        QVERIFY(QDir().mkpath(folder));
+        QFile file(folder + u'/' + QLatin1String(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(R"({"parviz_preset": 1, "title": ")") + title
+            + R"(", "strategy": "thread-pool", "tasks": 4, "duration": "1ms", "workers": 2})");
+    };
+    write(documented, "new.json", "In the documented folder");
+    write(older, "old.json", "In the older folder");
+    write(documented, "both.json", "Both, documented");
+    write(older, "both.json", "Both, older");
+    if (QTest::currentTestFailed())
+        return;
+
+    PresetPanel panel;
+    QCOMPARE(panel.userDirectory(), documented);
+    QStringList own;
+    for (const Preset &preset : panel.library().presets) {
+        if (!preset.builtIn)
+            own << preset.title;
+    }
+    own.sort();
+    QCOMPARE(own,
+        QStringList({QStringLiteral("Both, documented"),
+            QStringLiteral("In the documented folder"),
+            QStringLiteral("In the older folder")}));
+    QVERIFY(panel.library().problems.empty());
 }
 
 QTEST_MAIN(tst_PresetPanel)

@@ -5,12 +5,46 @@
 #include "run/runresult.h"
 #include "util/format.h"
 
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFontDatabase>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPlainTextEdit>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 #include <cmath>
 
 namespace parviz {
+
+namespace {
+
+// Longer lines of a message are cut short in the panel.
+constexpr qsizetype MaxShownCharacters = 160;
+
+QString elided(QStringView line)
+{
+    line = line.trimmed();
+    if (line.size() <= MaxShownCharacters)
+        return line.toString();
+    return line.left(MaxShownCharacters).toString() + QStringLiteral("…");
+}
+
+// A message in at most two short lines: its first, and its last when there are more (a
+// traceback's first line says how the program ended, its last what was raised).
+QString summaryOf(const QString &message)
+{
+    const QStringView text = QStringView(message).trimmed();
+    const qsizetype firstEnd = text.indexOf(u'\n');
+    if (firstEnd < 0)
+        return elided(text);
+    const qsizetype lastStart = text.lastIndexOf(u'\n') + 1;
+    return QStringLiteral("%1 … %2").arg(elided(text.left(firstEnd)), elided(text.mid(lastStart)));
+}
+
+} // namespace
 
 MetricsPanel::MetricsPanel(QWidget *parent)
     : QWidget(parent)
@@ -24,8 +58,19 @@ MetricsPanel::MetricsPanel(QWidget *parent)
         form->addRow(label, value);
         return value;
     };
-    m_status = add(tr("Run:"), tr("What the window shows."));
-    m_status->setWordWrap(true); // a failure's message may be long
+    m_status = new QLabel;
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setToolTip(tr("What the window shows."));
+    m_status->setWordWrap(true); // a failure's message, even shortened, may take two lines
+    m_errorDetails = new QToolButton;
+    m_errorDetails->setObjectName(QStringLiteral("errorDetails"));
+    m_errorDetails->setText(tr("Details…"));
+    m_errorDetails->setToolTip(tr("The failed run's whole message."));
+    connect(m_errorDetails, &QToolButton::clicked, this, &MetricsPanel::showErrorDetails);
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_errorDetails, 0, Qt::AlignTop);
+    form->addRow(tr("Run:"), statusRow);
     m_elapsed = add(tr("Elapsed:"), tr("Time since the run started."));
     m_tasks = add(tr("Tasks:"), tr("Tasks completed, still running, and of all."));
     m_makespan = add(tr("Makespan:"), tr("From the run's start to its last event."));
@@ -53,6 +98,8 @@ void MetricsPanel::clear()
     for (QLabel *label : values())
         label->setText(QStringLiteral("–"));
     m_status->setText(tr("nothing run yet"));
+    m_errorMessage.clear();
+    m_errorDetails->hide();
     m_utilisation->setUtilisation({});
     m_loss->clear();
 }
@@ -81,6 +128,8 @@ void MetricsPanel::showMetrics(const RunMetrics &m)
 void MetricsPanel::showLive(const RunMetrics &metrics, std::int64_t elapsedNs, int taskCount)
 {
     m_status->setText(tr("running…"));
+    m_errorMessage.clear();
+    m_errorDetails->hide();
     m_elapsed->setText(formatDuration(elapsedNs));
     m_tasks->setText(tr("%1 done, %2 running, of %3")
                          .arg(metrics.tasksCompleted)
@@ -93,8 +142,10 @@ void MetricsPanel::showResult(const RunResult &run)
 {
     const RunMetrics &m = run.metrics;
     QString status = tr("%1, %2").arg(run.strategy.name, countOf(run.workers, "worker", "workers"));
+    m_errorMessage = run.error ? run.error->message : QString();
+    m_errorDetails->setVisible(run.error.has_value());
     if (run.error)
-        status += tr(": failed: %1").arg(run.error->message);
+        status += tr(": failed: %1").arg(summaryOf(run.error->message));
     else if (run.stopped)
         status += tr(": stopped");
     if (!run.plan.options.join)
@@ -126,6 +177,26 @@ std::array<QLabel *, 8> MetricsPanel::values() const
         m_speedup,
         m_efficiency,
         m_karpFlatt};
+}
+
+void MetricsPanel::showErrorDetails()
+{
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("The run failed"));
+    auto *layout = new QVBoxLayout(dialog);
+    auto *text = new QPlainTextEdit(m_errorMessage);
+    text->setObjectName(QStringLiteral("errorText"));
+    text->setReadOnly(true);
+    text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // A Python traceback, whole, in the font it was written for.
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    layout->addWidget(text);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    layout->addWidget(buttons);
+    dialog->resize(800, 500);
+    dialog->show();
 }
 
 QString MetricsPanel::text() const

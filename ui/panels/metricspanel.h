@@ -7,6 +7,7 @@
 #include <array>
 
 class QLabel;
+class QToolButton;
 
 namespace parviz {
 
@@ -16,7 +17,9 @@ struct RunResult;
 
 // The numbers of a run, filled in as it goes: elapsed time and tasks done, then makespan, the
 // lower bound and the ratio to it, speedup, efficiency, each worker's utilisation, and the
-// loss budget as one stacked bar.
+// loss budget as one stacked bar. A failed run's message shows as its first and last lines,
+// each cut short, so that a long one (a traceback, a file's megabyte) never pushes the
+// numbers away; "Details..." beside it shows the whole message.
 //
 // GUI thread.
 class MetricsPanel : public QWidget
@@ -38,8 +41,11 @@ private:
     void showMetrics(const RunMetrics &metrics);
     // The labels of the figures, in the panel's order (the status line is not one).
     std::array<QLabel *, 8> values() const;
+    void showErrorDetails();
 
     QLabel *m_status;
+    QToolButton *m_errorDetails;
+    QString m_errorMessage; // the failed run's whole message
     QLabel *m_elapsed;
     QLabel *m_makespan;
     QLabel *m_lowerBound;

@@ -40,6 +40,7 @@ QLabel *paragraph()
 PresetPanel::PresetPanel(QWidget *parent)
     : QWidget(parent)
     , m_userDirectory(userPresetDirectory())
+    , m_olderDirectory(olderUserPresetDirectory())
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -74,13 +75,14 @@ PresetPanel::PresetPanel(QWidget *parent)
 void PresetPanel::setUserDirectory(const QString &directory)
 {
     m_userDirectory = directory;
+    m_olderDirectory.clear();
     reload();
 }
 
 void PresetPanel::reload()
 {
     const QString currentId = current() ? current()->id : QString();
-    m_library = loadPresets(m_userDirectory);
+    m_library = loadPresets(m_userDirectory, m_olderDirectory);
     m_current.reset();
     for (std::size_t i = 0; i < m_library.presets.size(); ++i) {
         if (m_library.presets[i].id == currentId)

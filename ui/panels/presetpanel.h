@@ -28,8 +28,9 @@ public:
     explicit PresetPanel(QWidget *parent = nullptr);
 
     // Reads the built-in presets and the person's own folder (userPresetDirectory() unless
-    // set) again.
+    // set, with olderUserPresetDirectory() beside it) again.
     void reload();
+    // Reads the person's own presets from `directory` alone.
     void setUserDirectory(const QString &directory);
     QString userDirectory() const { return m_userDirectory; }
     const PresetLibrary &library() const { return m_library; }
@@ -64,6 +65,7 @@ private:
 
     PresetLibrary m_library;
     QString m_userDirectory;
+    QString m_olderDirectory; // read too, never written
     QComboBox *m_combo;
     QLabel *m_explanation;
     QLabel *m_outcome;
