@@ -130,6 +130,14 @@ void WorkloadFlags::addTo(CLI::App &command, bool workerFlags)
         ->type_name("loky|threading")
         ->capture_default_str();
     command
+        .add_option("--stall-timeout",
+            stallTimeout,
+            "process-pool, batched with loky: a worker process holding a task that sends nothing "
+            "for this long, or ten times the task's planned duration if that is longer, is "
+            "stalled: it is killed, and --on-worker-death applies")
+        ->type_name("TIME")
+        ->capture_default_str();
+    command
         .add_option("--start-timeout",
             startTimeout,
             "process-pool: how long a worker process may take to start")
@@ -220,6 +228,10 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     if (!startTimeout)
         return usage(QStringLiteral("--start-timeout"), startTimeout.error().message);
     options.workerStartTimeoutNs = *startTimeout;
+    auto stallTimeout = parseDurationNs(QString::fromStdString(flags.stallTimeout));
+    if (!stallTimeout)
+        return usage(QStringLiteral("--stall-timeout"), stallTimeout.error().message);
+    options.workerStallTimeoutNs = *stallTimeout;
     options.join = !flags.noJoin;
     return result;
 }
@@ -236,6 +248,7 @@ QString flagForPlanError(const QString &code)
         {QStringLiteral("bad-chunksize"), QStringLiteral("--chunksize")},
         {QStringLiteral("bad-switch-interval"), QStringLiteral("--switch-interval")},
         {QStringLiteral("bad-start-timeout"), QStringLiteral("--start-timeout")},
+        {QStringLiteral("bad-stall-timeout"), QStringLiteral("--stall-timeout")},
     };
     const auto found = flags.find(code);
     return found == flags.end() ? QString() : found->second;

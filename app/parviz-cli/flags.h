@@ -44,6 +44,7 @@ struct WorkloadFlags
     std::string onWorkerDeath = "fail";
     std::string backend = "loky";
     std::string startTimeout = "10s";
+    std::string stallTimeout = "10s";
     bool noJoin = false;
     CLI::Option *tasksOption = nullptr;
     CLI::Option *workersOption = nullptr;

@@ -58,6 +58,7 @@ void writeOptionsJson(JsonStream &json, const StrategyOptions &options)
                                                                             : "\"fail\"");
     json.key("backend").string(joblibBackendName(options.backend));
     json.key("worker_start_timeout_ns").number(options.workerStartTimeoutNs);
+    json.key("worker_stall_timeout_ns").number(options.workerStallTimeoutNs);
     json.key("join").raw(options.join ? "true" : "false");
     json.raw("}");
 }

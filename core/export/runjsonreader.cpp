@@ -932,6 +932,8 @@ bool RunFileReader::readOptions()
             return m_json.readInteger(m_options.chunkSize, "chunksize");
         if (key == "switch_interval_ns")
             return m_json.readInteger(m_options.switchIntervalNs, "switch_interval_ns");
+        if (key == "worker_stall_timeout_ns")
+            return m_json.readInteger(m_options.workerStallTimeoutNs, "worker_stall_timeout_ns");
         if (key == "worker_start_timeout_ns")
             return m_json.readInteger(m_options.workerStartTimeoutNs, "worker_start_timeout_ns");
         if (key == "join")

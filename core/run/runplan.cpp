@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace parviz {
 
@@ -71,6 +72,16 @@ std::optional<JoblibBackend> joblibBackendFromName(QStringView name)
     return std::nullopt;
 }
 
+std::int64_t StrategyOptions::stallBoundNs(std::int64_t plannedNs) const
+{
+    // Ten times the plan covers a task slowed by workers that outnumber the cores.
+    constexpr std::int64_t Factor = 10;
+    const std::int64_t scaled = plannedNs > std::numeric_limits<std::int64_t>::max() / Factor
+        ? std::numeric_limits<std::int64_t>::max()
+        : plannedNs * Factor;
+    return std::max(workerStallTimeoutNs, scaled);
+}
+
 Result<void> StrategyOptions::validate() const
 {
     if (chunkSize < 1)
@@ -82,6 +93,9 @@ Result<void> StrategyOptions::validate() const
     if (minBatchDurationNs <= 0 || maxBatchDurationNs < minBatchDurationNs)
         return Error{QStringLiteral("bad-batch-duration"),
             QStringLiteral("the target batch durations must be positive and ordered")};
+    if (workerStallTimeoutNs < 1'000'000 || workerStallTimeoutNs > 3'600'000'000'000)
+        return Error{QStringLiteral("bad-stall-timeout"),
+            QStringLiteral("the worker stall timeout must lie between 1 ms and 1 hour")};
     if (workerStartTimeoutNs < 1'000'000 || workerStartTimeoutNs > 600'000'000'000)
         return Error{QStringLiteral("bad-start-timeout"),
             QStringLiteral("the worker start-up timeout must lie between 1 ms and 10 minutes")};

@@ -64,6 +64,12 @@ struct StrategyOptions
     WorkerDeath onWorkerDeath = WorkerDeath::Fail;
     // process-pool: how long a worker process may take to say it is ready.
     std::int64_t workerStartTimeoutNs = 10'000'000'000;
+    // Worker processes: how long one may go without a word while it holds a task, at the
+    // least; a task planned to take longer gets ten times its planned duration. A worker silent
+    // for longer is stalled (stopped, or hung): it is killed, and its death handled as any.
+    std::int64_t workerStallTimeoutNs = 10'000'000'000;
+    // The stall bound for a task planned to take `plannedNs`.
+    std::int64_t stallBoundNs(std::int64_t plannedNs) const;
     // Whether the caller waits for its workers (join(), or leaving the executor's `with`). Off,
     // the caller's program goes on as soon as everything is submitted, as the seed's
     // p.start() without p.join() does; the workers still run to the end, as Python's own exit

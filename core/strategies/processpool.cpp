@@ -5,6 +5,7 @@
 #include "process/workerprocess.h"
 #include "process/workerprotocol.h"
 #include "strategies/callerrow.h"
+#include "util/format.h"
 #include "workload/cpuwork.h"
 
 #include <QStringList>
@@ -97,12 +98,23 @@ private:
         // When it last became idle with no task to run (run time, its own clock): a round
         // trip to the parent follows until its next start.
         std::optional<std::int64_t> idleSinceNs;
+        // When this process last heard from it, or last sent it tasks (run time): a worker
+        // holding a task that stays silent far longer than the task should take is stalled.
+        std::int64_t lastHeardNs = 0;
+        // Why it was killed as stalled ("has not reported for 10.0 s ..."), for its death.
+        std::optional<QString> stalled;
+        // Left running by a previous run and not heard from in this one yet: if it turns out to
+        // have died meanwhile, a new worker takes its place, whatever the policy.
+        bool adopted = false;
 
         // Its output ended or it was killed: it is leaving, and only its reaping is left.
         bool going() const { return endOfOutput || process->killed(); }
     };
 
     bool spawn(Slot &slot);
+    std::optional<std::int64_t> stallDeadline(const Slot &slot) const;
+    void checkStalled(Slot &slot, std::int64_t now);
+    void restart(Slot &slot);
     void adopt(Slot &slot, std::unique_ptr<WorkerProcess> process);
     void resetSlot(Slot &slot, std::unique_ptr<WorkerProcess> process);
     void sendChunk(Slot &slot);
@@ -221,6 +233,7 @@ void PoolRun::adopt(Slot &slot, std::unique_ptr<WorkerProcess> process)
     slot.requestedNs = m_context.now();
     resetSlot(slot, std::move(process));
     slot.ready = true;
+    slot.adopted = true;
     slot.idleSinceNs = slot.requestedNs;
     assignWork(slot);
 }
@@ -236,6 +249,9 @@ void PoolRun::resetSlot(Slot &slot, std::unique_ptr<WorkerProcess> process)
     slot.protocolProblem.reset();
     slot.cutOff.reset();
     slot.idleSinceNs.reset();
+    slot.stalled.reset();
+    slot.adopted = false;
+    slot.lastHeardNs = m_context.now();
     m_context.recorder().worker(slot.index).setPid(static_cast<std::int32_t>(slot.process->pid()));
 }
 
@@ -251,6 +267,9 @@ void PoolRun::sendChunk(Slot &slot)
         chunk += protocol::encodeTask(tasks[task]);
     }
     slot.chunks.push_back({group.tasks.size(), group.tasks.size(), group.tag});
+    // Tasks sent to an idle worker: it has until they are due to say it started one.
+    if (!slot.running)
+        slot.lastHeardNs = std::max(slot.lastHeardNs, m_context.now());
     slot.process->send(chunk); // a worker that is gone shows as end of output
 }
 
@@ -292,6 +311,8 @@ void PoolRun::handleReport(Slot &slot, const protocol::Report &report)
     using Kind = protocol::Report::Kind;
     TraceLane &lane = m_context.recorder().worker(slot.index);
     const std::int64_t at = toRunTime(report.timeNs);
+    slot.lastHeardNs = m_context.now();
+    slot.adopted = false;
     auto unexpected = [&](const char *what) {
         protocolFailure(slot, {0, std::string("an unexpected report: ") + what});
     };
@@ -418,14 +439,26 @@ void PoolRun::handleExit(Slot &slot)
         return;
     }
 
+    if (slot.adopted && !slot.stalled && !m_context.stopRequested()) {
+        // A kept worker that died while it waited for this run (killed from outside, or by a
+        // crash between runs): it ran nothing of this run, so its place is simply filled.
+        restart(slot);
+        return;
+    }
+
     // A clean exit while it held tasks means their replies never came.
-    QString what =
-        QStringLiteral("%1 %2%3 %4")
-            .arg(describe(slot),
-                exit.describe(),
-                clean && slot.ready && !slot.assigned.empty() ? QStringLiteral(" without replying")
-                                                              : QString(),
-                describeHeld(slot));
+    // A stalled worker was killed by this process: its silence is the news, not the signal.
+    QString what = slot.stalled
+        ? QStringLiteral("%1 %2; it was killed").arg(describe(slot), *slot.stalled)
+        : QStringLiteral("%1 %2%3 %4")
+              .arg(describe(slot),
+                  exit.describe(),
+                  clean && slot.ready && !slot.assigned.empty()
+                      ? QStringLiteral(" without replying")
+                      : QString(),
+                  describeHeld(slot));
+    const QString code =
+        slot.stalled ? QStringLiteral("worker-stalled") : QStringLiteral("worker-died");
     if (slot.cutOff)
         what += QStringLiteral("; %1 (byte %2)")
                     .arg(QString::fromStdString(slot.cutOff->message))
@@ -443,7 +476,7 @@ void PoolRun::handleExit(Slot &slot)
     if (retry && slot.ready && !slot.assigned.empty()) {
         const std::size_t task = slot.assigned.front();
         if (++m_attempts[task] >= ProcessPoolStrategy::MaxAttempts) {
-            m_context.fail({QStringLiteral("worker-died"),
+            m_context.fail({code,
                 QStringLiteral("%1; task %2 has now taken down %3 workers and is not "
                                "tried again")
                     .arg(what)
@@ -452,7 +485,7 @@ void PoolRun::handleExit(Slot &slot)
             return;
         }
     } else if (retry && ++m_idleDeaths >= ProcessPoolStrategy::MaxAttempts) {
-        m_context.fail({QStringLiteral("worker-died"),
+        m_context.fail({code,
             QStringLiteral("%1; %2 workers have now died before they were ready or without a "
                            "task, and none is started again")
                 .arg(what)
@@ -460,11 +493,16 @@ void PoolRun::handleExit(Slot &slot)
         return;
     }
     if (!retry) {
-        m_context.fail({QStringLiteral("worker-died"), what});
+        m_context.fail({code, what});
         return;
     }
-    // Restart: its tasks go back to the front of the queue, in order and in the groups they
-    // were sent in, and a new worker takes the row (a second spawn, a new pid).
+    restart(slot);
+}
+
+void PoolRun::restart(Slot &slot)
+{
+    // Its tasks go back to the front of the queue, in order and in the groups they were sent
+    // in, and a new worker takes the row (a second spawn, a new pid).
     std::vector<PoolFeed::Group> groups;
     auto task = slot.assigned.begin();
     for (const Chunk &chunk : slot.chunks) {
@@ -478,6 +516,33 @@ void PoolRun::handleExit(Slot &slot)
     slot.assigned.clear();
     slot.chunks.clear();
     spawn(slot);
+}
+
+std::optional<std::int64_t> PoolRun::stallDeadline(const Slot &slot) const
+{
+    // Only a ready worker that holds a task owes a report; one still starting has its own
+    // timeout, and one that is going is being reaped.
+    if (!slot.process || !slot.ready || slot.going() || slot.stalled || slot.assigned.empty())
+        return std::nullopt;
+    const TaskSpec &task = m_context.tasks()[slot.assigned.front()];
+    return slot.lastHeardNs + m_context.plan().options.stallBoundNs(task.durationNs);
+}
+
+void PoolRun::checkStalled(Slot &slot, std::int64_t now)
+{
+    const auto deadline = stallDeadline(slot);
+    if (!deadline || now < *deadline)
+        return;
+    const TaskSpec &task = m_context.tasks()[slot.assigned.front()];
+    slot.stalled =
+        QStringLiteral("sent nothing for %1 %2, planned to take %3 (a worker is stalled after "
+                       "%4 of silence: ten times its task's plan, or the stall timeout)")
+            .arg(formatDuration(now - slot.lastHeardNs),
+                slot.running ? QStringLiteral("while running task %1").arg(task.id)
+                             : QStringLiteral("before starting task %1").arg(task.id),
+                formatDuration(task.durationNs),
+                formatDuration(m_context.plan().options.stallBoundNs(task.durationNs)));
+    slot.process->kill(SIGKILL);
 }
 
 void PoolRun::beginStop()
@@ -541,6 +606,8 @@ std::int64_t PoolRun::pollTimeoutMs() const
             continue;
         if (!slot.ready)
             next = std::min(next, slot.requestedNs + startTimeout);
+        if (const auto deadline = stallDeadline(slot); deadline && !m_stopping)
+            next = std::min(next, *deadline);
         // Reap soon; a worker's exit descriptor, where there is one, wakes the poll at once.
         if (slot.going() && slot.process->exitFd() < 0)
             next = std::min(next, now + 2'000'000);
@@ -638,6 +705,8 @@ void PoolRun::run()
                         .arg(m_context.plan().options.workerStartTimeoutNs / 1'000'000)});
                 slot.process->kill(SIGKILL);
             }
+            if (!m_stopping)
+                checkStalled(slot, now);
             // The end of its output means it exited or is about to; one that lingers is killed.
             if (slot.endOfOutput && now - slot.endOfOutputNs > ProcessPoolStrategy::StopGraceNs)
                 slot.process->kill(SIGKILL);

@@ -152,6 +152,7 @@ Result<StrategyOptions> parseOptions(const QJsonValue &value)
             "join",
             "on_worker_death",
             "start_timeout",
+            "stall_timeout",
             "backend"});
         !known)
         return known.error();
@@ -191,6 +192,10 @@ Result<StrategyOptions> parseOptions(const QJsonValue &value)
     if (!startTimeout)
         return startTimeout.error();
     options.workerStartTimeoutNs = *startTimeout;
+    auto stallTimeout = read.duration("stall_timeout", options.workerStallTimeoutNs);
+    if (!stallTimeout)
+        return stallTimeout.error();
+    options.workerStallTimeoutNs = *stallTimeout;
     if (auto valid = options.validate(); !valid)
         return valid.error();
     return options;
@@ -514,6 +519,9 @@ QByteArray presetJson(const Preset &preset)
         options.insert(QLatin1String("on_worker_death"), QStringLiteral("restart"));
     if (preset.options.backend != defaults.backend)
         options.insert(QLatin1String("backend"), joblibBackendName(preset.options.backend));
+    if (preset.options.workerStallTimeoutNs != defaults.workerStallTimeoutNs)
+        options.insert(
+            QLatin1String("stall_timeout"), durationText(preset.options.workerStallTimeoutNs));
     if (preset.options.workerStartTimeoutNs != defaults.workerStartTimeoutNs)
         options.insert(
             QLatin1String("start_timeout"), durationText(preset.options.workerStartTimeoutNs));

@@ -21,7 +21,7 @@ namespace parviz {
 //    "gil": "held",                     (optional: held, released or none; held by default)
 //    "io_share": 0.5, "seed": 1,        (optional)
 //    "options": {"chunksize": 1, "switch_interval": "5ms", "join": true,
-//                "on_worker_death": "fail", "start_timeout": "10s",
+//                "on_worker_death": "fail", "start_timeout": "10s", "stall_timeout": "10s",
 //                "backend": "loky"},             (each optional; backend: loky or threading)
 //    "compare": ["thread-pool", "process-pool"]}   (optional: strategies to run side by side)
 //

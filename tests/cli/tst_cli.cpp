@@ -151,6 +151,7 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("bad kind") << run({"--kind", "fast"}) << "--kind";
     QTest::newRow("bad gil") << run({"--gil", "sometimes"}) << "--gil";
     QTest::newRow("bad backend") << run({"--backend", "dask"}) << "--backend";
+    QTest::newRow("bad stall timeout") << run({"--stall-timeout", "0s"}) << "--stall-timeout";
     QTest::newRow("unknown strategy") << run({"--strategy", "nope"}) << "--strategy";
     QTest::newRow("zero tasks") << run({"--tasks", "0"}) << "--tasks";
     QTest::newRow("tasks not a number") << run({"--tasks", "many"}) << "--tasks";

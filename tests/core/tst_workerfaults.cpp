@@ -42,6 +42,8 @@ private slots:
     void hangBeforeReadyTimesOut_data();
     void hangBeforeReadyTimesOut();
     void killedParentLeavesNoWorker();
+    void stoppedWorkerIsStalled_data();
+    void stoppedWorkerIsStalled();
 
 private:
     QTemporaryDir m_dir;
@@ -382,6 +384,66 @@ void tst_WorkerFaults::hangBeforeReadyTimesOut()
     QCOMPARE(result.metrics.tasksNotStarted, 4);
     // Given up at the timeout, not after another one: cleanup() checks nothing is left.
     QVERIFY(monotonicNowNs() - start < 5000 * Ms);
+}
+
+void tst_WorkerFaults::stoppedWorkerIsStalled_data()
+{
+    QTest::addColumn<WorkerDeath>("policy");
+    QTest::newRow("fail") << WorkerDeath::Fail;
+    QTest::newRow("restart") << WorkerDeath::Restart;
+}
+
+// `kill -STOP` on a worker: it neither reports nor dies. Silent for far longer than its task
+// should take, it is found, named with its task, and killed; then the policy applies.
+void tst_WorkerFaults::stoppedWorkerIsStalled()
+{
+    QFETCH(WorkerDeath, policy);
+    StrategyOptions options = withPolicy(policy);
+    options.workerStallTimeoutNs = 1000 * Ms;
+    const int tasks = 60;
+    RunSession session(plan(tasks, 20 * Ms, 2, options));
+    session.start();
+    TaskEvent victim;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const auto snapshot = session.snapshot(); // alive for the loop
+            for (const TaskEvent &open : snapshot->inFlight()) {
+                if (open.kind == EventKind::Run) {
+                    victim = open;
+                    return true;
+                }
+            }
+            return false;
+        }(),
+        10000);
+    QCOMPARE(::kill(victim.pid, SIGSTOP), 0);
+    QVERIFY(session.wait(std::chrono::seconds(30)));
+    const RunResult &result = session.result();
+    const auto completed = completedRuns(*result.trace);
+    for (const auto &[id, count] : completed)
+        QVERIFY2(count == 1,
+            qPrintable(QStringLiteral("task %1 completed %2 times").arg(id).arg(count)));
+    if (policy == WorkerDeath::Fail) {
+        QVERIFY(result.error.has_value());
+        QCOMPARE(result.error->code, QStringLiteral("worker-stalled"));
+        const QString message = result.error->message;
+        for (const QString &part : {QStringLiteral("worker %1 (pid %2) sent nothing for ")
+                                        .arg(victim.worker)
+                                        .arg(victim.pid),
+                 QStringLiteral("task"),
+                 QStringLiteral("it was killed")})
+            QVERIFY2(
+                message.contains(part), qPrintable(message + QStringLiteral(" lacks ") + part));
+    } else {
+        QVERIFY2(result.ok(), result.error ? qPrintable(result.error->message) : "stopped");
+        QCOMPARE(int(completed.size()), tasks);
+        // The stopped worker's row went on with a new process.
+        QVERIFY(rowOfProcess(*result.trace, victim.pid) == victim.worker);
+        int spawns = 0;
+        result.trace->forEachEvent(
+            victim.worker, [&](const TaskEvent &e) { spawns += e.kind == EventKind::Spawn; });
+        QCOMPARE(spawns, 2);
+    }
 }
 
 void tst_WorkerFaults::killedParentLeavesNoWorker()
