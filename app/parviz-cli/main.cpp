@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <stop_token>
 
 using namespace parviz::cli;
@@ -219,14 +220,21 @@ int main(int argc, char **argv)
         pictures = std::make_unique<PictureApplication>(argc, argv);
 
     int status = ExitOk;
-    if (run->parsed())
-        status = runCommand(runFlags, stop.get_token());
-    else if (sweep->parsed())
-        status = sweepCommand(sweepFlags, stop.get_token());
-    else if (truth->parsed())
-        status = truthCommand(truthFlags, stop.get_token());
-    else
-        status = compareCommand(compareFlags, stop.get_token());
+    try {
+        if (run->parsed())
+            status = runCommand(runFlags, stop.get_token());
+        else if (sweep->parsed())
+            status = sweepCommand(sweepFlags, stop.get_token());
+        else if (truth->parsed())
+            status = truthCommand(truthFlags, stop.get_token());
+        else
+            status = compareCommand(compareFlags, stop.get_token());
+    } catch (const std::bad_alloc &) {
+        // A run that runs out of memory fails as a run; this is memory that ran out around it
+        // (its exports, its summary). No allocation here: there may be none to be had.
+        std::fputs("parviz-cli: out of memory\n", stderr);
+        return ExitFailed;
+    }
     if (status == ExitOk && stopOnSignal.signalled())
         status = 128 + stopOnSignal.signalNumber();
     return finishStandardOutput(status);

@@ -67,6 +67,8 @@ private slots:
     void truthWithoutAnInterpreterIsUsage();
     void truthShowsAFailingProgramsTraceback();
     void ctrlCDuringCPythonLeavesNoPython();
+    void outOfMemoryIsAFailedRun_data();
+    void outOfMemoryIsAFailedRun();
 
 private:
     struct Outcome
@@ -1435,6 +1437,55 @@ void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
         const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
         QVERIFY2(stat.isEmpty() || stat.mid(stat.lastIndexOf(')') + 2, 1) == "Z", stat.constData());
     }
+}
+
+void tst_Cli::outOfMemoryIsAFailedRun_data()
+{
+    // Address space limits in KiB (ulimit -v) at which a million recorded tasks run out of
+    // memory at different points of the run.
+    QTest::addColumn<int>("limitKiB");
+    for (const int limit : {140'000, 160'000, 180'000, 200'000, 240'000})
+        QTest::newRow(qPrintable(QString::number(limit))) << limit;
+}
+
+void tst_Cli::outOfMemoryIsAFailedRun()
+{
+    // Memory that runs out under a run is a run that failed, said in one line: never an
+    // exception that ends the program (std::terminate, SIGABRT, exit status 134).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // parviz-cli is built with the same sanitizer, whose shadow memory alone is far larger
+    // than these limits: it would not start.
+    QSKIP("a sanitizer's shadow memory does not fit under an address space limit");
+#endif
+    QFETCH(int, limitKiB);
+    QTemporaryDir dir;
+    QProcess process;
+    process.setWorkingDirectory(dir.path());
+    process.setChildProcessModifier([limitKiB] {
+        const rlim_t bytes = rlim_t(limitKiB) * 1024;
+        const rlimit limit{bytes, bytes};
+        ::setrlimit(RLIMIT_AS, &limit);
+    });
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("run"),
+            QStringLiteral("-n"),
+            QStringLiteral("1000000"),
+            QStringLiteral("-d"),
+            QStringLiteral("0ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("2"),
+            QStringLiteral("-q"),
+            QStringLiteral("--json"),
+            QStringLiteral("x.json")});
+    QVERIFY(process.waitForFinished(120000));
+    const QByteArray err = process.readAllStandardError();
+    QVERIFY2(process.exitStatus() == QProcess::NormalExit, err.constData());
+    if (process.exitCode() == 0)
+        return; // enough memory at this limit: nothing to see
+    QVERIFY2(process.exitCode() == 1, err.constData());
+    QCOMPARE(err.count('\n'), 1);
+    // Out of memory, or a thread the system would not start for want of it.
+    QVERIFY2(err.startsWith("parviz-cli: "), err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
