@@ -1,6 +1,7 @@
 #include "flags.h"
 
 #include "export/output.h"
+#include "util/format.h"
 
 #include <QApplication>
 
@@ -34,13 +35,13 @@ int report(const Error &usageError)
 Result<long long> wholeNumber(
     const char *flag, const std::string &text, long long min, long long max)
 {
+    const QString trimmed = QString::fromStdString(text).trimmed();
     bool ok = false;
-    const long long value = QString::fromStdString(text).trimmed().toLongLong(&ok);
+    const long long value = trimmed.toLongLong(&ok);
     const QString allowed = QStringLiteral("use a whole number from %1 to %2").arg(min).arg(max);
     if (!ok)
         return usage(QLatin1String(flag),
-            QStringLiteral("'%1' is not a whole number (%2)")
-                .arg(QString::fromStdString(text), allowed));
+            QStringLiteral("'%1' is not a whole number (%2)").arg(excerpt(trimmed), allowed));
     if (value < min || value > max)
         return usage(
             QLatin1String(flag), QStringLiteral("%1 is out of range (%2)").arg(value).arg(allowed));
@@ -54,7 +55,8 @@ Result<double> realNumber(const char *flag, const std::string &text, double min,
     const QString allowed = QStringLiteral("use a number from %1 to %2").arg(min).arg(max);
     if (!ok || !std::isfinite(value))
         return usage(QLatin1String(flag),
-            QStringLiteral("'%1' is not a number (%2)").arg(QString::fromStdString(text), allowed));
+            QStringLiteral("'%1' is not a number (%2)")
+                .arg(excerpt(QString::fromStdString(text)), allowed));
     if (value < min || value > max)
         return usage(
             QLatin1String(flag), QStringLiteral("%1 is out of range (%2)").arg(value).arg(allowed));
@@ -146,13 +148,13 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     if (!kind)
         return usage(QStringLiteral("--kind"),
             QStringLiteral("'%1' is not a task kind (use sleep, cpu or mixed)")
-                .arg(QString::fromStdString(flags.kind)));
+                .arg(excerpt(QString::fromStdString(flags.kind))));
     workload.kind = *kind;
     const auto gil = taskGilFromName(QString::fromStdString(flags.gil));
     if (!gil)
         return usage(QStringLiteral("--gil"),
             QStringLiteral("'%1' is not a choice (use held, released or none)")
-                .arg(QString::fromStdString(flags.gil).left(40)));
+                .arg(excerpt(QString::fromStdString(flags.gil))));
     workload.gil = *gil;
     const auto ioShare = realNumber("--io-share", flags.ioShare, 0.0, 1.0);
     if (!ioShare)
@@ -163,7 +165,7 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     if (!seedOk)
         return usage(QStringLiteral("--seed"),
             QStringLiteral("'%1' is not a seed (use a whole number from 0 to %2)")
-                .arg(QString::fromStdString(flags.seed))
+                .arg(excerpt(QString::fromStdString(flags.seed)))
                 .arg(std::numeric_limits<std::uint64_t>::max()));
     const auto tasks = wholeNumber("--tasks", flags.tasks, 1, WorkloadSpec::MaxTasks);
     if (!tasks)
@@ -202,7 +204,7 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     else if (flags.onWorkerDeath != "fail")
         return usage(QStringLiteral("--on-worker-death"),
             QStringLiteral("'%1' is not a choice (use fail or restart)")
-                .arg(QString::fromStdString(flags.onWorkerDeath)));
+                .arg(excerpt(QString::fromStdString(flags.onWorkerDeath))));
     auto startTimeout = parseDurationNs(QString::fromStdString(flags.startTimeout));
     if (!startTimeout)
         return usage(QStringLiteral("--start-timeout"), startTimeout.error().message);

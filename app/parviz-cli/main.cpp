@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "flags.h"
 #include "stoponsignal.h"
+#include "util/format.h"
 
 #include <QRegularExpression>
 #include <QString>
@@ -34,7 +35,9 @@ QString explain(const CLI::ParseError &error, const std::string &command)
     if (dynamic_cast<const CLI::ExtrasError *>(&error)) {
         const QString extras = what.section(QLatin1Char(':'), 1).trimmed();
         return QStringLiteral("unknown option or argument: %1 (see 'parviz-cli %2--help')")
-            .arg(extras, command.empty() ? QString() : QString::fromStdString(command + " "));
+            .arg(parviz::excerpt(extras),
+                command.empty() ? QString()
+                                : parviz::excerpt(QString::fromStdString(command)) + u' ');
     }
     return what;
 }
@@ -193,7 +196,7 @@ int main(int argc, char **argv)
         printError(QStringLiteral("unknown command '%1' (use run, sweep, compare, truth or list; "
                                   "see "
                                   "--help)")
-                       .arg(QString::fromLocal8Bit(argv[1])));
+                       .arg(parviz::excerpt(QString::fromLocal8Bit(argv[1]))));
         return ExitUsage;
     }
     try {

@@ -67,6 +67,8 @@ private slots:
     void truthWithoutAnInterpreterIsUsage();
     void truthShowsAFailingProgramsTraceback();
     void ctrlCDuringCPythonLeavesNoPython();
+    void longBadValuesAreQuotedShort_data();
+    void longBadValuesAreQuotedShort();
     void outOfMemoryIsAFailedRun_data();
     void outOfMemoryIsAFailedRun();
 
@@ -1437,6 +1439,60 @@ void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
         const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
         QVERIFY2(stat.isEmpty() || stat.mid(stat.lastIndexOf(')') + 2, 1) == "Z", stat.constData());
     }
+}
+
+void tst_Cli::longBadValuesAreQuotedShort_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("flag");
+    // 130 KB of a value that no flag accepts.
+    const QString junk = QStringLiteral("9x").repeated(65'000);
+    const auto run = [&](const char *flag) {
+        QTest::newRow(flag) << QStringList{QStringLiteral("run"), QLatin1String(flag), junk}
+                            << QString::fromLatin1(flag);
+    };
+    for (const char *flag : {"--duration",
+             "--tasks",
+             "--kind",
+             "--gil",
+             "--io-share",
+             "--workers",
+             "--fraction",
+             "--seed",
+             "--chunksize",
+             "--switch-interval",
+             "--on-worker-death",
+             "--start-timeout",
+             "--strategy",
+             "--picture-width",
+             "--picture-scale"})
+        run(flag);
+    QTest::newRow("a list of durations") << QStringList{QStringLiteral("run"),
+        QStringLiteral("--duration"),
+        QStringLiteral("list:") + junk} << "--duration";
+    QTest::newRow("a uniform duration") << QStringList{QStringLiteral("run"),
+        QStringLiteral("--duration"),
+        QStringLiteral("uniform:1ms..") + junk}
+                                        << "--duration";
+    QTest::newRow("compare's strategies")
+        << QStringList{QStringLiteral("compare"), QStringLiteral("-S"), junk} << "--strategies";
+    QTest::newRow("sweep's max workers")
+        << QStringList{QStringLiteral("sweep"), QStringLiteral("-W"), junk} << "--max-workers";
+    QTest::newRow("an unknown argument")
+        << QStringList{QStringLiteral("run"), junk} << junk.left(8);
+    QTest::newRow("an unknown command") << QStringList{junk} << junk.left(8);
+}
+
+void tst_Cli::longBadValuesAreQuotedShort()
+{
+    // A message quotes enough of a bad value to find it, not all of it: one short line.
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, flag);
+    const Outcome outcome = cli(arguments);
+    QCOMPARE(outcome.exitCode, 2);
+    QCOMPARE(outcome.err.count('\n'), 1);
+    QVERIFY2(outcome.err.contains(flag.toUtf8()), outcome.err.left(300).constData());
+    QVERIFY2(outcome.err.size() < 400, outcome.err.left(600).constData());
 }
 
 void tst_Cli::outOfMemoryIsAFailedRun_data()
