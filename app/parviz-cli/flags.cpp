@@ -4,6 +4,7 @@
 #include "util/format.h"
 
 #include <QApplication>
+#include <QRegularExpression>
 
 #include <cmath>
 #include <cstdio>
@@ -39,6 +40,11 @@ Result<long long> wholeNumber(
     bool ok = false;
     const long long value = trimmed.toLongLong(&ok);
     const QString allowed = QStringLiteral("use a whole number from %1 to %2").arg(min).arg(max);
+    // Digits that do not fit in 64 bits are a whole number still, far out of range.
+    static const QRegularExpression digits(QStringLiteral("^[+-]?[0-9]+$"));
+    if (!ok && digits.match(trimmed).hasMatch())
+        return usage(QLatin1String(flag),
+            QStringLiteral("%1 is out of range (%2)").arg(excerpt(trimmed), allowed));
     if (!ok)
         return usage(QLatin1String(flag),
             QStringLiteral("'%1' is not a whole number (%2)").arg(excerpt(trimmed), allowed));

@@ -168,6 +168,12 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("seed too large") << run({"--seed", "99999999999999999999"}) << "--seed";
     QTest::newRow("negative tasks") << run({"--tasks", "-5"}) << "--tasks";
     QTest::newRow("tasks over the limit") << run({"--tasks", "1000001"}) << "1000000";
+    QTest::newRow("tasks beyond 64 bits")
+        << run({"--tasks", "9223372036854775808"}) << "9223372036854775808 is out of range";
+    QTest::newRow("tasks below 64 bits")
+        << run({"--tasks", "-9223372036854775809"}) << "-9223372036854775809 is out of range";
+    QTest::newRow("workers beyond 64 bits")
+        << run({"--workers", "99999999999999999999"}) << "--workers: 99999999999999999999 is out";
     QTest::newRow("missing value") << run({"--tasks"}) << "--tasks: needs a value";
     QTest::newRow("zero fraction") << run({"--fraction", "0"}) << "--fraction";
     QTest::newRow("fraction not a number") << run({"--fraction", "most"}) << "--fraction";
