@@ -67,6 +67,8 @@ private slots:
     void truthWithoutAnInterpreterIsUsage();
     void truthShowsAFailingProgramsTraceback();
     void ctrlCDuringCPythonLeavesNoPython();
+    void oneFileUnderTwoSpellingsIsUsage_data();
+    void oneFileUnderTwoSpellingsIsUsage();
     void longBadValuesAreQuotedShort_data();
     void longBadValuesAreQuotedShort();
     void outOfMemoryIsAFailedRun_data();
@@ -181,6 +183,10 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("bad worker death") << run({"--on-worker-death", "retry"}) << "--on-worker-death";
     QTest::newRow("two exports to stdout") << run({"--json", "-", "--csv", "-"}) << "--csv";
     QTest::newRow("one file twice") << run({"--json", "a.out", "--trace", "a.out"}) << "--trace";
+    QTest::newRow("one file, spelled twice")
+        << run({"--json", "w/s.out", "--csv", "w/./s.out"}) << "--csv";
+    QTest::newRow("an empty file name") << run({"--json", ""}) << "--json";
+    QTest::newRow("an empty picture name") << run({"--png", ""}) << "--png";
     QTest::newRow("one file for --png and --pdf")
         << run({"--png", "a.out", "--pdf", "a.out"}) << "--pdf";
     QTest::newRow("one file for --svg and --pdf")
@@ -1445,6 +1451,75 @@ void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
         const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
         QVERIFY2(stat.isEmpty() || stat.mid(stat.lastIndexOf(')') + 2, 1) == "Z", stat.constData());
     }
+}
+
+void tst_Cli::oneFileUnderTwoSpellingsIsUsage_data()
+{
+    // In a folder holding w/s.out, w/hard.out (a hard link to it), w/link.out (a symbolic link
+    // to it) and v (a symbolic link to w).
+    QTest::addColumn<QStringList>("exports");
+    QTest::addColumn<QString>("flag");
+    const auto row = [](const char *name, const char *first, const char *second) {
+        QTest::newRow(name) << QStringList{QStringLiteral("--json"),
+            QLatin1String(first),
+            QStringLiteral("--csv"),
+            QLatin1String(second)}
+                            << "--csv";
+    };
+    row("a dot", "w/s.out", "w/./s.out");
+    row("up and back", "w/s.out", "w/../w/s.out");
+    row("a doubled slash", "w//s.out", "w/s.out");
+    row("absolute and relative", "@/w/s.out", "w/s.out");
+    row("a symbolic link to the file", "w/s.out", "w/link.out");
+    row("a hard link", "w/hard.out", "w/s.out");
+    row("a linked folder", "v/s.out", "w/s.out");
+    row("a new file in a linked folder", "v/new.out", "w/new.out");
+    row("a new file, spelled twice", "w/new.out", "w/./new.out");
+    QTest::newRow("three exports, the last two the same") << QStringList{QStringLiteral("--json"),
+        QStringLiteral("w/a.out"),
+        QStringLiteral("--csv"),
+        QStringLiteral("w/b.out"),
+        QStringLiteral("--trace"),
+        QStringLiteral("v/b.out")} << "--trace";
+}
+
+void tst_Cli::oneFileUnderTwoSpellingsIsUsage()
+{
+    // Two exports into one file would leave only the last one written, and say nothing: the
+    // same file is the same however its path is spelled.
+    QFETCH(QStringList, exports);
+    QFETCH(QString, flag);
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("w")));
+    const QString file = dir.filePath(QStringLiteral("w/s.out"));
+    QFile original(file);
+    QVERIFY(original.open(QIODevice::WriteOnly) && original.write("before\n") == 7);
+    original.close();
+    QVERIFY(::link(QFile::encodeName(file).constData(),
+                QFile::encodeName(dir.filePath(QStringLiteral("w/hard.out"))).constData())
+        == 0);
+    QVERIFY(QFile::link(QStringLiteral("s.out"), dir.filePath(QStringLiteral("w/link.out"))));
+    QVERIFY(QFile::link(QStringLiteral("w"), dir.filePath(QStringLiteral("v"))));
+    for (QString &argument : exports)
+        argument.replace(QLatin1Char('@'), dir.path());
+    QProcess process;
+    process.setWorkingDirectory(dir.path());
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        QStringList{QStringLiteral("run"),
+            QStringLiteral("-n"),
+            QStringLiteral("2"),
+            QStringLiteral("-d"),
+            QStringLiteral("1ms")}
+            + exports);
+    QVERIFY(process.waitForFinished(60000));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAllStandardOutput().isEmpty()); // nothing ran
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: " + flag.toUtf8() + ": ") && err.contains("already"),
+        err.constData());
+    QCOMPARE(readFile(file), QByteArray("before\n"));
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("w/new.out"))));
 }
 
 void tst_Cli::longBadValuesAreQuotedShort_data()
