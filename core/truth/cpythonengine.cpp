@@ -1,5 +1,6 @@
 #include "truth/cpythonengine.h"
 
+#include "export/output.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "teaching/pythonsnippet.h"
@@ -202,15 +203,20 @@ void CPythonEngine::run(RunContext &context)
     if (auto runnable = m_python.canRun(plan); !runnable)
         return context.fail(runnable.error());
     QTemporaryDir dir;
+    if (!dir.isValid())
+        return context.fail(
+            failure(QStringLiteral("cannot make a folder for the Python program: %1")
+                        .arg(dir.errorString())));
     const QString path =
         dir.filePath(QString(plan.strategy).replace(u'-', u'_') + QStringLiteral(".py"));
-    {
-        QFile file(path);
-        if (!dir.isValid() || !file.open(QIODevice::WriteOnly)
-            || file.write(pythonProgram(plan, PythonTracing::On).toUtf8()) < 0)
-            return context.fail(
-                failure(QStringLiteral("cannot write the Python program to %1").arg(dir.path())));
-    }
+    // Every byte checked (a full disk shows as ENOSPC on some write, or only on the last
+    // flush): a program cut short would run as something else.
+    const QByteArray program = pythonProgram(plan, PythonTracing::On).toUtf8();
+    if (auto written = writeOutput(path,
+            [&program](QIODevice &device) { return device.write(program) == program.size(); });
+        !written)
+        return context.fail(failure(
+            QStringLiteral("cannot write the Python program: %1").arg(written.error().message)));
 
     QProcess python;
     // A group of its own, so that its worker processes go with it when it is stopped;

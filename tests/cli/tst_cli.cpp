@@ -71,6 +71,7 @@ private slots:
     void oneFileUnderTwoSpellingsIsUsage();
     void longBadValuesAreQuotedShort_data();
     void longBadValuesAreQuotedShort();
+    void unwritableProgramSaysWhy();
     void outOfMemoryIsAFailedRun_data();
     void outOfMemoryIsAFailedRun();
 
@@ -1574,6 +1575,57 @@ void tst_Cli::longBadValuesAreQuotedShort()
     QCOMPARE(outcome.err.count('\n'), 1);
     QVERIFY2(outcome.err.contains(flag.toUtf8()), outcome.err.left(300).constData());
     QVERIFY2(outcome.err.size() < 400, outcome.err.left(600).constData());
+}
+
+void tst_Cli::unwritableProgramSaysWhy()
+{
+    // truth writes CPython's program into a temporary folder; a disk that fills as it writes
+    // (a file size limit below the program's size: EFBIG, as ENOSPC on a full disk) fails the
+    // run with that reason, not with what Python made of half a program.
+    QTemporaryDir dir;
+    const QString fake = dir.filePath(QStringLiteral("python3"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\n"
+                 "if [ \"$1\" = -c ]; then echo 3.11.2; exit 0; fi\n"
+                 "exit 0\n"); // as a half-written program that does nothing would
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    const QString temporary = dir.filePath(QStringLiteral("tmp"));
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("tmp")));
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TMPDIR"), temporary);
+    process.setProcessEnvironment(environment);
+    process.setChildProcessModifier([] {
+        const rlimit limit{512, 512};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        std::signal(SIGXFSZ, SIG_IGN); // else the first write beyond the limit kills
+    });
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("truth"),
+            QStringLiteral("-n"),
+            QStringLiteral("2"),
+            QStringLiteral("-d"),
+            QStringLiteral("1ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("2"),
+            QStringLiteral("-q"),
+            QStringLiteral("--python"),
+            fake});
+    QVERIFY(process.waitForFinished(60000));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 1, err.constData());
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: the CPython 3.11.2 run failed: cannot write the Python "
+                            "program: writing '"
+                 + temporary.toUtf8())
+            && err.endsWith("' failed: File too large\n"),
+        err.constData());
+    // Nothing of it is left.
+    const QStringList left = QDir(temporary).entryList(QDir::AllEntries | QDir::NoDotAndDotDot);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(QLatin1Char(' '))));
 }
 
 void tst_Cli::outOfMemoryIsAFailedRun_data()
