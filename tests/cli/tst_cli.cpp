@@ -1,4 +1,5 @@
 #include "pdfreader.h"
+#include "processes.h"
 #include "run/runplan.h"
 #include "strategies/strategyregistry.h"
 #include "truth/python.h"
@@ -15,6 +16,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <map>
 #include <optional>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -67,6 +69,7 @@ private slots:
     void truthWithoutAnInterpreterIsUsage();
     void truthShowsAFailingProgramsTraceback();
     void ctrlCDuringCPythonLeavesNoPython();
+    void childrenStartWithNoSignalBlocked();
     void oneFileUnderTwoSpellingsIsUsage_data();
     void oneFileUnderTwoSpellingsIsUsage();
     void longBadValuesAreQuotedShort_data();
@@ -74,6 +77,7 @@ private slots:
     void unwritableProgramSaysWhy();
     void outOfMemoryIsAFailedRun_data();
     void outOfMemoryIsAFailedRun();
+    void killedTruthLeavesNoProcessNorFile();
 
 private:
     struct Outcome
@@ -1454,6 +1458,38 @@ void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
     }
 }
 
+// The Python interpreter the tests that need real CPython and joblib choose: Debian's.
+const QString DebianPython = QStringLiteral("/usr/bin/python3");
+
+// A process that has become a program of its own (not a child between fork and exec, which
+// still runs parviz-cli's code): its executable's file name.
+QString programOf(pid_t pid)
+{
+    return QFileInfo(QFileInfo(QStringLiteral("/proc/%1/exe").arg(pid)).symLinkTarget()).fileName();
+}
+
+// parviz-cli truth on a process pool, slow enough to be looked at: ParViz's run with its
+// parviz-worker processes, then CPython's program and its pool's worker processes.
+void startSlowProcessPoolTruth(QProcess &process, const QString &temporaryFolder)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TMPDIR"), temporaryFolder);
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("truth"),
+            QStringLiteral("-s"),
+            QStringLiteral("process-pool"),
+            QStringLiteral("-n"),
+            QStringLiteral("2"),
+            QStringLiteral("-d"),
+            QStringLiteral("1500ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("2"),
+            QStringLiteral("-q"),
+            QStringLiteral("--python"),
+            DebianPython});
+}
+
 void tst_Cli::oneFileUnderTwoSpellingsIsUsage_data()
 {
     // In a folder holding w/s.out, w/hard.out (a hard link to it), w/link.out (a symbolic link
@@ -1675,6 +1711,101 @@ void tst_Cli::outOfMemoryIsAFailedRun()
     QCOMPARE(err.count('\n'), 1);
     // Out of memory, or a thread the system would not start for want of it.
     QVERIFY2(err.startsWith("parviz-cli: "), err.constData());
+}
+
+void tst_Cli::childrenStartWithNoSignalBlocked()
+{
+    // parviz-cli blocks SIGINT and SIGTERM in its threads, for the thread that waits for them.
+    // A program it starts must not inherit that mask: a parviz-worker, the Python interpreter
+    // and the pool workers Python forks would then ignore `kill -TERM` and Ctrl+C for good.
+    if (!QFileInfo(DebianPython).isExecutable())
+        QSKIP("no /usr/bin/python3");
+    QTemporaryDir temporary;
+    QProcess process;
+    startSlowProcessPoolTruth(process, temporary.path());
+    QVERIFY(process.waitForStarted());
+    const pid_t cli = pid_t(process.processId());
+    // Each process, once it runs its own program, with the signals it blocks then (a child
+    // between fork and exec still runs parviz-cli's code). Monotone, as QTRY evaluates it more
+    // than once and a process may come and go between two looks.
+    std::map<pid_t, std::pair<QString, QByteArray>> seen; // pid: what it is, its SigBlk
+    QSet<QString> roles;
+    const auto record = [&](pid_t pid, const QString &role) {
+        const QByteArray blocked = test::statusField(pid, "SigBlk");
+        if (seen.contains(pid) || blocked.isEmpty())
+            return;
+        seen[pid] = {role, blocked};
+        roles.insert(role);
+    };
+    const auto seenAll = [&] {
+        for (const pid_t child : test::childProcessesOf(cli)) {
+            const QString program = programOf(child);
+            if (program == QLatin1String("parviz-worker")) {
+                record(child, program);
+            } else if (program.startsWith(QLatin1String("python"))) {
+                record(child, QStringLiteral("python"));
+                for (const pid_t worker : test::childProcessesOf(child))
+                    record(worker, QStringLiteral("a worker of python's pool"));
+            }
+        }
+        return roles.size() == 3;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(seenAll(), 30000);
+    // Done: the whole tree goes, whether or not it would go with parviz-cli.
+    const std::vector<pid_t> tree = test::descendantsOf(cli);
+    ::kill(cli, SIGKILL);
+    for (const pid_t pid : tree)
+        ::kill(pid, SIGKILL);
+    process.waitForFinished();
+    for (const auto &[pid, entry] : seen) {
+        QVERIFY2(entry.second == "0000000000000000",
+            qPrintable(QStringLiteral("%1 (pid %2) blocks signals %3")
+                           .arg(entry.first)
+                           .arg(pid)
+                           .arg(QString::fromLatin1(entry.second))));
+    }
+}
+
+void tst_Cli::killedTruthLeavesNoProcessNorFile()
+{
+    // parviz-cli killed with SIGKILL while CPython runs the program on a process pool: no code
+    // of parviz-cli runs after that, so the interpreter, its pool's workers and the folder of
+    // the program must see it go by themselves.
+    if (!QFileInfo(DebianPython).isExecutable())
+        QSKIP("no /usr/bin/python3");
+    QTemporaryDir temporary;
+    QProcess process;
+    startSlowProcessPoolTruth(process, temporary.path());
+    QVERIFY(process.waitForStarted());
+    const pid_t cli = pid_t(process.processId());
+    // The interpreter, once it has started both its pool's workers.
+    const auto pythonWithWorkers = [&] {
+        for (const pid_t pid : test::childProcessesOf(cli)) {
+            if (programOf(pid).startsWith(QLatin1String("python"))
+                && test::childProcessesOf(pid).size() >= 2)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(pythonWithWorkers(), 30000);
+    const std::vector<pid_t> tree = test::descendantsOf(cli);
+    QCOMPARE(::kill(cli, SIGKILL), 0);
+    QVERIFY(process.waitForFinished());
+    const auto running = [&tree] {
+        QStringList alive;
+        for (const pid_t pid : tree) {
+            if (!test::processIsGone(pid))
+                alive << QStringLiteral("%1 (%2)").arg(pid).arg(programOf(pid));
+        }
+        return alive.join(QLatin1String(", "));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(running().isEmpty(), qPrintable(running()), 2000);
+    const auto left = [&] {
+        return QDir(temporary.path())
+            .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+            .join(QLatin1String(", "));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(left().isEmpty(), qPrintable(left()), 2000);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
