@@ -74,6 +74,7 @@ private slots:
     void oneFileUnderTwoSpellingsIsUsage();
     void longBadValuesAreQuotedShort_data();
     void longBadValuesAreQuotedShort();
+    void ctrlCStopsWaitingForAPipesReader();
     void unwritableProgramSaysWhy();
     void outOfMemoryIsAFailedRun_data();
     void outOfMemoryIsAFailedRun();
@@ -1611,6 +1612,40 @@ void tst_Cli::longBadValuesAreQuotedShort()
     QCOMPARE(outcome.err.count('\n'), 1);
     QVERIFY2(outcome.err.contains(flag.toUtf8()), outcome.err.left(300).constData());
     QVERIFY2(outcome.err.size() < 400, outcome.err.left(600).constData());
+}
+
+void tst_Cli::ctrlCStopsWaitingForAPipesReader()
+{
+    // An export to a pipe that nobody reads waits for a reader; Ctrl+C ends the wait, and the
+    // export fails, saying so.
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath(QStringLiteral("unread"));
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    QProcess process;
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("run"),
+            QStringLiteral("-n"),
+            QStringLiteral("2"),
+            QStringLiteral("-d"),
+            QStringLiteral("1ms"),
+            QStringLiteral("-q"),
+            QStringLiteral("--json"),
+            QStringLiteral("-"),
+            QStringLiteral("--trace"),
+            fifo});
+    QVERIFY(process.waitForStarted());
+    // The JSON on standard output is written first, then the trace: once the JSON is whole,
+    // the pipe is next.
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput(), out.endsWith("}\n")), 30000);
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY2(process.waitForFinished(10000), "still waiting for a reader after Ctrl+C");
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 1);
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: ") && err.contains(fifo.toUtf8()), err.constData());
+    QVERIFY(!QFileInfo(fifo).isFile());
 }
 
 void tst_Cli::unwritableProgramSaysWhy()
