@@ -93,7 +93,7 @@ Result<void> savePicture(const PictureTarget &target,
     const PictureCaption &caption)
 {
     // "-" is standard output, as for every export; a file is written whole or not at all.
-    auto output = Output::open(target.path);
+    auto output = Output::open(target.path, target.stop);
     if (!output)
         return output.error();
     QIODevice &device = output->device();

@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <functional>
+#include <stop_token>
 
 class QPainter;
 
@@ -25,6 +26,7 @@ struct PictureTarget
     QString path;
     PictureFormat format = PictureFormat::Png;
     qreal scale = 1.0; // PNG only: 2 for twice the pixels
+    std::stop_token stop = {}; // ends a wait for a pipe's reader (Output::open())
 };
 
 using PaintFunction = std::function<void(QPainter &painter, const QRect &area)>;

@@ -73,13 +73,17 @@ RunResult execute(RunPlan plan, std::stop_token stop, bool progress)
 }
 
 // Writes each export the flags name; the first failure is printed and makes the status 1.
+// `stop` (Ctrl+C) ends a wait for a pipe's reader.
 class Exporter
 {
 public:
-    Exporter(const ExportFlags &flags, bool quiet)
+    Exporter(const ExportFlags &flags, bool quiet, std::stop_token stop)
         : m_flags(flags)
         , m_quiet(quiet)
+        , m_stop(std::move(stop))
     { }
+
+    const std::stop_token &stop() const { return m_stop; }
 
     void write(const std::string &path,
         const char *what,
@@ -107,7 +111,7 @@ public:
             {&m_flags.pdf, "pdf", PictureFormat::Pdf}};
         for (const Picture &picture : pictures) {
             write(*picture.path, picture.what, [&](const QString &file) {
-                return save(PictureTarget{file, picture.format, m_flags.scale()});
+                return save(PictureTarget{file, picture.format, m_flags.scale(), m_stop});
             });
         }
     }
@@ -116,6 +120,7 @@ public:
 private:
     const ExportFlags &m_flags;
     bool m_quiet;
+    std::stop_token m_stop;
     bool m_failed = false;
 };
 
@@ -340,14 +345,17 @@ int runCommand(const RunFlags &flags, std::stop_token stop)
         std::fputs(runSummary(result).toUtf8().constData(), text);
 
     const std::span<const RunResult> runs(&result, 1);
-    Exporter exporter(flags.exports, flags.quiet);
-    exporter.write(
-        flags.exports.json, "json", [&](const QString &path) { return saveRunJson(result, path); });
+    Exporter exporter(flags.exports, flags.quiet, stop);
+    exporter.write(flags.exports.json, "json", [&](const QString &path) {
+        return saveRunJson(result, path, stop);
+    });
     exporter.write(flags.exports.csv, "csv", [&](const QString &path) {
-        return writeOutput(path, [&](QIODevice &device) { return writeRunCsv(result, device); });
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeRunCsv(result, device); }, stop);
     });
     exporter.write(flags.exports.trace, "trace", [&](const QString &path) {
-        return writeOutput(path, [&](QIODevice &device) { return writeChromeTrace(runs, device); });
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeChromeTrace(runs, device); }, stop);
     });
     exporter.pictures([&](const PictureTarget &target) {
         return saveGanttFigure(runs, target, flags.exports.width());
@@ -403,7 +411,7 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
     std::optional<Output> json;
     std::optional<SweepJsonWriter> writer;
     if (!exports.json.empty()) {
-        auto opened = Output::open(QString::fromStdString(exports.json));
+        auto opened = Output::open(QString::fromStdString(exports.json), stop);
         if (!opened)
             return statusOf(opened.error());
         json.emplace(std::move(opened).value());
@@ -490,7 +498,7 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
             std::fprintf(text, "interrupted: the sweep was stopped before it ended\n");
     }
 
-    Exporter exporter(exports, flags.quiet);
+    Exporter exporter(exports, flags.quiet, stop);
     if (writer) {
         const bool written = writer->finish(sweep);
         if (auto committed = json->commit(written); !committed) {
@@ -501,7 +509,8 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
             std::fprintf(text, "  %-10s wrote %s\n", "json", exports.json.c_str());
     }
     exporter.write(exports.csv, "csv", [&](const QString &path) {
-        return writeOutput(path, [&](QIODevice &device) { return writeSweepCsv(sweep, device); });
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeSweepCsv(sweep, device); }, stop);
     });
     exporter.pictures([&](const PictureTarget &target) {
         return saveSpeedupFigure(sweep, plan.workload, plan.maxWorkers, target, exports.width());
@@ -518,14 +527,17 @@ namespace {
 void writeComparisonExports(
     Exporter &exporter, const ExportFlags &exports, const std::vector<RunResult> &runs)
 {
-    exporter.write(
-        exports.json, "json", [&](const QString &path) { return saveComparisonJson(runs, path); });
+    const std::stop_token &stop = exporter.stop();
+    exporter.write(exports.json, "json", [&](const QString &path) {
+        return saveComparisonJson(runs, path, stop);
+    });
     exporter.write(exports.csv, "csv", [&](const QString &path) {
         return writeOutput(
-            path, [&](QIODevice &device) { return writeComparisonCsv(runs, device); });
+            path, [&](QIODevice &device) { return writeComparisonCsv(runs, device); }, stop);
     });
     exporter.write(exports.trace, "trace", [&](const QString &path) {
-        return writeOutput(path, [&](QIODevice &device) { return writeChromeTrace(runs, device); });
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeChromeTrace(runs, device); }, stop);
     });
     exporter.pictures([&](const PictureTarget &target) {
         return saveGanttFigure(runs, target, exports.width());
@@ -621,7 +633,7 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
                 plans.size());
     }
 
-    Exporter exporter(exports, flags.quiet);
+    Exporter exporter(exports, flags.quiet, stop);
     writeComparisonExports(exporter, exports, runs);
     if (firstError)
         return statusOf(firstError);
@@ -675,7 +687,7 @@ int truthCommand(const TruthFlags &flags, std::stop_token stop)
             std::fprintf(text, "interrupted: the CPython run did not start\n");
     }
 
-    Exporter exporter(exports, flags.quiet);
+    Exporter exporter(exports, flags.quiet, stop);
     writeComparisonExports(exporter, exports, runs);
     bool failed = false;
     for (const RunResult &run : runs) {

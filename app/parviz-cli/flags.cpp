@@ -1,8 +1,13 @@
 #include "flags.h"
 
 #include "export/output.h"
+#include "util/format.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
 
 #include <cmath>
 #include <cstdio>
@@ -10,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <sys/stat.h>
 
 namespace parviz::cli {
 
@@ -34,13 +40,18 @@ int report(const Error &usageError)
 Result<long long> wholeNumber(
     const char *flag, const std::string &text, long long min, long long max)
 {
+    const QString trimmed = QString::fromStdString(text).trimmed();
     bool ok = false;
-    const long long value = QString::fromStdString(text).trimmed().toLongLong(&ok);
+    const long long value = trimmed.toLongLong(&ok);
     const QString allowed = QStringLiteral("use a whole number from %1 to %2").arg(min).arg(max);
+    // Digits that do not fit in 64 bits are a whole number still, far out of range.
+    static const QRegularExpression digits(QStringLiteral("^[+-]?[0-9]+$"));
+    if (!ok && digits.match(trimmed).hasMatch())
+        return usage(QLatin1String(flag),
+            QStringLiteral("%1 is out of range (%2)").arg(excerpt(trimmed), allowed));
     if (!ok)
         return usage(QLatin1String(flag),
-            QStringLiteral("'%1' is not a whole number (%2)")
-                .arg(QString::fromStdString(text), allowed));
+            QStringLiteral("'%1' is not a whole number (%2)").arg(excerpt(trimmed), allowed));
     if (value < min || value > max)
         return usage(
             QLatin1String(flag), QStringLiteral("%1 is out of range (%2)").arg(value).arg(allowed));
@@ -54,7 +65,8 @@ Result<double> realNumber(const char *flag, const std::string &text, double min,
     const QString allowed = QStringLiteral("use a number from %1 to %2").arg(min).arg(max);
     if (!ok || !std::isfinite(value))
         return usage(QLatin1String(flag),
-            QStringLiteral("'%1' is not a number (%2)").arg(QString::fromStdString(text), allowed));
+            QStringLiteral("'%1' is not a number (%2)")
+                .arg(excerpt(QString::fromStdString(text)), allowed));
     if (value < min || value > max)
         return usage(
             QLatin1String(flag), QStringLiteral("%1 is out of range (%2)").arg(value).arg(allowed));
@@ -161,13 +173,13 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     if (!kind)
         return usage(QStringLiteral("--kind"),
             QStringLiteral("'%1' is not a task kind (use sleep, cpu or mixed)")
-                .arg(QString::fromStdString(flags.kind)));
+                .arg(excerpt(QString::fromStdString(flags.kind))));
     workload.kind = *kind;
     const auto gil = taskGilFromName(QString::fromStdString(flags.gil));
     if (!gil)
         return usage(QStringLiteral("--gil"),
             QStringLiteral("'%1' is not a choice (use held, released or none)")
-                .arg(QString::fromStdString(flags.gil).left(40)));
+                .arg(excerpt(QString::fromStdString(flags.gil))));
     workload.gil = *gil;
     const auto ioShare = realNumber("--io-share", flags.ioShare, 0.0, 1.0);
     if (!ioShare)
@@ -178,7 +190,7 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     if (!seedOk)
         return usage(QStringLiteral("--seed"),
             QStringLiteral("'%1' is not a seed (use a whole number from 0 to %2)")
-                .arg(QString::fromStdString(flags.seed))
+                .arg(excerpt(QString::fromStdString(flags.seed)))
                 .arg(std::numeric_limits<std::uint64_t>::max()));
     const auto tasks = wholeNumber("--tasks", flags.tasks, 1, WorkloadSpec::MaxTasks);
     if (!tasks)
@@ -217,12 +229,12 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     else if (flags.onWorkerDeath != "fail")
         return usage(QStringLiteral("--on-worker-death"),
             QStringLiteral("'%1' is not a choice (use fail or restart)")
-                .arg(QString::fromStdString(flags.onWorkerDeath)));
+                .arg(excerpt(QString::fromStdString(flags.onWorkerDeath))));
     const auto backend = joblibBackendFromName(QString::fromStdString(flags.backend));
     if (!backend)
         return usage(QStringLiteral("--backend"),
             QStringLiteral("'%1' is not a choice (use loky or threading)")
-                .arg(QString::fromStdString(flags.backend).left(40)));
+                .arg(excerpt(QString::fromStdString(flags.backend))));
     options.backend = *backend;
     auto startTimeout = parseDurationNs(QString::fromStdString(flags.startTimeout));
     if (!startTimeout)
@@ -256,24 +268,42 @@ QString flagForPlanError(const QString &code)
 
 void ExportFlags::addTo(CLI::App &command, bool withTrace, const char *pictureOf)
 {
+    // An empty FILE ("--json ''", an unset shell variable) would otherwise mean no export at
+    // all, silently.
+    const CLI::Validator fileName(
+        [](std::string &path) {
+            return path.empty() ? std::string("needs a file name ('-' for standard output), not an "
+                                              "empty one")
+                                : std::string();
+        },
+        std::string()); // no description: the help says FILE already
     command.add_option("--json", json, "Write the results, every event included, as JSON to FILE")
-        ->type_name("FILE");
+        ->type_name("FILE")
+        ->check(fileName);
     command
         .add_option("--csv",
             csv,
             withTrace ? "Write every event as CSV to FILE"
                       : "Write the speedup table as CSV to FILE")
-        ->type_name("FILE");
+        ->type_name("FILE")
+        ->check(fileName);
     if (withTrace)
         command
             .add_option("--trace",
                 trace,
                 "Write a Chrome trace to FILE, for ui.perfetto.dev or chrome://tracing")
-            ->type_name("FILE");
+            ->type_name("FILE")
+            ->check(fileName);
     const std::string picture = std::string("Draw ") + pictureOf;
-    command.add_option("--png", png, picture + " as a PNG image to FILE")->type_name("FILE");
-    command.add_option("--svg", svg, picture + " as an SVG drawing to FILE")->type_name("FILE");
-    command.add_option("--pdf", pdf, picture + " as a one-page PDF to FILE")->type_name("FILE");
+    command.add_option("--png", png, picture + " as a PNG image to FILE")
+        ->type_name("FILE")
+        ->check(fileName);
+    command.add_option("--svg", svg, picture + " as an SVG drawing to FILE")
+        ->type_name("FILE")
+        ->check(fileName);
+    command.add_option("--pdf", pdf, picture + " as a one-page PDF to FILE")
+        ->type_name("FILE")
+        ->check(fileName);
     command
         .add_option("--picture-width",
             pictureWidth,
@@ -288,6 +318,28 @@ void ExportFlags::addTo(CLI::App &command, bool withTrace, const char *pictureOf
         ->capture_default_str();
 }
 
+namespace {
+
+// What a path names, whatever its spelling: an existing file by its device and inode (a
+// symbolic link, a hard link and "w/./s.out" are all that file); a file still to be made by
+// its folder's canonical path and its name. Two exports with one identity would write one file.
+QString fileIdentity(const std::string &path)
+{
+    const QString name = QString::fromStdString(path);
+    struct stat status;
+    if (::stat(QFile::encodeName(name).constData(), &status) == 0)
+        return QStringLiteral("inode %1:%2").arg(status.st_dev).arg(status.st_ino);
+    const QFileInfo info(name);
+    const QString folder = info.absolutePath();
+    const QString canonical = QFileInfo(folder).canonicalFilePath();
+    // A folder that does not exist either: the export will fail, but not twice over.
+    return QStringLiteral("path ")
+        + (canonical.isEmpty() ? QDir::cleanPath(info.absoluteFilePath())
+                               : canonical + u'/' + info.fileName());
+}
+
+} // namespace
+
 Result<void> ExportFlags::check() const
 {
     const std::pair<const char *, const std::string *> exports[] = {{"--json", &json},
@@ -296,19 +348,28 @@ Result<void> ExportFlags::check() const
         {"--png", &png},
         {"--svg", &svg},
         {"--pdf", &pdf}};
-    std::map<std::string, const char *> seen;
+    std::map<QString, std::pair<const char *, const std::string *>> seen; // by identity
     for (const auto &[flag, path] : exports) {
         if (path->empty())
             continue;
-        if (const auto found = seen.find(*path); found != seen.end())
+        const QString identity = *path == "-" ? QStringLiteral("-") : fileIdentity(*path);
+        if (const auto found = seen.find(identity); found != seen.end()) {
+            const auto &[otherFlag, otherPath] = found->second;
+            if (*path == "-")
+                return usage(QLatin1String(flag),
+                    QStringLiteral("only one export can go to standard output; %1 already does")
+                        .arg(QLatin1String(otherFlag)));
+            if (*path == *otherPath)
+                return usage(QLatin1String(flag),
+                    QStringLiteral("'%1' is already written by %2")
+                        .arg(QString::fromStdString(*path), QLatin1String(otherFlag)));
             return usage(QLatin1String(flag),
-                *path == "-"
-                    ? QStringLiteral("only one export can go to standard output; %1 "
-                                     "already does")
-                          .arg(QLatin1String(found->second))
-                    : QStringLiteral("'%1' is already written by %2")
-                          .arg(QString::fromStdString(*path), QLatin1String(found->second)));
-        seen.emplace(*path, flag);
+                QStringLiteral("'%1' is the file '%2' that %3 already writes")
+                    .arg(QString::fromStdString(*path),
+                        QString::fromStdString(*otherPath),
+                        QLatin1String(otherFlag)));
+        }
+        seen.emplace(identity, std::pair{flag, path});
     }
     const auto width = wholeNumber("--picture-width", pictureWidth, 400, 8000);
     if (!width)

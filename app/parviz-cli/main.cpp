@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "flags.h"
 #include "stoponsignal.h"
+#include "util/format.h"
 
 #include <QRegularExpression>
 #include <QString>
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <stop_token>
 
 using namespace parviz::cli;
@@ -33,7 +35,9 @@ QString explain(const CLI::ParseError &error, const std::string &command)
     if (dynamic_cast<const CLI::ExtrasError *>(&error)) {
         const QString extras = what.section(QLatin1Char(':'), 1).trimmed();
         return QStringLiteral("unknown option or argument: %1 (see 'parviz-cli %2--help')")
-            .arg(extras, command.empty() ? QString() : QString::fromStdString(command + " "));
+            .arg(parviz::excerpt(extras),
+                command.empty() ? QString()
+                                : parviz::excerpt(QString::fromStdString(command)) + u' ');
     }
     return what;
 }
@@ -192,7 +196,7 @@ int main(int argc, char **argv)
         printError(QStringLiteral("unknown command '%1' (use run, sweep, compare, truth or list; "
                                   "see "
                                   "--help)")
-                       .arg(QString::fromLocal8Bit(argv[1])));
+                       .arg(parviz::excerpt(QString::fromLocal8Bit(argv[1]))));
         return ExitUsage;
     }
     try {
@@ -219,14 +223,21 @@ int main(int argc, char **argv)
         pictures = std::make_unique<PictureApplication>(argc, argv);
 
     int status = ExitOk;
-    if (run->parsed())
-        status = runCommand(runFlags, stop.get_token());
-    else if (sweep->parsed())
-        status = sweepCommand(sweepFlags, stop.get_token());
-    else if (truth->parsed())
-        status = truthCommand(truthFlags, stop.get_token());
-    else
-        status = compareCommand(compareFlags, stop.get_token());
+    try {
+        if (run->parsed())
+            status = runCommand(runFlags, stop.get_token());
+        else if (sweep->parsed())
+            status = sweepCommand(sweepFlags, stop.get_token());
+        else if (truth->parsed())
+            status = truthCommand(truthFlags, stop.get_token());
+        else
+            status = compareCommand(compareFlags, stop.get_token());
+    } catch (const std::bad_alloc &) {
+        // A run that runs out of memory fails as a run; this is memory that ran out around it
+        // (its exports, its summary). No allocation here: there may be none to be had.
+        std::fputs("parviz-cli: out of memory\n", stderr);
+        return ExitFailed;
+    }
     if (status == ExitOk && stopOnSignal.signalled())
         status = 128 + stopOnSignal.signalNumber();
     return finishStandardOutput(status);

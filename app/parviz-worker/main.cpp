@@ -3,6 +3,7 @@
 
 #include "process/workerloop.h"
 #include "process/workerprotocol.h"
+#include "workload/cpuwork.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -25,7 +26,22 @@ int main(int argc, char **argv)
             }
             ++i;
         } else if (argument == "--calibration" && value) {
-            options.iterationsPerMs = std::strtod(value, nullptr);
+            // The parent's iterations per ms: anything else (inf, a typo) would make a CPU task
+            // of a millisecond compute for minutes, or for ever.
+            char *end = nullptr;
+            const double rate = std::strtod(value, &end);
+            if (end == value || *end != '\0'
+                || !(rate >= parviz::CpuWork::MinIterationsPerMs
+                    && rate <= parviz::CpuWork::MaxIterationsPerMs)) {
+                std::fprintf(stderr,
+                    "parviz-worker: --calibration: '%.40s' is not a calibration (iterations per "
+                    "millisecond, from %g to %g)\n",
+                    value,
+                    parviz::CpuWork::MinIterationsPerMs,
+                    parviz::CpuWork::MaxIterationsPerMs);
+                return 2;
+            }
+            options.iterationsPerMs = rate;
             ++i;
         } else if (argument == "--parent" && value) {
             options.parentPid = std::atoi(value);

@@ -4,7 +4,15 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace parviz {
 
@@ -22,6 +30,42 @@ QString describe(const QString &path)
 }
 
 constexpr qint64 BufferBytes = 64 * 1024;
+// How often a writer waiting for a pipe's reader tries again.
+constexpr std::chrono::milliseconds PipeRetry{20};
+
+bool isPipe(const QString &path)
+{
+    struct stat status;
+    return ::stat(QFile::encodeName(path).constData(), &status) == 0 && S_ISFIFO(status.st_mode);
+}
+
+// Opens a named pipe for writing once it has a reader. A plain open() would wait for one in the
+// kernel, where nothing can end the wait (Ctrl+C is taken by another thread); without blocking
+// it fails with ENXIO instead, and is tried again until a reader comes or `stop` is requested.
+Result<int> openPipe(const QString &path, std::stop_token stop)
+{
+    const QByteArray name = QFile::encodeName(path);
+    std::mutex mutex;
+    std::condition_variable_any retry; // never notified: waits end by time or by stop
+    for (;;) {
+        const int fd = ::open(name.constData(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) {
+            // Writes wait for the reader, as to any pipe.
+            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+            return fd;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != ENXIO)
+            return writeFailed(QStringLiteral("cannot write '%1': %2")
+                                   .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        std::unique_lock lock(mutex);
+        if (retry.wait_for(lock, stop, PipeRetry, [] { return false; }) || stop.stop_requested())
+            return writeFailed(
+                QStringLiteral("cannot write '%1': stopped while waiting for the pipe's reader")
+                    .arg(path));
+    }
+}
 
 } // namespace
 
@@ -109,7 +153,7 @@ Output::~Output()
         file->cancelWriting();
 }
 
-Result<Output> Output::open(const QString &path)
+Result<Output> Output::open(const QString &path, std::stop_token stop)
 {
     if (path == QLatin1String("-")) {
         auto out = std::make_unique<QFile>();
@@ -122,9 +166,21 @@ Result<Output> Output::open(const QString &path)
     // A pipe, a device or /dev/fd/N is written in place: a save file would be renamed over it.
     if (const QFileInfo info(path); info.exists() && !info.isFile()) {
         auto special = std::make_unique<QFile>(path);
-        if (!special->open(QIODevice::WriteOnly | QIODevice::Unbuffered))
+        if (isPipe(path)) {
+            const auto fd = openPipe(path, stop);
+            if (!fd)
+                return fd.error();
+            if (!special->open(*fd,
+                    QIODevice::WriteOnly | QIODevice::Unbuffered,
+                    QFileDevice::AutoCloseHandle)) {
+                ::close(*fd);
+                return writeFailed(
+                    QStringLiteral("cannot write '%1': %2").arg(path, special->errorString()));
+            }
+        } else if (!special->open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
             return writeFailed(
                 QStringLiteral("cannot write '%1': %2").arg(path, special->errorString()));
+        }
         return Output(path, std::move(special));
     }
     auto file = std::make_unique<QSaveFile>(path);
@@ -177,9 +233,10 @@ Result<void> checkWritable(const QString &path)
     return {}; // abandoned: QSaveFile removes its temporary file
 }
 
-Result<void> writeOutput(const QString &path, const std::function<bool(QIODevice &)> &write)
+Result<void> writeOutput(
+    const QString &path, const std::function<bool(QIODevice &)> &write, std::stop_token stop)
 {
-    auto output = Output::open(path);
+    auto output = Output::open(path, std::move(stop));
     if (!output)
         return output.error();
     const bool written = write(output->device());

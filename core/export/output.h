@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <stop_token>
 
 class QFileDevice;
 class QIODevice;
@@ -19,7 +20,9 @@ namespace parviz {
 class Output
 {
 public:
-    static Result<Output> open(const QString &path);
+    // A named pipe (FIFO) is opened once a reader has it open: until then open() waits, and a
+    // stop requested on `stop` ends the wait, failing.
+    static Result<Output> open(const QString &path, std::stop_token stop = {});
     Output(Output &&) noexcept;
     Output &operator=(Output &&) noexcept;
     ~Output();
@@ -44,7 +47,8 @@ private:
 // would and abandons it, so nothing is left behind. Standard output always can.
 Result<void> checkWritable(const QString &path);
 
-// Opens `path`, writes it in one go with `write`, and commits it.
-Result<void> writeOutput(const QString &path, const std::function<bool(QIODevice &)> &write);
+// Opens `path` (see Output::open()), writes it in one go with `write`, and commits it.
+Result<void> writeOutput(
+    const QString &path, const std::function<bool(QIODevice &)> &write, std::stop_token stop = {});
 
 } // namespace parviz

@@ -174,15 +174,17 @@ bool writeComparisonJson(std::span<const RunResult> runs, QIODevice &device)
     return json.flush();
 }
 
-Result<void> saveComparisonJson(std::span<const RunResult> runs, const QString &path)
+Result<void> saveComparisonJson(
+    std::span<const RunResult> runs, const QString &path, std::stop_token stop)
 {
     return writeOutput(
-        path, [runs](QIODevice &device) { return writeComparisonJson(runs, device); });
+        path, [runs](QIODevice &device) { return writeComparisonJson(runs, device); }, stop);
 }
 
-Result<void> saveRunJson(const RunResult &run, const QString &path)
+Result<void> saveRunJson(const RunResult &run, const QString &path, std::stop_token stop)
 {
-    return writeOutput(path, [&run](QIODevice &device) { return writeRunJson(run, device); });
+    return writeOutput(
+        path, [&run](QIODevice &device) { return writeRunJson(run, device); }, stop);
 }
 
 } // namespace parviz

@@ -3,6 +3,7 @@
 #include "export/runjson.h"
 #include "strategies/strategyregistry.h"
 #include "trace/tracerecorder.h"
+#include "util/format.h"
 #include "util/regularfile.h"
 
 #include <QFile>
@@ -28,8 +29,6 @@ namespace {
 // nest further, and those are skipped by recursion: this bound keeps a file of "[[[[..." from
 // exhausting the stack.
 constexpr int MaxDepth = 64;
-// Longer numbers or strings are cut short when a message quotes them.
-constexpr std::size_t MaxQuoted = 40;
 constexpr int EndOfInput = -1;
 
 bool isDigit(int c)
@@ -43,14 +42,6 @@ QString fromUtf8(std::string_view text)
     // of the file it is a character of that string, kept.
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
     return decoder(QByteArrayView(text.data(), static_cast<qsizetype>(text.size())));
-}
-
-// `text` for a message, cut short when long.
-QString excerpt(std::string_view text)
-{
-    if (text.size() <= MaxQuoted)
-        return fromUtf8(text);
-    return fromUtf8(text.substr(0, MaxQuoted)) + QStringLiteral("...");
 }
 
 void appendUtf8(std::string &out, char32_t code)

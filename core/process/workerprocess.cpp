@@ -1,5 +1,7 @@
 #include "process/workerprocess.h"
 
+#include "process/childsignals.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -56,9 +58,16 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(
         argv.push_back(const_cast<char *>(argument.c_str()));
     argv.push_back(nullptr);
 
+    // No signal blocked, every action the default: a worker obeys SIGTERM and Ctrl+C even
+    // when it is started by a thread that blocks them.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    setDefaultSignals(attributes);
+
     pid_t pid = 0;
     const int status =
-        ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+        ::posix_spawn(&pid, program.c_str(), &actions, &attributes, argv.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     ::close(childEnd);
     if (status != 0) {

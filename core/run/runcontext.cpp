@@ -1,6 +1,7 @@
 #include "run/runcontext.h"
 
 #include <exception>
+#include <new>
 
 namespace parviz {
 
@@ -18,6 +19,17 @@ void RunContext::fail(Error error)
             m_failure = std::move(error);
     }
     m_stop.request_stop();
+}
+
+void RunContext::failWith(const std::exception &exception)
+{
+    if (dynamic_cast<const std::bad_alloc *>(&exception))
+        fail({QStringLiteral("out-of-memory"),
+            QStringLiteral("the run failed: out of memory (run fewer tasks, or give ParViz more "
+                           "memory)")});
+    else
+        fail({QStringLiteral("internal-error"),
+            QStringLiteral("the run failed: %1").arg(QString::fromLocal8Bit(exception.what()))});
 }
 
 std::optional<Error> RunContext::failure() const

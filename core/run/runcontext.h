@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <stop_token>
+#include <utility>
 #include <vector>
 
 namespace parviz {
@@ -36,6 +37,21 @@ public:
     // Ends the run with this error; the first one wins, and the rest of the run stops.
     void fail(Error error);
     std::optional<Error> failure() const;
+    // Runs `part`, the body of one of the run's threads: an exception that leaves it fails the
+    // run (see failWith()), where it would otherwise end the program (std::terminate). Tasks'
+    // own exceptions never get here: runTask() catches them.
+    template <typename Part>
+    void guard(Part &&part)
+    {
+        try {
+            std::forward<Part>(part)();
+        } catch (const std::exception &exception) {
+            failWith(exception);
+        }
+    }
+    // Fails the run with what escaped a part of it: memory exhausted (std::bad_alloc, which
+    // recording a million tasks can meet anywhere), else a broken invariant.
+    void failWith(const std::exception &exception);
 
     // Runs one task on the calling thread, which must own worker lane `worker`: records its
     // `run` event (split by the gate into run and gil-wait for GIL threads), counts it when it

@@ -1,6 +1,7 @@
 #include "run/runplan.h"
 
 #include "strategies/strategyregistry.h"
+#include "util/format.h"
 
 #include <QThread>
 
@@ -118,7 +119,7 @@ Result<RunPlan> RunPlan::check(const QString &strategy,
             ids << entry.info.id;
         return Error{QStringLiteral("unknown-strategy"),
             QStringLiteral("there is no strategy '%1' (choose one of: %2)")
-                .arg(strategy, ids.join(QStringLiteral(", ")))};
+                .arg(excerpt(strategy), ids.join(QStringLiteral(", ")))};
     }
     if (auto valid = workload.validate(); !valid)
         return valid.error();

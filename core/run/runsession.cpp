@@ -83,31 +83,32 @@ bool RunSession::wait(std::chrono::milliseconds timeout)
 
 void RunSession::execute()
 {
-    // Calibrate before the clock starts, so the first CPU task does not pay for it.
-    const bool hasCpuWork = std::any_of(m_plan.tasks->begin(),
-        m_plan.tasks->end(),
-        [](const TaskSpec &task) { return task.cpuNs() > 0; });
-    if (hasCpuWork)
-        CpuWork::calibrated();
-
-    // Room for each worker's share of the tasks, plus its spawn and a few more, so recording
-    // allocates nothing while the clock runs. Lanes with a handful of events (a thread per
-    // task) allocate their first small segment on their own thread instead.
-    const std::size_t lanes = static_cast<std::size_t>(std::max(1, m_recorder->workerCount()));
-    const std::size_t share = (m_plan.tasks->size() + lanes - 1) / lanes + 8;
-    if (share >= MinReservedEvents)
-        m_recorder->reserve(share);
-
     RunContext context(m_plan, *m_recorder, m_stop.get_token());
-    m_recorder->startClock();
-    try {
+    // Nothing above this thread would catch an exception: it would end the program
+    // (std::terminate). Memory can run out anywhere here, from the room reserved for a million
+    // tasks to their metrics, so every part of the run is guarded, and what throws becomes the
+    // run's error.
+    context.guard([&] {
+        // Calibrate before the clock starts, so the first CPU task does not pay for it.
+        const bool hasCpuWork = std::any_of(m_plan.tasks->begin(),
+            m_plan.tasks->end(),
+            [](const TaskSpec &task) { return task.cpuNs() > 0; });
+        if (hasCpuWork)
+            CpuWork::calibrated();
+
+        // Room for each worker's share of the tasks, plus its spawn and a few more, so
+        // recording allocates nothing while the clock runs. Lanes with a handful of events (a
+        // thread per task) allocate their first small segment on their own thread instead.
+        const std::size_t lanes = static_cast<std::size_t>(std::max(1, m_recorder->workerCount()));
+        const std::size_t share = (m_plan.tasks->size() + lanes - 1) / lanes + 8;
+        if (share >= MinReservedEvents)
+            m_recorder->reserve(share);
+
+        m_recorder->startClock();
+        // Tasks' own exceptions are caught where they run, and every thread the strategy
+        // started has been stopped and joined by the time one leaves run().
         m_strategy->run(context);
-    } catch (const std::exception &exception) {
-        // Only exhausted memory or a broken invariant gets here: tasks' own exceptions are
-        // caught where they run, and every thread has been stopped and joined by now.
-        context.fail({QStringLiteral("internal-error"),
-            QStringLiteral("the run failed: %1").arg(QString::fromLocal8Bit(exception.what()))});
-    }
+    });
     // Sampled at once: a Stop that arrives after the last task does not mark a complete run.
     const bool stopped = m_stop.stop_requested();
     // Every thread that recorded has been joined: room reserved and not used goes back.
@@ -116,11 +117,13 @@ void RunSession::execute()
     RunResult &result = m_result;
     result.plan = m_plan;
     result.workers = m_recorder->workerCount();
-    result.trace = m_recorder->snapshot();
-    result.metrics = computeRunMetrics(*result.trace, *m_plan.tasks);
+    context.guard([&] {
+        result.trace = m_recorder->snapshot();
+        result.metrics = computeRunMetrics(*result.trace, *m_plan.tasks);
+        result.resultOrder = context.takeResultOrder();
+    });
     result.error = context.failure();
     result.stopped = stopped;
-    result.resultOrder = context.takeResultOrder();
 
     {
         std::scoped_lock lock(m_finishedMutex);

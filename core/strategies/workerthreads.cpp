@@ -27,11 +27,15 @@ bool WorkerThreads::start(int worker)
     const std::int64_t requestedNs = m_context.now();
     try {
         m_threads.emplace_back([this, worker, requestedNs] {
-            const std::string name = "parviz-w" + std::to_string(worker);
-            pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
-            m_context.recorder().worker(worker).append(
-                -1, EventKind::Spawn, requestedNs, m_context.now());
-            m_body(worker);
+            // Recording may run out of memory outside any task: the run fails, the program
+            // goes on.
+            m_context.guard([&] {
+                const std::string name = "parviz-w" + std::to_string(worker);
+                pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+                m_context.recorder().worker(worker).append(
+                    -1, EventKind::Spawn, requestedNs, m_context.now());
+                m_body(worker);
+            });
         });
     } catch (const std::exception &error) {
         // std::system_error when the system has no thread to give, std::bad_alloc when there is

@@ -791,7 +791,7 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
         imports << QStringLiteral("import hashlib");
     if (traced)
         imports << QStringLiteral("import json") << QStringLiteral("import os")
-                << QStringLiteral("import threading");
+                << QStringLiteral("import signal") << QStringLiteral("import threading");
     if (durations.usesRandom)
         imports << QStringLiteral("import random");
     if (workers.usesCpuCount)
@@ -807,7 +807,10 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
         + comment(QStringLiteral("Save as %1 and run: python3 %1").arg(fileName));
 
     QString tasks = taskCode(workload);
-    QString main = durations.code;
+    QString main;
+    if (traced)
+        main += QStringLiteral("threading.Thread(target=leave_with_parent, daemon=True).start()\n");
+    main += durations.code;
     if (traced) {
         // The task as shown becomes work(); task() wraps it with the tracer's two lines.
         const auto at = tasks.lastIndexOf(QLatin1String("def task("));
@@ -822,6 +825,24 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
                 "    fields.update(e=event, t=time.monotonic_ns(), pid=os.getpid(),\n"
                 "                  tid=threading.get_native_id())\n"
                 "    os.write(1, (TRACE + json.dumps(fields) + \"\\n\").encode())\n"
+                "\n"
+                "\n"
+                "def leave_with_parent():\n"
+                "    \"\"\"ParViz holds standard input open while it runs: its end means ParViz "
+                "is\n"
+                "    gone (killed, perhaps). Remove this file and its folder, which ParViz\n"
+                "    cannot any more, and end the program with its worker processes: its\n"
+                "    process group, which ParViz made for it.\"\"\"\n"
+                "    while os.read(0, 4096):\n"
+                "        pass\n"
+                "    try:\n"
+                "        os.remove(__file__)\n"
+                "        os.rmdir(os.path.dirname(os.path.abspath(__file__)))\n"
+                "    except OSError:\n"
+                "        pass\n"
+                "    if os.getpgrp() == os.getpid():\n"
+                "        os.killpg(0, signal.SIGKILL)\n"
+                "    os._exit(1)\n"
                 "\n"
                 "\n")
             + tasks

@@ -21,7 +21,10 @@ namespace parviz {
 // interleave them: {"e": "begin"} when its clock starts, {"e": "start", "task": i} and
 // {"e": "done", "task": i} around every task, {"e": "end"} when its clock stops. Each has "t"
 // (time.monotonic_ns(), CLOCK_MONOTONIC, ParViz's own clock), "pid" and "tid" (the native
-// thread id). Everything else is the program as shown.
+// thread id). And it ends with ParViz: it watches its standard input, which ParViz holds open,
+// and when that ends (ParViz killed), it removes its own file and folder and kills its process
+// group (the one ParViz starts it in), its worker processes with it. Everything else is the
+// program as shown.
 //
 // Any thread.
 enum class PythonTracing { Off, On };

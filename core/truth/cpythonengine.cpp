@@ -1,5 +1,7 @@
 #include "truth/cpythonengine.h"
 
+#include "export/output.h"
+#include "process/childsignals.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "teaching/pythonsnippet.h"
@@ -14,7 +16,6 @@
 #include <csignal>
 #include <cstring>
 #include <map>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 namespace parviz {
@@ -202,22 +203,31 @@ void CPythonEngine::run(RunContext &context)
     if (auto runnable = m_python.canRun(plan); !runnable)
         return context.fail(runnable.error());
     QTemporaryDir dir;
+    if (!dir.isValid())
+        return context.fail(
+            failure(QStringLiteral("cannot make a folder for the Python program: %1")
+                        .arg(dir.errorString())));
     const QString path =
         dir.filePath(QString(plan.strategy).replace(u'-', u'_') + QStringLiteral(".py"));
-    {
-        QFile file(path);
-        if (!dir.isValid() || !file.open(QIODevice::WriteOnly)
-            || file.write(pythonProgram(plan, PythonTracing::On).toUtf8()) < 0)
-            return context.fail(
-                failure(QStringLiteral("cannot write the Python program to %1").arg(dir.path())));
-    }
+    // Every byte checked (a full disk shows as ENOSPC on some write, or only on the last
+    // flush): a program cut short would run as something else.
+    const QByteArray program = pythonProgram(plan, PythonTracing::On).toUtf8();
+    if (auto written = writeOutput(path,
+            [&program](QIODevice &device) { return device.write(program) == program.size(); });
+        !written)
+        return context.fail(failure(
+            QStringLiteral("cannot write the Python program: %1").arg(written.error().message)));
 
     QProcess python;
-    // A group of its own, so that its worker processes go with it when it is stopped;
-    // and it dies with the run's thread if ParViz itself is killed.
+    // A group of its own, so that its worker processes go with it when it is stopped; no
+    // signal blocked, as parviz-cli's threads have them, nor inherited by its workers.
+    // If ParViz itself is killed, the program sees its standard input end (QProcess holds the
+    // other end of the pipe) and kills its group, removing its file first (PythonTracing::On):
+    // the parent-death signal would kill the interpreter alone, leaving its workers and the
+    // file behind.
     python.setChildProcessModifier([] {
+        resetSignalsInChild();
         ::setpgid(0, 0);
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     });
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"), QStringLiteral("1"));

@@ -22,7 +22,9 @@ class RunSession;
 // `start = time.perf_counter()`, on the same clock as ParViz's (CLOCK_MONOTONIC).
 //
 // The interpreter runs in a process group of its own: Stop, a failure or the end of the run
-// leaves no process of it behind. A program that fails ends the run with its traceback.
+// leaves no process of it behind, and neither does ParViz killed with SIGKILL (the program
+// watches its standard input, see PythonTracing::On). A program that fails ends the run with
+// its traceback.
 //
 // run() on the run's own thread, as every strategy.
 class CPythonEngine : public Strategy

@@ -1,11 +1,16 @@
 #include "truth/python.h"
 
+#include "process/childsignals.h"
 #include "strategies/strategyregistry.h"
 
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QStringList>
+
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 namespace parviz {
 
@@ -18,6 +23,14 @@ std::optional<PythonInterpreter> probe(const QString &path)
         return std::nullopt;
     QProcess python;
     python.setProcessChannelMode(QProcess::SeparateChannels);
+    // No signal blocked, as the caller's threads may have them; and no probe outlives ParViz.
+    const pid_t parent = ::getpid();
+    python.setChildProcessModifier([parent] {
+        resetSignalsInChild();
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) // gone before the line above
+            ::_exit(1);
+    });
     python.start(path,
         {QStringLiteral("-c"),
             QStringLiteral("import sys\n"

@@ -1,5 +1,7 @@
 #include "util/format.h"
 
+#include <QStringDecoder>
+
 #include <cmath>
 #include <cstdlib>
 
@@ -30,7 +32,8 @@ QString formatDuration(std::int64_t ns)
 
 QString countOf(long long count, const char *singular, const char *plural)
 {
-    return QStringLiteral("%1 %2").arg(count).arg(QString::fromUtf8(count == 1 ? singular : plural));
+    return QStringLiteral("%1 %2").arg(count).arg(
+        QString::fromUtf8(count == 1 ? singular : plural));
 }
 
 QString formatPercent(double fraction)
@@ -38,6 +41,32 @@ QString formatPercent(double fraction)
     if (!std::isfinite(fraction))
         return QStringLiteral("n/a");
     return QString::number(fraction * 100.0, 'f', 1) + QLatin1Char('%');
+}
+
+QString excerpt(QStringView text)
+{
+    if (text.size() <= MaxQuoted)
+        return text.toString();
+    qsizetype cut = MaxQuoted;
+    if (text[cut - 1].isHighSurrogate())
+        --cut;
+    return text.left(cut).toString() + QStringLiteral("...");
+}
+
+QString excerpt(std::string_view utf8)
+{
+    // QString::fromUtf8() would drop a U+FEFF (byte order mark) that starts the text.
+    const auto decode = [](std::string_view bytes) {
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+        return QString(decoder(QByteArrayView(bytes.data(), qsizetype(bytes.size()))));
+    };
+    if (utf8.size() <= std::size_t(MaxQuoted))
+        return decode(utf8);
+    std::size_t cut = std::size_t(MaxQuoted);
+    // Back to the first byte of the character the cut falls in (continuation bytes: 10xxxxxx).
+    while (cut > 0 && (static_cast<unsigned char>(utf8[cut]) & 0xC0) == 0x80)
+        --cut;
+    return decode(utf8.substr(0, cut)) + QStringLiteral("...");
 }
 
 } // namespace parviz

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <QString>
+#include <QStringView>
 
 #include <cstdint>
+#include <string_view>
 
 namespace parviz {
 
@@ -14,5 +16,15 @@ QString formatPercent(double fraction);
 
 // "1 worker", "8 workers".
 QString countOf(long long count, const char *singular, const char *plural);
+
+// At most this many UTF-16 code units (or, of UTF-8, bytes) of a value that a message quotes.
+inline constexpr qsizetype MaxQuoted = 40;
+// `text` for a message that quotes it: whole when short, else its first MaxQuoted units and
+// "...", never cutting a character in two, so that a message stays one short line however
+// long the value was (a flag's value, a run file's string).
+QString excerpt(QStringView text);
+// The same for UTF-8 bytes. A byte order mark that starts them is a character of the text,
+// quoted as such.
+QString excerpt(std::string_view utf8);
 
 } // namespace parviz

@@ -37,7 +37,9 @@ const CpuWork &CpuWork::calibrated()
 
 bool CpuWork::useCalibration(double iterationsPerMs)
 {
-    if (s_calibrationUsed.load() || !(iterationsPerMs > 0.0))
+    // Written so that NaN fails too.
+    if (s_calibrationUsed.load()
+        || !(iterationsPerMs >= MinIterationsPerMs && iterationsPerMs <= MaxIterationsPerMs))
         return false;
     s_givenIterationsPerMs.store(iterationsPerMs);
     return true;

@@ -15,12 +15,20 @@ class CpuWork
 public:
     explicit CpuWork(double iterationsPerMs);
 
+    // The calibrations a process accepts from outside (useCalibration(), parviz-worker's
+    // --calibration): a dependent chain of multiplies runs near a million iterations per ms on
+    // today's cores, and a hundred times more than the upper bound on none. Beyond it, a 1 ms
+    // task would compute for minutes, or (infinity) for ever.
+    static constexpr double MinIterationsPerMs = 1.0;
+    static constexpr double MaxIterationsPerMs = 1e8;
+
     // The process-wide calibration: measured on first use (about 20 ms), unless
     // useCalibration() gave one first.
     static const CpuWork &calibrated();
     // Makes `iterationsPerMs` the process-wide calibration: a worker process uses its parent's,
     // so that both do the same work per millisecond and the worker need not measure. Only
-    // before the first call of calibrated(); false, and ignored, after it.
+    // before the first call of calibrated(), and only within Min/MaxIterationsPerMs; false, and
+    // ignored, otherwise.
     static bool useCalibration(double iterationsPerMs);
 
     double iterationsPerMs() const { return m_iterationsPerMs; }

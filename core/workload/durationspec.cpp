@@ -1,5 +1,7 @@
 #include "workload/durationspec.h"
 
+#include "util/format.h"
+
 #include <QStringList>
 
 #include <cmath>
@@ -27,7 +29,7 @@ constexpr Unit Units[] = {
 Error badDuration(QStringView text, const QString &why)
 {
     return {QStringLiteral("bad-duration"),
-        QStringLiteral("'%1' is not a duration: %2").arg(text.toString(), why)};
+        QStringLiteral("'%1' is not a duration: %2").arg(excerpt(text), why)};
 }
 
 Error badSpec(QStringView text, const QString &why)
@@ -35,7 +37,7 @@ Error badSpec(QStringView text, const QString &why)
     return {QStringLiteral("bad-duration"),
         QStringLiteral("'%1' is not a duration spec: %2 (examples: 100ms, 0.1s, "
                        "uniform:50ms..150ms, exp:100ms, list:0.1s,1s,0.3s)")
-            .arg(text.toString(), why)};
+            .arg(excerpt(text), why)};
 }
 
 } // namespace
@@ -68,7 +70,7 @@ Result<std::int64_t> parseDurationNs(QStringView text)
     (void)trimmed.toDouble(&isNumber);
     if (isNumber)
         return badDuration(
-            text, QStringLiteral("it needs a unit, such as %1s or %1ms").arg(trimmed.toString()));
+            text, QStringLiteral("it needs a unit, such as %1s or %1ms").arg(excerpt(trimmed)));
     return badDuration(text, QStringLiteral("use a number and a unit: ns, us, ms or s"));
 }
 
@@ -166,7 +168,7 @@ Result<DurationSpec> DurationSpec::parse(QStringView text)
     } else {
         return badSpec(text,
             QStringLiteral("unknown distribution '%1' (use uniform, exp or list)")
-                .arg(head.toString()));
+                .arg(excerpt(head)));
     }
     if (auto valid = spec.validate(); !valid)
         return badSpec(text, valid.error().message);

@@ -1,4 +1,5 @@
 #include "pdfreader.h"
+#include "processes.h"
 #include "run/runplan.h"
 #include "strategies/strategyregistry.h"
 #include "truth/python.h"
@@ -15,6 +16,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <map>
 #include <optional>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -69,6 +71,16 @@ private slots:
     void truthWithoutAnInterpreterIsUsage();
     void truthShowsAFailingProgramsTraceback();
     void ctrlCDuringCPythonLeavesNoPython();
+    void childrenStartWithNoSignalBlocked();
+    void oneFileUnderTwoSpellingsIsUsage_data();
+    void oneFileUnderTwoSpellingsIsUsage();
+    void longBadValuesAreQuotedShort_data();
+    void longBadValuesAreQuotedShort();
+    void ctrlCStopsWaitingForAPipesReader();
+    void unwritableProgramSaysWhy();
+    void outOfMemoryIsAFailedRun_data();
+    void outOfMemoryIsAFailedRun();
+    void killedTruthLeavesNoProcessNorFile();
 
 private:
     struct Outcome
@@ -168,6 +180,12 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("seed too large") << run({"--seed", "99999999999999999999"}) << "--seed";
     QTest::newRow("negative tasks") << run({"--tasks", "-5"}) << "--tasks";
     QTest::newRow("tasks over the limit") << run({"--tasks", "1000001"}) << "1000000";
+    QTest::newRow("tasks beyond 64 bits")
+        << run({"--tasks", "9223372036854775808"}) << "9223372036854775808 is out of range";
+    QTest::newRow("tasks below 64 bits")
+        << run({"--tasks", "-9223372036854775809"}) << "-9223372036854775809 is out of range";
+    QTest::newRow("workers beyond 64 bits")
+        << run({"--workers", "99999999999999999999"}) << "--workers: 99999999999999999999 is out";
     QTest::newRow("missing value") << run({"--tasks"}) << "--tasks: needs a value";
     QTest::newRow("zero fraction") << run({"--fraction", "0"}) << "--fraction";
     QTest::newRow("fraction not a number") << run({"--fraction", "most"}) << "--fraction";
@@ -175,6 +193,10 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("bad worker death") << run({"--on-worker-death", "retry"}) << "--on-worker-death";
     QTest::newRow("two exports to stdout") << run({"--json", "-", "--csv", "-"}) << "--csv";
     QTest::newRow("one file twice") << run({"--json", "a.out", "--trace", "a.out"}) << "--trace";
+    QTest::newRow("one file, spelled twice")
+        << run({"--json", "w/s.out", "--csv", "w/./s.out"}) << "--csv";
+    QTest::newRow("an empty file name") << run({"--json", ""}) << "--json";
+    QTest::newRow("an empty picture name") << run({"--png", ""}) << "--png";
     QTest::newRow("one file for --png and --pdf")
         << run({"--png", "a.out", "--pdf", "a.out"}) << "--pdf";
     QTest::newRow("one file for --svg and --pdf")
@@ -1496,6 +1518,390 @@ void tst_Cli::ctrlCDuringCPythonLeavesNoPython()
         const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
         QVERIFY2(stat.isEmpty() || stat.mid(stat.lastIndexOf(')') + 2, 1) == "Z", stat.constData());
     }
+}
+
+// The Python interpreter the tests that need real CPython and joblib choose: Debian's.
+const QString DebianPython = QStringLiteral("/usr/bin/python3");
+
+// A process that has become a program of its own (not a child between fork and exec, which
+// still runs parviz-cli's code): its executable's file name.
+QString programOf(pid_t pid)
+{
+    return QFileInfo(QFileInfo(QStringLiteral("/proc/%1/exe").arg(pid)).symLinkTarget()).fileName();
+}
+
+// parviz-cli truth on a process pool, slow enough to be looked at: ParViz's run with its
+// parviz-worker processes, then CPython's program and its pool's worker processes.
+void startSlowProcessPoolTruth(QProcess &process, const QString &temporaryFolder)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TMPDIR"), temporaryFolder);
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("truth"),
+            QStringLiteral("-s"),
+            QStringLiteral("process-pool"),
+            QStringLiteral("-n"),
+            QStringLiteral("2"),
+            QStringLiteral("-d"),
+            QStringLiteral("1500ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("2"),
+            QStringLiteral("-q"),
+            QStringLiteral("--python"),
+            DebianPython});
+}
+
+void tst_Cli::oneFileUnderTwoSpellingsIsUsage_data()
+{
+    // In a folder holding w/s.out, w/hard.out (a hard link to it), w/link.out (a symbolic link
+    // to it) and v (a symbolic link to w).
+    QTest::addColumn<QStringList>("exports");
+    QTest::addColumn<QString>("flag");
+    const auto row = [](const char *name, const char *first, const char *second) {
+        QTest::newRow(name) << QStringList{QStringLiteral("--json"),
+            QLatin1String(first),
+            QStringLiteral("--csv"),
+            QLatin1String(second)}
+                            << "--csv";
+    };
+    row("a dot", "w/s.out", "w/./s.out");
+    row("up and back", "w/s.out", "w/../w/s.out");
+    row("a doubled slash", "w//s.out", "w/s.out");
+    row("absolute and relative", "@/w/s.out", "w/s.out");
+    row("a symbolic link to the file", "w/s.out", "w/link.out");
+    row("a hard link", "w/hard.out", "w/s.out");
+    row("a linked folder", "v/s.out", "w/s.out");
+    row("a new file in a linked folder", "v/new.out", "w/new.out");
+    row("a new file, spelled twice", "w/new.out", "w/./new.out");
+    QTest::newRow("three exports, the last two the same") << QStringList{QStringLiteral("--json"),
+        QStringLiteral("w/a.out"),
+        QStringLiteral("--csv"),
+        QStringLiteral("w/b.out"),
+        QStringLiteral("--trace"),
+        QStringLiteral("v/b.out")} << "--trace";
+}
+
+void tst_Cli::oneFileUnderTwoSpellingsIsUsage()
+{
+    // Two exports into one file would leave only the last one written, and say nothing: the
+    // same file is the same however its path is spelled.
+    QFETCH(QStringList, exports);
+    QFETCH(QString, flag);
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("w")));
+    const QString file = dir.filePath(QStringLiteral("w/s.out"));
+    QFile original(file);
+    QVERIFY(original.open(QIODevice::WriteOnly) && original.write("before\n") == 7);
+    original.close();
+    QVERIFY(::link(QFile::encodeName(file).constData(),
+                QFile::encodeName(dir.filePath(QStringLiteral("w/hard.out"))).constData())
+        == 0);
+    QVERIFY(QFile::link(QStringLiteral("s.out"), dir.filePath(QStringLiteral("w/link.out"))));
+    QVERIFY(QFile::link(QStringLiteral("w"), dir.filePath(QStringLiteral("v"))));
+    for (QString &argument : exports)
+        argument.replace(QLatin1Char('@'), dir.path());
+    QProcess process;
+    process.setWorkingDirectory(dir.path());
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        QStringList{QStringLiteral("run"),
+            QStringLiteral("-n"),
+            QStringLiteral("2"),
+            QStringLiteral("-d"),
+            QStringLiteral("1ms")}
+            + exports);
+    QVERIFY(process.waitForFinished(60000));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAllStandardOutput().isEmpty()); // nothing ran
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: " + flag.toUtf8() + ": ") && err.contains("already"),
+        err.constData());
+    QCOMPARE(readFile(file), QByteArray("before\n"));
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("w/new.out"))));
+}
+
+void tst_Cli::longBadValuesAreQuotedShort_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("flag");
+    // 130 KB of a value that no flag accepts.
+    const QString junk = QStringLiteral("9x").repeated(65'000);
+    const auto run = [&](const char *flag) {
+        QTest::newRow(flag) << QStringList{QStringLiteral("run"), QLatin1String(flag), junk}
+                            << QString::fromLatin1(flag);
+    };
+    for (const char *flag : {"--duration",
+             "--tasks",
+             "--kind",
+             "--gil",
+             "--io-share",
+             "--workers",
+             "--fraction",
+             "--seed",
+             "--chunksize",
+             "--switch-interval",
+             "--on-worker-death",
+             "--start-timeout",
+             "--strategy",
+             "--picture-width",
+             "--picture-scale"})
+        run(flag);
+    QTest::newRow("a list of durations") << QStringList{QStringLiteral("run"),
+        QStringLiteral("--duration"),
+        QStringLiteral("list:") + junk} << "--duration";
+    QTest::newRow("a uniform duration") << QStringList{QStringLiteral("run"),
+        QStringLiteral("--duration"),
+        QStringLiteral("uniform:1ms..") + junk}
+                                        << "--duration";
+    QTest::newRow("compare's strategies")
+        << QStringList{QStringLiteral("compare"), QStringLiteral("-S"), junk} << "--strategies";
+    QTest::newRow("sweep's max workers")
+        << QStringList{QStringLiteral("sweep"), QStringLiteral("-W"), junk} << "--max-workers";
+    QTest::newRow("an unknown argument")
+        << QStringList{QStringLiteral("run"), junk} << junk.left(8);
+    QTest::newRow("an unknown command") << QStringList{junk} << junk.left(8);
+}
+
+void tst_Cli::longBadValuesAreQuotedShort()
+{
+    // A message quotes enough of a bad value to find it, not all of it: one short line.
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, flag);
+    const Outcome outcome = cli(arguments);
+    QCOMPARE(outcome.exitCode, 2);
+    QCOMPARE(outcome.err.count('\n'), 1);
+    QVERIFY2(outcome.err.contains(flag.toUtf8()), outcome.err.left(300).constData());
+    QVERIFY2(outcome.err.size() < 400, outcome.err.left(600).constData());
+}
+
+void tst_Cli::ctrlCStopsWaitingForAPipesReader()
+{
+    // An export to a pipe that nobody reads waits for a reader; Ctrl+C ends the wait, and the
+    // export fails, saying so.
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath(QStringLiteral("unread"));
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    QProcess process;
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("run"),
+            QStringLiteral("-n"),
+            QStringLiteral("2"),
+            QStringLiteral("-d"),
+            QStringLiteral("1ms"),
+            QStringLiteral("-q"),
+            QStringLiteral("--json"),
+            QStringLiteral("-"),
+            QStringLiteral("--trace"),
+            fifo});
+    QVERIFY(process.waitForStarted());
+    // The JSON on standard output is written first, then the trace: once the JSON is whole,
+    // the pipe is next.
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput(), out.endsWith("}\n")), 30000);
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY2(process.waitForFinished(10000), "still waiting for a reader after Ctrl+C");
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 1);
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: ") && err.contains(fifo.toUtf8()), err.constData());
+    QVERIFY(!QFileInfo(fifo).isFile());
+}
+
+void tst_Cli::unwritableProgramSaysWhy()
+{
+    // truth writes CPython's program into a temporary folder; a disk that fills as it writes
+    // (a file size limit below the program's size: EFBIG, as ENOSPC on a full disk) fails the
+    // run with that reason, not with what Python made of half a program.
+    QTemporaryDir dir;
+    const QString fake = dir.filePath(QStringLiteral("python3"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\n"
+                 "if [ \"$1\" = -c ]; then echo 3.11.2; exit 0; fi\n"
+                 "exit 0\n"); // as a half-written program that does nothing would
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    const QString temporary = dir.filePath(QStringLiteral("tmp"));
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("tmp")));
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TMPDIR"), temporary);
+    process.setProcessEnvironment(environment);
+    process.setChildProcessModifier([] {
+        const rlimit limit{512, 512};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        std::signal(SIGXFSZ, SIG_IGN); // else the first write beyond the limit kills
+    });
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("truth"),
+            QStringLiteral("-n"),
+            QStringLiteral("2"),
+            QStringLiteral("-d"),
+            QStringLiteral("1ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("2"),
+            QStringLiteral("-q"),
+            QStringLiteral("--python"),
+            fake});
+    QVERIFY(process.waitForFinished(60000));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 1, err.constData());
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: the CPython 3.11.2 run failed: cannot write the Python "
+                            "program: writing '"
+                 + temporary.toUtf8())
+            && err.endsWith("' failed: File too large\n"),
+        err.constData());
+    // Nothing of it is left.
+    const QStringList left = QDir(temporary).entryList(QDir::AllEntries | QDir::NoDotAndDotDot);
+    QVERIFY2(left.isEmpty(), qPrintable(left.join(QLatin1Char(' '))));
+}
+
+void tst_Cli::outOfMemoryIsAFailedRun_data()
+{
+    // Address space limits in KiB (ulimit -v) at which a million recorded tasks run out of
+    // memory at different points of the run.
+    QTest::addColumn<int>("limitKiB");
+    for (const int limit : {140'000, 160'000, 180'000, 200'000, 240'000})
+        QTest::newRow(qPrintable(QString::number(limit))) << limit;
+}
+
+void tst_Cli::outOfMemoryIsAFailedRun()
+{
+    // Memory that runs out under a run is a run that failed, said in one line: never an
+    // exception that ends the program (std::terminate, SIGABRT, exit status 134).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // parviz-cli is built with the same sanitizer, whose shadow memory alone is far larger
+    // than these limits: it would not start.
+    QSKIP("a sanitizer's shadow memory does not fit under an address space limit");
+#endif
+    QFETCH(int, limitKiB);
+    QTemporaryDir dir;
+    QProcess process;
+    process.setWorkingDirectory(dir.path());
+    process.setChildProcessModifier([limitKiB] {
+        const rlim_t bytes = rlim_t(limitKiB) * 1024;
+        const rlimit limit{bytes, bytes};
+        ::setrlimit(RLIMIT_AS, &limit);
+    });
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("run"),
+            QStringLiteral("-n"),
+            QStringLiteral("1000000"),
+            QStringLiteral("-d"),
+            QStringLiteral("0ms"),
+            QStringLiteral("-w"),
+            QStringLiteral("2"),
+            QStringLiteral("-q"),
+            QStringLiteral("--json"),
+            QStringLiteral("x.json")});
+    QVERIFY(process.waitForFinished(120000));
+    const QByteArray err = process.readAllStandardError();
+    QVERIFY2(process.exitStatus() == QProcess::NormalExit, err.constData());
+    if (process.exitCode() == 0)
+        return; // enough memory at this limit: nothing to see
+    QVERIFY2(process.exitCode() == 1, err.constData());
+    QCOMPARE(err.count('\n'), 1);
+    // Out of memory, or a thread the system would not start for want of it.
+    QVERIFY2(err.startsWith("parviz-cli: "), err.constData());
+}
+
+void tst_Cli::childrenStartWithNoSignalBlocked()
+{
+    // parviz-cli blocks SIGINT and SIGTERM in its threads, for the thread that waits for them.
+    // A program it starts must not inherit that mask: a parviz-worker, the Python interpreter
+    // and the pool workers Python forks would then ignore `kill -TERM` and Ctrl+C for good.
+    if (!QFileInfo(DebianPython).isExecutable())
+        QSKIP("no /usr/bin/python3");
+    QTemporaryDir temporary;
+    QProcess process;
+    startSlowProcessPoolTruth(process, temporary.path());
+    QVERIFY(process.waitForStarted());
+    const pid_t cli = pid_t(process.processId());
+    // Each process, once it runs its own program, with the signals it blocks then (a child
+    // between fork and exec still runs parviz-cli's code). Monotone, as QTRY evaluates it more
+    // than once and a process may come and go between two looks.
+    std::map<pid_t, std::pair<QString, QByteArray>> seen; // pid: what it is, its SigBlk
+    QSet<QString> roles;
+    const auto record = [&](pid_t pid, const QString &role) {
+        const QByteArray blocked = test::statusField(pid, "SigBlk");
+        if (seen.contains(pid) || blocked.isEmpty())
+            return;
+        seen[pid] = {role, blocked};
+        roles.insert(role);
+    };
+    const auto seenAll = [&] {
+        for (const pid_t child : test::childProcessesOf(cli)) {
+            const QString program = programOf(child);
+            if (program == QLatin1String("parviz-worker")) {
+                record(child, program);
+            } else if (program.startsWith(QLatin1String("python"))) {
+                record(child, QStringLiteral("python"));
+                for (const pid_t worker : test::childProcessesOf(child))
+                    record(worker, QStringLiteral("a worker of python's pool"));
+            }
+        }
+        return roles.size() == 3;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(seenAll(), 30000);
+    // Done: the whole tree goes, whether or not it would go with parviz-cli.
+    const std::vector<pid_t> tree = test::descendantsOf(cli);
+    ::kill(cli, SIGKILL);
+    for (const pid_t pid : tree)
+        ::kill(pid, SIGKILL);
+    process.waitForFinished();
+    for (const auto &[pid, entry] : seen) {
+        QVERIFY2(entry.second == "0000000000000000",
+            qPrintable(QStringLiteral("%1 (pid %2) blocks signals %3")
+                           .arg(entry.first)
+                           .arg(pid)
+                           .arg(QString::fromLatin1(entry.second))));
+    }
+}
+
+void tst_Cli::killedTruthLeavesNoProcessNorFile()
+{
+    // parviz-cli killed with SIGKILL while CPython runs the program on a process pool: no code
+    // of parviz-cli runs after that, so the interpreter, its pool's workers and the folder of
+    // the program must see it go by themselves.
+    if (!QFileInfo(DebianPython).isExecutable())
+        QSKIP("no /usr/bin/python3");
+    QTemporaryDir temporary;
+    QProcess process;
+    startSlowProcessPoolTruth(process, temporary.path());
+    QVERIFY(process.waitForStarted());
+    const pid_t cli = pid_t(process.processId());
+    // The interpreter, once it has started both its pool's workers.
+    const auto pythonWithWorkers = [&] {
+        for (const pid_t pid : test::childProcessesOf(cli)) {
+            if (programOf(pid).startsWith(QLatin1String("python"))
+                && test::childProcessesOf(pid).size() >= 2)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(pythonWithWorkers(), 30000);
+    const std::vector<pid_t> tree = test::descendantsOf(cli);
+    QCOMPARE(::kill(cli, SIGKILL), 0);
+    QVERIFY(process.waitForFinished());
+    const auto running = [&tree] {
+        QStringList alive;
+        for (const pid_t pid : tree) {
+            if (!test::processIsGone(pid))
+                alive << QStringLiteral("%1 (%2)").arg(pid).arg(programOf(pid));
+        }
+        return alive.join(QLatin1String(", "));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(running().isEmpty(), qPrintable(running()), 2000);
+    const auto left = [&] {
+        return QDir(temporary.path())
+            .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+            .join(QLatin1String(", "));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(left().isEmpty(), qPrintable(left()), 2000);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

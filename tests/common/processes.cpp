@@ -39,6 +39,29 @@ std::vector<pid_t> childProcessesOf(pid_t parent)
     return children;
 }
 
+std::vector<pid_t> descendantsOf(pid_t ancestor)
+{
+    std::vector<pid_t> found = childProcessesOf(ancestor);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        const std::vector<pid_t> children = childProcessesOf(found[i]);
+        found.insert(found.end(), children.begin(), children.end());
+    }
+    return found;
+}
+
+QByteArray statusField(pid_t pid, const char *name)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray prefix = QByteArray(name) + ':';
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(prefix))
+            return line.mid(prefix.size()).trimmed();
+    }
+    return {};
+}
+
 bool processIsGone(pid_t pid)
 {
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));

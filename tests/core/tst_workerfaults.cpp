@@ -1,9 +1,12 @@
+#include "process/workerlocator.h"
+#include "process/workerprotocol.h"
 #include "processes.h"
 #include "run/runsession.h"
 #include "traceinvariants.h"
 #include "util/clock.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -44,6 +47,8 @@ private slots:
     void killedParentLeavesNoWorker();
     void stoppedWorkerIsStalled_data();
     void stoppedWorkerIsStalled();
+    void badCalibrationIsRefused_data();
+    void badCalibrationIsRefused();
 
 private:
     QTemporaryDir m_dir;
@@ -496,6 +501,54 @@ void tst_WorkerFaults::killedParentLeavesNoWorker()
                            .arg(trial)
                            .arg(pidsText(alive))));
     }
+}
+
+void tst_WorkerFaults::badCalibrationIsRefused_data()
+{
+    QTest::addColumn<QString>("calibration");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("a measured one") << "612345.75" << true;
+    QTest::newRow("the smallest") << "1" << true;
+    QTest::newRow("infinity") << "inf" << false;
+    QTest::newRow("not a number") << "nan" << false;
+    QTest::newRow("negative") << "-5" << false;
+    QTest::newRow("zero") << "0" << false;
+    QTest::newRow("too many") << "1e300" << false;
+    QTest::newRow("a word") << "fast" << false;
+    QTest::newRow("a number and more") << "600000x" << false;
+    QTest::newRow("empty") << "" << false;
+}
+
+void tst_WorkerFaults::badCalibrationIsRefused()
+{
+    // parviz-worker takes its parent's CPU calibration as a number of iterations per
+    // millisecond. An infinite one made a CPU task of 1 ms compute for ever; every value
+    // outside what a core can do is refused at start, in one line, with exit status 2.
+    QFETCH(QString, calibration);
+    QFETCH(bool, accepted);
+    const auto worker = locateWorker();
+    if (!worker)
+        QFAIL(qPrintable(worker.error().message));
+    QProcess process;
+    process.start(QString::fromStdString(*worker),
+        {QStringLiteral("--protocol"),
+            QString::number(protocol::Version),
+            QStringLiteral("--calibration"),
+            calibration});
+    QVERIFY(process.waitForStarted());
+    process.closeWriteChannel(); // no tasks: a worker that starts ends at once
+    QVERIFY(process.waitForFinished(10000));
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    if (accepted) {
+        QVERIFY2(process.exitCode() == 0, err.constData());
+        QVERIFY2(err.isEmpty(), err.constData());
+        return;
+    }
+    QVERIFY2(process.exitCode() == 2, err.constData());
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-worker: --calibration: '" + calibration.toUtf8() + "'"),
+        err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_WorkerFaults)
