@@ -44,12 +44,18 @@ public:
         }
         if (!value.isString())
             return wrongType(key, "a string");
-        if (value.toString().size() > maxLength)
+        // Qt's JSON reader keeps a U+FEFF (byte order mark) that starts a string holding an
+        // escape and drops it from one without: the mark is invisible, so it is never kept, and
+        // a preset saved and read again reads the same.
+        QString text = value.toString();
+        while (text.startsWith(QChar(0xFEFF)))
+            text.remove(0, 1);
+        if (text.size() > maxLength)
             return Error{QStringLiteral("bad-preset"),
                 QStringLiteral("\"%1\" is longer than %2 characters")
                     .arg(QLatin1String(key))
                     .arg(maxLength)};
-        return value.toString();
+        return text;
     }
 
     // A whole number in [min, max], or `fallback` when absent.

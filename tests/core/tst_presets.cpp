@@ -35,6 +35,7 @@ private slots:
     void refusesWhatIsNotARegularFile();
     void largestPresetFitsTheLimit();
     void fileNamesThatAreNotUtf8AreListed();
+    void byteOrderMarksAreNotKept();
 };
 
 namespace {
@@ -328,6 +329,24 @@ void tst_Presets::savedPresetReadsBack()
     loadPresetDirectory(dir.path() + QStringLiteral("/sub"), false, library);
     QCOMPARE(library.presets.size(), std::size_t(9));
     QVERIFY(library.problems.empty());
+}
+
+void tst_Presets::byteOrderMarksAreNotKept()
+{
+    // An invisible U+FEFF that starts a text is dropped, with an escape elsewhere in the text
+    // or without one, so a preset saved and read again reads the same.
+    for (const QByteArray &title : {QByteArray("\xEF\xBB\xBFMine"),
+             QByteArray("\xEF\xBB\xBFMi\\u006ee"),
+             QByteArray("\\ufeffMine")}) {
+        const QByteArray json = "{\"parviz_preset\":1,\"title\":\"" + title
+            + "\",\"strategy\":\"thread-pool\",\"tasks\":2,\"duration\":\"1ms\",\"workers\":2}";
+        const auto preset = parsePreset(json);
+        QVERIFY2(preset.ok(), preset ? "" : qPrintable(preset.error().message));
+        QCOMPARE(preset->title, QStringLiteral("Mine"));
+        const auto back = parsePreset(presetJson(*preset));
+        QVERIFY(back.ok());
+        QCOMPARE(back->title, preset->title);
+    }
 }
 
 void tst_Presets::fileNamesAreTidy()
