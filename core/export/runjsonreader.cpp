@@ -935,9 +935,9 @@ bool RunFileReader::readOptions()
             std::string_view name;
             if (!m_json.readString(name, "backend"))
                 return false;
-            const auto backend = joblibBackendFromName(QString::fromUtf8(
-                name.data(), static_cast<qsizetype>(std::min<std::size_t>(name.size(), 16))));
-            if (!backend || name.size() > 16)
+            const auto backend = joblibBackendFromName(
+                QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
+            if (!backend)
                 return m_json.failAt(at,
                     QStringLiteral("\"backend\" is 'loky' or 'threading', not '%1'")
                         .arg(excerpt(name)));

@@ -107,6 +107,19 @@ int rowOfProcess(const TraceSnapshot &trace, std::int32_t pid)
     return -1;
 }
 
+// A task the session's workers are running now, into `running`; false while there is none.
+bool runningTask(const RunSession &session, TaskEvent &running)
+{
+    const auto snapshot = session.snapshot(); // alive for the loop
+    for (const TaskEvent &open : snapshot->inFlight()) {
+        if (open.kind == EventKind::Run) {
+            running = open;
+            return true;
+        }
+    }
+    return false;
+}
+
 // The parviz-worker processes whose parent is `parent`, from /proc.
 std::vector<pid_t> workersOf(pid_t parent)
 {
@@ -318,18 +331,7 @@ void tst_WorkerFaults::killAtEachPoolSizeThenAFreshRun()
     RunSession session(plan(tasks, (fail ? 1000 : 60) * Ms, workers, withPolicy(policy)));
     session.start();
     TaskEvent victim;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&] {
-            const auto snapshot = session.snapshot(); // alive for the loop
-            for (const TaskEvent &open : snapshot->inFlight()) {
-                if (open.kind == EventKind::Run) {
-                    victim = open;
-                    return true;
-                }
-            }
-            return false;
-        }(),
-        10000);
+    QTRY_VERIFY_WITH_TIMEOUT(runningTask(session, victim), 10000);
     QCOMPARE(::kill(victim.pid, SIGKILL), 0);
     QVERIFY(session.wait(std::chrono::seconds(20)));
     const RunResult &result = session.result();
@@ -409,18 +411,7 @@ void tst_WorkerFaults::stoppedWorkerIsStalled()
     RunSession session(plan(tasks, 20 * Ms, 2, options));
     session.start();
     TaskEvent victim;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&] {
-            const auto snapshot = session.snapshot(); // alive for the loop
-            for (const TaskEvent &open : snapshot->inFlight()) {
-                if (open.kind == EventKind::Run) {
-                    victim = open;
-                    return true;
-                }
-            }
-            return false;
-        }(),
-        10000);
+    QTRY_VERIFY_WITH_TIMEOUT(runningTask(session, victim), 10000);
     QCOMPARE(::kill(victim.pid, SIGSTOP), 0);
     QVERIFY(session.wait(std::chrono::seconds(30)));
     const RunResult &result = session.result();
