@@ -44,12 +44,12 @@ public:
         }
         if (!value.isString())
             return wrongType(key, "a string");
-        // Qt's JSON reader keeps a U+FEFF (byte order mark) that starts a string holding an
-        // escape and drops it from one without: the mark is invisible, so it is never kept, and
-        // a preset saved and read again reads the same.
+        // Qt's JSON reader drops a U+FEFF (byte order mark) that starts a string or follows an
+        // escape in it, and keeps one elsewhere, so the same text can read back differently
+        // once saved with other escapes. The mark is invisible: it is never kept, anywhere,
+        // and a preset saved and read again reads the same.
         QString text = value.toString();
-        while (text.startsWith(QChar(0xFEFF)))
-            text.remove(0, 1);
+        text.remove(QChar(0xFEFF));
         if (text.size() > maxLength)
             return Error{QStringLiteral("bad-preset"),
                 QStringLiteral("\"%1\" is longer than %2 characters")
