@@ -8,7 +8,7 @@ Gil::Gil(TraceRecorder &recorder, std::int64_t switchIntervalNs, std::stop_token
     , m_stop(std::move(stop))
 { }
 
-void Gil::acquireLocked(int worker, std::int32_t task)
+void Gil::acquireLocked(int worker, std::int32_t task, Drawn drawn)
 {
     m_locked = true;
     if (m_lastHolder != worker) {
@@ -18,19 +18,21 @@ void Gil::acquireLocked(int worker, std::int32_t task)
     m_switched.notify_all();
     // A request aimed at the previous holder is served.
     m_dropRequest.store(false, std::memory_order_relaxed);
-    m_recorder.gil().begin(task, EventKind::GilHold, m_recorder.now());
+    m_holdDrawn = drawn == Drawn::Yes;
+    if (m_holdDrawn)
+        m_recorder.gil().begin(task, EventKind::GilHold, m_recorder.now());
 }
 
-bool Gil::tryTake(int worker, std::int32_t task)
+bool Gil::tryTake(int worker, std::int32_t task, Drawn drawn)
 {
     std::scoped_lock lock(m_mutex);
     if (m_locked)
         return false;
-    acquireLocked(worker, task);
+    acquireLocked(worker, task, drawn);
     return true;
 }
 
-bool Gil::take(int worker, std::int32_t task)
+bool Gil::take(int worker, std::int32_t task, Drawn drawn)
 {
     std::unique_lock lock(m_mutex);
     while (m_locked) {
@@ -45,14 +47,16 @@ bool Gil::take(int worker, std::int32_t task)
     }
     if (m_stop.stop_requested())
         return false;
-    acquireLocked(worker, task);
+    acquireLocked(worker, task, drawn);
     return true;
 }
 
 void Gil::drop(int worker)
 {
     std::unique_lock lock(m_mutex);
-    m_recorder.gil().end(m_recorder.now());
+    if (m_holdDrawn)
+        m_recorder.gil().end(m_recorder.now());
+    m_holdDrawn = false;
     m_locked = false;
     m_released.notify_one();
     if (m_dropRequest.load(std::memory_order_relaxed) && m_lastHolder == worker) {

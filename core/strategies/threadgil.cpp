@@ -61,6 +61,17 @@ public:
             takeBack();
     }
 
+    // Between two calls that release the GIL the thread takes it back for its own code; a
+    // wait for it is drawn, the moment it holds it is not (Gil::Drawn::No).
+    bool enterCallerCode() override
+    {
+        if (!m_releasesToCompute)
+            return false;
+        takeBack(Gil::Drawn::No);
+        return m_holding;
+    }
+    void leaveCallerCode() override { leave(); }
+
     void checkpoint() override
     {
         if (!m_holding || !m_gil.dropRequested())
@@ -73,25 +84,25 @@ public:
     }
 
 private:
-    void takeBack()
+    void takeBack(Gil::Drawn drawn = Gil::Drawn::Yes)
     {
-        if (m_gil.tryTake(m_worker, m_task))
+        if (m_gil.tryTake(m_worker, m_task, drawn))
             m_holding = true;
         else
-            waitMidTask([] {});
+            waitMidTask([] {}, drawn);
     }
 
     // Ends the open `run` event, records a `gil-wait` while `release` runs and the lock is
     // taken again, then reopens `run`. If the run is stopped while waiting, the gil-wait stays
     // open for RunContext::runTask() to close as interrupted.
     template <typename Release>
-    void waitMidTask(Release release)
+    void waitMidTask(Release release, Gil::Drawn drawn = Gil::Drawn::Yes)
     {
         const std::int64_t waitStart = m_context.now();
         m_lane.end(waitStart);
         m_lane.begin(m_task, EventKind::GilWait, waitStart);
         release();
-        if (!m_gil.take(m_worker, m_task))
+        if (!m_gil.take(m_worker, m_task, drawn))
             return;
         m_holding = true;
         const std::int64_t runStart = m_context.now();

@@ -9,8 +9,9 @@ namespace parviz {
 
 // Where a task would touch a Python-style global lock: a blocking call releases it, CPU work
 // offers to switch between slices, and code that releases it to compute (a C call) does so
-// around its computing. Threads under a GIL implement it (core/strategies/threadgil.h);
-// everyone else passes nullptr. Called on the thread running the task.
+// around each call, taking it back for the caller's own code between two calls. Threads under
+// a GIL implement it (core/strategies/threadgil.h); everyone else passes nullptr. Called on
+// the thread running the task.
 class CpuGate
 {
 public:
@@ -19,7 +20,12 @@ public:
     virtual void afterSleep() = 0;
     virtual void beforeCompute() = 0;
     virtual void afterCompute() = 0;
+    // Between two slices of CPU work.
     virtual void checkpoint() = 0;
+    // Between two calls that release the lock to compute: takes it for the caller's own code
+    // and returns true, or returns false when the task's computing never released it.
+    virtual bool enterCallerCode() = 0;
+    virtual void leaveCallerCode() = 0;
 };
 
 enum class TaskOutcome : std::uint8_t { Completed, Interrupted };

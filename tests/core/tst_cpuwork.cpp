@@ -59,6 +59,17 @@ struct CountingGate : CpuGate
     void beforeCompute() override { ++computesBegun; }
     void afterCompute() override { ++computesEnded; }
     void checkpoint() override { ++checkpoints; }
+    // As a task that releases the lock to compute when `releases`: the caller's code between
+    // two calls takes it.
+    bool releases = false;
+    int callerCodeEntered = 0;
+    int callerCodeLeft = 0;
+    bool enterCallerCode() override
+    {
+        callerCodeEntered += releases ? 1 : 0;
+        return releases;
+    }
+    void leaveCallerCode() override { ++callerCodeLeft; }
 };
 
 } // namespace
@@ -182,6 +193,17 @@ void tst_CpuWork::gateSeesSleepsAndSlices()
     executeTask(task(TaskKind::Cpu, 1'000'000), {}, &cpuOnly);
     QCOMPARE(cpuOnly.sleepsBegun, 0);
     QVERIFY(cpuOnly.checkpoints > 0);
+    QCOMPARE(cpuOnly.callerCodeLeft, 0);
+
+    // Computing that releases the lock: the caller's code runs between every two slices (the
+    // last one ends with the task's return), and the arithmetic is the same as without a gate.
+    CountingGate releasing;
+    releasing.releases = true;
+    const auto released = executeTask(task(TaskKind::Cpu, 2'000'000), {}, &releasing);
+    QVERIFY(releasing.checkpoints > 0);
+    QCOMPARE(releasing.callerCodeEntered, releasing.checkpoints);
+    QCOMPARE(releasing.callerCodeLeft, releasing.callerCodeEntered);
+    QCOMPARE(released.value, executeTask(task(TaskKind::Cpu, 2'000'000), {}).value);
 }
 
 QTEST_GUILESS_MAIN(tst_CpuWork)
