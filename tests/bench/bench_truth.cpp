@@ -292,12 +292,11 @@ int main(int argc, char **argv)
                         {},
                         {},
                         workload.spec.duration.valueNs};
-                    if (!QStringLiteral("%1, %2, %3, %4")
-                             .arg(row.workload,
-                                 row.strategy,
-                                 taskGilName(gil),
-                                 joblib ? joblibBackendName(backend) : QString())
-                             .contains(only))
+                    QString label = QStringLiteral("%1, %2, %3")
+                                        .arg(row.workload, row.strategy, taskGilName(gil));
+                    if (joblib)
+                        label += QStringLiteral(", ") + joblibBackendName(backend);
+                    if (!label.contains(only))
                         continue;
                     const RunPlan plan = RunPlan::make(entry.info.id,
                         spec,
@@ -309,12 +308,7 @@ int main(int argc, char **argv)
                         rows.push_back(std::move(row));
                         continue;
                     }
-                    std::fprintf(stderr,
-                        "%s, %s, %s, %s:",
-                        workload.name,
-                        qPrintable(entry.info.id),
-                        taskGilId(gil).data(),
-                        qPrintable(joblibBackendName(backend)));
+                    std::fprintf(stderr, "%s:", qPrintable(label));
                     for (int i = 0; i < repeat && row.skipped.isEmpty(); ++i) {
                         // Interleaved, the first of the pair alternating.
                         for (int engine : i % 2 == 0 ? std::vector{0, 1} : std::vector{1, 0}) {
