@@ -482,9 +482,11 @@ void MainWindow::startTruth()
     }
     if (!*python)
         return showError(tr("Cannot run in CPython"), python->error());
-    const PythonInterpreter interpreter = **python;
-    if (auto runnable = interpreter.canRun(plan->strategy); !runnable)
-        return showError(tr("Cannot run in CPython"), runnable.error());
+    // Checked before ParViz's run, which would otherwise be measured for nothing.
+    const auto runsPlan = pythonFor(*plan, **python);
+    if (!runsPlan)
+        return showError(tr("Cannot run in CPython"), runsPlan.error());
+    const PythonInterpreter interpreter = *runsPlan;
     // ParViz first, then CPython: one after the other, so that they never share the machine.
     std::vector<ComparisonWindow::PlannedRun> runs;
     runs.push_back({*plan, {}, {}});

@@ -654,12 +654,14 @@ int truthCommand(const TruthFlags &flags, std::stop_token stop)
     // An interpreter that cannot run the program is bad usage, as a bad flag is: nothing runs,
     // and the message names what to install or choose. A run that failed is 1.
     const QString chosen = QString::fromStdString(flags.python);
-    const auto python = findPython(chosen);
-    if (!python)
+    const auto found = findPython(chosen);
+    if (!found)
         return report(usage(
-            chosen.isEmpty() ? QString() : QStringLiteral("--python"), python.error().message));
-    if (auto runnable = python->canRun(plan->strategy); !runnable)
-        return report(usage(QString(), runnable.error().message));
+            chosen.isEmpty() ? QString() : QStringLiteral("--python"), found.error().message));
+    // Checked before ParViz's run, which would otherwise be measured for nothing.
+    const auto python = pythonFor(*plan, *found);
+    if (!python)
+        return report(usage(QString(), python.error().message));
     if (auto writable = exports.checkWritable(); !writable)
         return statusOf(writable.error());
 

@@ -295,12 +295,9 @@ void CPythonEngine::run(RunContext &context)
 std::unique_ptr<RunSession> makeCPythonSession(const RunPlan &plan, const PythonInterpreter &python)
 {
     // Tasks without a GIL need a free-threaded build; one on PATH is used in place of `python`.
-    PythonInterpreter chosen = python;
-    if (!python.canRun(plan)) {
-        if (auto freeThreaded = findFreeThreadedPython();
-            freeThreaded && freeThreaded->canRun(plan))
-            chosen = *freeThreaded;
-    }
+    // With none, the engine reports python.canRun()'s error when it starts.
+    const auto found = pythonFor(plan, python);
+    const PythonInterpreter chosen = found ? *found : python;
     return std::make_unique<RunSession>(
         plan, std::make_unique<CPythonEngine>(chosen), CPythonEngine::engineName(chosen));
 }

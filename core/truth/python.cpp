@@ -90,6 +90,16 @@ Result<void> PythonInterpreter::canRun(const RunPlan &plan) const
     return {};
 }
 
+Result<PythonInterpreter> pythonFor(const RunPlan &plan, const PythonInterpreter &python)
+{
+    auto runnable = python.canRun(plan);
+    if (runnable)
+        return python;
+    if (auto freeThreaded = findFreeThreadedPython(); freeThreaded && freeThreaded->canRun(plan))
+        return *freeThreaded;
+    return runnable.error();
+}
+
 std::optional<PythonInterpreter> findFreeThreadedPython()
 {
     for (const char *name : {"python3.14t", "python3.13t", "python3t"}) {

@@ -32,5 +32,9 @@ Result<PythonInterpreter> findPython(const QString &chosen = {});
 // A free-threaded CPython on PATH (python3.14t, python3.13t), running without its GIL; nothing
 // if there is none. Runs each candidate found once; any thread.
 std::optional<PythonInterpreter> findFreeThreadedPython();
+// The interpreter that runs `plan`'s program: `python`, or, where the workload's tasks have no
+// GIL and `python` has one, a free-threaded CPython on PATH. The error is python.canRun(plan)'s:
+// nothing can run the program. May look on PATH (findFreeThreadedPython()); any thread.
+Result<PythonInterpreter> pythonFor(const RunPlan &plan, const PythonInterpreter &python);
 
 } // namespace parviz

@@ -1386,6 +1386,27 @@ void tst_Cli::truthWithoutAnInterpreterIsUsage()
     QCOMPARE(outcome.err.count('\n'), 1);
     QVERIFY2(outcome.err.contains("joblib") && outcome.err.contains("python3-joblib"),
         outcome.err.constData());
+
+    // Computing threads without a GIL, and no free-threaded CPython on PATH: refused before
+    // ParViz's run, which would be measured for nothing.
+    QProcess noGil;
+    environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PATH"), dir.path());
+    noGil.setProcessEnvironment(environment);
+    noGil.start(QStringLiteral(PARVIZ_CLI_PATH),
+        workload
+            + QStringList{QStringLiteral("-k"),
+                QStringLiteral("cpu"),
+                QStringLiteral("--gil"),
+                QStringLiteral("none"),
+                QStringLiteral("--python"),
+                fake});
+    QVERIFY(noGil.waitForFinished(60000));
+    QCOMPARE(noGil.exitCode(), 2);
+    QVERIFY(noGil.readAllStandardOutput().isEmpty());
+    const QByteArray noGilErr = noGil.readAllStandardError();
+    QVERIFY2(
+        noGilErr.contains("free-threaded") && !noGilErr.contains("[1/2]"), noGilErr.constData());
 }
 
 void tst_Cli::truthShowsAFailingProgramsTraceback()
