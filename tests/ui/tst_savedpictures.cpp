@@ -2,10 +2,13 @@
 #include "figures.h"
 #include "mainwindow.h"
 #include "panels/workloadpanel.h"
+#include "preferencesdialog.h"
 #include "runcontroller.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
@@ -35,6 +38,7 @@ private slots:
     void ganttEqualsTheCommandLines();
     void speedupChartEqualsTheCommandLines();
     void proposedNameSaysWhatRan();
+    void preferencesChooseWidthAndTheme();
 
 private:
     void chooseWorkload(int tasks, std::int64_t ns, int workers);
@@ -266,6 +270,27 @@ void tst_SavedPictures::proposedNameSaysWhatRan()
     m_window->speedupChart()->clearSweeps();
     QCOMPARE(m_window->pictureBaseName(&MainWindow::saveSpeedupPicture), QStringLiteral("speedup"));
     QVERIFY(!m_window->saveSpeedupPicture(m_files.filePath(QStringLiteral("none.png"))).ok());
+}
+
+// Edit > Preferences > Pictures: a slide's width unless another is chosen, light unless dark is.
+void tst_SavedPictures::preferencesChooseWidthAndTheme()
+{
+    PreferencesDialog dialog(QString(), m_window.get());
+    dialog.setPictureStyle(FigureStyle::fromSettings());
+    QCOMPARE(dialog.pictureStyle().width, FigureStyle::DefaultWidth);
+    QVERIFY(!dialog.pictureStyle().dark);
+    QVERIFY(dialog.pictureWidthBox()->findData(1920) >= 0);
+    dialog.pictureWidthBox()->setCurrentIndex(dialog.pictureWidthBox()->findData(1920));
+    dialog.darkPicturesBox()->setChecked(true);
+    dialog.pictureStyle().toSettings();
+    const FigureStyle chosen = FigureStyle::fromSettings();
+    QCOMPARE(chosen.width, 1920);
+    QVERIFY(chosen.dark);
+    // Remembered: the next dialog starts from it.
+    PreferencesDialog again(QString(), m_window.get());
+    again.setPictureStyle(FigureStyle::fromSettings());
+    QCOMPARE(again.pictureWidthBox()->currentData().toInt(), 1920);
+    QVERIFY(again.darkPicturesBox()->isChecked());
 }
 
 QTEST_MAIN(tst_SavedPictures)
