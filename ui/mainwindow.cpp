@@ -241,6 +241,7 @@ MainWindow::MainWindow(QWidget *parent)
             statusBar()->showMessage(tr("Sweep done"), 8000);
     });
 
+    trackSweepsForPictures();
     readSettings();
     updateActions();
 }
@@ -517,8 +518,11 @@ void MainWindow::setPythonInterpreter(const QString &interpreter)
 void MainWindow::showPreferences()
 {
     PreferencesDialog dialog(m_python->chosen(), this);
-    if (dialog.exec() == QDialog::Accepted)
+    dialog.setPictureStyle(FigureStyle::fromSettings());
+    if (dialog.exec() == QDialog::Accepted) {
         setPythonInterpreter(dialog.interpreter());
+        dialog.pictureStyle().toSettings();
+    }
 }
 
 void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
@@ -626,49 +630,96 @@ Result<void> MainWindow::openRun(const QString &path)
     return {};
 }
 
-MainWindow::Picture MainWindow::ganttPicture() const
+Figure MainWindow::ganttPicture() const
 {
-    const QSize size = m_gantt->logicalRect().size();
-    const GanttFrame frame = m_gantt->currentFrame(QRect(QPoint(0, 0), size));
-    // The everyday look, also in presentation mode, whose larger font fits only the larger
-    // Gantt on screen.
-    QFont font = m_gantt->font();
-    font.setPointSizeF(font.pointSizeF() / m_gantt->scale());
-    const GanttStyle style = GanttStyle::fromPalette(m_gantt->palette(), font);
-    return {size,
-        style.background,
-        [this, frame, style](QPainter &painter, const QRect &area) {
-            GanttFrame scaled = frame;
-            scaled.area = area;
-            paintGantt(painter, m_timeline, scaled, style);
-        },
-        PictureCaption::fromPalette(
-            shownRunCaption(m_lastRun, m_liveTasks != nullptr), m_gantt->palette())};
+    // The last finished run, whole: a run being drawn live is not one yet.
+    if (!m_lastRun)
+        return ganttFigure({}, FigureStyle::fromSettings());
+    const bool live = m_liveTasks != nullptr;
+    return ganttFigure(
+        {&*m_lastRun, 1}, FigureStyle::fromSettings(), live ? -1 : m_gantt->prediction());
 }
 
-MainWindow::Picture MainWindow::speedupPicture() const
+Figure MainWindow::speedupPicture() const
 {
-    return {m_speedup->viewport()->size(),
-        m_speedup->backgroundColor(),
-        [this](QPainter &painter, const QRect &area) { m_speedup->renderChart(painter, area); },
-        PictureCaption::fromPalette(m_speedup->caption(), m_speedup->palette())};
+    // The sweeps on the chart: the last sweepCount() followed.
+    const auto shown = std::min(m_sweepDrawings.size(), std::size_t(m_speedup->sweepCount()));
+    return speedupFigure(std::span(m_sweepDrawings).last(shown), FigureStyle::fromSettings());
 }
 
-MainWindow::Picture MainWindow::windowPicture()
+Figure MainWindow::windowPicture()
 {
-    return {size(),
-        palette().color(QPalette::Window),
-        [this](QPainter &painter, const QRect &) { render(&painter); },
-        PictureCaption::fromPalette(shownRunCaption(m_lastRun, m_liveTasks != nullptr), palette())};
+    // A screenshot: the window as it is, at its size and in its theme.
+    Figure figure;
+    figure.size = size();
+    figure.background = palette().color(QPalette::Window);
+    figure.paint = [this](QPainter &painter, const QRect &) { render(&painter); };
+    figure.caption =
+        PictureCaption::fromPalette(shownRunCaption(m_lastRun, m_liveTasks != nullptr), palette());
+    return figure;
+}
+
+void MainWindow::trackSweepsForPictures()
+{
+    connect(m_controller, &RunController::sweepStarted, this, [this](const SweepPlan &plan) {
+        SweepDrawing drawing;
+        drawing.strategy = plan.strategy;
+        drawing.workload = plan.workload;
+        drawing.maxWorkers = plan.maxWorkers;
+        drawing.predicted = std::exchange(m_sweepPrediction, {});
+        m_sweepDrawings.push_back(std::move(drawing));
+    });
+    connect(m_controller, &RunController::sweepPoint, this, [this](const SweepPoint &point) {
+        if (!m_sweepDrawings.empty())
+            m_sweepDrawings.back().points.push_back(point);
+    });
+    connect(m_controller, &RunController::sweepFinished, this, [this](const SweepResult &sweep) {
+        if (m_sweepDrawings.empty())
+            return;
+        SweepDrawing &drawing = m_sweepDrawings.back();
+        drawing.points = sweep.points;
+        drawing.ended = true;
+        drawing.complete = !sweep.error && !sweep.stopped;
+        if (drawing.points.empty()) // the chart drops it too
+            m_sweepDrawings.pop_back();
+    });
+}
+
+QString MainWindow::pictureBaseName(
+    Result<void> (MainWindow::*save)(const QString &, const QString &)) const
+{
+    if (save == &MainWindow::saveSpeedupPicture) {
+        const auto shown = std::min(m_sweepDrawings.size(), std::size_t(m_speedup->sweepCount()));
+        if (shown == 0)
+            return QStringLiteral("speedup");
+        const SweepDrawing &last = m_sweepDrawings.back();
+        const bool oneStrategy =
+            std::all_of(m_sweepDrawings.end() - static_cast<std::ptrdiff_t>(shown),
+                m_sweepDrawings.end(),
+                [&](const SweepDrawing &sweep) { return sweep.strategy == last.strategy; });
+        return parviz::pictureBaseName(oneStrategy ? last.strategy : QStringLiteral("speedup"),
+                   last.workload,
+                   QStringLiteral("1-%1").arg(last.maxWorkers))
+            + (oneStrategy ? QStringLiteral("-speedup") : QString());
+    }
+    if (!m_lastRun)
+        return QStringLiteral("parviz");
+    const QString name = parviz::pictureBaseName(
+        m_lastRun->plan.strategy, m_lastRun->plan.workload, QString::number(m_lastRun->workers));
+    return save == &MainWindow::saveWindowPicture ? name + QStringLiteral("-window") : name;
 }
 
 Result<void> MainWindow::saveGanttPicture(const QString &path, const QString &filter)
 {
+    if (!m_lastRun)
+        return Error{QStringLiteral("no-run"), tr("there is no finished run to draw")};
     return ganttPicture().save(pictureTarget(path, filter));
 }
 
 Result<void> MainWindow::saveSpeedupPicture(const QString &path, const QString &filter)
 {
+    if (m_speedup->sweepCount() == 0)
+        return Error{QStringLiteral("no-sweep"), tr("there is no sweep to draw")};
     return speedupPicture().save(pictureTarget(path, filter));
 }
 
@@ -681,8 +732,7 @@ void MainWindow::savePictureWithDialog(
     const QString &title, Result<void> (MainWindow::*save)(const QString &, const QString &))
 {
     QString filter;
-    const QString path = QFileDialog::getSaveFileName(
-        this, title, QStringLiteral("parviz.png"), pictureFilters(), &filter);
+    const QString path = askWhereToSavePicture(this, title, pictureBaseName(save), &filter);
     if (path.isEmpty())
         return;
     if (auto saved = (this->*save)(path, filter); !saved)
@@ -693,10 +743,10 @@ void MainWindow::savePictureWithDialog(
 
 void MainWindow::copyPicture()
 {
+    // The figure File > Save writes, at 1x: a slide's width is already plenty of pixels.
     const bool speedup = m_lastChart == m_speedup;
-    const Picture picture = speedup ? speedupPicture() : ganttPicture();
-    QApplication::clipboard()->setImage(renderPicture(
-        picture.size, devicePixelRatioF(), picture.background, picture.paint, picture.caption));
+    const Figure figure = speedup ? speedupPicture() : ganttPicture();
+    QApplication::clipboard()->setImage(figure.render());
     statusBar()->showMessage(
         speedup ? tr("Copied the speedup chart") : tr("Copied the Gantt"), 5000);
 }
@@ -949,7 +999,8 @@ void MainWindow::drawSweepPrediction(const SweepPlan &plan)
         static_cast<std::int64_t>(plan.workload.taskCount) * (plan.maxWorkers + 1);
     if (scheduled > SweepPredictionBudget)
         return;
-    m_speedup->setPrediction(predictSweep(plan, logicalCpus(), m_costs).speedups);
+    m_sweepPrediction = predictSweep(plan, logicalCpus(), m_costs).speedups;
+    m_speedup->setPrediction(m_sweepPrediction);
 }
 
 void MainWindow::startReplay()

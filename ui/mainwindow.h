@@ -1,5 +1,6 @@
 #pragma once
 
+#include "figures.h"
 #include "metrics/liverunmetrics.h"
 #include "pictures.h"
 #include "run/runresult.h"
@@ -89,9 +90,18 @@ public:
 
     // Opens a run file (as File > Open Run); the error is shown and also returned.
     Result<void> openRun(const QString &path);
+    // The figures File > Save writes and Edit > Copy Picture copies: parviz-cli's, of the last
+    // finished run and of the sweeps on the speedup chart, at the width and in the theme chosen
+    // in Preferences. The window is a screenshot, as it is on screen.
+    Figure ganttPicture() const;
+    Figure speedupPicture() const;
     Result<void> saveGanttPicture(const QString &path, const QString &filter = {});
     Result<void> saveSpeedupPicture(const QString &path, const QString &filter = {});
     Result<void> saveWindowPicture(const QString &path, const QString &filter = {});
+    // The name File > Save's dialog proposes for what `save` saves, in the folder last used:
+    // "thread-pool-300x10ms-8w", "thread-pool-300x10ms-1-8w-speedup".
+    QString pictureBaseName(
+        Result<void> (MainWindow::*save)(const QString &, const QString &)) const;
     // Saves `preset` among the person's own and makes it the current one (as Presets > Save
     // Settings as Preset does after its dialog).
     Result<void> savePresetAs(const Preset &preset);
@@ -118,22 +128,9 @@ private:
     void showPreferences();
     void saveRun();
     void chooseRunToOpen();
-    // A chart as it is on screen, ready to be drawn at any size and resolution.
-    struct Picture
-    {
-        QSize size;
-        QColor background;
-        PaintFunction paint;
-        PictureCaption caption; // what ran; none before anything has
-
-        Result<void> save(const PictureTarget &target) const
-        {
-            return savePicture(target, size, background, paint, caption);
-        }
-    };
-    Picture ganttPicture() const;
-    Picture speedupPicture() const;
-    Picture windowPicture();
+    Figure windowPicture();
+    // Follows each sweep as the speedup chart draws it, so that its figure can be drawn again.
+    void trackSweepsForPictures();
     void savePictureWithDialog(
         const QString &title, Result<void> (MainWindow::*save)(const QString &, const QString &));
     void copyPicture();
@@ -171,6 +168,10 @@ private:
     QLabel *m_elapsed;
     QSpinBox *m_repeats;
     QWidget *m_lastChart; // what Edit > Copy Picture copies
+    // The sweeps on the speedup chart, the last one perhaps still running; its figure draws the
+    // last sweepCount() of them (View > Clear Speedup Chart clears the chart only).
+    std::vector<SweepDrawing> m_sweepDrawings;
+    std::vector<double> m_sweepPrediction; // the sweep being started's, until it is tracked
     QString m_sweepToolTip;
 
     QAction *m_run;

@@ -51,14 +51,14 @@ QFont PictureCaption::font()
 
 int PictureCaption::height() const
 {
-    return text.isEmpty() ? 0 : QFontMetrics(font()).height() + 2 * Padding;
+    return text.isEmpty() ? 0 : QFontMetrics(usedFont()).height() + 2 * Padding;
 }
 
 void PictureCaption::paint(QPainter &painter, const QRect &area) const
 {
     if (text.isEmpty())
         return;
-    const QFont captionFont = font();
+    const QFont captionFont = usedFont();
     const QRect line = area.adjusted(indent, Padding, -indent, -Padding);
     painter.save();
     painter.setFont(captionFont);

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <span>
 
 class QPainter;
@@ -25,11 +26,13 @@ struct PictureCaption
     QString text;
     QColor color;
     int indent = 6; // from the picture's left edge, in pixels: where its other text begins
+    std::optional<QFont> textFont; // a figure's own; else font()
 
     // Muted: the palette's placeholder text colour.
     static PictureCaption fromPalette(const QString &text, const QPalette &palette);
     // A pixel size, so that PNG, SVG (72 dpi) and PDF (one unit a point) draw it alike.
     static QFont font();
+    QFont usedFont() const { return textFont.value_or(font()); }
     // The height it adds under the chart: 0 without text.
     int height() const;
     // Draws it in `area`, the band under the chart; too long a line is elided.

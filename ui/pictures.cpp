@@ -2,10 +2,16 @@
 
 #include "export/output.h"
 
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QPageLayout>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QSvgGenerator>
 
 namespace parviz {
@@ -37,6 +43,52 @@ void paintWithCaption(
 }
 
 } // namespace
+
+QString pictureBaseName(
+    const QString &strategy, const WorkloadSpec &workload, const QString &workers)
+{
+    QString name = QStringLiteral("%1-%2x%3")
+                       .arg(strategy)
+                       .arg(workload.taskCount)
+                       .arg(workload.duration.toString());
+    if (workload.kind != TaskKind::Sleep)
+        name += QLatin1Char('-') + taskKindName(workload.kind);
+    if (!workers.isEmpty())
+        name += QStringLiteral("-%1w").arg(workers);
+    // "uniform:50ms..150ms", "list:0.1s,1s": what a file name may hold in any file system.
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]+|\\.\\.+"));
+    static const QRegularExpression dashes(QStringLiteral("-{2,}"));
+    name.replace(unsafe, QStringLiteral("-"));
+    name.replace(dashes, QStringLiteral("-"));
+    while (name.startsWith(QLatin1Char('-')) || name.startsWith(QLatin1Char('.')))
+        name.remove(0, 1);
+    return name.isEmpty() ? QStringLiteral("parviz") : name;
+}
+
+QString proposedPicturePath(const QString &baseName)
+{
+    QString folder = QSettings().value(QStringLiteral("pictures/folder")).toString();
+    if (folder.isEmpty() || !QFileInfo(folder).isDir())
+        folder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    if (folder.isEmpty() || !QFileInfo(folder).isDir())
+        folder = QDir::homePath();
+    return QDir(folder).filePath(baseName + QLatin1String(".png"));
+}
+
+void rememberPictureFolder(const QString &path)
+{
+    QSettings().setValue(QStringLiteral("pictures/folder"), QFileInfo(path).absolutePath());
+}
+
+QString askWhereToSavePicture(
+    QWidget *parent, const QString &title, const QString &baseName, QString *filter)
+{
+    const QString path = QFileDialog::getSaveFileName(
+        parent, title, proposedPicturePath(baseName), pictureFilters(), filter);
+    if (!path.isEmpty())
+        rememberPictureFolder(path);
+    return path;
+}
 
 QString pictureFilters()
 {

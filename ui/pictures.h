@@ -2,6 +2,7 @@
 
 #include "picturecaption.h"
 #include "util/result.h"
+#include "workload/workloadspec.h"
 
 #include <QColor>
 #include <QImage>
@@ -12,6 +13,7 @@
 #include <stop_token>
 
 class QPainter;
+class QWidget;
 
 namespace parviz {
 
@@ -34,6 +36,20 @@ using PaintFunction = std::function<void(QPainter &painter, const QRect &area)>;
 // The filters for a save dialog, and what a chosen file name and filter mean.
 QString pictureFilters();
 PictureTarget pictureTarget(const QString &path, const QString &selectedFilter);
+
+// A file name for a picture, without folder or suffix: "thread-pool-300x10ms-8w" for 300 tasks
+// of 10 ms on 8 workers, "thread-pool-8x100ms-cpu-1-8w" for a sweep of CPU work (`workers`
+// "1-8"). Sleeping tasks, the default, go unnamed. Letters, digits, '.', '_' and '-' only.
+QString pictureBaseName(
+    const QString &strategy, const WorkloadSpec &workload, const QString &workers);
+// Where a save dialog proposes to save a picture named `baseName`: a PNG in the folder a
+// picture was last saved in (QSettings "pictures/folder"), else the Pictures folder.
+QString proposedPicturePath(const QString &baseName);
+void rememberPictureFolder(const QString &path);
+// File > Save's dialog: proposes proposedPicturePath(`baseName`) and remembers the folder chosen.
+// Empty path: cancelled. `filter` receives the filter chosen, for pictureTarget().
+QString askWhereToSavePicture(
+    QWidget *parent, const QString &title, const QString &baseName, QString *filter);
 
 // A chart of `size` with `caption` under it: as wide, and taller by the caption's height.
 QSize pictureSize(const QSize &size, const PictureCaption &caption);

@@ -2,6 +2,8 @@
 
 #include "pythonlocator.h"
 
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -19,6 +21,8 @@ PreferencesDialog::PreferencesDialog(const QString &interpreter, QWidget *parent
     : QDialog(parent)
     , m_interpreter(new QLineEdit)
     , m_found(new QLabel)
+    , m_pictureWidth(new QComboBox)
+    , m_darkPictures(new QCheckBox(tr("Draw pictures in the &dark theme")))
     , m_locator(new PythonLocator(this))
 {
     setWindowTitle(tr("Preferences – ParViz"));
@@ -46,11 +50,30 @@ PreferencesDialog::PreferencesDialog(const QString &interpreter, QWidget *parent
     form->addRow(label, row);
     form->addRow(tr("Found:"), m_found);
 
+    // The pictures of File > Save and Edit > Copy Picture: parviz-cli's figures, at a width
+    // for slides rather than the chart's size on screen.
+    for (int width : {1280, 1600, 1920, 2560})
+        m_pictureWidth->addItem(tr("%1 pixels").arg(width), width);
+    m_pictureWidth->setToolTip(
+        tr("The width of saved Gantts and speedup charts (points in a PDF); their height follows "
+           "what they show. parviz-cli's --picture-width does the same."));
+    m_darkPictures->setToolTip(
+        tr("Saved pictures are light, for slides and paper, whatever the window's theme; this "
+           "draws them dark (parviz-cli --dark-pictures)."));
+    auto *pictures = new QGroupBox(tr("Pictures (File > Save Gantt, Save Speedup Chart)"));
+    auto *pictureForm = new QFormLayout(pictures);
+    auto *widthLabel = new QLabel(tr("&Width:"));
+    widthLabel->setBuddy(m_pictureWidth);
+    pictureForm->addRow(widthLabel, m_pictureWidth);
+    pictureForm->addRow(QString(), m_darkPictures);
+    setPictureStyle(FigureStyle{});
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(python);
+    layout->addWidget(pictures);
     layout->addStretch(1);
     layout->addWidget(buttons);
 
@@ -86,6 +109,26 @@ void PreferencesDialog::look()
     m_locator->ensureLooked();
     if (!m_locator->isLooking())
         showFound(); // found already: the same choice as before
+}
+
+FigureStyle PreferencesDialog::pictureStyle() const
+{
+    FigureStyle style;
+    style.width = m_pictureWidth->currentData().toInt();
+    style.dark = m_darkPictures->isChecked();
+    return style;
+}
+
+void PreferencesDialog::setPictureStyle(const FigureStyle &style)
+{
+    // A width set elsewhere (by hand in the settings file) is offered as it is.
+    int index = m_pictureWidth->findData(style.width);
+    if (index < 0) {
+        m_pictureWidth->addItem(tr("%1 pixels").arg(style.width), style.width);
+        index = m_pictureWidth->count() - 1;
+    }
+    m_pictureWidth->setCurrentIndex(index);
+    m_darkPictures->setChecked(style.dark);
 }
 
 QString PreferencesDialog::foundText() const

@@ -1,8 +1,12 @@
 #pragma once
 
+#include "figures.h"
+
 #include <QDialog>
 #include <QTimer>
 
+class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 
@@ -13,7 +17,8 @@ class PythonLocator;
 // Edit > Preferences: the Python interpreter that Run in CPython Too uses, a path or empty for
 // automatic (python3 on PATH). Under the field, what that choice finds, looked for in the
 // background a moment after typing stops: the interpreter, its version, and whether it has
-// joblib, which the batched strategy's program needs.
+// joblib, which the batched strategy's program needs. And the pictures File > Save writes: their
+// width (a slide's 1600 pixels, or 1920, ...) and whether they are drawn in the dark theme.
 //
 // GUI thread.
 class PreferencesDialog : public QDialog
@@ -31,6 +36,12 @@ public:
     QString interpreter() const;
     void setInterpreter(const QString &interpreter);
 
+    // The width and theme of saved pictures.
+    FigureStyle pictureStyle() const;
+    void setPictureStyle(const FigureStyle &style);
+    QComboBox *pictureWidthBox() const { return m_pictureWidth; }
+    QCheckBox *darkPicturesBox() const { return m_darkPictures; }
+
     // For tests: what the choice found, as the dialog says it.
     PythonLocator *locator() const { return m_locator; }
     QString foundText() const;
@@ -42,6 +53,8 @@ private:
 
     QLineEdit *m_interpreter;
     QLabel *m_found;
+    QComboBox *m_pictureWidth;
+    QCheckBox *m_darkPictures;
     PythonLocator *m_locator;
     QTimer m_typing;
 };

@@ -5,6 +5,8 @@
 #include <QStyle>
 #include <QStyleFactory>
 
+#include <memory>
+
 namespace parviz {
 
 namespace {
@@ -67,6 +69,15 @@ void applyTheme(Theme theme)
         QApplication::setPalette(darkPalette());
         return;
     }
+}
+
+QPalette themePalette(bool dark)
+{
+    if (dark)
+        return darkPalette();
+    // Fusion's light palette, as View > Theme > Light shows it.
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(QStringLiteral("Fusion")));
+    return fusion ? fusion->standardPalette() : QApplication::style()->standardPalette();
 }
 
 bool isDarkTheme()

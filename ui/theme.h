@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QPalette>
 #include <QString>
 
 namespace parviz {
@@ -11,6 +12,9 @@ enum class Theme { System, Light, Dark };
 // Applies `theme` to the application. GUI thread; after the QApplication exists.
 void applyTheme(Theme theme);
 bool isDarkTheme();
+// The colours of the light or the dark theme, whatever the application shows: pictures are
+// drawn in the one a person chose for them.
+QPalette themePalette(bool dark);
 QString themeKey(Theme theme);
 Theme themeFromKey(const QString &key);
 

@@ -72,6 +72,15 @@ RunResult execute(RunPlan plan, std::stop_token stop, bool progress)
     return execute(session, stop, progress);
 }
 
+// The pictures' width and theme, as the desktop program's Preferences choose them.
+FigureStyle figureStyleOf(const ExportFlags &flags)
+{
+    FigureStyle style;
+    style.width = flags.width();
+    style.dark = flags.darkPictures;
+    return style;
+}
+
 // Writes each export the flags name; the first failure is printed and makes the status 1.
 // `stop` (Ctrl+C) ends a wait for a pipe's reader.
 class Exporter
@@ -358,7 +367,7 @@ int runCommand(const RunFlags &flags, std::stop_token stop)
             path, [&](QIODevice &device) { return writeChromeTrace(runs, device); }, stop);
     });
     exporter.pictures([&](const PictureTarget &target) {
-        return saveGanttFigure(runs, target, flags.exports.width());
+        return saveGanttFigure(runs, target, figureStyleOf(flags.exports));
     });
     if (result.error)
         return statusOf(result.error);
@@ -513,7 +522,8 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
             path, [&](QIODevice &device) { return writeSweepCsv(sweep, device); }, stop);
     });
     exporter.pictures([&](const PictureTarget &target) {
-        return saveSpeedupFigure(sweep, plan.workload, plan.maxWorkers, target, exports.width());
+        return saveSpeedupFigure(
+            sweep, plan.workload, plan.maxWorkers, target, figureStyleOf(exports));
     });
     if (sweep.error)
         return statusOf(sweep.error);
@@ -540,7 +550,7 @@ void writeComparisonExports(
             path, [&](QIODevice &device) { return writeChromeTrace(runs, device); }, stop);
     });
     exporter.pictures([&](const PictureTarget &target) {
-        return saveGanttFigure(runs, target, exports.width());
+        return saveGanttFigure(runs, target, figureStyleOf(exports));
     });
 }
 

@@ -316,6 +316,8 @@ void ExportFlags::addTo(CLI::App &command, bool withTrace, const char *pictureOf
             "Pixels per picture pixel in the PNG, 1 to 4: 2 for slides and print")
         ->type_name("X")
         ->capture_default_str();
+    command.add_flag(
+        "--dark-pictures", darkPictures, "Draw the pictures in the dark theme (default: light)");
 }
 
 namespace {

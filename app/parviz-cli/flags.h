@@ -73,8 +73,9 @@ struct ExportFlags
     std::string png;
     std::string svg;
     std::string pdf;
-    std::string pictureWidth = "1200";
+    std::string pictureWidth = "1600"; // a slide's, as the desktop program's default
     std::string pictureScale = "1";
+    bool darkPictures = false;
 
     // `withTrace`: the Chrome trace (runs, not sweeps); `pictureOf`: what --png, --svg and --pdf
     // draw.

@@ -945,7 +945,7 @@ void tst_Cli::sweepPrintsATableAndExports()
     QCOMPARE(csv.size(), 5); // header, sequential, 1..3 workers
     QVERIFY(csv[1].startsWith("sequential,1,2,"));
     QVERIFY(csv[4].startsWith("thread-pool,3,2,"));
-    QCOMPARE(pngSize(readFile(path("sweep.png"))).width(), 1200);
+    QCOMPARE(pngSize(readFile(path("sweep.png"))).width(), 1600); // a slide's, by default
 }
 
 void tst_Cli::sweepIsQuietWhenAsked()
@@ -1195,7 +1195,7 @@ void tst_Cli::pdfForEveryCommand()
     const test::PdfReader pdf(file);
     QVERIFY2(pdf.isValid(), qPrintable(pdf.error()));
     QCOMPARE(pdf.pageCount(), 1);
-    QCOMPARE(pdf.mediaBox().width(), 1200.0); // --picture-width's default, one point a pixel
+    QCOMPARE(pdf.mediaBox().width(), 1600.0); // --picture-width's default, one point a pixel
     // Vector: paths and text, no picture of the chart.
     QVERIFY(!pdf.hasImages());
     QVERIFY(pdf.contents().contains(" re\n"));

@@ -49,7 +49,7 @@ private slots:
     void speedupLegendNamesEachSweep();
     void picturesHaveTheirSize_data();
     void picturesHaveTheirSize();
-    void pictureOfNothingRunHasNoCaption();
+    void pictureOfNothingRunIsAnError();
     void unwritablePictureIsAnErrorAndLeavesNothing();
     void savedRunOpensAgain();
     void runFromAnotherMachineKeepsItsWorkerCount();
@@ -376,17 +376,14 @@ void tst_MainWindow::picturesHaveTheirSize()
 
     // The speedup chart's caption comes from its sweep; the Gantt's and the window's from the
     // run.
-    m_window->speedupChart()->beginSweep(
-        QStringLiteral("thread-pool"), QStringLiteral("8 sleep x 2ms"), 3, 8);
-    SweepPoint point;
-    point.speedup = 1.0;
-    m_window->speedupChart()->addPoint(point, AmdahlFit{});
-    m_window->speedupChart()->endSweep(true);
+    QSignalSpy swept(m_window->controller(), &RunController::sweepFinished);
+    m_window->sweepAction()->trigger();
+    QVERIFY(swept.wait(20000));
     const QString runCaptionText = runCaption(*m_window->lastRun());
     QVERIFY(runCaptionText.contains(QStringLiteral("thread-pool · 2 workers · on ")));
     const QString sweepCaptionText = m_window->speedupChart()->caption();
     QVERIFY(sweepCaptionText.startsWith(
-        QStringLiteral("8 sleep x 2ms · thread-pool · 1 to 3 workers · on ")));
+        QStringLiteral("8 sleep x 2ms · thread-pool · 1 to 2 workers · on ")));
 
     struct Chart
     {
@@ -395,15 +392,15 @@ void tst_MainWindow::picturesHaveTheirSize()
         QSize size;
         QString caption;
     };
+    // The Gantt and the speedup chart: parviz-cli's figures, a slide's width whatever the
+    // window's; the window: a screenshot at its size.
+    const Figure gantt = m_window->ganttPicture();
+    const Figure speedup = m_window->speedupPicture();
+    QCOMPARE(gantt.size.width(), FigureStyle::DefaultWidth);
+    QCOMPARE(speedup.size.width(), FigureStyle::DefaultWidth);
     const Chart charts[] = {
-        {"gantt",
-            &MainWindow::saveGanttPicture,
-            m_window->gantt()->viewport()->size(),
-            runCaptionText},
-        {"speedup",
-            &MainWindow::saveSpeedupPicture,
-            m_window->speedupChart()->viewport()->size(),
-            sweepCaptionText},
+        {"gantt", &MainWindow::saveGanttPicture, gantt.size, runCaptionText},
+        {"speedup", &MainWindow::saveSpeedupPicture, speedup.size, sweepCaptionText},
         {"window", &MainWindow::saveWindowPicture, m_window->size(), runCaptionText},
     };
     for (const Chart &chart : charts) {
@@ -411,7 +408,9 @@ void tst_MainWindow::picturesHaveTheirSize()
         const auto saved = (m_window.get()->*chart.save)(path, filter);
         QVERIFY2(saved.ok(), saved.ok() ? "" : qPrintable(saved.error().message));
         // Drawn at the chart's size, not scaled up, with the caption's band under it.
-        const int captionHeight = PictureCaption{chart.caption, {}}.height();
+        const int captionHeight = chart.save == &MainWindow::saveWindowPicture
+            ? PictureCaption::fromPalette(chart.caption, m_window->palette()).height()
+            : gantt.caption.height();
         QVERIFY(captionHeight > 0);
         const QSize size = chart.size + QSize(0, captionHeight);
         if (scale < 0) {
@@ -443,21 +442,25 @@ void tst_MainWindow::picturesHaveTheirSize()
     }
 }
 
-void tst_MainWindow::pictureOfNothingRunHasNoCaption()
+void tst_MainWindow::pictureOfNothingRunIsAnError()
 {
     QVERIFY(!m_window->lastRun());
     const QString gantt = m_files.filePath(QStringLiteral("empty-gantt.png"));
-    QVERIFY(m_window->saveGanttPicture(gantt).ok());
-    QCOMPARE(QImage(gantt).size(), m_window->gantt()->viewport()->size());
+    QVERIFY(!m_window->saveGanttPicture(gantt).ok());
+    QVERIFY(!QFile::exists(gantt));
     const QString speedup = m_files.filePath(QStringLiteral("empty-speedup.png"));
-    QVERIFY(m_window->saveSpeedupPicture(speedup).ok());
-    QCOMPARE(QImage(speedup).size(), m_window->speedupChart()->viewport()->size());
+    QVERIFY(!m_window->saveSpeedupPicture(speedup).ok());
+    QVERIFY(!QFile::exists(speedup));
+    // The window is what it is, without a caption.
+    const QString window = m_files.filePath(QStringLiteral("empty-window.png"));
+    QVERIFY(m_window->saveWindowPicture(window).ok());
+    QCOMPARE(QImage(window).size(), m_window->size());
 }
 
 void tst_MainWindow::unwritablePictureIsAnErrorAndLeavesNothing()
 {
     const QString path = QStringLiteral("/nonexistent-folder/gantt.png");
-    const auto saved = m_window->saveGanttPicture(path);
+    const auto saved = m_window->saveWindowPicture(path);
     QVERIFY(!saved.ok());
     QVERIFY(saved.error().message.contains(path));
     QVERIFY(!QFile::exists(path));

@@ -4,12 +4,17 @@
 #include "pictures.h"
 #include "run/runsession.h"
 #include "run/sweep.h"
+#include "timeline/ganttpainter.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QDomDocument>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QPainter>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -33,6 +38,11 @@ private slots:
     void captionsSayWhatRan();
     void ganttFigureCaptionsARunAndAComparison();
     void speedupFigureCaptionsTheSweep();
+    void figureSaysWhatItShows();
+    void figureHasItsWidthAndTheme();
+    void baseNameSaysWhatRan_data();
+    void baseNameSaysWhatRan();
+    void proposedPathIsInTheLastFolder();
 
 private:
     static constexpr QSize ChartSize{400, 250};
@@ -42,6 +52,12 @@ private:
     static void paintChart(QPainter &painter, const QRect &area);
     QByteArray readFile(const QString &path) const;
     RunResult runOf(const QString &strategy, int tasks) const;
+    static FigureStyle widthOf(int width)
+    {
+        FigureStyle style;
+        style.width = width;
+        return style;
+    }
 
     QTemporaryDir m_files;
 };
@@ -232,7 +248,7 @@ void tst_Pictures::ganttFigureCaptionsARunAndAComparison()
     const RunResult pool = runOf(QStringLiteral("thread-pool"), 4);
     const RunResult sequential = runOf(QStringLiteral("sequential"), 4);
     const QString one = m_files.filePath(QStringLiteral("run.pdf"));
-    QVERIFY(saveGanttFigure({&pool, 1}, {one, PictureFormat::Pdf}, 800).ok());
+    QVERIFY(saveGanttFigure({&pool, 1}, {one, PictureFormat::Pdf}, widthOf(800)).ok());
     const PdfReader run(readFile(one));
     QVERIFY2(run.isValid(), qPrintable(run.error()));
     QCOMPARE(run.pageCount(), 1);
@@ -242,7 +258,7 @@ void tst_Pictures::ganttFigureCaptionsARunAndAComparison()
 
     const RunResult runs[] = {pool, sequential};
     const QString both = m_files.filePath(QStringLiteral("compare.svg"));
-    QVERIFY(saveGanttFigure(runs, {both, PictureFormat::Svg}, 800).ok());
+    QVERIFY(saveGanttFigure(runs, {both, PictureFormat::Svg}, widthOf(800)).ok());
     const QString svg = QString::fromUtf8(readFile(both));
     QVERIFY(svg.contains(QLatin1Char('>') + comparisonCaption(runs) + QLatin1String("</text>")));
     // A comparison ends with its makespans as bars, labelled with the runs' strategies; a
@@ -250,11 +266,11 @@ void tst_Pictures::ganttFigureCaptionsARunAndAComparison()
     QVERIFY(svg.contains(QLatin1String(">Makespan (shorter is better)</text>")));
     QVERIFY(svg.contains(QLatin1String(">thread-pool</text>")));
     const QString single = m_files.filePath(QStringLiteral("run.svg"));
-    QVERIFY(saveGanttFigure({&pool, 1}, {single, PictureFormat::Svg}, 800).ok());
+    QVERIFY(saveGanttFigure({&pool, 1}, {single, PictureFormat::Svg}, widthOf(800)).ok());
     QVERIFY(!QString::fromUtf8(readFile(single)).contains(QLatin1String("Makespan (shorter")));
     // The PNG is as tall as the SVG: the caption is in both.
     const QString png = m_files.filePath(QStringLiteral("compare.png"));
-    QVERIFY(saveGanttFigure(runs, {png, PictureFormat::Png}, 800).ok());
+    QVERIFY(saveGanttFigure(runs, {png, PictureFormat::Png}, widthOf(800)).ok());
     QDomDocument document;
     QVERIFY(document.setContent(readFile(both)));
     QCOMPARE(QStringLiteral("0 0 800 %1").arg(QImage(png).height()),
@@ -275,7 +291,8 @@ void tst_Pictures::speedupFigureCaptionsTheSweep()
     QVERIFY(expected.contains(QLatin1String("1 to 2 workers")));
 
     const QString pdfPath = m_files.filePath(QStringLiteral("speedup.pdf"));
-    QVERIFY(saveSpeedupFigure(*sweep, plan.workload, 2, {pdfPath, PictureFormat::Pdf}, 640).ok());
+    QVERIFY(saveSpeedupFigure(*sweep, plan.workload, 2, {pdfPath, PictureFormat::Pdf}, widthOf(640))
+                .ok());
     const PdfReader pdf(readFile(pdfPath));
     QVERIFY2(pdf.isValid(), qPrintable(pdf.error()));
     QCOMPARE(pdf.pageCount(), 1);
@@ -285,9 +302,128 @@ void tst_Pictures::speedupFigureCaptionsTheSweep()
     QVERIFY(pdf.mediaBox().height() > 640 * 5 / 8);
 
     const QString svgPath = m_files.filePath(QStringLiteral("speedup.svg"));
-    QVERIFY(saveSpeedupFigure(*sweep, plan.workload, 2, {svgPath, PictureFormat::Svg}, 640).ok());
+    QVERIFY(saveSpeedupFigure(*sweep, plan.workload, 2, {svgPath, PictureFormat::Svg}, widthOf(640))
+                .ok());
     QVERIFY(QString::fromUtf8(readFile(svgPath))
                 .contains(QLatin1Char('>') + expected + QLatin1String("</text>")));
+}
+
+// A figure's description: each run's heading, the legend's entries and the caption, all drawn as
+// text; a run more adds its rows and heading, never empty space.
+void tst_Pictures::figureSaysWhatItShows()
+{
+    const RunResult pool = runOf(QStringLiteral("thread-pool"), 4);
+    const Figure one = ganttFigure({&pool, 1}, widthOf(900));
+    QCOMPARE(one.headings.size(), 1);
+    QVERIFY(one.headings.front().startsWith(QLatin1String("thread-pool")));
+    QVERIFY(one.legend.contains(QStringLiteral("idle")));
+    QVERIFY(one.legend.contains(QStringLiteral("chunk / batch")));
+    QCOMPARE(one.caption.text, runCaption(pool));
+    const QString path = m_files.filePath(QStringLiteral("described.svg"));
+    QVERIFY(one.save({path, PictureFormat::Svg}).ok());
+    const QString svg = QString::fromUtf8(readFile(path));
+    for (const QString &entry : one.legend + QStringList{one.caption.text})
+        QVERIFY2(
+            svg.contains(QLatin1Char('>') + entry + QLatin1String("</text>")), qPrintable(entry));
+
+    // Two runs of 2 workers: two headings, and taller by at least their rows.
+    const RunResult sequential = runOf(QStringLiteral("sequential"), 4);
+    const RunResult runs[] = {pool, sequential};
+    const Figure both = ganttFigure(runs, widthOf(900));
+    QCOMPARE(both.headings.size(), 2);
+    QVERIFY(both.size.height() > one.size.height() + GanttStyle::RowHeight);
+    // Nothing run: the legend alone, no caption.
+    const Figure none = ganttFigure({}, widthOf(900));
+    QVERIFY(none.headings.isEmpty());
+    QVERIFY(none.caption.text.isEmpty());
+    QVERIFY(none.size.height() < one.size.height());
+}
+
+// The width asked for, whatever the screen; the height follows the rows. Light by default, dark
+// when asked.
+void tst_Pictures::figureHasItsWidthAndTheme()
+{
+    const RunResult pool = runOf(QStringLiteral("thread-pool"), 4);
+    FigureStyle style;
+    QCOMPARE(style.width, 1600);
+    QVERIFY(!style.dark);
+    const Figure light = ganttFigure({&pool, 1}, style);
+    const QImage lightImage = light.render();
+    QCOMPARE(lightImage.size(), light.pictureSize());
+    QCOMPARE(lightImage.width(), 1600);
+    QVERIFY(QColor(lightImage.pixel(2, 2)).lightness() > 200);
+
+    style.width = 1920;
+    style.dark = true;
+    const Figure dark = ganttFigure({&pool, 1}, style);
+    const QImage darkImage = dark.render(2.0);
+    QCOMPARE(darkImage.size(), dark.pictureSize() * 2);
+    QCOMPARE(dark.pictureSize().width(), 1920);
+    // The same rows: as tall as the light one.
+    QCOMPARE(dark.pictureSize().height(), light.pictureSize().height());
+    QVERIFY(QColor(darkImage.pixel(2, 2)).lightness() < 80);
+    QCOMPARE(dark.legend, light.legend);
+    QCOMPARE(dark.caption.text, light.caption.text);
+}
+
+void tst_Pictures::baseNameSaysWhatRan_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<QString>("duration");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("workers");
+    QTest::addColumn<QString>("expected");
+    const int sleep = int(TaskKind::Sleep);
+    QTest::newRow("the issue's") << "thread-pool"
+                                 << "10ms" << sleep << "8"
+                                 << "thread-pool-300x10ms-8w";
+    QTest::newRow("sweep of cpu") << "process-pool"
+                                  << "100ms" << int(TaskKind::Cpu) << "1-8"
+                                  << "process-pool-300x100ms-cpu-1-8w";
+    QTest::newRow("uniform") << "pool-map"
+                             << "uniform:50ms..150ms" << sleep << "4"
+                             << "pool-map-300xuniform-50ms-150ms-4w";
+    QTest::newRow("list") << "batched"
+                          << "list:0.1s,1s" << sleep << ""
+                          << "batched-300xlist-100ms-1s";
+    QTest::newRow("no strategy") << ""
+                                 << "10ms" << sleep << "2"
+                                 << "300x10ms-2w";
+}
+
+void tst_Pictures::baseNameSaysWhatRan()
+{
+    QFETCH(QString, strategy);
+    QFETCH(QString, duration);
+    QFETCH(int, kind);
+    QFETCH(QString, workers);
+    QFETCH(QString, expected);
+    WorkloadSpec workload;
+    workload.taskCount = 300;
+    workload.kind = TaskKind(kind);
+    workload.duration = DurationSpec::parse(duration).value();
+    QCOMPARE(pictureBaseName(strategy, workload, workers), expected);
+}
+
+void tst_Pictures::proposedPathIsInTheLastFolder()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(QStringLiteral("ParVizTest"));
+    QApplication::setApplicationName(QStringLiteral("tst_pictures"));
+    QSettings().remove(QStringLiteral("pictures/folder"));
+    const QString first = proposedPicturePath(QStringLiteral("thread-pool-300x10ms-8w"));
+    QCOMPARE(QFileInfo(first).fileName(), QStringLiteral("thread-pool-300x10ms-8w.png"));
+    QVERIFY(QFileInfo(QFileInfo(first).absolutePath()).isDir());
+
+    rememberPictureFolder(m_files.filePath(QStringLiteral("earlier.svg")));
+    QCOMPARE(proposedPicturePath(QStringLiteral("next")),
+        QDir(m_files.path()).filePath(QStringLiteral("next.png")));
+    // A folder since removed: not proposed.
+    QTemporaryDir gone;
+    rememberPictureFolder(gone.filePath(QStringLiteral("a.png")));
+    gone.remove();
+    QVERIFY(!proposedPicturePath(QStringLiteral("next")).startsWith(gone.path()));
+    QSettings().remove(QStringLiteral("pictures/folder"));
 }
 
 QTEST_MAIN(tst_Pictures)

@@ -1,11 +1,13 @@
 #include "charts/speedupchart.h"
 #include "mainwindow.h"
+#include "runcontroller.h"
 #include "theme.h"
 #include "timeline/ganttview.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QImage>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -67,12 +69,16 @@ void tst_Presentation::picturesKeepTheirEverydaySize()
     window.resize(1200, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy finished(window.controller(), &RunController::runFinished);
+    window.runAction()->trigger();
+    QVERIFY(finished.wait(20000));
+    const QSize everyday = window.ganttPicture().pictureSize();
     window.setPresentationMode(true);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("gantt.png"));
     QVERIFY(window.saveGanttPicture(path).ok());
     const QImage picture(path);
-    QCOMPARE(picture.size(), window.gantt()->logicalRect().size());
+    QCOMPARE(picture.size(), everyday);
     window.setPresentationMode(false);
 }
 

@@ -544,8 +544,8 @@ Result<void> ComparisonWindow::savePicture(const QString &path, const QString &f
 {
     if (m_runs.empty())
         return Error{QStringLiteral("no-runs"), tr("there is no finished run to draw")};
-    const int width = std::max(800, m_scroll->viewport()->width());
-    return saveGanttFigure(m_runs, pictureTarget(path, filter), width);
+    // The figure parviz-cli compare draws, at the width and in the theme of Preferences.
+    return saveGanttFigure(m_runs, pictureTarget(path, filter), FigureStyle::fromSettings());
 }
 
 Result<void> ComparisonWindow::saveJson(const QString &path)
@@ -555,11 +555,24 @@ Result<void> ComparisonWindow::saveJson(const QString &path)
     return saveComparisonJson(m_runs, path);
 }
 
+QString ComparisonWindow::pictureBaseName() const
+{
+    if (m_runs.empty())
+        return QStringLiteral("comparison");
+    const RunResult &first = m_runs.front();
+    const bool sameWorkers = std::all_of(m_runs.begin(), m_runs.end(), [&](const RunResult &run) {
+        return run.workers == first.workers;
+    });
+    return parviz::pictureBaseName(QStringLiteral("comparison"),
+        first.plan.workload,
+        sameWorkers ? QString::number(first.workers) : QString());
+}
+
 void ComparisonWindow::chooseWhereToSavePicture()
 {
     QString filter;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Picture"), QStringLiteral("comparison.png"), pictureFilters(), &filter);
+    const QString path =
+        askWhereToSavePicture(this, tr("Save Picture"), pictureBaseName(), &filter);
     if (path.isEmpty())
         return;
     if (auto saved = savePicture(path, filter); !saved)

@@ -92,6 +92,8 @@ public:
 
     // The stacked Gantts of the finished runs as a picture (PNG or SVG, by name or filter).
     Result<void> savePicture(const QString &path, const QString &filter = {});
+    // What Save Picture's dialog proposes: "comparison-300x10ms-4w".
+    QString pictureBaseName() const;
     // The finished runs as a comparison JSON document, each run whole.
     Result<void> saveJson(const QString &path);
 

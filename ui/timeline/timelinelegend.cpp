@@ -76,4 +76,13 @@ void paintTimelineLegend(
     painter.restore();
 }
 
+QStringList timelineLegendLabels()
+{
+    QStringList labels;
+    for (EventKind kind : Order)
+        labels << eventKindLabel(kind);
+    labels << TimelineLegend::tr("chunk / batch") << TimelineLegend::tr("idle");
+    return labels;
+}
+
 } // namespace parviz

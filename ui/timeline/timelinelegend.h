@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QStringList>
 #include <QWidget>
 
 class QPainter;
@@ -23,5 +24,7 @@ protected:
 // The legend's drawing, for pictures that carry their own legend.
 void paintTimelineLegend(
     QPainter &painter, const QRect &area, const QPalette &palette, const QFont &font);
+// The legend's entries, in the order drawn: what a picture's legend says.
+QStringList timelineLegendLabels();
 
 } // namespace parviz
