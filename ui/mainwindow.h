@@ -9,9 +9,11 @@
 
 #include <QFont>
 #include <QMainWindow>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QAction;
 class QDockWidget;
@@ -32,6 +34,7 @@ class GanttView;
 class MetricsPanel;
 class PresetPanel;
 class PythonLocator;
+class RecentFiles;
 class ReplayController;
 class RunController;
 class SpeedupChart;
@@ -87,8 +90,17 @@ public:
     // What the predictions use: this machine's costs, as its runs have measured them.
     const MachineCosts &machineCosts() const { return m_costs; }
 
-    // Opens a run file (as File > Open Run); the error is shown and also returned.
+    // Opens a run file (as File > Open Run), or a comparison file in the comparison window; the
+    // error is shown and also returned.
     Result<void> openRun(const QString &path);
+    // Opens the files `parviz FILE...` names: one as File > Open Run opens it; several, every
+    // run they hold side by side in the comparison window. A file that cannot be opened is
+    // reported as File > Open Run reports it (all of them in one message), and the others
+    // still open; the problems are also returned.
+    Result<void> openFiles(const QStringList &paths);
+    // File > Open Recent.
+    RecentFiles *recentFiles() const { return m_recent; }
+    QAction *shortcutsAction() const { return m_shortcuts; }
     Result<void> saveGanttPicture(const QString &path, const QString &filter = {});
     Result<void> saveSpeedupPicture(const QString &path, const QString &filter = {});
     Result<void> saveWindowPicture(const QString &path, const QString &filter = {});
@@ -118,6 +130,9 @@ private:
     void showPreferences();
     void saveRun();
     void chooseRunToOpen();
+    void showOpenedRun(const RunResult &run, const QString &path);
+    void showRunsSideBySide(const std::vector<RunResult> &runs, const QStringList &paths);
+    void showShortcuts();
     // A chart as it is on screen, ready to be drawn at any size and resolution.
     struct Picture
     {
@@ -181,6 +196,9 @@ private:
     QString m_truthToolTip;
     QAction *m_openRun;
     QAction *m_saveRun;
+    RecentFiles *m_recent = nullptr;
+    QMenu *m_recentMenu = nullptr; // File > Open Recent
+    QAction *m_shortcuts = nullptr; // Help > Keyboard Shortcuts
     QAction *m_clearChart;
     QAction *m_presentation;
     std::optional<QFont> m_normalFont; // set while in presentation mode
