@@ -14,10 +14,12 @@
 #include "pictures.h"
 #include "preferencesdialog.h"
 #include "pythonlocator.h"
+#include "recentfiles.h"
 #include "replaycontroller.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
 #include "runstrategy.h"
+#include "shortcutsdialog.h"
 #include "strategies/strategyregistry.h"
 #include "theme.h"
 #include "timeline/ganttpainter.h"
@@ -64,6 +66,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace parviz {
@@ -307,6 +310,9 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openRun);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recent = new RecentFiles(m_recentMenu, this);
+    connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openRun);
     file->addAction(m_saveRun);
     file->addSeparator();
     file->addAction(tr("Save &Gantt…"), this, [this] {
@@ -373,6 +379,8 @@ void MainWindow::createMenus()
     connect(run, &QMenu::aboutToShow, m_python, &PythonLocator::ensureLooked);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    m_shortcuts = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    help->addSeparator();
     help->addAction(tr("&About ParViz"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
@@ -412,6 +420,8 @@ void MainWindow::updateActions()
     m_stop->setEnabled(busy || m_replayer->isActive());
     m_replay->setEnabled(!busy && m_lastRun.has_value());
     m_openRun->setEnabled(!busy);
+    if (m_recentMenu)
+        m_recentMenu->setEnabled(!busy);
     m_saveRun->setEnabled(!busy && m_lastRun.has_value());
     m_repeats->setEnabled(!busy);
     m_panel->setInputsEnabled(!busy);
@@ -585,23 +595,28 @@ void MainWindow::saveRun()
 {
     if (!m_lastRun)
         return;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Run"), QStringLiteral("run.json"), tr("ParViz run (*.json)"));
+    // ".parviz.json": a file manager knows it as a run (resources/parviz.xml) and opens it here.
+    const QString path = QFileDialog::getSaveFileName(this,
+        tr("Save Run"),
+        QStringLiteral("run.parviz.json"),
+        tr("ParViz run (*.parviz.json *.json)"));
     if (path.isEmpty())
         return;
     QApplication::setOverrideCursor(Qt::WaitCursor);
     auto saved = saveRunJson(*m_lastRun, path);
     QApplication::restoreOverrideCursor();
-    if (!saved)
+    if (!saved) {
         showError(tr("Could not save the run"), saved.error());
-    else
+    } else {
+        m_recent->add(path);
         statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+    }
 }
 
 void MainWindow::chooseRunToOpen()
 {
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Run"), QString(), tr("ParViz run (*.json);;All files (*)"));
+        this, tr("Open Run"), QString(), tr("ParViz run or comparison (*.json);;All files (*)"));
     if (!path.isEmpty())
         openRun(path);
 }
@@ -609,13 +624,22 @@ void MainWindow::chooseRunToOpen()
 Result<void> MainWindow::openRun(const QString &path)
 {
     QApplication::setOverrideCursor(Qt::WaitCursor);
-    auto loaded = loadRunJson(path);
+    auto loaded = loadRunsJson(path);
     QApplication::restoreOverrideCursor();
     if (!loaded) {
         showError(tr("Could not open the run"), loaded.error());
         return loaded.error();
     }
-    const RunResult &run = *loaded;
+    m_recent->add(path);
+    if (loaded->size() == 1)
+        showOpenedRun(loaded->front(), path);
+    else
+        showRunsSideBySide(*loaded, {path});
+    return {};
+}
+
+void MainWindow::showOpenedRun(const RunResult &run, const QString &path)
+{
     // A share of another machine's CPUs would be a different count here: keep the count.
     WorkerCount workers = run.plan.workerCount;
     if (!workers.count && run.plan.cpus != m_panel->logicalCpus())
@@ -627,7 +651,6 @@ Result<void> MainWindow::openRun(const QString &path)
     showRun(run);
     m_zoom->fit();
     setWindowTitle(tr("%1 – ParViz").arg(QFileInfo(path).fileName()));
-    return {};
 }
 
 Figure MainWindow::ganttPicture() const
@@ -1042,6 +1065,54 @@ void MainWindow::closeEvent(QCloseEvent *event)
     writeSettings();
     m_controller->stop(); // the run, if any, is stopped and joined as the controller goes
     event->accept();
+}
+
+Result<void> MainWindow::openFiles(const QStringList &paths)
+{
+    if (paths.size() == 1)
+        return openRun(paths.front());
+    std::vector<RunResult> runs;
+    QStringList opened;
+    QStringList problems;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    for (const QString &path : paths) {
+        auto loaded = loadRunsJson(path);
+        if (!loaded) {
+            problems.append(loaded.error().message);
+            continue;
+        }
+        m_recent->add(path);
+        opened.append(path);
+        std::move(loaded->begin(), loaded->end(), std::back_inserter(runs));
+    }
+    QApplication::restoreOverrideCursor();
+    if (runs.size() == 1)
+        showOpenedRun(runs.front(), opened.front());
+    else if (!runs.empty())
+        showRunsSideBySide(runs, opened);
+    if (problems.isEmpty())
+        return {};
+    const Error error{QStringLiteral("bad-run-file"), problems.join(QLatin1Char('\n'))};
+    showError(tr("Could not open the run"), error);
+    return error;
+}
+
+void MainWindow::showRunsSideBySide(const std::vector<RunResult> &runs, const QStringList &paths)
+{
+    ComparisonWindow *comparison = showComparisonWindow();
+    comparison->clear();
+    for (const RunResult &run : runs)
+        comparison->addRun(run);
+    QStringList names;
+    for (const QString &path : paths)
+        names.append(QFileInfo(path).fileName());
+    comparison->setWindowTitle(tr("%1 – ParViz").arg(names.join(QLatin1String(", "))));
+}
+
+void MainWindow::showShortcuts()
+{
+    ShortcutsDialog dialog(actionShortcuts(menuBar(), actions()), this);
+    dialog.exec();
 }
 
 } // namespace parviz

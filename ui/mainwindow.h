@@ -10,9 +10,11 @@
 
 #include <QFont>
 #include <QMainWindow>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QAction;
 class QDockWidget;
@@ -33,6 +35,7 @@ class GanttView;
 class MetricsPanel;
 class PresetPanel;
 class PythonLocator;
+class RecentFiles;
 class ReplayController;
 class RunController;
 class SpeedupChart;
@@ -88,8 +91,17 @@ public:
     // What the predictions use: this machine's costs, as its runs have measured them.
     const MachineCosts &machineCosts() const { return m_costs; }
 
-    // Opens a run file (as File > Open Run); the error is shown and also returned.
+    // Opens a run file (as File > Open Run), or a comparison file in the comparison window; the
+    // error is shown and also returned.
     Result<void> openRun(const QString &path);
+    // Opens the files `parviz FILE...` names: one as File > Open Run opens it; several, every
+    // run they hold side by side in the comparison window. A file that cannot be opened is
+    // reported as File > Open Run reports it (all of them in one message), and the others
+    // still open; the problems are also returned.
+    Result<void> openFiles(const QStringList &paths);
+    // File > Open Recent.
+    RecentFiles *recentFiles() const { return m_recent; }
+    QAction *shortcutsAction() const { return m_shortcuts; }
     // The figures File > Save writes and Edit > Copy Picture copies: parviz-cli's, of the last
     // finished run and of the sweeps on the speedup chart, at the width and in the theme chosen
     // in Preferences. The window is a screenshot, as it is on screen.
@@ -128,6 +140,9 @@ private:
     void showPreferences();
     void saveRun();
     void chooseRunToOpen();
+    void showOpenedRun(const RunResult &run, const QString &path);
+    void showRunsSideBySide(const std::vector<RunResult> &runs, const QStringList &paths);
+    void showShortcuts();
     Figure windowPicture();
     // Follows each sweep as the speedup chart draws it, so that its figure can be drawn again.
     void trackSweepsForPictures();
@@ -182,6 +197,9 @@ private:
     QString m_truthToolTip;
     QAction *m_openRun;
     QAction *m_saveRun;
+    RecentFiles *m_recent = nullptr;
+    QMenu *m_recentMenu = nullptr; // File > Open Recent
+    QAction *m_shortcuts = nullptr; // Help > Keyboard Shortcuts
     QAction *m_clearChart;
     QAction *m_presentation;
     std::optional<QFont> m_normalFont; // set while in presentation mode

@@ -665,14 +665,18 @@ constexpr unsigned bit(EventKey key)
 class RunFileReader
 {
 public:
-    explicit RunFileReader(const QByteArray &data)
-        : m_json(data)
+    explicit RunFileReader(JsonCursor &json)
+        : m_json(json)
     { }
 
-    Result<RunResult> read();
+    // Reads the run object at the cursor and leaves the cursor after it.
+    bool readRun();
+    // The run read: its plan made again, the events that came before the plan's members read,
+    // the metrics computed again. The cursor stays after the run object. None on a problem,
+    // which the cursor's error names.
+    std::optional<RunResult> result();
 
 private:
-    bool readRun();
     bool readMember(RunKey key);
     bool readWorkload();
     bool readWorkerCount();
@@ -688,7 +692,7 @@ private:
     void countCompletedTasks();
     bool finish();
 
-    JsonCursor m_json;
+    JsonCursor &m_json; // shared with the comparison around the run, if any
     unsigned m_seen = 0; // RunKey bits
 
     // The run object's members, as read.
@@ -739,22 +743,12 @@ private:
     std::vector<TaskEnd> m_taskEnds;
 };
 
-Result<RunResult> RunFileReader::read()
+std::optional<RunResult> RunFileReader::result()
 {
-    const auto bad = [this] { return Error{QStringLiteral("bad-run-file"), m_json.error()}; };
-    m_json.skipByteOrderMark();
-    m_json.skipWhitespace();
-    if (m_json.peek() == EndOfInput)
-        return Error{QStringLiteral("bad-run-file"), QStringLiteral("the file is empty")};
-    if (!readRun())
-        return bad();
-    m_json.skipWhitespace();
-    if (m_json.peek() != EndOfInput) {
-        m_json.expected(QStringLiteral("the end of the file after the run object"));
-        return bad();
-    }
+    const qsizetype end = m_json.offset();
     if (!finish())
-        return bad();
+        return std::nullopt;
+    m_json.seek(end); // past the events read again, back to what follows the run
 
     RunResult run;
     run.plan = std::move(*m_plan);
@@ -1314,11 +1308,74 @@ bool RunFileReader::finish()
     return true;
 }
 
+Error badRunFile(const QString &message)
+{
+    return Error{QStringLiteral("bad-run-file"), message};
+}
+
 } // namespace
 
 Result<RunResult> readRunJson(const QByteArray &data)
 {
-    return RunFileReader(data).read();
+    JsonCursor json(data);
+    json.skipByteOrderMark();
+    json.skipWhitespace();
+    if (json.peek() == EndOfInput)
+        return badRunFile(QStringLiteral("the file is empty"));
+    RunFileReader reader(json);
+    if (!reader.readRun())
+        return badRunFile(json.error());
+    json.skipWhitespace();
+    if (json.peek() != EndOfInput) {
+        json.expected(QStringLiteral("the end of the file after the run object"));
+        return badRunFile(json.error());
+    }
+    auto run = reader.result();
+    if (!run)
+        return badRunFile(json.error());
+    return std::move(*run);
+}
+
+Result<std::vector<RunResult>> readRunsJson(const QByteArray &data)
+{
+    JsonCursor json(data);
+    json.skipByteOrderMark();
+    json.skipWhitespace();
+    std::vector<RunResult> runs;
+    if (json.peek() != '[') {
+        auto run = readRunJson(data);
+        if (!run)
+            return run.error();
+        runs.push_back(std::move(*run));
+        return runs;
+    }
+    bool inRun = false;
+    const bool read = json.readArray("the comparison", [&] {
+        inRun = true;
+        RunFileReader reader(json);
+        if (!reader.readRun())
+            return false;
+        auto run = reader.result();
+        if (!run)
+            return false;
+        runs.push_back(std::move(*run));
+        inRun = false;
+        return true;
+    });
+    if (!read) {
+        if (!inRun)
+            return badRunFile(json.error());
+        return badRunFile(
+            QStringLiteral("run %1 of the comparison: %2").arg(runs.size() + 1).arg(json.error()));
+    }
+    json.skipWhitespace();
+    if (json.peek() != EndOfInput) {
+        json.expected(QStringLiteral("the end of the file after the comparison"));
+        return badRunFile(json.error());
+    }
+    if (runs.empty())
+        return badRunFile(QStringLiteral("the comparison has no runs"));
+    return runs;
 }
 
 Result<RunResult> loadRunJson(const QString &path)
@@ -1331,6 +1388,18 @@ Result<RunResult> loadRunJson(const QString &path)
     if (!run)
         return Error{run.error().code, QStringLiteral("%1: %2").arg(path, run.error().message)};
     return run;
+}
+
+Result<std::vector<RunResult>> loadRunsJson(const QString &path)
+{
+    const auto data = readRegularFile(path, MaxRunFileBytes, "run file");
+    if (!data)
+        return Error{QStringLiteral("bad-run-file"),
+            QStringLiteral("%1: %2").arg(path, data.error().message)};
+    auto runs = readRunsJson(*data);
+    if (!runs)
+        return Error{runs.error().code, QStringLiteral("%1: %2").arg(path, runs.error().message)};
+    return runs;
 }
 
 } // namespace parviz

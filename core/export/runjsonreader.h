@@ -8,6 +8,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <vector>
+
 namespace parviz {
 
 // Reads a run back from the run JSON that writeRunJson() wrote (format 1, README.md), so a run
@@ -29,6 +31,12 @@ Result<RunResult> readRunJson(const QByteArray &data);
 // Reads the file at `path`, then as readRunJson(); every error message names the path. Only a
 // regular file of at most MaxRunFileBytes is read (see readRegularFile()).
 Result<RunResult> loadRunJson(const QString &path);
+// Reads a run file or a comparison file (a JSON array of run objects, as writeComparisonJson()
+// writes it): the one run, or each of the comparison's in its order. Each run is read as
+// readRunJson() reads one; a problem inside a run names the run (from 1) before the byte offset
+// in the file. An empty comparison is an error. The whole file is at most MaxRunFileBytes.
+Result<std::vector<RunResult>> readRunsJson(const QByteArray &data);
+Result<std::vector<RunResult>> loadRunsJson(const QString &path);
 
 // The largest run file ParViz writes for the limits it accepts, and so the largest it reads:
 // - an event takes at most MaxRunEventBytes: its line with every field at its widest,

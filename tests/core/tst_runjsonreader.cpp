@@ -51,6 +51,10 @@ private slots:
     void refusesFilesLargerThanAnyRunFile_data();
     void refusesFilesLargerThanAnyRunFile();
     void widestEventFitsTheBound();
+    void readsComparisons_data();
+    void readsComparisons();
+    void rejectsMalformedComparisons_data();
+    void rejectsMalformedComparisons();
 };
 
 namespace {
@@ -1032,5 +1036,63 @@ void tst_RunJsonReader::widestEventFitsTheBound()
     QVERIFY2(event->size() + 2 <= MaxRunEventBytes, event->constData());
 }
 
+// A comparison file is an array of run objects; a run file read as runs is one run.
+void tst_RunJsonReader::readsComparisons_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<int>("runs");
+    QTest::newRow("a run file") << QByteArray(ReadmeRun) << 1;
+    QTest::newRow("one run") << "[\n" + QByteArray(ReadmeRun) + "\n]\n" << 1;
+    // The shuffled run's events come first and are read after its members, from where they
+    // are: the next run must still be read from where the first one ends.
+    QTest::newRow("two runs, events first in the first") << "[\n" + QByteArray(ShuffledRun) + ",\n"
+            + QByteArray(ReadmeRun) + "\n]\n" << 2;
+    QTest::newRow("three runs, no whitespace, byte order mark") << "\xEF\xBB\xBF["
+            + QByteArray(ReadmeRun).replace('\n', "") + ","
+            + QByteArray(ShuffledRun).replace('\n', "") + ","
+            + QByteArray(ReadmeRun).replace('\n', "") + "]" << 3;
+}
+
+void tst_RunJsonReader::readsComparisons()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(int, runs);
+    const auto read = readRunsJson(json);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+    QCOMPARE(static_cast<int>(read->size()), runs);
+    for (const RunResult &run : *read) {
+        QCOMPARE(run.plan.strategy, QStringLiteral("thread-pool"));
+        QCOMPARE(run.metrics.makespanNs, std::int64_t{10283129});
+        QCOMPARE(run.trace->workerCount(), 2);
+    }
+}
+
+void tst_RunJsonReader::rejectsMalformedComparisons_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("message");
+    const QByteArray run = QByteArray(ReadmeRun).replace('\n', "");
+    QTest::newRow("no runs") << QByteArray("[]") << QStringLiteral("the comparison has no runs");
+    QTest::newRow("a number among the runs")
+        << "[" + run + ",1]" << QStringLiteral("run 2 of the comparison: byte ");
+    QTest::newRow("a run without its members")
+        << "[" + run + ",{}]" << QStringLiteral("run 2 of the comparison: ");
+    QTest::newRow("a broken first run")
+        << "[" + run.left(run.size() / 2) + "]" << QStringLiteral("run 1 of the comparison: byte ");
+    QTest::newRow("cut short after a run")
+        << "[" + run << QStringLiteral("the file ends early: expected ',' or ']'");
+    QTest::newRow("something after the comparison")
+        << "[" + run + "] []" << QStringLiteral("the end of the file after the comparison");
+}
+
+void tst_RunJsonReader::rejectsMalformedComparisons()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, message);
+    const auto read = readRunsJson(json);
+    QVERIFY(!read.ok());
+    QCOMPARE(read.error().code, QStringLiteral("bad-run-file"));
+    QVERIFY2(read.error().message.contains(message), qPrintable(read.error().message));
+}
 QTEST_GUILESS_MAIN(tst_RunJsonReader)
 #include "tst_runjsonreader.moc"

@@ -1,7 +1,9 @@
 // The run file reader on any bytes, as File > Open (and readRunJson()) may be given. Besides
 // not crashing or asserting: every error says what is wrong, and a run that opens is written
 // again as ParViz saves it (writeRunJson()) and opens again the same, so a run ParViz accepted
-// can never be saved into a file it refuses.
+// can never be saved into a file it refuses. The same bytes read as runs (readRunsJson(), a
+// run or a comparison file, as `parviz FILE` opens it): a run file is the same one run, and a
+// comparison that opens is written again as ParViz saves one and opens again as many runs.
 
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
@@ -21,7 +23,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 {
     const QByteArray json =
         QByteArray::fromRawData(reinterpret_cast<const char *>(data), static_cast<qsizetype>(size));
+    const auto runs = readRunsJson(json);
+    if (!runs) {
+        FUZZ_CHECK(runs.error().code == QLatin1String("bad-run-file"));
+        FUZZ_CHECK(!runs.error().message.isEmpty());
+    } else {
+        FUZZ_CHECK(!runs->empty());
+        QByteArray comparison;
+        QBuffer buffer(&comparison);
+        FUZZ_CHECK(buffer.open(QIODevice::WriteOnly));
+        FUZZ_CHECK(writeComparisonJson(*runs, buffer));
+        buffer.close();
+        const auto again = readRunsJson(comparison);
+        FUZZ_CHECK(again.ok());
+        FUZZ_CHECK(again->size() == runs->size());
+    }
+
     const auto run = readRunJson(json);
+    // A run file reads as one run either way, and the same.
+    if (run) {
+        FUZZ_CHECK(runs.ok());
+        FUZZ_CHECK(runs->size() == 1);
+        FUZZ_CHECK(runs->front().metrics.makespanNs == run->metrics.makespanNs);
+        FUZZ_CHECK(runs->front().trace->totalEventCount() == run->trace->totalEventCount());
+    }
     if (!run) {
         FUZZ_CHECK(run.error().code == QLatin1String("bad-run-file"));
         FUZZ_CHECK(!run.error().message.isEmpty());

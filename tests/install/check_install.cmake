@@ -1,6 +1,7 @@
 # Installs the build in BUILD_DIR into a temporary prefix, as `cmake --install build/release
 # --prefix ~/.local` would, and checks what a desktop needs to find ParViz there: the three
-# programs in BINDIR, the menu entry and its icon in DATADIR. Then the installed parviz-cli runs
+# programs in BINDIR, the menu entry and its icon, the MIME type of run files and the AppStream
+# metainfo in DATADIR. Then the installed parviz-cli runs
 # the process pool, whose workers it must find beside itself, not in the build tree. The prefix is
 # removed afterwards, whatever happened.
 #
@@ -30,17 +31,38 @@ else()
             "${BINDIR}/parviz-cli"
             "${BINDIR}/parviz-worker"
             "${DATADIR}/applications/parviz.desktop"
-            "${DATADIR}/icons/hicolor/scalable/apps/parviz.svg")
+            "${DATADIR}/icons/hicolor/scalable/apps/parviz.svg"
+            "${DATADIR}/mime/packages/parviz.xml"
+            "${DATADIR}/metainfo/io.github.parviz.parviz.metainfo.xml")
         if(NOT EXISTS "${prefix}/${file}")
             list(APPEND failures "not installed: ${file}")
         endif()
     endforeach()
 
-    # The menu entry starts the installed program and shows the installed icon.
+    # The menu entry starts the installed program, with the files a file manager gives it, and
+    # shows the installed icon. It opens the MIME type the installed package defines, which
+    # the metainfo names and whose entry it launches.
     file(READ "${prefix}/${DATADIR}/applications/parviz.desktop" entry)
-    if(NOT entry MATCHES "\nExec=parviz\n" OR NOT entry MATCHES "\nIcon=parviz\n")
-        list(APPEND failures "parviz.desktop does not name Exec=parviz and Icon=parviz")
+    if(NOT entry MATCHES "\nExec=parviz %F\n" OR NOT entry MATCHES "\nIcon=parviz\n")
+        list(APPEND failures "parviz.desktop does not name Exec=parviz %F and Icon=parviz")
     endif()
+    set(type "application/x-parviz-run+json")
+    file(READ "${prefix}/${DATADIR}/mime/packages/parviz.xml" mime)
+    file(READ "${prefix}/${DATADIR}/metainfo/io.github.parviz.parviz.metainfo.xml" metainfo)
+    foreach(expected
+            "entry|\nMimeType=${type}"
+            "mime|<mime-type type=\"${type}\">"
+            "metainfo|<launchable type=\"desktop-id\">parviz.desktop</launchable>"
+            "metainfo|<mediatype>${type}</mediatype>")
+        string(FIND "${expected}" "|" bar)
+        string(SUBSTRING "${expected}" 0 ${bar} where)
+        math(EXPR bar "${bar} + 1")
+        string(SUBSTRING "${expected}" ${bar} -1 text)
+        string(FIND "${${where}}" "${text}" found)
+        if(found EQUAL -1)
+            list(APPEND failures "the installed ${where} file lacks: ${text}")
+        endif()
+    endforeach()
     find_program(DESKTOP_FILE_VALIDATE desktop-file-validate)
     if(DESKTOP_FILE_VALIDATE)
         execute_process(

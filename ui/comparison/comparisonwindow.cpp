@@ -583,10 +583,12 @@ void ComparisonWindow::chooseWhereToSavePicture()
 
 void ComparisonWindow::chooseWhereToSaveJson()
 {
+    // ".parviz.json": a file manager knows it as ParViz's (resources/parviz.xml) and opens it
+    // with ParViz, which shows it here again.
     const QString path = QFileDialog::getSaveFileName(this,
         tr("Save Comparison JSON"),
-        QStringLiteral("comparison.json"),
-        tr("ParViz comparison (*.json)"));
+        QStringLiteral("comparison.parviz.json"),
+        tr("ParViz comparison (*.parviz.json *.json)"));
     if (path.isEmpty())
         return;
     QApplication::setOverrideCursor(Qt::WaitCursor);

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QDialog>
+#include <QList>
+#include <QString>
+
+#include <vector>
+
+class QAction;
+class QMenuBar;
+class QTreeWidget;
+
+namespace parviz {
+
+// One action's shortcut, as Help > Keyboard Shortcuts lists it.
+struct ActionShortcut
+{
+    QString action; // where it is and what it is called: "Run > Compare…"
+    QString keys; // as this desktop writes them: "Ctrl+K"; several joined by ", "
+};
+
+// Every visible action that has a shortcut, read from the actions themselves: those in
+// `menuBar`'s menus and their submenus, in menu order, then those of `others` (a window's own
+// actions) that no menu holds.
+std::vector<ActionShortcut> actionShortcuts(
+    const QMenuBar *menuBar, const QList<QAction *> &others);
+
+// Help > Keyboard Shortcuts: the list made by actionShortcuts(), in a table.
+//
+// GUI thread.
+class ShortcutsDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    ShortcutsDialog(const std::vector<ActionShortcut> &shortcuts, QWidget *parent = nullptr);
+
+    QTreeWidget *table() const { return m_table; }
+
+private:
+    QTreeWidget *m_table;
+};
+
+} // namespace parviz
