@@ -318,6 +318,12 @@ void MainWindow::setControlsShown(bool shown)
     m_pythonHiddenWithControls = false;
 }
 
+void MainWindow::setNumbersWidth(int width)
+{
+    // The numbers' column does not stretch: it keeps this width as the window changes.
+    m_centre->setSizes({std::max(0, m_centre->width() - m_centre->handleWidth() - width), width});
+}
+
 void MainWindow::updateResultLine()
 {
     m_resultLine->setVisible(!controlsShown() && !m_resultLine->text().isEmpty());
@@ -849,12 +855,13 @@ void MainWindow::setPresentationMode(bool on)
         large.setPointSizeF(large.pointSizeF() * Scale);
         QApplication::setFont(large);
         showFullScreen();
-        // The numbers' column grows with its text, up to a third of the screen.
-        const QList<int> sizes = m_centre->sizes();
-        if (sizes.size() == 2) {
-            const int total = sizes[0] + sizes[1];
-            const int numbers = std::min(static_cast<int>(sizes[1] * Scale), total / 3);
-            m_centre->setSizes({total - numbers, numbers});
+        // The numbers' column grows with its text, up to a third of the screen. Sizes that
+        // add up to the splitter's width now are kept as they are; the width the window
+        // gains as it fills the screen goes to the picture.
+        if (m_centreBeforePresentation.size() == 2) {
+            const int screenWidth = screen() ? screen()->geometry().width() : width();
+            setNumbersWidth(
+                std::min(static_cast<int>(m_centreBeforePresentation[1] * Scale), screenWidth / 3));
         }
     } else {
         QApplication::setFont(*m_normalFont);
@@ -866,7 +873,8 @@ void MainWindow::setPresentationMode(bool on)
             showMaximized();
         else
             showNormal();
-        m_centre->setSizes(m_centreBeforePresentation);
+        if (m_centreBeforePresentation.size() == 2)
+            setNumbersWidth(m_centreBeforePresentation[1]);
     }
     const qreal scale = on ? Scale : 1.0;
     m_gantt->setScale(scale);

@@ -118,6 +118,7 @@ protected:
 private:
     void createCentre(QWidget *timelinePane);
     void updateResultLine();
+    void setNumbersWidth(int width);
     void createActions();
     void createMenus();
     void updateActions();
