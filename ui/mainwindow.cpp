@@ -147,6 +147,7 @@ MainWindow::MainWindow(QWidget *parent)
     QFont bold = m_resultLine->font();
     bold.setBold(true);
     m_resultLine->setFont(bold);
+    m_resultLine->setContentsMargins(4, 2, 4, 2);
     m_resultLine->hide();
     timelineLayout->addWidget(m_resultLine);
     auto *legendRow = new QHBoxLayout;
