@@ -29,6 +29,7 @@
 #include "truth/cpythonengine.h"
 #include "util/format.h"
 
+#include <QAbstractSpinBox>
 #include <QActionGroup>
 #include <QApplication>
 #include <QClipboard>
@@ -58,6 +59,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -103,15 +105,30 @@ MainWindow::MainWindow(QWidget *parent)
     panelLayout->setContentsMargins(0, 0, 0, 0);
     panelLayout->addWidget(presetGroup);
     panelLayout->addWidget(m_panel, 1);
+    // A combo is as wide as its longest choice, and a spin box as its largest value, unless
+    // told otherwise, which would hold the column of controls wider than the picture can
+    // spare: each takes the width there is, and shows what fits (a combo's list the whole
+    // text).
+    for (QComboBox *combo : panelColumn->findChildren<QComboBox *>()) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(6);
+    }
+    for (QAbstractSpinBox *spin : panelColumn->findChildren<QAbstractSpinBox *>())
+        spin->setMinimumWidth(std::min(spin->minimumSizeHint().width(), 64));
+    // Where a field cannot have its width beside its name, it goes under it.
+    for (QFormLayout *form : panelColumn->findChildren<QFormLayout *>())
+        form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     auto *panelScroll = new QScrollArea;
     panelScroll->setWidget(panelColumn);
     panelScroll->setWidgetResizable(true);
     // Narrow enough that a 1024-pixel projector still shows a wide timeline.
     panelScroll->setMinimumWidth(300);
     panelScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    auto *dock = new QDockWidget(tr("Workload"), this);
+    m_workloadDock = new QDockWidget(tr("Workload"), this);
+    QDockWidget *dock = m_workloadDock;
     dock->setObjectName(QStringLiteral("workloadDock"));
     dock->setWidget(panelScroll);
+    // Hidden and shown by View > Show Controls (F9), not closed: Run stays in the toolbar.
     dock->setFeatures(QDockWidget::DockWidgetMovable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
@@ -120,9 +137,22 @@ MainWindow::MainWindow(QWidget *parent)
     m_concurrency = new ConcurrencyChart(&m_timeline, m_zoom);
     m_concurrency->setCores(m_panel->logicalCpus());
     auto *timelinePane = new QWidget;
+    m_timelinePane = timelinePane;
     auto *timelineLayout = new QVBoxLayout(timelinePane);
     timelineLayout->setContentsMargins(0, 0, 0, 0);
     timelineLayout->setSpacing(2);
+    // The result line: how the last run went, in the picture while the controls (where the
+    // preset's paragraph says it) are put away, as in presentation mode.
+    m_resultLine = new QLabel;
+    m_resultLine->setObjectName(QStringLiteral("resultLine"));
+    m_resultLine->setWordWrap(true);
+    m_resultLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont bold = m_resultLine->font();
+    bold.setBold(true);
+    m_resultLine->setFont(bold);
+    m_resultLine->setContentsMargins(4, 2, 4, 2);
+    m_resultLine->hide();
+    timelineLayout->addWidget(m_resultLine);
     auto *legendRow = new QHBoxLayout;
     legendRow->addWidget(new TimelineLegend, 1);
     auto *fit = new QToolButton;
@@ -135,24 +165,14 @@ MainWindow::MainWindow(QWidget *parent)
     timelineLayout->addWidget(m_concurrency);
 
     m_speedup = new SpeedupChart;
-    m_speedup->setMinimumSize(320, 240);
+    m_speedup->setMinimumSize(320, 200);
     m_metrics = new MetricsPanel;
-    auto *metricsScroll = new QScrollArea;
-    metricsScroll->setWidget(m_metrics);
-    metricsScroll->setWidgetResizable(true);
-    m_bottom = new QSplitter(Qt::Horizontal);
-    m_bottom->addWidget(m_speedup);
-    m_bottom->addWidget(metricsScroll);
-    m_bottom->setStretchFactor(0, 3);
-    m_bottom->setStretchFactor(1, 2);
-    m_bottom->setSizes({600, 400}); // until the person's own are restored
-    metricsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_centre = new QSplitter(Qt::Vertical);
-    m_centre->addWidget(timelinePane);
-    m_centre->addWidget(m_bottom);
-    m_centre->setStretchFactor(0, 3);
-    m_centre->setStretchFactor(1, 2);
-    setCentralWidget(m_centre);
+    m_metricsArea = new QScrollArea;
+    m_metricsArea->setWidget(m_metrics);
+    m_metricsArea->setWidgetResizable(true);
+    m_metricsArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_metricsArea->setFrameShape(QFrame::NoFrame);
+    createCentre(timelinePane);
     m_lastChart = m_gantt;
     m_gantt->viewport()->installEventFilter(this);
     m_speedup->viewport()->installEventFilter(this);
@@ -198,6 +218,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
     connect(m_controller, &RunController::runStarted, this, [this](const RunPlan &plan) {
         m_replayer->stop(); // a run ends a replay
+        m_resultLine->clear();
+        updateResultLine();
         const int lanes = laneCountOf(plan);
         m_liveTasks = plan.tasks;
         m_timeline.setRowNoun(strategyOf(plan).rowPerTask() ? tr("thread") : tr("worker"));
@@ -251,6 +273,72 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::createCentre(QWidget *timelinePane)
+{
+    // The picture first: the timeline over the speedup chart takes all the width the controls
+    // leave, and the numbers are a column beside it, as high as the window, so that the loss
+    // budget shows without scrolling. Growing the window grows the picture; the numbers
+    // keep their width.
+    m_picture = new QSplitter(Qt::Vertical);
+    m_picture->addWidget(timelinePane);
+    m_picture->addWidget(m_speedup);
+    m_picture->setStretchFactor(0, 3);
+    m_picture->setStretchFactor(1, 2);
+    m_picture->setChildrenCollapsible(false);
+    m_centre = new QSplitter(Qt::Horizontal);
+    m_centre->addWidget(m_picture);
+    m_centre->addWidget(m_metricsArea);
+    m_centre->setStretchFactor(0, 1);
+    m_centre->setStretchFactor(1, 0);
+    m_centre->setChildrenCollapsible(false);
+    m_centre->setSizes({1000, 300}); // until readSettings() fits them to the window
+    m_picture->setSizes({680, 320});
+    setCentralWidget(m_centre);
+}
+
+void MainWindow::setControlsShown(bool shown)
+{
+    const QSignalBlocker blocker(m_showControls);
+    m_showControls->setChecked(shown);
+    updateResultLine();
+    // isHidden(), not isVisible(): before the window is first shown nothing is visible.
+    if (shown == !m_workloadDock->isHidden())
+        return;
+    // The Python tab shares the controls' place while it is docked there: it goes and comes
+    // back with them, so that the picture gets the whole width.
+    const bool pythonBeside =
+        !m_codeDock->isFloating() && dockWidgetArea(m_codeDock) == dockWidgetArea(m_workloadDock);
+    if (!shown) {
+        m_pythonHiddenWithControls = pythonBeside && !m_codeDock->isHidden();
+        if (m_pythonHiddenWithControls)
+            m_codeDock->hide();
+        m_workloadDock->hide();
+        return;
+    }
+    m_workloadDock->show();
+    if (m_pythonHiddenWithControls) {
+        m_codeDock->show();
+        m_workloadDock->raise();
+    }
+    m_pythonHiddenWithControls = false;
+}
+
+void MainWindow::setNumbersWidth(int width)
+{
+    // The numbers' column does not stretch: it keeps this width as the window changes.
+    m_centre->setSizes({std::max(0, m_centre->width() - m_centre->handleWidth() - width), width});
+}
+
+void MainWindow::updateResultLine()
+{
+    m_resultLine->setVisible(!controlsShown() && !m_resultLine->text().isEmpty());
+}
+
+bool MainWindow::controlsShown() const
+{
+    return m_showControls->isChecked();
+}
+
 void MainWindow::createActions()
 {
     m_run = new QAction(tr("&Run"), this);
@@ -291,9 +379,22 @@ void MainWindow::createActions()
     m_saveRun->setShortcut(QKeySequence::Save);
     connect(m_saveRun, &QAction::triggered, this, &MainWindow::saveRun);
 
+    m_showControls = new QAction(tr("Show &Controls"), this);
+    m_showControls->setCheckable(true);
+    m_showControls->setChecked(true);
+    m_showControls->setShortcut(QKeySequence(Qt::Key_F9));
+    m_showControls->setIconText(tr("Controls"));
+    m_showControls->setToolTip(tr("Show or hide the workload's controls on the left, to give "
+                                  "the timeline and the charts the whole width (F9). Run, Sweep "
+                                  "and Stop stay here."));
+    connect(m_showControls, &QAction::toggled, this, &MainWindow::setControlsShown);
+
     auto *toolbar = addToolBar(tr("Run"));
+    m_toolbar = toolbar;
     toolbar->setObjectName(QStringLiteral("runToolbar"));
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addAction(m_showControls);
+    toolbar->addSeparator();
     toolbar->addAction(m_run);
     toolbar->addAction(m_sweep);
     m_repeats = new QSpinBox;
@@ -348,6 +449,7 @@ void MainWindow::createMenus()
     m_presentation->setToolTip(
         tr("Full screen, larger text and thicker bars for a projector; F11 again to go back"));
     connect(m_presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    view->addAction(m_showControls);
     view->addAction(m_codeDock->toggleViewAction());
     QMenu *theme = view->addMenu(tr("&Theme"));
     auto *themes = new QActionGroup(this);
@@ -562,7 +664,11 @@ void MainWindow::onRunFinished(const RunResult &run)
     QString done = tr("Done in %1").arg(formatDuration(run.metrics.makespanNs));
     if (m_gantt->prediction() >= 0)
         done = tr("%1 (predicted %2)").arg(done, formatDuration(m_gantt->prediction()));
-    statusBar()->showMessage(run.stopped ? tr("Stopped") : run.error ? tr("Failed") : done, 8000);
+    const QString status = run.stopped ? tr("Stopped") : run.error ? tr("Failed") : done;
+    statusBar()->showMessage(status, 8000);
+    const QString outcome = m_presets->outcomeText();
+    m_resultLine->setText(outcome.isEmpty() ? status : outcome);
+    updateResultLine();
 }
 
 void MainWindow::showRun(const RunResult &run)
@@ -814,17 +920,37 @@ void MainWindow::setPresentationMode(bool on)
     if (on) {
         m_normalFont = QApplication::font();
         m_wasMaximized = isMaximized();
+        m_controlsBeforePresentation = controlsShown();
+        m_centreBeforePresentation = m_centre->sizes();
+        // The picture and the numbers grow, the controls keep their size (and are put away:
+        // F9 brings them back).
+        for (QWidget *control : std::initializer_list<QWidget *>{m_workloadDock, m_toolbar})
+            control->setFont(*m_normalFont);
+        setControlsShown(false);
         QFont large = *m_normalFont;
         large.setPointSizeF(large.pointSizeF() * Scale);
         QApplication::setFont(large);
         showFullScreen();
+        // The numbers' column grows with its text, up to a third of the screen. Sizes that
+        // add up to the splitter's width now are kept as they are; the width the window
+        // gains as it fills the screen goes to the picture.
+        if (m_centreBeforePresentation.size() == 2) {
+            const int screenWidth = screen() ? screen()->geometry().width() : width();
+            setNumbersWidth(
+                std::min(static_cast<int>(m_centreBeforePresentation[1] * Scale), screenWidth / 3));
+        }
     } else {
         QApplication::setFont(*m_normalFont);
         m_normalFont.reset();
+        for (QWidget *control : std::initializer_list<QWidget *>{m_workloadDock, m_toolbar})
+            control->setFont(QFont()); // the application's again
+        setControlsShown(m_controlsBeforePresentation);
         if (m_wasMaximized)
             showMaximized();
         else
             showNormal();
+        if (m_centreBeforePresentation.size() == 2)
+            setNumbersWidth(m_centreBeforePresentation[1]);
     }
     const qreal scale = on ? Scale : 1.0;
     m_gantt->setScale(scale);
@@ -964,9 +1090,21 @@ void MainWindow::readSettings()
         resize(screen.size() * 0.9);
         move(screen.center() - rect().center());
     }
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_centre->restoreState(settings.value(QStringLiteral("window/centre")).toByteArray());
-    m_bottom->restoreState(settings.value(QStringLiteral("window/bottom")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+        // First start: the controls as narrow as they read well, the rest for the picture.
+        const QWidget *controls = m_workloadDock->widget();
+        const int least = std::max(m_workloadDock->minimumSizeHint().width(),
+            qobject_cast<const QScrollArea *>(controls)->widget()->minimumSizeHint().width()
+                + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4);
+        resizeDocks({m_workloadDock}, {std::clamp(width() / 4, least, 420)}, Qt::Horizontal);
+    }
+    // The layout of the picture and the numbers (window/centre and window/bottom kept an
+    // earlier one, which does not fit this). First start: about a fifth of the width for
+    // the numbers, which leaves the timeline half the window or more beside the controls.
+    if (!m_centre->restoreState(settings.value(QStringLiteral("layout/centre")).toByteArray()))
+        m_centre->setSizes({width(), std::clamp(width() * 22 / 100, 240, 420)});
+    m_picture->restoreState(settings.value(QStringLiteral("layout/picture")).toByteArray());
+    setControlsShown(settings.value(QStringLiteral("layout/controls"), true).toBool());
     m_repeats->setValue(settings.value(QStringLiteral("sweep/repeats"), 1).toInt());
     m_panel->loadSettings(settings);
     m_costs.readFrom(settings); // what earlier sessions measured on this machine
@@ -979,8 +1117,9 @@ void MainWindow::writeSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/centre"), m_centre->saveState());
-    settings.setValue(QStringLiteral("window/bottom"), m_bottom->saveState());
+    settings.setValue(QStringLiteral("layout/centre"), m_centre->saveState());
+    settings.setValue(QStringLiteral("layout/picture"), m_picture->saveState());
+    settings.setValue(QStringLiteral("layout/controls"), controlsShown());
     settings.setValue(QStringLiteral("sweep/repeats"), m_repeats->value());
     m_panel->saveSettings(settings);
     m_costs.writeTo(settings);

@@ -22,6 +22,7 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QScrollArea;
 class QSpinBox;
 class QSplitter;
 class QToolBar;
@@ -43,8 +44,9 @@ class TimelineZoomControl;
 class WorkloadPanel;
 enum class Theme;
 
-// ParViz's window: the workload on the left; the Gantt timeline with the concurrency under it
-// in the middle; the speedup chart and the run's numbers below. Run (Ctrl+R) runs the workload
+// ParViz's window: the workload on the left (F9 puts it away); the Gantt timeline with the
+// concurrency under it, over the speedup chart, taking the width; the run's numbers a column at
+// the right. Run (Ctrl+R) runs the workload
 // and draws it as it happens; Sweep (Ctrl+Shift+R) runs it on 1..N workers and draws the speedup
 // curve point by point; Stop (Esc) stops either. Before each run the predicted makespan is
 // marked on the Gantt, and before each sweep its predicted curve is drawn. Replay (F5) plays the
@@ -74,6 +76,18 @@ public:
     QAction *sweepAction() const { return m_sweep; }
     QAction *stopAction() const { return m_stop; }
     QAction *presentationAction() const { return m_presentation; }
+    // View > Show Controls (F9): the workload's controls on the left, or the whole width for
+    // the picture. Presentation mode hides them; the choice is kept for the next start.
+    QAction *showControlsAction() const { return m_showControls; }
+    void setControlsShown(bool shown);
+    bool controlsShown() const;
+    QDockWidget *workloadDock() const { return m_workloadDock; }
+    // The Gantt with its legend and the concurrency under it.
+    QWidget *timelinePane() const { return m_timelinePane; }
+    // The numbers' column, which scrolls when the window is too low for them.
+    QScrollArea *metricsArea() const { return m_metricsArea; }
+    // How the last run went, over the timeline while the controls are put away.
+    QLabel *resultLine() const { return m_resultLine; }
     QAction *truthAction() const { return m_truth; }
     // The interpreter Run in CPython Too uses, found in the background.
     PythonLocator *pythonLocator() const { return m_python; }
@@ -124,6 +138,9 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void createCentre(QWidget *timelinePane);
+    void updateResultLine();
+    void setNumbersWidth(int width);
     void createActions();
     void createMenus();
     void updateActions();
@@ -177,8 +194,17 @@ private:
     MetricsPanel *m_metrics;
     CodePanel *m_code;
     QDockWidget *m_codeDock;
-    QSplitter *m_centre;
-    QSplitter *m_bottom;
+    QDockWidget *m_workloadDock;
+    QWidget *m_timelinePane;
+    QScrollArea *m_metricsArea;
+    QSplitter *m_centre; // the picture, then the numbers' column
+    QSplitter *m_picture; // the timeline over the speedup chart
+    QToolBar *m_toolbar = nullptr;
+    QAction *m_showControls = nullptr;
+    QLabel *m_resultLine; // the last run's outcome, over the timeline while the controls are away
+    bool m_pythonHiddenWithControls = false; // the Python tab went with the controls
+    bool m_controlsBeforePresentation = true;
+    QList<int> m_centreBeforePresentation;
     QProgressBar *m_progress;
     QLabel *m_elapsed;
     QSpinBox *m_repeats;

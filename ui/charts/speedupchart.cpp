@@ -22,6 +22,30 @@ const QColor SweepColors[] = {QColor(0x00, 0x72, 0xB2),
     QColor(0xCC, 0x79, 0xA7),
     QColor(0xE6, 0x9F, 0x00),
     QColor(0x56, 0xB4, 0xE9)};
+
+// A pen dashed or dotted with dashes about 4 pixels long whatever its width (Qt's own patterns
+// grow with the width), so that a legend's short piece of line shows its pattern.
+QPen patternPen(const QColor &color, qreal width, Qt::PenStyle style)
+{
+    QPen pen(color, width);
+    const qreal dash = 4.0 / width;
+    const qreal gap = 3.0 / width;
+    const qreal dot = std::max(1.0 / width, 0.5);
+    switch (style) {
+    case Qt::DashLine:
+        pen.setDashPattern({dash, gap});
+        break;
+    case Qt::DotLine:
+        pen.setDashPattern({dot, gap});
+        break;
+    case Qt::DashDotLine:
+        pen.setDashPattern({dash, gap, dot, gap});
+        break;
+    default:
+        pen.setStyle(style);
+    }
+    return pen;
+}
 } // namespace
 
 SpeedupChart::SpeedupChart(QWidget *parent)
@@ -43,7 +67,14 @@ SpeedupChart::SpeedupChart(QWidget *parent)
         tr("Speedup = sequential time / time on N workers, the median of each point's runs. "
            "Sweep (Ctrl+Shift+R) adds a curve; curves stay until View > Clear Speedup Chart."));
     m_chart->setTitle(tr("Speedup"));
-    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    // The legend goes beside the plot, an entry a line: Qt Charts cuts the names of a legend
+    // below the plot to fit them on one line, and a beside one may take up to 62% of the
+    // width before it would. Where even that is too little, the full name is its tooltip.
+    // Each mark is a piece of its line, dashed or dotted as the line is.
+    QLegend *legend = m_chart->legend();
+    legend->setAlignment(Qt::AlignRight);
+    legend->setMarkerShape(QLegend::MarkerShapeFromSeries);
+    legend->setShowToolTips(true);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
     m_chart->setBackgroundRoundness(0); // square, so pictures have no corners of another colour
 
@@ -62,14 +93,11 @@ SpeedupChart::SpeedupChart(QWidget *parent)
     m_chart->addAxis(m_efficiencyAxis, Qt::AlignRight);
 
     m_ideal->setName(tr("ideal"));
-    attach(m_ideal, false);
     // One legend entry per kind of line, not per sweep: the sweeps are told apart by colour.
     m_fitKey->setName(tr("Amdahl fit"));
-    attach(m_fitKey, false);
-    m_efficiencyKey->setName(tr("efficiency (right)"));
-    attach(m_efficiencyKey, true);
+    m_efficiencyKey->setName(tr("efficiency (right axis)"));
     m_predictedKey->setName(tr("predicted"));
-    attach(m_predictedKey, false);
+    attachIdealAndKeys();
     updateIdealAndAxes();
     rememberThemeFonts();
     applyFonts();
@@ -81,6 +109,18 @@ void SpeedupChart::attach(QAbstractSeries *series, bool efficiency)
     m_chart->addSeries(series);
     series->attachAxis(m_workersAxis);
     series->attachAxis(efficiency ? m_efficiencyAxis : m_speedupAxis);
+}
+
+void SpeedupChart::attachIdealAndKeys()
+{
+    // Series added last are drawn last: the thin dashed ideal goes over the measured curves,
+    // which would hide it where a sweep scales perfectly. Their legend entries follow the
+    // sweeps'.
+    for (QLineSeries *series : {m_ideal, m_fitKey, m_efficiencyKey, m_predictedKey}) {
+        if (series->chart())
+            m_chart->removeSeries(series);
+        attach(series, series == m_efficiencyKey);
+    }
 }
 
 void SpeedupChart::beginSweep(
@@ -107,6 +147,7 @@ void SpeedupChart::beginSweep(
             marker->setVisible(false);
     }
     m_sweeps.push_back(sweep);
+    attachIdealAndKeys();
     m_maxWorkers = std::max(m_maxWorkers, maxWorkers);
     updateIdealAndAxes();
     updateNames();
@@ -306,19 +347,22 @@ void SpeedupChart::applyFonts()
 void SpeedupChart::applyColors()
 {
     const qreal thin = 1.5 * m_scale;
-    QPen ideal(
-        m_chart->theme() == QChart::ChartThemeDark ? Qt::white : Qt::black, thin, Qt::DashLine);
-    m_ideal->setPen(ideal);
-    const QColor key = m_chart->theme() == QChart::ChartThemeDark ? Qt::lightGray : Qt::darkGray;
-    m_fitKey->setPen(QPen(key, thin, Qt::DashDotLine));
-    m_efficiencyKey->setPen(QPen(key, thin, Qt::DotLine));
-    m_predictedKey->setPen(QPen(key, thin, Qt::DashLine));
+    m_ideal->setPen(patternPen(
+        m_chart->theme() == QChart::ChartThemeDark ? Qt::white : Qt::black, thin, Qt::DashLine));
+    const QColor keyColor =
+        m_chart->theme() == QChart::ChartThemeDark ? Qt::lightGray : Qt::darkGray;
+    // The keys are drawn only in the legend, a short piece of line: a little thicker, so that
+    // their dashes and dots read there.
+    const qreal key = 2.0 * m_scale;
+    m_fitKey->setPen(patternPen(keyColor, key, Qt::DashDotLine));
+    m_efficiencyKey->setPen(patternPen(keyColor, key, Qt::DotLine));
+    m_predictedKey->setPen(patternPen(keyColor, key, Qt::DashLine));
     for (const Sweep &sweep : m_sweeps) {
         sweep.measured->setPen(QPen(sweep.color, 2.5 * m_scale));
         sweep.measured->setColor(sweep.color);
-        sweep.amdahl->setPen(QPen(sweep.color, thin, Qt::DashDotLine));
-        sweep.efficiency->setPen(QPen(sweep.color, thin, Qt::DotLine));
-        sweep.predicted->setPen(QPen(sweep.color, thin, Qt::DashLine));
+        sweep.amdahl->setPen(patternPen(sweep.color, thin, Qt::DashDotLine));
+        sweep.efficiency->setPen(patternPen(sweep.color, thin, Qt::DotLine));
+        sweep.predicted->setPen(patternPen(sweep.color, thin, Qt::DashLine));
     }
 }
 

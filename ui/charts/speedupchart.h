@@ -71,6 +71,7 @@ private:
         QLineSeries *predicted = nullptr;
     };
     void attach(QAbstractSeries *series, bool efficiency);
+    void attachIdealAndKeys();
     void remove(const Sweep &sweep);
     void updateIdealAndAxes();
     void updateNames();

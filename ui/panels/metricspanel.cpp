@@ -51,8 +51,11 @@ MetricsPanel::MetricsPanel(QWidget *parent)
 {
     auto *form = new QFormLayout(this);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // The panel is a narrow column beside the picture: a value too long for a line wraps onto
+    // the next rather than being cut.
     auto add = [&](const QString &label, const QString &tip) {
         auto *value = new QLabel(QStringLiteral("–"));
+        value->setWordWrap(true);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
         value->setToolTip(tip);
         form->addRow(label, value);
@@ -87,9 +90,13 @@ MetricsPanel::MetricsPanel(QWidget *parent)
            "Amdahl's law across worker counts instead."));
     m_utilisation = new UtilisationBars;
     m_utilisation->setToolTip(tr("Each worker's share of the makespan spent running tasks."));
-    form->addRow(tr("Busy:"), m_utilisation);
+    // The bars take the panel's whole width, under their names: a bar per worker, and the
+    // loss budget's legend, need it more than the figures do.
+    form->addRow(new QLabel(tr("Busy:")));
+    form->addRow(m_utilisation);
     m_loss = new LossBudgetBar;
-    form->addRow(tr("Worker time:"), m_loss);
+    form->addRow(new QLabel(tr("Worker time:")));
+    form->addRow(m_loss);
     clear();
 }
 

@@ -48,7 +48,8 @@ GanttStyle GanttStyle::fromPalette(const QPalette &palette, const QFont &font)
 int ganttVisibleRows(const GanttFrame &frame)
 {
     const int height = frame.area.height() - GanttStyle::AxisHeight;
-    return std::max(0, (height + GanttStyle::RowHeight - 1) / GanttStyle::RowHeight);
+    const int rowHeight = std::max(1, frame.rowHeight);
+    return std::max(0, (height + rowHeight - 1) / rowHeight);
 }
 
 std::int64_t niceTickNs(std::int64_t spanNs, double pixels, double pixelsPerTick)
@@ -105,6 +106,7 @@ void paintGantt(
     const auto coordinates =
         TimelineCoordinates::fit(frame.t0Ns, frame.t1Ns, axis.left(), axis.width());
 
+    const int rowHeight = std::max(1, frame.rowHeight);
     const QFontMetrics metrics(style.font);
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, false); // crisp, fast rectangles
@@ -115,10 +117,9 @@ void paintGantt(
     const int firstRow = std::clamp(frame.firstRow, 0, std::max(0, model.rowCount() - 1));
     const int lastRow = std::min(model.rowCount(), firstRow + ganttVisibleRows(frame));
     for (int row = firstRow; row < lastRow; ++row) {
-        const int y = rows.top() + (row - firstRow) * GanttStyle::RowHeight;
+        const int y = rows.top() + (row - firstRow) * rowHeight;
         if (row % 2 == 1)
-            painter.fillRect(
-                QRect(area.left(), y, area.width(), GanttStyle::RowHeight), style.alternateRow);
+            painter.fillRect(QRect(area.left(), y, area.width(), rowHeight), style.alternateRow);
     }
 
     // Grid and ticks.
@@ -149,7 +150,7 @@ void paintGantt(
     std::array<std::vector<QRectF>, ShadeCount> interrupted;
     std::vector<TimelineModel::Bar> bars;
     for (int row = firstRow; row < lastRow; ++row) {
-        const double y = rows.top() + (row - firstRow) * GanttStyle::RowHeight + 3;
+        const double y = rows.top() + (row - firstRow) * rowHeight + 3;
         model.bars(row, frame.t0Ns, frame.t1Ns, coordinates.nsPerPixel, bars);
         for (const TimelineModel::Bar &bar : bars) {
             const double left = std::max<double>(coordinates.x(bar.startNs), timeArea.left());
@@ -158,7 +159,7 @@ void paintGantt(
             // back to back still read as separate tasks.
             const double width =
                 right - left >= 4.0 ? right - left - 1.0 : std::max(1.0, right - left);
-            const QRectF rect(left, y, width, GanttStyle::RowHeight - 6);
+            const QRectF rect(left, y, width, rowHeight - 6);
             const std::size_t shade =
                 bar.alternateGroup ? AlternateGroupShade : static_cast<std::size_t>(bar.kind);
             if (bar.flags & EventFlag::Failed)
@@ -271,14 +272,13 @@ void paintGantt(
         QRect(area.left(), rows.top(), GanttStyle::LabelWidth, rows.height()), style.background);
     painter.setPen(style.text);
     for (int row = firstRow; row < lastRow; ++row) {
-        const int y = rows.top() + (row - firstRow) * GanttStyle::RowHeight;
+        const int y = rows.top() + (row - firstRow) * rowHeight;
         if (row % 2 == 1)
-            painter.fillRect(QRect(area.left(), y, GanttStyle::LabelWidth, GanttStyle::RowHeight),
-                style.alternateRow);
+            painter.fillRect(
+                QRect(area.left(), y, GanttStyle::LabelWidth, rowHeight), style.alternateRow);
         const QString label =
             metrics.elidedText(model.rowLabel(row), Qt::ElideRight, GanttStyle::LabelWidth - 12);
-        painter.drawText(
-            QRect(area.left() + 6, y, GanttStyle::LabelWidth - 12, GanttStyle::RowHeight),
+        painter.drawText(QRect(area.left() + 6, y, GanttStyle::LabelWidth - 12, rowHeight),
             Qt::AlignLeft | Qt::AlignVCenter,
             label);
     }

@@ -17,7 +17,10 @@ namespace parviz {
 // eventColor()). Built from a QPalette so it follows the theme.
 struct GanttStyle
 {
+    // A row's height when rows are many; with a few, the view lets them grow up to
+    // MaxRowHeight to fill its height, so that a handful of workers reads from the back row.
     static constexpr int RowHeight = 18;
+    static constexpr int MaxRowHeight = 40;
     static constexpr int LabelWidth = 170;
     static constexpr int AxisHeight = 24;
 
@@ -40,6 +43,7 @@ struct GanttFrame
     std::int64_t t0Ns = 0;
     std::int64_t t1Ns = 1;
     int firstRow = 0;
+    int rowHeight = GanttStyle::RowHeight; // pixels, RowHeight to MaxRowHeight
     std::int64_t lowerBoundNs = -1; // marked on the axis when >= 0
     std::int64_t predictedNs = -1; // the predicted makespan, drawn when >= 0
 };

@@ -38,6 +38,7 @@ GanttView::GanttView(TimelineModel *model, TimelineZoomControl *zoom, QWidget *p
     setToolTip(tr("Wheel: zoom around the cursor · Shift+wheel: scroll rows · drag: pan · "
                   "double-click: fit the whole run"));
     viewport()->setToolTip(QString()); // the viewport answers with the bar under the cursor
+    updateScrollBars();
     connect(m_zoom, &TimelineZoomControl::rangeChanged, this, [this] {
         updateScrollBars();
         viewport()->update();
@@ -90,6 +91,7 @@ GanttFrame GanttView::currentFrame(const QRect &area) const
     frame.t0Ns = m_zoom->t0Ns();
     frame.t1Ns = m_zoom->t1Ns();
     frame.firstRow = verticalScrollBar()->value();
+    frame.rowHeight = m_rowHeight;
     frame.lowerBoundNs = m_lowerBoundNs;
     frame.predictedNs = m_predictedNs;
     return frame;
@@ -106,8 +108,7 @@ int GanttView::rowAt(int y) const
 {
     if (y < GanttStyle::AxisHeight)
         return -1;
-    const int row =
-        verticalScrollBar()->value() + (y - GanttStyle::AxisHeight) / GanttStyle::RowHeight;
+    const int row = verticalScrollBar()->value() + (y - GanttStyle::AxisHeight) / m_rowHeight;
     return row < m_model->rowCount() ? row : -1;
 }
 
@@ -131,8 +132,12 @@ void GanttView::resizeEvent(QResizeEvent *event)
 void GanttView::updateScrollBars()
 {
     m_updatingScrollBars = true;
-    const int visible =
-        std::max(1, (logicalRect().height() - GanttStyle::AxisHeight) / GanttStyle::RowHeight);
+    // Rows fill the height when they are few, up to a height that still reads as a row; many
+    // rows keep the everyday height and scroll.
+    const int height = std::max(0, logicalRect().height() - GanttStyle::AxisHeight);
+    m_rowHeight = std::clamp(
+        height / std::max(1, m_model->rowCount()), GanttStyle::RowHeight, GanttStyle::MaxRowHeight);
+    const int visible = std::max(1, height / m_rowHeight);
     verticalScrollBar()->setRange(0, std::max(0, m_model->rowCount() - visible));
     verticalScrollBar()->setPageStep(visible);
     verticalScrollBar()->setSingleStep(1);
@@ -191,10 +196,10 @@ void GanttView::mouseMoveEvent(QMouseEvent *event)
         / std::max(1, logicalRect().width() - GanttStyle::LabelWidth);
     if (delta.x() != 0)
         m_zoom->pan(static_cast<std::int64_t>(-delta.x() * nsPerPixel));
-    const int rows = delta.y() / GanttStyle::RowHeight;
+    const int rows = delta.y() / m_rowHeight;
     if (rows != 0)
         verticalScrollBar()->setValue(verticalScrollBar()->value() - rows);
-    m_dragFrom = QPoint(position.x(), m_dragFrom.y() + rows * GanttStyle::RowHeight);
+    m_dragFrom = QPoint(position.x(), m_dragFrom.y() + rows * m_rowHeight);
 }
 
 void GanttView::mouseReleaseEvent(QMouseEvent *)

@@ -35,6 +35,9 @@ public:
     qreal scale() const { return m_scale; }
     // The viewport in the Gantt's own (unscaled) pixels.
     QRect logicalRect() const;
+    // A row's height in the Gantt's own pixels: the rows share the height there is, each
+    // between GanttStyle::RowHeight and GanttStyle::MaxRowHeight.
+    int rowHeight() const { return m_rowHeight; }
     // Marks the makespan predicted before the run; -1 for none. The time axis reaches it, so
     // that it shows from the run's start and the measured end lands beside it.
     void setPrediction(std::int64_t ns);
@@ -69,6 +72,7 @@ private:
     TimelineZoomControl *m_zoom;
     std::int64_t m_lowerBoundNs = -1;
     qreal m_scale = 1.0;
+    int m_rowHeight = 18; // GanttStyle::RowHeight until updateScrollBars() fits the rows
     std::int64_t m_predictedNs = -1;
     bool m_updatingScrollBars = false;
     bool m_dragging = false;

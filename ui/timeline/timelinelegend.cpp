@@ -4,6 +4,7 @@
 
 #include <QPainter>
 
+#include <algorithm>
 #include <optional>
 
 namespace parviz {
@@ -16,6 +17,46 @@ constexpr EventKind Order[] = {EventKind::Run,
     EventKind::GilHold,
     EventKind::Submit,
     EventKind::Wait};
+
+// An entry: a swatch of SwatchWidth, a gap, its label, then EntryGap to the next.
+constexpr int SwatchWidth = 18;
+constexpr int LabelOffset = 22;
+constexpr int EntryGap = 14;
+constexpr int Margin = 4;
+
+// The labels in the legend's order; the last two are "chunk / batch" and "idle".
+QStringList labels()
+{
+    QStringList result;
+    for (EventKind kind : Order)
+        result << eventKindLabel(kind);
+    result << TimelineLegend::tr("chunk / batch") << TimelineLegend::tr("idle");
+    return result;
+}
+
+int lineHeightOf(const QFont &font)
+{
+    return QFontMetrics(font).height() + 8;
+}
+} // namespace
+
+std::vector<TimelineLegendEntry> timelineLegendLayout(
+    int width, int lineHeight, const QFont &font, bool wrap)
+{
+    const QFontMetrics metrics(font);
+    std::vector<TimelineLegendEntry> entries;
+    int x = Margin;
+    int y = 0;
+    for (const QString &label : labels()) {
+        const int entryWidth = LabelOffset + metrics.horizontalAdvance(label) + 2;
+        if (wrap && x > Margin && x + entryWidth > width) {
+            x = Margin;
+            y += lineHeight;
+        }
+        entries.push_back({label, QRect(x, y, entryWidth, lineHeight)});
+        x += entryWidth + EntryGap - 2;
+    }
+    return entries;
 }
 
 TimelineLegend::TimelineLegend(QWidget *parent)
@@ -27,12 +68,30 @@ TimelineLegend::TimelineLegend(QWidget *parent)
            "submit / wait: the caller handing tasks over, then waiting for them · "
            "chunk / batch: runs of tasks a worker received at once, every other group in a "
            "darker blue · hatched: failed · faded: interrupted by Stop · empty: idle"));
-    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    QSizePolicy policy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
 }
 
 QSize TimelineLegend::sizeHint() const
 {
-    return {600, fontMetrics().height() + 8};
+    const auto entries = timelineLegendLayout(QWIDGETSIZE_MAX, lineHeightOf(font()), font(), false);
+    return {entries.back().rect.right() + Margin, lineHeightOf(font())};
+}
+
+QSize TimelineLegend::minimumSizeHint() const
+{
+    // The widest entry alone on a line.
+    int widest = 0;
+    for (const auto &entry : timelineLegendLayout(0, lineHeightOf(font()), font(), true))
+        widest = std::max(widest, entry.rect.width());
+    return {widest + 2 * Margin, lineHeightOf(font())};
+}
+
+int TimelineLegend::heightForWidth(int width) const
+{
+    const int line = lineHeightOf(font());
+    return timelineLegendLayout(width, line, font(), true).back().rect.bottom() + 1;
 }
 
 void TimelineLegend::paintEvent(QPaintEvent *)
@@ -48,31 +107,32 @@ void paintTimelineLegend(
     painter.setFont(font);
     const QFontMetrics metrics(font);
     const int height = metrics.height();
-    int x = area.left() + 4;
+    // One line as high as the area, unless the area has room for more.
+    const int line = std::min(area.height(), lineHeightOf(font));
+    const bool wrap = area.height() >= 2 * line;
+    const auto entries =
+        timelineLegendLayout(area.width(), wrap ? line : area.height(), font, wrap);
     // `rightHalf`: a second colour for the swatch's right half.
-    auto entry = [&](const QBrush &brush,
-                     const QString &label,
+    auto entry = [&](const TimelineLegendEntry &place,
+                     const QBrush &brush,
                      bool outline,
                      std::optional<QColor> rightHalf = std::nullopt) {
-        const QRect swatch(x, area.top() + (area.height() - height) / 2 + 2, 18, height - 4);
+        const QRect box = place.rect.translated(area.topLeft());
+        const QRect swatch(
+            box.left(), box.top() + (box.height() - height) / 2 + 2, SwatchWidth, height - 4);
         painter.setPen(outline ? palette.color(QPalette::Text) : Qt::NoPen);
         painter.setBrush(brush);
         painter.drawRect(swatch);
         if (rightHalf)
             painter.fillRect(swatch.adjusted(swatch.width() / 2, 0, 0, 0), *rightHalf);
         painter.setPen(palette.color(QPalette::WindowText));
-        const int width = metrics.horizontalAdvance(label);
-        painter.drawText(
-            QRect(x + 22, area.top(), width + 2, area.height()), Qt::AlignVCenter, label);
-        x += 22 + width + 14;
+        painter.drawText(box.adjusted(LabelOffset, 0, 0, 0), Qt::AlignVCenter, place.label);
     };
+    std::size_t index = 0;
     for (EventKind kind : Order)
-        entry(eventColor(kind), eventKindLabel(kind), false);
-    entry(eventColor(EventKind::Run),
-        TimelineLegend::tr("chunk / batch"),
-        false,
-        alternateGroupColor());
-    entry(QBrush(palette.color(QPalette::Base)), TimelineLegend::tr("idle"), true);
+        entry(entries[index++], eventColor(kind), false);
+    entry(entries[index++], eventColor(EventKind::Run), false, alternateGroupColor());
+    entry(entries[index], QBrush(palette.color(QPalette::Base)), true);
     painter.restore();
 }
 
