@@ -338,8 +338,8 @@ void tst_Presets::byteOrderMarksAreNotKept()
     for (const QByteArray &title : {QByteArray("\xEF\xBB\xBFMine"),
              QByteArray("\xEF\xBB\xBFMi\\u006ee"),
              QByteArray("\\ufeffMine"),
-             QByteArray("Mi\\u006e\xEF\xBB\xBF\xEF\xBB\xBFe"),
-             QByteArray("Mi\\u006e\\ufeffe\xEF\xBB\xBF")}) {
+             QByteArray("Mi\\u006e\xEF\xBB\xBF\xEF\xBB\xBF" "e"),
+             QByteArray("Mi\\u006e\\ufeff" "e\xEF\xBB\xBF")}) {
         const QByteArray json = "{\"parviz_preset\":1,\"title\":\"" + title
             + "\",\"strategy\":\"thread-pool\",\"tasks\":2,\"duration\":\"1ms\",\"workers\":2}";
         const auto preset = parsePreset(json);
