@@ -39,6 +39,7 @@ private slots:
     void ganttsShareOneTimeAxis();
     void manyRowsKeepTheScale();
     void barsFollowTheMakespans();
+    void barsFollowTheGanttsClosely();
     void stopKeepsWhatFinishedAndMarksTheCutRun();
     void showsRunsFinishedElsewhere();
     void savesPictureAndJson();
@@ -245,6 +246,22 @@ void tst_ComparisonWindow::barsFollowTheMakespans()
     QCOMPARE(bars->fastest(), shortest);
     QVERIFY(bars->valueText(shortest).contains(QStringLiteral("fastest")));
     QVERIFY(bars->valueText(1).contains(QStringLiteral("vs sequential")));
+}
+
+void tst_ComparisonWindow::barsFollowTheGanttsClosely()
+{
+    // Three short Gantts in a tall window: the makespans come right under the last of them,
+    // and the room left over stays below the makespans.
+    ComparisonWindow &window = finishedComparison();
+    QCoreApplication::processEvents();
+    GanttView *last = window.gantt(window.ganttCount() - 1);
+    const int ganttBottom = last->mapTo(&window, QPoint(0, last->height())).y();
+    const int barsTop = window.makespanBars()->mapTo(&window, QPoint(0, 0)).y();
+    QVERIFY2(
+        barsTop > ganttBottom, qPrintable(QStringLiteral("%1 %2").arg(barsTop).arg(ganttBottom)));
+    QVERIFY2(barsTop - ganttBottom < 60,
+        qPrintable(QStringLiteral("%1 px between the Gantts and the makespans")
+                       .arg(barsTop - ganttBottom)));
 }
 
 void tst_ComparisonWindow::stopKeepsWhatFinishedAndMarksTheCutRun()

@@ -102,6 +102,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     struct Panel;
@@ -113,6 +114,7 @@ private:
     void adopt(RunResult run);
     void showFinished(Panel &panel, const RunResult &run);
     void fitPanel(Panel &panel);
+    void fitStack();
     void updateTimeAxis();
     void updateHeadings();
     void updateBars();
