@@ -14,6 +14,7 @@
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -259,6 +260,10 @@ void tst_ComparisonWindow::barsFollowTheGanttsClosely()
     const int barsTop = window.makespanBars()->mapTo(&window, QPoint(0, 0)).y();
     QVERIFY2(
         barsTop > ganttBottom, qPrintable(QStringLiteral("%1 %2").arg(barsTop).arg(ganttBottom)));
+    // With room for every Gantt, none is scrolled out of view.
+    const auto *scroll = window.findChild<QScrollArea *>();
+    QVERIFY(scroll);
+    QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);
     QVERIFY2(barsTop - ganttBottom < 60,
         qPrintable(QStringLiteral("%1 px between the Gantts and the makespans")
                        .arg(barsTop - ganttBottom)));

@@ -164,7 +164,8 @@ ComparisonWindow::ComparisonWindow(QWidget *parent)
     m_truthBox->hide();
     bottom->addWidget(m_truthBox, 1, Qt::AlignTop);
     layout->addLayout(bottom);
-    layout->addStretch(1); // what the Gantts and the makespans do not need, under them
+    // What the Gantts (stretched up to the height they need) and the makespans leave, under them.
+    layout->addStretch(0);
     setCentralWidget(central);
 
     connect(m_controller, &RunController::runStarted, this, &ComparisonWindow::onRunStarted);
@@ -417,12 +418,19 @@ void ComparisonWindow::fitPanel(Panel &panel)
 void ComparisonWindow::fitStack()
 {
     // The Gantts take the height they need, up to what the window has: the makespans follow
-    // the last of them at once, and the room left over stays under the makespans.
+    // the last of them at once, and the room left over stays under the makespans. Summed here
+    // rather than asked of the layout, whose answer lags a heading that just wrapped anew.
     const int width = m_scroll->viewport()->width();
-    const int needed = m_stackLayout->hasHeightForWidth()
-        ? m_stackLayout->totalHeightForWidth(width)
-        : m_stack->sizeHint().height();
-    m_scroll->setMaximumHeight(std::max(needed, 0) + 2 * m_scroll->frameWidth());
+    int needed = 0;
+    for (const auto &panel : m_panels) {
+        const int title = width > 0 && panel->title->hasHeightForWidth()
+            ? panel->title->heightForWidth(width)
+            : panel->title->sizeHint().height();
+        needed += title + panel->box->layout()->spacing() + panel->view->minimumHeight();
+    }
+    if (!m_panels.empty())
+        needed += m_stackLayout->spacing() * (static_cast<int>(m_panels.size()) - 1);
+    m_scroll->setMaximumHeight(needed + 2 * m_scroll->frameWidth());
 }
 
 void ComparisonWindow::resizeEvent(QResizeEvent *event)
