@@ -660,7 +660,7 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
             table.add({run->strategy.id,
                 QString::number(run->workers),
                 formatDuration(m.makespanNs),
-                ok ? fixed(m.boundRatio, 3) : QStringLiteral("-"),
+                ok && !boundRatioIsNoise(m) ? fixed(m.boundRatio, 3) : QStringLiteral("-"),
                 ok ? fixed(m.speedup, 2) : QStringLiteral("-"),
                 ok ? formatPercent(m.efficiency) : QStringLiteral("-"),
                 run->error         ? QStringLiteral("failed")

@@ -63,7 +63,9 @@ QString runSummary(const RunResult &run)
 
     QString makespan = QStringLiteral("%1, lower bound %2")
                            .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));
-    if (std::isfinite(m.boundRatio) && m.boundRatio > 0)
+    if (boundRatioIsNoise(m))
+        makespan += QStringLiteral(" (too short to compare: start-up costs, not scheduling)");
+    else if (std::isfinite(m.boundRatio) && m.boundRatio > 0)
         makespan += QStringLiteral(" (x%1)").arg(m.boundRatio, 0, 'f', 3);
     text += line(QStringLiteral("makespan"), makespan);
     if (!run.plan.options.join)

@@ -220,6 +220,11 @@ std::int64_t plannedLowerBoundNs(const std::vector<TaskSpec> &tasks, int workers
     return std::max((total + workers - 1) / workers, longest);
 }
 
+bool boundRatioIsNoise(const RunMetrics &metrics)
+{
+    return metrics.lowerBoundNs < MinComparableBoundNs;
+}
+
 bool isNoise(std::int64_t partNs, const RunMetrics &metrics)
 {
     const double workerTimeNs =

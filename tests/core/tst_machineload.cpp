@@ -206,6 +206,11 @@ void tst_MachineLoad::tinyPartsAreNoise()
     QVERIFY(isNoise(4'000, metrics)); // 4 µs
     QVERIFY(isNoise(3 * Ms, metrics)); // under 1%
     QVERIFY(!isNoise(5 * Ms, metrics));
+    // A lower bound of microseconds: the makespan's ratio to it is start-up, not scheduling.
+    metrics.lowerBoundNs = 12'000;
+    QVERIFY(boundRatioIsNoise(metrics));
+    metrics.lowerBoundNs = 90 * Ms;
+    QVERIFY(!boundRatioIsNoise(metrics));
 }
 
 QTEST_GUILESS_MAIN(tst_MachineLoad)

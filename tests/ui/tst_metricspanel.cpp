@@ -53,6 +53,15 @@ void tst_MetricsPanel::karpFlattAboveOneIsExplained()
     QVERIFY2(panel.text().startsWith(QStringLiteral("Thread pool, 1 worker")),
         qPrintable(panel.text()));
     QVERIFY(!panel.text().contains(QStringLiteral("1 workers")));
+
+    // Tasks of microseconds: no makespan / bound ratio shown as a finding (x256.37).
+    RunResult tiny = gilRun();
+    tiny.metrics.makespanNs = 3'076'440;
+    tiny.metrics.lowerBoundNs = 12'000;
+    tiny.metrics.boundRatio = 256.37;
+    panel.showResult(tiny);
+    QVERIFY2(!panel.text().contains(QStringLiteral("256.37")), qPrintable(panel.text()));
+    QVERIFY2(panel.text().contains(QStringLiteral("start-up costs")), qPrintable(panel.text()));
 }
 
 void tst_MetricsPanel::disturbedRunSaysSo()

@@ -118,9 +118,13 @@ void MetricsPanel::showMetrics(const RunMetrics &m)
     const QString none = QStringLiteral("–");
     m_makespan->setText(formatDuration(m.makespanNs));
     m_lowerBound->setText(m.lowerBoundNs > 0 ? formatDuration(m.lowerBoundNs) : none);
-    m_ratio->setText(m.lowerBoundNs > 0
-            ? QStringLiteral("x%1").arg(QString::number(m.boundRatio, 'f', 3))
-            : none);
+    if (m.lowerBoundNs > 0 && boundRatioIsNoise(m))
+        m_ratio->setText(tr("– (a bound under %1: start-up costs, not scheduling)")
+                             .arg(formatDuration(MinComparableBoundNs)));
+    else
+        m_ratio->setText(m.lowerBoundNs > 0
+                ? QStringLiteral("x%1").arg(QString::number(m.boundRatio, 'f', 3))
+                : none);
     m_speedup->setText(
         m.makespanNs > 0 ? QStringLiteral("%1x").arg(QString::number(m.speedup, 'f', 2)) : none);
     m_speedup->setToolTip(
