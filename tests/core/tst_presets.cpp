@@ -154,8 +154,8 @@ void tst_Presets::explanationsUseThisMachine()
             QVERIFY2(!text.contains(u'{') && !text.contains(u'}'), qPrintable(text));
             // A count agrees with its noun: "1 core", never "1 cores".
             for (const char *plural : {" cores", " workers", " tasks", " logical CPUs"})
-                QVERIFY2(!text.contains(QStringLiteral(" 1") + QLatin1String(plural)),
-                    qPrintable(text));
+                QVERIFY2(
+                    !text.contains(QStringLiteral(" 1") + QLatin1String(plural)), qPrintable(text));
         }
     }
     // 80% of two CPUs is one worker: its tasks run on one core.
@@ -346,7 +346,7 @@ void tst_Presets::byteOrderMarksAreNotKept()
     for (const QByteArray &title : {QByteArray("\xEF\xBB\xBFMine"),
              QByteArray("\xEF\xBB\xBFMi\\u006ee"),
              QByteArray("\\ufeffMine"),
-             QByteArray("Mi\\u006e\xEF\xBB\xBF\xEF\xBB\xBF" "e"),
+             QByteArray("Mi\\u006e\xEF\xBB\xBF\xEF\xBB\xBF\x65"), // \x65: the "e" itself
              QByteArray("Mi\\u006e\\ufeffe\xEF\xBB\xBF")}) {
         const QByteArray json = "{\"parviz_preset\":1,\"title\":\"" + title
             + "\",\"strategy\":\"thread-pool\",\"tasks\":2,\"duration\":\"1ms\",\"workers\":2}";

@@ -50,8 +50,8 @@ void tst_MetricsPanel::karpFlattAboveOneIsExplained()
     RunResult one = gilRun();
     one.workers = 1;
     panel.showResult(one);
-    QVERIFY2(panel.text().startsWith(QStringLiteral("Thread pool, 1 worker")),
-        qPrintable(panel.text()));
+    QVERIFY2(
+        panel.text().startsWith(QStringLiteral("Thread pool, 1 worker")), qPrintable(panel.text()));
     QVERIFY(!panel.text().contains(QStringLiteral("1 workers")));
 
     // Tasks of microseconds: no makespan / bound ratio shown as a finding (x256.37).

@@ -39,9 +39,8 @@ void tst_SpeedupChart::disturbedPointsAreMarked()
     chart.resize(600, 400);
     chart.beginSweep(QStringLiteral("process-pool"), QStringLiteral("8 cpu x 50ms"), 3, 8);
     std::vector<SpeedupPoint> speedups;
-    for (const SweepPoint &point : {pointOf(1, 0.8, 0.9, true),
-             pointOf(2, 1.9, 0.02, false),
-             pointOf(3, 1.95, 0.01, false)}) {
+    for (const SweepPoint &point :
+        {pointOf(1, 0.8, 0.9, true), pointOf(2, 1.9, 0.02, false), pointOf(3, 1.95, 0.01, false)}) {
         speedups.push_back({point.workers, point.speedup});
         chart.addPoint(point, fitAmdahl(speedups));
     }
