@@ -63,6 +63,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QToolTip>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -78,6 +79,8 @@ namespace {
 // the panel shows them a few times a second: figures that change 60 times a second cannot be
 // read.
 constexpr int FramesPerMetricsDisplay = 6;
+// Below this many events a replay's numbers follow every frame (a millisecond's reading).
+constexpr std::size_t ReplayMetricsEveryFrameEvents = 100'000;
 
 // The caption of a picture of the run on screen: none while a run is drawn live, since the last
 // finished run is not the one shown.
@@ -220,6 +223,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_replayer->stop(); // a run ends a replay
         m_resultLine->clear();
         updateResultLine();
+        QToolTip::hideText(); // it spoke of a bar, or a point, of the run before
         const int lanes = laneCountOf(plan);
         m_liveTasks = plan.tasks;
         m_timeline.setRowNoun(strategyOf(plan).rowPerTask() ? tr("thread") : tr("worker"));
@@ -555,11 +559,9 @@ void MainWindow::startComparison()
         return showError(tr("Cannot compare"), plan.error());
     ComparisonChooser chooser(*plan, this);
     // A preset made for comparing (threads against processes, map against submit) chooses
-    // its own strategies.
-    if (const Preset *preset = m_presets->current(); preset && !preset->compare.isEmpty()) {
-        for (const QString &id : chooser.strategies())
-            chooser.setChosen(id, preset->compare.contains(id));
-    }
+    // its own strategies, beside the sequential baseline.
+    if (const Preset *preset = m_presets->current(); preset && !preset->compare.isEmpty())
+        chooser.chooseWithBaseline(preset->compare);
     if (chooser.exec() != QDialog::Accepted)
         return;
     showComparisonWindow()->compare(chooser.plans());
@@ -1172,6 +1174,10 @@ void MainWindow::startReplay()
     m_timeline.setTrace(m_lastRun->trace, m_lastRun->plan.tasks, false);
     m_timeline.setVisibleUntil(0);
     m_zoom->fit();
+    QToolTip::hideText(); // it spoke of a bar as it ended, not as it will be replayed
+    // The numbers follow the replayed moment, brought up to it as the live ones are.
+    m_liveMetrics.clear();
+    m_framesUntilMetrics = 0;
     m_replayer->start(m_timeline.endNs());
     updateActions();
 }
@@ -1181,10 +1187,23 @@ void MainWindow::showReplayFrame(std::int64_t ns)
     m_timeline.setVisibleUntil(ns);
     m_gantt->refresh();
     updateConcurrency();
-    m_elapsed->setText(tr("replay at %1x: %2 of %3")
-                           .arg(QString::number(m_replayer->speed()),
-                               formatDuration(ns),
-                               formatDuration(m_replayer->endNs())));
+    const QString replay = tr("replay at %1x: %2 of %3")
+                               .arg(QString::number(m_replayer->speed()),
+                                   formatDuration(ns),
+                                   formatDuration(m_replayer->endNs()));
+    m_elapsed->setText(replay);
+    if (!m_lastRun || !m_lastRun->trace || !m_lastRun->plan.tasks)
+        return;
+    // The run as it stood at the replayed moment: what the status bar says, the panel says.
+    // Reading up to the moment costs O(events): a large run's numbers follow every few
+    // frames, as a live run's do, and always at the last.
+    const bool small = m_lastRun->trace->totalEventCount() < ReplayMetricsEveryFrameEvents;
+    if (small || --m_framesUntilMetrics <= 0 || ns >= m_replayer->endNs()) {
+        m_liveMetrics.update(m_lastRun->trace->until(ns), m_lastRun->plan.tasks);
+        m_metrics->showMoment(
+            m_liveMetrics.live(), ns, static_cast<int>(m_lastRun->plan.tasks->size()), replay);
+        m_framesUntilMetrics = FramesPerMetricsDisplay;
+    }
 }
 
 void MainWindow::endReplay()
@@ -1193,8 +1212,11 @@ void MainWindow::endReplay()
     m_timeline.setVisibleUntil(std::nullopt);
     m_gantt->refresh();
     updateConcurrency();
-    if (m_lastRun)
+    m_liveMetrics.clear();
+    if (m_lastRun) {
         m_elapsed->setText(tr("makespan %1").arg(formatDuration(m_lastRun->metrics.makespanNs)));
+        m_metrics->showResult(*m_lastRun);
+    }
     updateActions();
 }
 

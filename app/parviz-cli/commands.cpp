@@ -7,6 +7,7 @@
 #include "export/runsummary.h"
 #include "export/sweepjson.h"
 #include "figures.h"
+#include "metrics/amdahl.h"
 #include "run/runsession.h"
 #include "run/sweep.h"
 #include "strategies/strategyregistry.h"
@@ -285,6 +286,7 @@ void printTruth(FILE *text, std::span<const RunResult> runs, const PythonInterpr
         {"  idle while queued", &LossBudget::idleQueuedNs},
         {"  tail idle", &LossBudget::tailIdleNs},
         {"  contention", &LossBudget::contentionNs}};
+    bool noiseShown = false;
     for (const auto &[name, part] : parts) {
         if (part == &LossBudget::gilWaitNs) {
             // CPython's GIL cannot be watched from outside: its threads' waits are inside their
@@ -295,10 +297,19 @@ void printTruth(FILE *text, std::span<const RunResult> runs, const PythonInterpr
                 QStringLiteral("-")});
             continue;
         }
-        add(
-            QLatin1String(name),
-            [part](const RunResult &run) { return double(run.metrics.loss.*part); },
-            duration);
+        const auto value = [part](const RunResult &run) { return double(run.metrics.loss.*part); };
+        if (own.ok() && cpython && cpython->ok()
+            && (isNoise(own.metrics.loss.*part, own.metrics)
+                || isNoise(cpython->metrics.loss.*part, cpython->metrics))) {
+            // As small as noise on one side: the ratio would be noise too.
+            table.add({QLatin1String(name),
+                duration(value(own)),
+                duration(value(*cpython)),
+                QStringLiteral("(noise)")});
+            noiseShown = true;
+            continue;
+        }
+        add(QLatin1String(name), value, duration);
     }
     table.add({QStringLiteral("tasks completed"),
         QString::number(own.metrics.tasksCompleted),
@@ -313,6 +324,10 @@ void printTruth(FILE *text, std::span<const RunResult> runs, const PythonInterpr
     if (!own.ok() || !cpython || !cpython->ok())
         table.add({QStringLiteral("status"), status(&own), status(cpython), QString()});
     table.print(text);
+    if (noiseShown)
+        std::fprintf(text,
+            "(noise): under %s of the worker time on one side, where a ratio says nothing\n",
+            qPrintable(formatPercent(NoiseShareOfWorkerTime)));
 }
 
 } // namespace
@@ -434,10 +449,12 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
             std::fflush(stderr);
         }
     };
-    progress(QStringLiteral("sweep: %1 on 1 to %2 workers, %3, %4 each")
-                 .arg(plan.strategy)
-                 .arg(plan.maxWorkers)
-                 .arg(plan.workload.label(), countOf(plan.repeat, "run", "runs")));
+    progress(QStringLiteral("sweep: %1 on %2, %3, %4 each")
+                 .arg(plan.strategy,
+                     plan.maxWorkers == 1 ? countOf(1, "worker", "workers")
+                                          : QStringLiteral("1 to %1 workers").arg(plan.maxWorkers),
+                     plan.workload.label(),
+                     countOf(plan.repeat, "run", "runs")));
     std::vector<RunResult> pending; // the runs of the point being measured
     while (const auto runPlan = schedule.next()) {
         if (stop.stop_requested())
@@ -455,12 +472,13 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
                 writer->writeBaseline(schedule.result().sequentialMedianNs, pending);
             pending.clear();
         } else if (point) {
-            progress(QStringLiteral("  %1 %2  %3  speedup %4x")
+            progress(QStringLiteral("  %1 %2  %3  speedup %4x%5")
                          .arg(point->workers, 3)
                          .arg(point->workers == 1 ? QStringLiteral("worker ")
                                                   : QStringLiteral("workers"),
                              formatDuration(point->medianNs),
-                             fixed(point->speedup, 2)));
+                             fixed(point->speedup, 2),
+                             point->disturbed ? QStringLiteral("  (disturbed)") : QString()));
             if (writer)
                 writer->writePoint(*point, pending);
             pending.clear();
@@ -481,20 +499,44 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
             QStringLiteral("makespan"),
             QStringLiteral("speedup"),
             QStringLiteral("efficiency"),
-            QStringLiteral("karp-flatt")});
+            QStringLiteral("karp-flatt"),
+            QStringLiteral("others")});
+        // The cores other processes kept busy meanwhile: the most in one of the point's runs.
+        const auto others = [](double cores, bool disturbed) {
+            if (!std::isfinite(cores))
+                return QStringLiteral("-");
+            return disturbed ? QStringLiteral("%1 disturbed").arg(fixed(cores, 2))
+                             : fixed(cores, 2);
+        };
         if (!sweep.sequentialNs.empty())
             table.add({QStringLiteral("sequential"),
                 formatDuration(sweep.sequentialMedianNs),
                 QStringLiteral("1.00"),
                 QStringLiteral("-"),
-                QStringLiteral("-")});
-        for (const SweepPoint &point : sweep.points)
+                QStringLiteral("-"),
+                sweep.sequentialDisturbed ? QStringLiteral("disturbed") : QString()});
+        bool outOfRange = false;
+        bool disturbed = sweep.sequentialDisturbed;
+        for (const SweepPoint &point : sweep.points) {
+            outOfRange = outOfRange || !karpFlattNote(point.karpFlatt).isEmpty();
+            disturbed = disturbed || point.disturbed;
             table.add({QString::number(point.workers),
                 formatDuration(point.medianNs),
                 fixed(point.speedup, 2),
                 formatPercent(point.efficiency),
-                fixed(point.karpFlatt, 3)});
+                fixed(point.karpFlatt, 3),
+                others(point.otherCores, point.disturbed)});
+        }
         table.print(text);
+        if (outOfRange)
+            std::fprintf(text,
+                "karp-flatt out of 0..1: above 1, slower than one worker alone; below 0, "
+                "superlinear. Neither is a serial fraction.\n");
+        if (disturbed)
+            std::fprintf(text,
+                "disturbed: other processes kept more than %s of a core busy during a run of "
+                "that point; its times are not this machine's alone, measure it again\n",
+                qPrintable(fixed(DisturbedCores, 2)));
         const double s = sweep.amdahl.serialFraction;
         if (std::isfinite(s) && s > 0.0)
             std::fprintf(text,
@@ -628,7 +670,7 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
             table.add({run->strategy.id,
                 QString::number(run->workers),
                 formatDuration(m.makespanNs),
-                ok ? fixed(m.boundRatio, 3) : QStringLiteral("-"),
+                ok && !boundRatioIsNoise(m) ? fixed(m.boundRatio, 3) : QStringLiteral("-"),
                 ok ? fixed(m.speedup, 2) : QStringLiteral("-"),
                 ok ? formatPercent(m.efficiency) : QStringLiteral("-"),
                 run->error         ? QStringLiteral("failed")

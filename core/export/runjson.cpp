@@ -141,6 +141,12 @@ void writeRunJson(JsonStream &json, const RunResult &run)
         json.number(m.utilisation[i]);
     }
     json.raw("]");
+    if (run.machineLoad.known()) {
+        json.raw(",\n").key("machine_load", true).raw("{");
+        json.key("other_cores", true).number(run.machineLoad.otherCores);
+        json.key("disturbed").raw(run.machineLoad.disturbed ? "true" : "false");
+        json.raw("}");
+    }
     if (!run.resultOrder.empty()) {
         json.raw(",\n").key("result_order", true).raw("[");
         for (std::size_t i = 0; i < run.resultOrder.size(); ++i) {

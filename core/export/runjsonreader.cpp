@@ -598,6 +598,7 @@ enum class RunKey {
     ResultOrder,
     Events,
     Engine,
+    MachineLoad,
     Count
 };
 
@@ -615,7 +616,8 @@ constexpr std::string_view RunKeyNames[] = {"format",
     "baseline_ns",
     "result_order",
     "events",
-    "engine"};
+    "engine",
+    "machine_load"};
 static_assert(std::size(RunKeyNames) == static_cast<std::size_t>(RunKey::Count));
 
 // The keys of an event, each allowed once.
@@ -698,6 +700,7 @@ private:
     // The run object's members, as read.
     std::optional<QString> m_strategy;
     QString m_engine; // empty: ParViz's own run
+    MachineLoad m_machineLoad; // unknown in files written before it was measured
     std::optional<int> m_workers;
     std::optional<WorkerCount> m_workerCount;
     std::optional<int> m_cpus;
@@ -763,6 +766,7 @@ std::optional<RunResult> RunFileReader::result()
     run.stopped = m_stopped;
     run.resultOrder = std::move(m_resultOrder);
     run.engine = std::move(m_engine);
+    run.machineLoad = m_machineLoad;
     return run;
 }
 
@@ -842,6 +846,18 @@ bool RunFileReader::readMember(RunKey key)
     }
     case RunKey::ResultOrder:
         return readResultOrder();
+    case RunKey::MachineLoad:
+        return m_json.readObject("\"machine_load\"", [this](std::string_view key) {
+            if (key == "other_cores") {
+                bool wasNull = false;
+                if (!m_json.readNull(wasNull))
+                    return false;
+                return wasNull || m_json.readDouble(m_machineLoad.otherCores, "other_cores");
+            }
+            if (key == "disturbed")
+                return m_json.readBool(m_machineLoad.disturbed, "disturbed");
+            return m_json.skipValue(2);
+        });
     case RunKey::Events:
         // The writer puts the events last, after everything the plan is made from: then they
         // stream in at once. In a file that has them earlier, they are checked for syntax

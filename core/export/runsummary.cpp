@@ -1,5 +1,6 @@
 #include "export/runsummary.h"
 
+#include "metrics/amdahl.h"
 #include "strategies/strategyregistry.h"
 #include "util/format.h"
 
@@ -62,7 +63,9 @@ QString runSummary(const RunResult &run)
 
     QString makespan = QStringLiteral("%1, lower bound %2")
                            .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));
-    if (std::isfinite(m.boundRatio) && m.boundRatio > 0)
+    if (boundRatioIsNoise(m))
+        makespan += QStringLiteral(" (too short to compare: start-up costs, not scheduling)");
+    else if (std::isfinite(m.boundRatio) && m.boundRatio > 0)
         makespan += QStringLiteral(" (x%1)").arg(m.boundRatio, 0, 'f', 3);
     text += line(QStringLiteral("makespan"), makespan);
     if (!run.plan.options.join)
@@ -81,7 +84,8 @@ QString runSummary(const RunResult &run)
                           .arg(m.speedup, 0, 'f', 2)
                           .arg(baseline, formatDuration(m.baselineNs), formatPercent(m.efficiency));
     if (std::isfinite(m.karpFlatt))
-        speedup += QStringLiteral(", Karp-Flatt serial fraction %1").arg(m.karpFlatt, 0, 'f', 3);
+        speedup +=
+            QStringLiteral(", Karp-Flatt serial fraction %1").arg(describeKarpFlatt(m.karpFlatt));
     text += line(QStringLiteral("speedup"), speedup);
 
     const std::int64_t lost = m.loss.totalNs();
@@ -117,6 +121,11 @@ QString runSummary(const RunResult &run)
     if (m.tasksNotStarted)
         counts << QStringLiteral("%1 not started").arg(m.tasksNotStarted);
     text += line(QStringLiteral("tasks"), counts.join(QStringLiteral(", ")));
+    if (run.machineLoad.disturbed)
+        text += line(QStringLiteral("disturbed"),
+            QStringLiteral("other processes kept %1 cores busy on average during the run: its "
+                           "times are not this machine's alone, run it again")
+                .arg(run.machineLoad.otherCores, 0, 'f', 2));
     if (run.stopped)
         text +=
             line(QStringLiteral("stopped"), QStringLiteral("the run was stopped before it ended"));

@@ -66,6 +66,7 @@ void SweepJsonWriter::writePoint(const SweepPoint &point, std::span<const RunRes
     json.key("speedup").number(point.speedup);
     json.key("efficiency").number(point.efficiency);
     json.key("karp_flatt").number(point.karpFlatt);
+    json.key("disturbed").raw(point.disturbed ? "true" : "false");
     json.key("makespans_ns").raw("[");
     for (std::size_t i = 0; i < point.makespansNs.size(); ++i) {
         if (i > 0)

@@ -47,4 +47,26 @@ AmdahlFit fitAmdahl(const std::vector<SpeedupPoint> &points)
     return fit;
 }
 
+QString karpFlattNote(double e)
+{
+    if (!std::isfinite(e))
+        return {};
+    if (e > 1.0)
+        return QStringLiteral("above 1: slower than one worker alone, so no serial fraction "
+                              "explains it");
+    if (e < 0.0)
+        return QStringLiteral("below 0: faster than the workers can share the work "
+                              "(superlinear), so not a serial fraction");
+    return {};
+}
+
+QString describeKarpFlatt(double e)
+{
+    if (!std::isfinite(e))
+        return QStringLiteral("-");
+    const QString value = QString::number(e, 'f', 3);
+    const QString note = karpFlattNote(e);
+    return note.isEmpty() ? value : QStringLiteral("%1 (%2)").arg(value, note);
+}
+
 } // namespace parviz

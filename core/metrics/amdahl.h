@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QString>
+
 #include <limits>
 #include <vector>
 
@@ -8,6 +10,15 @@ namespace parviz {
 // The Karp-Flatt metric: the serial fraction implied by a speedup on p workers,
 // e = (1/S - 1/p) / (1 - 1/p). NaN for p < 2.
 double karpFlatt(double speedup, int workers);
+
+// What a Karp-Flatt value means where the number alone would puzzle a reader, who expects a
+// fraction between 0 and 1: above 1, the run was slower than one worker doing all the work
+// (a GIL, contention or overheads cost more than the workers gave), and no serial fraction
+// can explain that; below 0, it was faster than the workers can share (superlinear: caches,
+// or a baseline slowed down). Empty for a value from 0 to 1, or NaN.
+QString karpFlattNote(double serialFraction);
+// The value, with its note in brackets when it has one: "1.190 (above 1: ...)".
+QString describeKarpFlatt(double serialFraction);
 
 struct SpeedupPoint
 {

@@ -220,4 +220,16 @@ std::int64_t plannedLowerBoundNs(const std::vector<TaskSpec> &tasks, int workers
     return std::max((total + workers - 1) / workers, longest);
 }
 
+bool boundRatioIsNoise(const RunMetrics &metrics)
+{
+    return metrics.lowerBoundNs < MinComparableBoundNs;
+}
+
+bool isNoise(std::int64_t partNs, const RunMetrics &metrics)
+{
+    const double workerTimeNs =
+        static_cast<double>(metrics.workers) * static_cast<double>(metrics.makespanNs);
+    return static_cast<double>(partNs) < NoiseShareOfWorkerTime * workerTimeNs;
+}
+
 } // namespace parviz

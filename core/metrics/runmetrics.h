@@ -64,6 +64,17 @@ struct RunMetrics
     int tasksNotStarted = 0;
 };
 
+// A part of a run's loss budget under this share of its worker time (workers x makespan) is
+// the size of the clock's and the scheduler's noise (a few microseconds on a run of
+// milliseconds): the ratio of two such parts, say 256.37, is noise too and is not shown.
+inline constexpr double NoiseShareOfWorkerTime = 0.01;
+bool isNoise(std::int64_t partNs, const RunMetrics &metrics);
+// A lower bound this short is made of microseconds, the size of starting a thread or of a
+// sleep's overshoot: the makespan's ratio to it (x256.37 for tasks of a microsecond) says how
+// large those costs are, not how well the tasks were scheduled, and is not shown as a finding.
+inline constexpr std::int64_t MinComparableBoundNs = 1'000'000;
+bool boundRatioIsNoise(const RunMetrics &metrics);
+
 // A task's share of the effective work, given its measured run time.
 std::int64_t effectiveWorkNs(const TaskSpec &task, std::int64_t runNs);
 

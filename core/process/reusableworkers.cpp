@@ -104,6 +104,15 @@ void ReusableWorkers::clear()
     }
 }
 
+std::vector<pid_t> ReusableWorkers::idlePids() const
+{
+    std::scoped_lock lock(m_mutex);
+    std::vector<pid_t> pids;
+    for (const auto &worker : m_idle)
+        pids.push_back(worker->pid());
+    return pids;
+}
+
 std::size_t ReusableWorkers::idleCount() const
 {
     std::scoped_lock lock(m_mutex);

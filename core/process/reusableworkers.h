@@ -49,6 +49,9 @@ public:
     // Ends every idle worker: the next run starts its own.
     void clear();
     std::size_t idleCount() const;
+    // The process ids of the idle workers: ParViz's children alive between runs, whose CPU
+    // time the machine's load must count as ParViz's own (see machineload.h).
+    std::vector<pid_t> idlePids() const;
 
 private:
     ReusableWorkers() = default;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "metrics/runmetrics.h"
+#include "run/machineload.h"
 #include "run/runplan.h"
 #include "strategies/strategy.h"
 #include "trace/tracesnapshot.h"
@@ -25,6 +26,9 @@ struct RunResult
     std::vector<std::int32_t> resultOrder; // pool-map: task ids in the order results arrived
     // What ran it: empty for ParViz itself, "CPython 3.11.2" for the strategy's Python program.
     QString engine;
+    // What other processes took of the machine while it ran: unknown for a run read from a
+    // file written before it was measured.
+    MachineLoad machineLoad;
 
     bool ok() const { return !error && !stopped; }
     // "thread-pool", or "thread-pool (CPython 3.11.2)": tells runs apart in a comparison.

@@ -104,10 +104,13 @@ void RunSession::execute()
         if (share >= MinReservedEvents)
             m_recorder->reserve(share);
 
+        // Two samples of the machine's CPU time, around the run: what others took meanwhile.
+        const CpuSample before = sampleCpu();
         m_recorder->startClock();
         // Tasks' own exceptions are caught where they run, and every thread the strategy
         // started has been stopped and joined by the time one leaves run().
         m_strategy->run(context);
+        m_result.machineLoad = machineLoadBetween(before, sampleCpu());
     });
     // Sampled at once: a Stop that arrives after the last task does not mark a complete run.
     const bool stopped = m_stop.stop_requested();

@@ -73,13 +73,19 @@ std::optional<SweepPoint> SweepSchedule::record(const RunResult &run)
     const int round = m_runsDone / m_plan.repeat;
     ++m_runsDone;
     m_makespans.push_back(run.metrics.makespanNs);
+    if (run.machineLoad.known()
+        && (!m_load.known() || run.machineLoad.otherCores > m_load.otherCores))
+        m_load.otherCores = run.machineLoad.otherCores;
+    m_load.disturbed = m_load.disturbed || run.machineLoad.disturbed;
     if (static_cast<int>(m_makespans.size()) < m_plan.repeat)
         return std::nullopt;
 
     std::vector<std::int64_t> makespans = std::exchange(m_makespans, {});
+    const MachineLoad load = std::exchange(m_load, {});
     if (round == 0) {
         m_result.sequentialNs = std::move(makespans);
         m_result.sequentialMedianNs = medianOf(m_result.sequentialNs);
+        m_result.sequentialDisturbed = load.disturbed;
         return std::nullopt;
     }
     SweepPoint point;
@@ -92,6 +98,8 @@ std::optional<SweepPoint> SweepSchedule::record(const RunResult &run)
         point.efficiency = point.speedup / point.workers;
     }
     point.karpFlatt = karpFlatt(point.speedup, point.workers);
+    point.otherCores = load.otherCores;
+    point.disturbed = load.disturbed;
     m_speedups.push_back({point.workers, point.speedup});
     m_result.points.push_back(point);
     m_result.amdahl = fitAmdahl(m_speedups);

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "metrics/amdahl.h"
+#include "run/machineload.h"
 #include "run/runplan.h"
 #include "util/result.h"
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <stop_token>
 #include <vector>
@@ -33,6 +35,10 @@ struct SweepPoint
     double speedup = 0.0; // sequential median / this median
     double efficiency = 0.0;
     double karpFlatt = 0.0;
+    // The most that other processes took of the machine in one of the point's runs (cores, on
+    // average over the run; NaN unknown), and whether one of them was disturbed by it.
+    double otherCores = std::numeric_limits<double>::quiet_NaN();
+    bool disturbed = false;
 };
 
 struct SweepResult
@@ -41,6 +47,7 @@ struct SweepResult
     int taskCount = 0;
     std::vector<std::int64_t> sequentialNs; // one per repeat
     std::int64_t sequentialMedianNs = 0;
+    bool sequentialDisturbed = false; // a sequential run was (see SweepPoint::disturbed)
     std::vector<SweepPoint> points;
     AmdahlFit amdahl;
     std::optional<Error> error; // the first run that failed; the sweep stops there
@@ -77,6 +84,7 @@ private:
     SweepResult m_result;
     int m_runsDone = 0;
     std::vector<std::int64_t> m_makespans; // of the point being measured
+    MachineLoad m_load; // the worst of the point's runs so far
     std::vector<SpeedupPoint> m_speedups;
 };
 

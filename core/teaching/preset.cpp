@@ -484,6 +484,14 @@ QString Preset::explanationFor(const RunPlan &plan) const
     const int lanes = laneCountOf(plan);
     const auto bound = std::max(static_cast<std::int64_t>(totalNs / std::max(1, lanes)), longestNs);
     QString text = explanation;
+    // A count and its noun agree: "1 core", not "1 cores", on a machine that gives one worker.
+    const std::pair<const char *, QString> counted[] = {
+        {"{workers} cores", countOf(lanes, "core", "cores")},
+        {"{workers} workers", countOf(lanes, "worker", "workers")},
+        {"{tasks} tasks", countOf(plan.workload.taskCount, "task", "tasks")},
+        {"{cpus} logical CPUs", countOf(plan.cpus, "logical CPU", "logical CPUs")}};
+    for (const auto &[phrase, words] : counted)
+        text.replace(QLatin1String(phrase), words);
     text.replace(QLatin1String("{cpus}"), QString::number(plan.cpus));
     text.replace(QLatin1String("{workers}"), QString::number(lanes));
     text.replace(QLatin1String("{tasks}"), QString::number(plan.workload.taskCount));

@@ -29,6 +29,43 @@ TraceSnapshot::TraceSnapshot(std::shared_ptr<const TraceStore> store)
         open.endNs = std::max(m_takenAtNs, open.startNs);
 }
 
+std::shared_ptr<const TraceSnapshot> TraceSnapshot::until(std::int64_t timeNs) const
+{
+    std::shared_ptr<TraceSnapshot> moment(new TraceSnapshot);
+    moment->m_store = m_store;
+    moment->m_takenAtNs = std::min(timeNs, m_takenAtNs);
+    moment->m_states.resize(m_states.size());
+    for (int lane : lanes()) {
+        const std::size_t count = eventCount(lane);
+        std::size_t ended = 0;
+        const TraceLane &events = laneAt(lane);
+        while (ended < count && events.at(ended).endNs <= moment->m_takenAtNs) {
+            const TaskEvent &event = events.at(ended);
+            // A task is complete once its last run ends well: the next event of its lane is
+            // not another part of it.
+            const bool last = ended + 1 >= count || events.at(ended + 1).task != event.task;
+            if (event.kind == EventKind::Run && event.task >= 0 && last && !event.failed()
+                && !event.interrupted())
+                ++moment->m_completedTasks;
+            ++ended;
+        }
+        moment->m_states[stateIndex(lane)].published = ended;
+        if (ended < count && events.at(ended).startNs < moment->m_takenAtNs) {
+            TaskEvent open = events.at(ended);
+            open.endNs = moment->m_takenAtNs;
+            moment->m_inFlight.push_back(open);
+        }
+    }
+    for (const TaskEvent &open : m_inFlight) {
+        if (open.startNs < moment->m_takenAtNs) {
+            TaskEvent cut = open;
+            cut.endNs = moment->m_takenAtNs;
+            moment->m_inFlight.push_back(cut);
+        }
+    }
+    return moment;
+}
+
 int TraceSnapshot::workerCount() const
 {
     return static_cast<int>(m_store->workers.size());

@@ -59,6 +59,12 @@ public:
     std::vector<TaskEvent> events(int lane) const;
     std::vector<TaskEvent> allEvents() const;
 
+    // The same recording as it stood `timeNs` after the run started, as if the snapshot had
+    // been taken then: per lane, the events ended by then, and the one started and not ended
+    // in flight. What a replay shows at that moment; for a snapshot of a run that has ended.
+    // O(events before timeNs).
+    std::shared_ptr<const TraceSnapshot> until(std::int64_t timeNs) const;
+
     // Whether both snapshots are of the same recording: then the one taken later holds every
     // event of the other, at the same indices, and more.
     bool sameRecording(const TraceSnapshot &other) const { return m_store == other.m_store; }
@@ -67,6 +73,7 @@ public:
     const std::vector<TaskEvent> &inFlight() const { return m_inFlight; }
 
 private:
+    TraceSnapshot() = default;
     const TraceLane &laneAt(int lane) const;
     std::size_t stateIndex(int lane) const;
 

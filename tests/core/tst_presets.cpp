@@ -152,8 +152,16 @@ void tst_Presets::explanationsUseThisMachine()
             QVERIFY(plan.ok());
             const QString text = preset.explanationFor(*plan);
             QVERIFY2(!text.contains(u'{') && !text.contains(u'}'), qPrintable(text));
+            // A count agrees with its noun: "1 core", never "1 cores".
+            for (const char *plural : {" cores", " workers", " tasks", " logical CPUs"})
+                QVERIFY2(
+                    !text.contains(QStringLiteral(" 1") + QLatin1String(plural)), qPrintable(text));
         }
     }
+    // 80% of two CPUs is one worker: its tasks run on one core.
+    const Preset &processPool = library.presets[4];
+    const QString onTwoCpus = processPool.explanationFor(*processPool.plan(2));
+    QVERIFY2(onTwoCpus.contains(QStringLiteral("up to 1 core at once")), qPrintable(onTwoCpus));
     // joblib's preset on the seed's 12 CPUs: 300 x 0.1 s / 12 = 2.5 s at best.
     const Preset &joblib = library.presets[6];
     const QString onTwelve = joblib.explanationFor(*joblib.plan(12));

@@ -75,6 +75,13 @@ void tst_ComparisonChooser::preselectsTheCurrentStrategyAndTheBaseline()
             QStringLiteral("process-pool")}));
     for (const RunPlan &each : computing.plans())
         QCOMPARE(each.workload.gil, TaskGil::Held);
+
+    // A preset's own comparison keeps the baseline, as the README says.
+    computing.chooseWithBaseline({QStringLiteral("pool-map"), QStringLiteral("thread-pool")});
+    QCOMPARE(computing.chosen(),
+        QStringList({QStringLiteral("sequential"),
+            QStringLiteral("thread-pool"),
+            QStringLiteral("pool-map")}));
 }
 
 void tst_ComparisonChooser::plansShareTheTasksInTheRegistrysOrder()

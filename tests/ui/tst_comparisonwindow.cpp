@@ -15,6 +15,7 @@
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -40,6 +41,7 @@ private slots:
     void ganttsShareOneTimeAxis();
     void manyRowsKeepTheScale();
     void barsFollowTheMakespans();
+    void barsFollowTheGanttsClosely();
     void stopKeepsWhatFinishedAndMarksTheCutRun();
     void showsRunsFinishedElsewhere();
     void savesPictureAndJson();
@@ -246,6 +248,26 @@ void tst_ComparisonWindow::barsFollowTheMakespans()
     QCOMPARE(bars->fastest(), shortest);
     QVERIFY(bars->valueText(shortest).contains(QStringLiteral("fastest")));
     QVERIFY(bars->valueText(1).contains(QStringLiteral("vs sequential")));
+}
+
+void tst_ComparisonWindow::barsFollowTheGanttsClosely()
+{
+    // Three short Gantts in a tall window: the makespans come right under the last of them,
+    // and the room left over stays below the makespans.
+    ComparisonWindow &window = finishedComparison();
+    QCoreApplication::processEvents();
+    GanttView *last = window.gantt(window.ganttCount() - 1);
+    const int ganttBottom = last->mapTo(&window, QPoint(0, last->height())).y();
+    const int barsTop = window.makespanBars()->mapTo(&window, QPoint(0, 0)).y();
+    QVERIFY2(
+        barsTop > ganttBottom, qPrintable(QStringLiteral("%1 %2").arg(barsTop).arg(ganttBottom)));
+    // With room for every Gantt, none is scrolled out of view.
+    const auto *scroll = window.findChild<QScrollArea *>();
+    QVERIFY(scroll);
+    QCOMPARE(scroll->verticalScrollBar()->maximum(), 0);
+    QVERIFY2(barsTop - ganttBottom < 60,
+        qPrintable(QStringLiteral("%1 px between the Gantts and the makespans")
+                       .arg(barsTop - ganttBottom)));
 }
 
 void tst_ComparisonWindow::stopKeepsWhatFinishedAndMarksTheCutRun()

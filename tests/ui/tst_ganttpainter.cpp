@@ -20,6 +20,8 @@ private slots:
     void onlyVisibleRowsArePainted();
     void predictionIsALineOfItsOwn();
     void groupsAlternateShades();
+    void markNamesStayClear_data();
+    void markNamesStayClear();
     void niceTicks_data();
     void niceTicks();
     void tickLabels_data();
@@ -219,6 +221,86 @@ void tst_GanttPainter::tickLabels()
     QFETCH(qint64, step);
     QFETCH(QString, label);
     QCOMPARE(tickLabel(time, step), label);
+}
+
+void tst_GanttPainter::markNamesStayClear_data()
+{
+    QTest::addColumn<int>("width"); // of the time axis, one pixel per nanosecond
+    QTest::addColumn<qint64>("lowerBound");
+    QTest::addColumn<qint64>("predicted");
+    QTest::addColumn<bool>("bothNamed");
+    QTest::newRow("apart") << 1000 << qint64(400) << qint64(800) << true;
+    QTest::newRow("close, bound first") << 1000 << qint64(800) << qint64(803) << true;
+    QTest::newRow("close, prediction first") << 1000 << qint64(803) << qint64(800) << true;
+    QTest::newRow("same moment") << 1000 << qint64(800) << qint64(800) << true;
+    QTest::newRow("both at the end") << 1000 << qint64(990) << qint64(996) << true;
+    QTest::newRow("both at the start") << 1000 << qint64(2) << qint64(0) << true;
+    QTest::newRow("run longer than predicted") << 1000 << qint64(900) << qint64(930) << true;
+    QTest::newRow("bound only") << 1000 << qint64(990) << qint64(-1) << false;
+    QTest::newRow("prediction only") << 1000 << qint64(-1) << qint64(5) << false;
+    QTest::newRow("narrow") << 150 << qint64(70) << qint64(80) << false;
+    QTest::newRow("out of view") << 1000 << qint64(5000) << qint64(6000) << false;
+}
+
+void tst_GanttPainter::markNamesStayClear()
+{
+    QFETCH(int, width);
+    QFETCH(qint64, lowerBound);
+    QFETCH(qint64, predicted);
+    QFETCH(bool, bothNamed);
+    // Every row full of bars: a name anywhere in the rows would cover one.
+    TraceRecorder recorder(3, false);
+    for (int worker = 0; worker < 3; ++worker)
+        recorder.worker(worker).append(worker, EventKind::Run, 0, width);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    GanttFrame frame;
+    frame.area = QRect(0, 0, GanttStyle::LabelWidth + width, 120);
+    frame.t1Ns = width;
+    frame.lowerBoundNs = lowerBound;
+    frame.predictedNs = predicted;
+    const QFontMetrics metrics(QApplication::font());
+    const GanttAxisLabels labels = ganttAxisLabels(frame, metrics);
+
+    const std::vector<GanttLabel> &names = labels.marks;
+    if (bothNamed) {
+        QStringList texts;
+        for (const GanttLabel &name : names)
+            texts << name.text;
+        QVERIFY2(texts.join(' ').contains("lower bound") && texts.join(' ').contains("predicted"),
+            qPrintable(texts.join(" | ")));
+    }
+    std::vector<TimelineModel::Bar> bars;
+    for (const GanttLabel &name : names) {
+        QVERIFY2(!name.box.intersects(labels.rows), qPrintable(name.text));
+        QVERIFY(name.box.left() >= labels.axis.left());
+        QVERIFY(name.box.right() <= labels.axis.right() + 1);
+        for (int row = 0; row < model.rowCount(); ++row) {
+            model.bars(row, 0, width, 1.0, bars);
+            for (const TimelineModel::Bar &bar : bars) {
+                const QRectF rect(GanttStyle::LabelWidth + bar.startNs,
+                    labels.rows.top() + row * GanttStyle::RowHeight + 3,
+                    bar.endNs - bar.startNs,
+                    GanttStyle::RowHeight - 6);
+                QVERIFY(!name.box.intersects(rect));
+            }
+        }
+        for (const GanttLabel &tick : labels.ticks)
+            QVERIFY2(!name.box.intersects(tick.box), qPrintable(name.text + " / " + tick.text));
+    }
+    if (names.size() == 2)
+        QVERIFY(!names[0].box.intersects(names[1].box));
+    // Neither name crosses the other mark's line, nor does a tick label cross either line.
+    for (qint64 ns : {lowerBound, predicted}) {
+        if (ns < 0 || ns > width)
+            continue;
+        const double x = GanttStyle::LabelWidth + ns;
+        for (const GanttLabel &name : names)
+            QVERIFY2(x < name.box.left() || x > name.box.right(), qPrintable(name.text));
+        for (const GanttLabel &tick : labels.ticks)
+            QVERIFY2(x < tick.box.left() || x > tick.box.right(), qPrintable(tick.text));
+    }
+    QVERIFY(!labels.ticks.empty() || width < 300);
 }
 
 QTEST_MAIN(tst_GanttPainter)

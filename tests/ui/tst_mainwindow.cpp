@@ -18,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -41,6 +42,7 @@ private slots:
     void stopReturnsToIdle();
     void fractionLabelCountsWorkers_data();
     void fractionLabelCountsWorkers();
+    void exactCountAgreesWithItsNoun();
     void invalidInputsAreExplainedAndCannotRun();
     void gilChoiceReachesThePlan();
     void gilChoiceComesBackFromAWorkload();
@@ -175,6 +177,20 @@ void tst_MainWindow::fractionLabelCountsWorkers()
     panel->setWorkers(WorkerCount::ofCpus(fraction));
     QCOMPARE(panel->workersText(), label);
     QCOMPARE(panel->plan()->workers, WorkerCount::ofCpus(fraction).resolve(cpus));
+}
+
+void tst_MainWindow::exactCountAgreesWithItsNoun()
+{
+    WorkloadPanel *panel = m_window->workloadPanel();
+    QSpinBox *workers = nullptr;
+    for (QSpinBox *box : panel->findChildren<QSpinBox *>())
+        if (box->suffix().contains(QStringLiteral("worker")))
+            workers = box;
+    QVERIFY(workers);
+    panel->setWorkers(WorkerCount::exactly(1));
+    QCOMPARE(workers->text(), QStringLiteral("1 worker"));
+    panel->setWorkers(WorkerCount::exactly(3));
+    QCOMPARE(workers->text(), QStringLiteral("3 workers"));
 }
 
 void tst_MainWindow::invalidInputsAreExplainedAndCannotRun()

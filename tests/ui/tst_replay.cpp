@@ -1,6 +1,7 @@
 #include "charts/speedupchart.h"
 #include "export/runjson.h"
 #include "mainwindow.h"
+#include "panels/metricspanel.h"
 #include "panels/workloadpanel.h"
 #include "replaycontroller.h"
 #include "run/runsession.h"
@@ -12,6 +13,7 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -33,6 +35,7 @@ private slots:
     void predictionIsMarkedWhenARunStartsAndKept();
     void sweepDrawsItsPredictedCurve();
     void replayShowsTheRunAsItWent();
+    void replayNumbersFollowTheMoment();
     void slowerReplayGetsLessFar();
     void timedReplayEndsWithTheWholeRun();
     void stopEndsAReplay();
@@ -202,6 +205,49 @@ void tst_Replay::replayShowsTheRunAsItWent()
     QCOMPARE(m_window->timeline().nowNs(), std::int64_t(-1));
     QCOMPARE(runBars(), 12);
     QVERIFY(!m_window->stopAction()->isEnabled());
+}
+
+void tst_Replay::replayNumbersFollowTheMoment()
+{
+    runOnce();
+    QVERIFY(m_window->metricsPanel()->text().contains(QStringLiteral("12 of 12 completed")));
+    ReplayController *replay = m_window->replayController();
+    replay->setTimerEnabled(false);
+    chooseSpeed(1.0);
+    std::int64_t firstEnd = m_window->timeline().endNs();
+    std::int64_t lastStart = 0;
+    for (const TaskEvent &event : m_window->lastRun()->trace->allEvents()) {
+        if (event.kind == EventKind::Run) {
+            firstEnd = std::min(firstEnd, event.endNs);
+            lastStart = std::max(lastStart, event.startNs);
+        }
+    }
+    m_window->replayAction()->trigger();
+    // The tasks' line: "3 done, 4 running, of 12".
+    const QRegularExpression tasksLine(QStringLiteral("(^|\\n)(\\d+) done, (\\d+) running, of 12"));
+    auto doneAndRunning = [&] {
+        const QRegularExpressionMatch match = tasksLine.match(m_window->metricsPanel()->text());
+        return match.hasMatch() ? std::pair{match.captured(2).toInt(), match.captured(3).toInt()}
+                                : std::pair{-1, -1};
+    };
+    // At the start, nothing is done: the panel says the replay's moment, not the run's end.
+    QCOMPARE(doneAndRunning(), std::pair(0, 0));
+    QVERIFY2(m_window->metricsPanel()->text().contains(QStringLiteral("replay")),
+        qPrintable(m_window->metricsPanel()->text()));
+    // Just before the first task ends: none done, some running.
+    replay->advance(firstEnd - 1);
+    QCOMPARE(doneAndRunning().first, 0);
+    QVERIFY(doneAndRunning().second > 0);
+    // Just after the last task started: some done, the last still running.
+    replay->advance(lastStart + 1 - (firstEnd - 1));
+    const auto [done, running] = doneAndRunning();
+    QVERIFY2(done > 0 && done < 12 && running > 0, qPrintable(m_window->metricsPanel()->text()));
+    QVERIFY(!m_window->metricsPanel()->text().contains(QStringLiteral("completed")));
+    // At the end, the whole run again.
+    replay->advance(m_window->timeline().endNs());
+    QVERIFY(!replay->isActive());
+    QVERIFY2(m_window->metricsPanel()->text().contains(QStringLiteral("12 of 12 completed")),
+        qPrintable(m_window->metricsPanel()->text()));
 }
 
 void tst_Replay::slowerReplayGetsLessFar()

@@ -1,12 +1,16 @@
 #include "charts/speedupchart.h"
 
 #include "picturecaption.h"
+#include "util/format.h"
 
 #include <QChart>
+#include <QCursor>
 #include <QGraphicsScene>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QScatterSeries>
+#include <QToolTip>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -138,14 +142,35 @@ void SpeedupChart::beginSweep(
     sweep.amdahl = new QLineSeries;
     sweep.efficiency = new QLineSeries;
     sweep.predicted = new QLineSeries;
+    sweep.disturbed = new QScatterSeries;
+    sweep.disturbed->setName(tr("disturbed"));
+    sweep.disturbed->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    sweep.disturbed->setBrush(Qt::NoBrush);
     attach(sweep.measured, false);
     attach(sweep.amdahl, false);
     attach(sweep.efficiency, true);
     attach(sweep.predicted, false);
-    for (QLineSeries *series : {sweep.amdahl, sweep.efficiency, sweep.predicted}) {
+    attach(sweep.disturbed, false);
+    for (QAbstractSeries *series : std::initializer_list<QAbstractSeries *>{
+             sweep.amdahl, sweep.efficiency, sweep.predicted, sweep.disturbed}) {
         for (QLegendMarker *marker : m_chart->legend()->markers(series))
             marker->setVisible(false);
     }
+    // Hovering a measured point tells its numbers, and whether its measurement was disturbed.
+    const std::size_t index = m_sweeps.size();
+    connect(sweep.measured, &QLineSeries::hovered, this, [this, index](QPointF at, bool state) {
+        if (!state || index >= m_sweeps.size()) {
+            QToolTip::hideText();
+            return;
+        }
+        const std::vector<SweepPoint> &points = m_sweeps[index].points;
+        const auto nearest = std::min_element(
+            points.begin(), points.end(), [&](const SweepPoint &a, const SweepPoint &b) {
+                return std::abs(a.workers - at.x()) < std::abs(b.workers - at.x());
+            });
+        if (nearest != points.end())
+            QToolTip::showText(QCursor::pos(), pointToolTip(*nearest), this);
+    });
     m_sweeps.push_back(sweep);
     attachIdealAndKeys();
     m_maxWorkers = std::max(m_maxWorkers, maxWorkers);
@@ -173,6 +198,9 @@ void SpeedupChart::addPoint(const SweepPoint &point, const AmdahlFit &fit)
     Sweep &sweep = m_sweeps.back();
     sweep.measured->append(point.workers, point.speedup);
     sweep.efficiency->append(point.workers, point.efficiency);
+    sweep.points.push_back(point);
+    if (point.disturbed)
+        sweep.disturbed->append(point.workers, point.speedup);
     sweep.fit = fit;
     updateIdealAndAxes();
     updateNames();
@@ -242,7 +270,8 @@ QString SpeedupChart::sweepName(int index) const
 
 void SpeedupChart::remove(const Sweep &sweep)
 {
-    for (QLineSeries *series : {sweep.measured, sweep.amdahl, sweep.efficiency, sweep.predicted}) {
+    for (QAbstractSeries *series : std::initializer_list<QAbstractSeries *>{
+             sweep.measured, sweep.amdahl, sweep.efficiency, sweep.predicted, sweep.disturbed}) {
         m_chart->removeSeries(series);
         delete series;
     }
@@ -261,6 +290,30 @@ void SpeedupChart::clearSweeps()
 int SpeedupChart::pointCount() const
 {
     return m_sweeps.empty() ? 0 : static_cast<int>(m_sweeps.back().measured->count());
+}
+
+int SpeedupChart::disturbedPointCount() const
+{
+    return m_sweeps.empty() ? 0 : static_cast<int>(m_sweeps.back().disturbed->count());
+}
+
+QString SpeedupChart::pointToolTip(const SweepPoint &point)
+{
+    QString text = tr("%1: speedup %2x, efficiency %3, median makespan %4")
+                       .arg(countOf(point.workers, "worker", "workers"),
+                           QString::number(point.speedup, 'f', 2),
+                           formatPercent(point.efficiency),
+                           formatDuration(point.medianNs));
+    if (std::isfinite(point.karpFlatt))
+        text += tr("\nKarp-Flatt %1").arg(describeKarpFlatt(point.karpFlatt));
+    if (point.disturbed)
+        text += tr("\nDisturbed: other processes kept %1 cores busy during a run of this point; "
+                   "its times are not this machine's alone. Sweep again on a quiet machine.")
+                    .arg(point.otherCores, 0, 'f', 2);
+    else if (std::isfinite(point.otherCores))
+        text +=
+            tr("\nOther processes kept %1 cores busy meanwhile.").arg(point.otherCores, 0, 'f', 2);
+    return text;
 }
 
 int SpeedupChart::predictedPointCount() const
@@ -363,6 +416,10 @@ void SpeedupChart::applyColors()
         sweep.amdahl->setPen(patternPen(sweep.color, thin, Qt::DashDotLine));
         sweep.efficiency->setPen(patternPen(sweep.color, thin, Qt::DotLine));
         sweep.predicted->setPen(patternPen(sweep.color, thin, Qt::DashLine));
+        // A square ring in the text's colour, larger than the point: readable without colour.
+        sweep.disturbed->setPen(
+            QPen(m_chart->theme() == QChart::ChartThemeDark ? Qt::white : Qt::black, thin));
+        sweep.disturbed->setMarkerSize(16 * m_scale);
     }
 }
 

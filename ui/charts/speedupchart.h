@@ -6,6 +6,7 @@
 #include <QChartView>
 
 class QLineSeries;
+class QScatterSeries;
 class QValueAxis;
 
 namespace parviz {
@@ -42,6 +43,11 @@ public:
     // Points of the sweep drawn last, measured and predicted.
     int pointCount() const;
     int predictedPointCount() const;
+    // Points of the sweep drawn last whose measurement other processes disturbed: ringed.
+    int disturbedPointCount() const;
+    // What hovering a measured point says: workers, speedup, efficiency, Karp-Flatt, and
+    // whether other processes disturbed its runs.
+    static QString pointToolTip(const SweepPoint &point);
     // As in the legend: "process-pool, s = 0.031".
     QString sweepName(int index) const;
     QString title() const { return m_chart->title(); }
@@ -69,6 +75,8 @@ private:
         QLineSeries *amdahl = nullptr;
         QLineSeries *efficiency = nullptr;
         QLineSeries *predicted = nullptr;
+        QScatterSeries *disturbed = nullptr; // a ring around each disturbed point
+        std::vector<SweepPoint> points; // as measured, for their tooltips
     };
     void attach(QAbstractSeries *series, bool efficiency);
     void attachIdealAndKeys();

@@ -145,6 +145,15 @@ void ComparisonChooser::setChosen(const QString &id, bool chosen)
         choice->box->setChecked(chosen);
 }
 
+void ComparisonChooser::chooseWithBaseline(const QStringList &ids)
+{
+    for (const Choice &choice : m_choices) {
+        const StrategyEntry *entry = findStrategy(choice.id);
+        const bool baseline = entry && entry->info.workers == WorkerKind::Caller;
+        setChosen(choice.id, baseline || ids.contains(choice.id));
+    }
+}
+
 QStringList ComparisonChooser::chosen() const
 {
     QStringList ids;

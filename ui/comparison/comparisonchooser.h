@@ -37,6 +37,9 @@ public:
     QString reason(const QString &id) const;
     bool isChosen(const QString &id) const;
     void setChosen(const QString &id, bool chosen);
+    // Chooses exactly `ids` (a preset's own comparison), and the sequential baseline with
+    // them: every comparison's speedups are against it.
+    void chooseWithBaseline(const QStringList &ids);
     QStringList chosen() const;
     // The plans of the chosen strategies, in the order they run, all sharing the same tasks.
     std::vector<RunPlan> plans() const;

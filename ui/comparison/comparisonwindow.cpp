@@ -152,7 +152,6 @@ ComparisonWindow::ComparisonWindow(QWidget *parent)
     barsColumn->addWidget(m_barsTitle);
     m_bars = new MakespanBars;
     barsColumn->addWidget(m_bars);
-    barsColumn->addStretch(1);
     bottom->addLayout(barsColumn, 1);
     m_truthBox = new QWidget;
     auto *truthColumn = new QVBoxLayout(m_truthBox);
@@ -162,10 +161,11 @@ ComparisonWindow::ComparisonWindow(QWidget *parent)
     truthColumn->addWidget(truthTitle);
     m_truth = new GroundTruthTable;
     truthColumn->addWidget(m_truth);
-    truthColumn->addStretch(1);
     m_truthBox->hide();
-    bottom->addWidget(m_truthBox, 1);
+    bottom->addWidget(m_truthBox, 1, Qt::AlignTop);
     layout->addLayout(bottom);
+    // What the Gantts (stretched up to the height they need) and the makespans leave, under them.
+    layout->addStretch(0);
     setCentralWidget(central);
 
     connect(m_controller, &RunController::runStarted, this, &ComparisonWindow::onRunStarted);
@@ -244,6 +244,7 @@ void ComparisonWindow::clear()
     m_planned = 0;
     m_zoom->setEnd(0);
     m_zoom->fit();
+    fitStack();
     updateBars();
     updateTruthTable();
     updateActions();
@@ -411,6 +412,31 @@ void ComparisonWindow::fitPanel(Panel &panel)
     for (const auto &each : m_panels)
         each->view->setVerticalScrollBarPolicy(
             scrolls ? Qt::ScrollBarAlwaysOn : Qt::ScrollBarAlwaysOff);
+    fitStack();
+}
+
+void ComparisonWindow::fitStack()
+{
+    // The Gantts take the height they need, up to what the window has: the makespans follow
+    // the last of them at once, and the room left over stays under the makespans. Summed here
+    // rather than asked of the layout, whose answer lags a heading that just wrapped anew.
+    const int width = m_scroll->viewport()->width();
+    int needed = 0;
+    for (const auto &panel : m_panels) {
+        const int title = width > 0 && panel->title->hasHeightForWidth()
+            ? panel->title->heightForWidth(width)
+            : panel->title->sizeHint().height();
+        needed += title + panel->box->layout()->spacing() + panel->view->minimumHeight();
+    }
+    if (!m_panels.empty())
+        needed += m_stackLayout->spacing() * (static_cast<int>(m_panels.size()) - 1);
+    m_scroll->setMaximumHeight(needed + 2 * m_scroll->frameWidth());
+}
+
+void ComparisonWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    fitStack(); // headings wrap anew
 }
 
 void ComparisonWindow::updateTimeAxis()
@@ -471,6 +497,7 @@ void ComparisonWindow::updateHeadings()
         panel.title->setText(QStringLiteral("<b>%1</b> · %2")
                                  .arg(panel.label.toHtmlEscaped(), details.toHtmlEscaped()));
     }
+    fitStack();
 }
 
 void ComparisonWindow::updateBars()

@@ -104,6 +104,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     struct Panel;
@@ -115,6 +116,7 @@ private:
     void adopt(RunResult run);
     void showFinished(Panel &panel, const RunResult &run);
     void fitPanel(Panel &panel);
+    void fitStack();
     void updateTimeAxis();
     void updateHeadings();
     void updateBars();

@@ -38,9 +38,11 @@ GroundTruthTable::GroundTruthTable(QWidget *parent)
     verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    setToolTip(tr("The same workload run by ParViz and by CPython, one after the other. The "
-                  "loss budget's parts are worker time (workers x makespan) not spent on the "
-                  "work. A ratio above 1: CPython took longer, or lost more, than ParViz."));
+    setToolTip(
+        tr("The same workload run by ParViz and by CPython, one after the other. The "
+           "loss budget's parts are worker time (workers x makespan) not spent on the "
+           "work. A ratio above 1: CPython took longer, or lost more, than ParViz. A part under 1% "
+           "of the worker time, on either side, has no ratio: at that size it is noise."));
 }
 
 std::vector<GroundTruthTable::Line> GroundTruthTable::linesOf(
@@ -56,6 +58,18 @@ std::vector<GroundTruthTable::Line> GroundTruthTable::linesOf(
             ratioOf(static_cast<double>(cNs), static_cast<double>(pNs))});
     };
     duration(tr("makespan"), p.makespanNs, c.makespanNs);
+    // A part of the loss budget: no ratio where either is as small as noise.
+    const auto part = [&lines](
+                          const QString &name, std::int64_t pNs, std::int64_t cNs, bool noise) {
+        lines.push_back({name,
+            formatDuration(pNs),
+            formatDuration(cNs),
+            noise ? std::numeric_limits<double>::quiet_NaN()
+                  : ratioOf(static_cast<double>(cNs), static_cast<double>(pNs))});
+    };
+    const auto noise = [&](std::int64_t LossBudget::*member) {
+        return isNoise(p.loss.*member, p) || isNoise(c.loss.*member, c);
+    };
     lines.push_back({tr("speedup"),
         speedupText(p.speedup),
         speedupText(c.speedup),
@@ -64,17 +78,23 @@ std::vector<GroundTruthTable::Line> GroundTruthTable::linesOf(
         formatPercent(p.efficiency),
         formatPercent(c.efficiency),
         ratioOf(c.efficiency, p.efficiency)});
-    duration(tr("spawn"), p.loss.spawnNs, c.loss.spawnNs);
-    duration(tr("dispatch"), p.loss.dispatchNs, c.loss.dispatchNs);
+    part(tr("spawn"), p.loss.spawnNs, c.loss.spawnNs, noise(&LossBudget::spawnNs));
+    part(tr("dispatch"), p.loss.dispatchNs, c.loss.dispatchNs, noise(&LossBudget::dispatchNs));
     // CPython's GIL cannot be watched from outside: its threads' waits are inside their
     // tasks' bars, and so in its contention.
     lines.push_back({tr("GIL wait"),
         formatDuration(p.loss.gilWaitNs),
         tr("not seen (in contention)"),
         std::numeric_limits<double>::quiet_NaN()});
-    duration(tr("idle, work queued"), p.loss.idleQueuedNs, c.loss.idleQueuedNs);
-    duration(tr("tail idle"), p.loss.tailIdleNs, c.loss.tailIdleNs);
-    duration(tr("contention"), p.loss.contentionNs, c.loss.contentionNs);
+    part(tr("idle, work queued"),
+        p.loss.idleQueuedNs,
+        c.loss.idleQueuedNs,
+        noise(&LossBudget::idleQueuedNs));
+    part(tr("tail idle"), p.loss.tailIdleNs, c.loss.tailIdleNs, noise(&LossBudget::tailIdleNs));
+    part(tr("contention"),
+        p.loss.contentionNs,
+        c.loss.contentionNs,
+        noise(&LossBudget::contentionNs));
     return lines;
 }
 

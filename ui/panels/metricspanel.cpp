@@ -2,6 +2,7 @@
 
 #include "charts/lossbudgetbar.h"
 #include "charts/utilisationbars.h"
+#include "metrics/amdahl.h"
 #include "run/runresult.h"
 #include "util/format.h"
 
@@ -42,6 +43,16 @@ QString summaryOf(const QString &message)
         return elided(text);
     const qsizetype lastStart = text.lastIndexOf(u'\n') + 1;
     return QStringLiteral("%1 … %2").arg(elided(text.left(firstEnd)), elided(text.mid(lastStart)));
+}
+
+QString karpFlattTip()
+{
+    return MetricsPanel::tr(
+        "The serial fraction this run's speedup S on W workers implies: (1/S - 1/W) / (1 - 1/W). "
+        "A fraction lies from 0 to 1: above 1, the run was slower than one worker alone (a GIL, "
+        "contention or start-up cost more than the workers gave), which no serial fraction "
+        "explains; below 0, it was faster than W workers can share (superlinear). A sweep fits "
+        "Amdahl's law across worker counts instead.");
 }
 
 } // namespace
@@ -85,9 +96,7 @@ MetricsPanel::MetricsPanel(QWidget *parent)
         tr("The time the work takes one task after another, divided by the makespan."));
     m_efficiency = add(
         tr("Efficiency:"), tr("Speedup / workers: the share of the workers' time that did work."));
-    m_karpFlatt = add(tr("Karp-Flatt e:"),
-        tr("The serial fraction this run's speedup implies: (1/S - 1/W) / (1 - 1/W). A sweep fits "
-           "Amdahl's law across worker counts instead."));
+    m_karpFlatt = add(tr("Karp-Flatt e:"), karpFlattTip());
     m_utilisation = new UtilisationBars;
     m_utilisation->setToolTip(tr("Each worker's share of the makespan spent running tasks."));
     // The bars take the panel's whole width, under their names: a bar per worker, and the
@@ -116,9 +125,13 @@ void MetricsPanel::showMetrics(const RunMetrics &m)
     const QString none = QStringLiteral("–");
     m_makespan->setText(formatDuration(m.makespanNs));
     m_lowerBound->setText(m.lowerBoundNs > 0 ? formatDuration(m.lowerBoundNs) : none);
-    m_ratio->setText(m.lowerBoundNs > 0
-            ? QStringLiteral("x%1").arg(QString::number(m.boundRatio, 'f', 3))
-            : none);
+    if (m.lowerBoundNs > 0 && boundRatioIsNoise(m))
+        m_ratio->setText(tr("– (a bound under %1: start-up costs, not scheduling)")
+                             .arg(formatDuration(MinComparableBoundNs)));
+    else
+        m_ratio->setText(m.lowerBoundNs > 0
+                ? QStringLiteral("x%1").arg(QString::number(m.boundRatio, 'f', 3))
+                : none);
     m_speedup->setText(
         m.makespanNs > 0 ? QStringLiteral("%1x").arg(QString::number(m.speedup, 'f', 2)) : none);
     m_speedup->setToolTip(
@@ -127,17 +140,24 @@ void MetricsPanel::showMetrics(const RunMetrics &m)
                 m.baselineMeasured ? tr("a measured sequential run")
                                    : tr("the tasks' work, each counted at no more than planned")));
     m_efficiency->setText(m.makespanNs > 0 ? formatPercent(m.efficiency) : none);
-    m_karpFlatt->setText(std::isfinite(m.karpFlatt) ? QString::number(m.karpFlatt, 'f', 3) : none);
+    m_karpFlatt->setText(std::isfinite(m.karpFlatt) ? describeKarpFlatt(m.karpFlatt) : none);
     m_utilisation->setUtilisation(m.utilisation);
     m_loss->setMetrics(m);
 }
 
 void MetricsPanel::showLive(const RunMetrics &metrics, std::int64_t elapsedNs, int taskCount)
 {
-    m_status->setText(tr("running…"));
+    showMoment(metrics, elapsedNs, taskCount, tr("running…"));
+}
+
+void MetricsPanel::showMoment(
+    const RunMetrics &metrics, std::int64_t elapsedNs, int taskCount, const QString &status)
+{
+    m_status->setText(status);
     m_errorMessage.clear();
     m_errorDetails->hide();
     m_elapsed->setText(formatDuration(elapsedNs));
+    m_elapsed->setToolTip(tr("Time since the run started."));
     m_tasks->setText(tr("%1 done, %2 running, of %3")
                          .arg(metrics.tasksCompleted)
                          .arg(metrics.tasksRunning)
@@ -155,12 +175,22 @@ void MetricsPanel::showResult(const RunResult &run)
         status += tr(": failed: %1").arg(summaryOf(run.error->message));
     else if (run.stopped)
         status += tr(": stopped");
+    if (run.machineLoad.disturbed)
+        status += tr(". Disturbed: other processes kept %1 cores busy meanwhile, so these "
+                     "times are not this machine's alone; run it again")
+                      .arg(run.machineLoad.otherCores, 0, 'f', 2);
     if (!run.plan.options.join)
         status += tr(". Without join, the caller went on after %1, while its workers ran "
                      "until %2")
                       .arg(formatDuration(m.callerDoneNs), formatDuration(m.makespanNs));
     m_status->setText(status);
     m_elapsed->setText(formatDuration(m.makespanNs));
+    m_elapsed->setToolTip(run.machineLoad.known()
+            ? tr("Other processes kept %1 cores busy on average during the run (disturbed above "
+                 "%2).")
+                  .arg(run.machineLoad.otherCores, 0, 'f', 2)
+                  .arg(DisturbedCores, 0, 'f', 2)
+            : tr("Time since the run started."));
     QString tasks = tr("%1 of %2 completed")
                         .arg(m.tasksCompleted)
                         .arg(run.plan.tasks ? run.plan.tasks->size() : 0);

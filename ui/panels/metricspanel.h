@@ -31,6 +31,10 @@ public:
 
     // While a run goes on.
     void showLive(const RunMetrics &metrics, std::int64_t elapsedNs, int taskCount);
+    // A moment of a run: `status` says which ("replay at 0.25x"), the metrics are the run's as
+    // they stood then.
+    void showMoment(
+        const RunMetrics &metrics, std::int64_t elapsedNs, int taskCount, const QString &status);
     // When it has ended.
     void showResult(const RunResult &run);
     void clear();

@@ -226,13 +226,20 @@ void PresetPanel::showOutcome(const RunResult &run)
     if (!run.ok() || m.makespanNs <= 0) {
         m_outcome->setText(run.stopped ? tr("This run was stopped.") : tr("This run failed."));
     } else {
+        // A bound of microseconds: the ratio would measure start-up costs, and is left out.
+        const bool noise = boundRatioIsNoise(m);
+        const QString ratio = noise || !std::isfinite(m.boundRatio)
+            ? QString()
+            : QStringLiteral("%1x").arg(m.boundRatio, 0, 'f', 2);
         QString text =
-            tr("This run: %1 on %2, %3 its lower bound of %4; speedup %5x.")
+            (noise ? tr("This run: %1 on %2, against a lower bound of %4, too short "
+                        "for a ratio to say more than what starting costs%3; "
+                        "speedup %5x.")
+                   : tr("This run: %1 on %2, %3 its lower bound of %4; speedup %5x."))
                 .arg(formatDuration(m.makespanNs),
                     strategyOf(run).rowPerTask() ? countOf(run.workers, "thread", "threads")
                                                  : countOf(run.workers, "worker", "workers"),
-                    std::isfinite(m.boundRatio) ? QStringLiteral("%1x").arg(m.boundRatio, 0, 'f', 2)
-                                                : QStringLiteral("–"),
+                    noise ? QString() : (ratio.isEmpty() ? QStringLiteral("–") : ratio),
                     formatDuration(m.lowerBoundNs))
                 .arg(m.speedup, 0, 'f', 2);
         if (!run.plan.options.join)

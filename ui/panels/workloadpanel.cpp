@@ -165,6 +165,10 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     m_workerCount->setRange(1, WorkerCount::MaxWorkers);
     m_workerCount->setValue(8);
     m_workerCount->setSuffix(tr(" workers"));
+    // "1 worker", not "1 workers".
+    connect(m_workerCount, &QSpinBox::valueChanged, m_workerCount, [this](int count) {
+        m_workerCount->setSuffix(count == 1 ? tr(" worker") : tr(" workers"));
+    });
     m_workerCount->setToolTip(m_exactly->toolTip());
     // Until a person chooses, 8 workers: enough to watch tasks overlap on any machine.
     m_exactly->setChecked(true);

@@ -90,24 +90,150 @@ QString tickLabel(std::int64_t timeNs, std::int64_t stepNs)
     return QString::number(timeNs);
 }
 
+namespace {
+
+// Between a mark's line and its name: clear of the lower bound's triangle (5 px each side).
+constexpr double MarkLabelGap = 7.0;
+// Kept free around a mark's name and line, so that a tick label never touches them.
+constexpr double MarkClearance = 3.0;
+
+// The box of a mark's name beside its line at `x`: right of it, or left of it.
+QRectF markBox(double x, bool right, double width, const QRect &axis, int height)
+{
+    const double top = axis.top() + std::max(0, (GanttStyle::AxisHeight - 4 - height) / 2);
+    return {right ? x + MarkLabelGap : x - MarkLabelGap - width, top, width, double(height)};
+}
+
+bool fitsIn(const QRectF &box, const QRect &axis)
+{
+    return box.left() >= axis.left() && box.right() <= axis.right() + 1;
+}
+
+bool apart(const QRectF &a, const QRectF &b)
+{
+    return !a.adjusted(-MarkClearance, 0, MarkClearance, 0).intersects(b);
+}
+
+} // namespace
+
+GanttAxisLabels ganttAxisLabels(const GanttFrame &frame, const QFontMetrics &metrics)
+{
+    GanttAxisLabels labels;
+    const QRect area = frame.area;
+    labels.axis = QRect(area.left() + GanttStyle::LabelWidth,
+        area.top(),
+        area.width() - GanttStyle::LabelWidth,
+        GanttStyle::AxisHeight);
+    labels.rows = QRect(area.left(),
+        area.top() + GanttStyle::AxisHeight,
+        area.width(),
+        area.height() - GanttStyle::AxisHeight);
+    const QRect &axis = labels.axis;
+    const auto coordinates =
+        TimelineCoordinates::fit(frame.t0Ns, frame.t1Ns, axis.left(), axis.width());
+
+    // The marks in view, each with its name and the side it prefers: the prediction right of
+    // its line (the run's end lands beside it), the lower bound left of its own.
+    struct Mark
+    {
+        double x;
+        QString text;
+        bool rightFirst;
+    };
+    std::vector<Mark> marks;
+    const auto inView = [&](std::int64_t ns) {
+        const double x = coordinates.x(ns);
+        return ns >= 0 && x >= axis.left() && x <= axis.right();
+    };
+    if (inView(frame.predictedNs))
+        marks.push_back({coordinates.x(frame.predictedNs),
+            QObject::tr("predicted %1").arg(formatDuration(frame.predictedNs)),
+            true});
+    if (inView(frame.lowerBoundNs))
+        marks.push_back({coordinates.x(frame.lowerBoundNs), QObject::tr("lower bound"), false});
+
+    const int height = metrics.height() + 2;
+    const auto candidates = [&](double x, const QString &text, bool rightFirst) {
+        const double width = metrics.horizontalAdvance(text) + 8;
+        std::vector<QRectF> boxes;
+        for (bool right : {rightFirst, !rightFirst}) {
+            const QRectF box = markBox(x, right, width, axis, height);
+            if (fitsIn(box, axis))
+                boxes.push_back(box);
+        }
+        return boxes;
+    };
+    const auto clearOfLine = [](const QRectF &box, double x) {
+        return x < box.left() - MarkClearance || x > box.right() + MarkClearance;
+    };
+    if (marks.size() == 2) {
+        // The first pair of places, in order of preference, where neither name covers the
+        // other or the other's line.
+        for (const QRectF &a : candidates(marks[0].x, marks[0].text, marks[0].rightFirst)) {
+            for (const QRectF &b : candidates(marks[1].x, marks[1].text, marks[1].rightFirst)) {
+                if (labels.marks.empty() && apart(a, b) && clearOfLine(a, marks[1].x)
+                    && clearOfLine(b, marks[0].x))
+                    labels.marks = {{a, marks[0].text}, {b, marks[1].text}};
+            }
+        }
+        if (labels.marks.empty()) {
+            // Too close to be named apart: one name, beside both lines, in their order.
+            const bool predictionFirst = frame.predictedNs <= frame.lowerBoundNs;
+            const QString bound =
+                QObject::tr("lower bound %1").arg(formatDuration(frame.lowerBoundNs));
+            const QString text = predictionFirst
+                ? QStringLiteral("%1 · %2").arg(marks[0].text, bound)
+                : QStringLiteral("%1 · %2").arg(bound, marks[0].text);
+            const double left = std::min(marks[0].x, marks[1].x);
+            const double right = std::max(marks[0].x, marks[1].x);
+            const double width = metrics.horizontalAdvance(text) + 8;
+            for (const QRectF &box : {markBox(left, false, width, axis, height),
+                     markBox(right, true, width, axis, height)}) {
+                if (labels.marks.empty() && fitsIn(box, axis))
+                    labels.marks.push_back({box, text});
+            }
+        }
+    } else if (marks.size() == 1) {
+        if (const auto boxes = candidates(marks[0].x, marks[0].text, marks[0].rightFirst);
+            !boxes.empty())
+            labels.marks.push_back({boxes.front(), marks[0].text});
+    }
+
+    // What a tick label must keep clear of: the marks' names and their lines.
+    std::vector<QRectF> taken;
+    for (const Mark &mark : marks)
+        taken.emplace_back(
+            mark.x - MarkLabelGap + 1, axis.top(), 2 * MarkLabelGap - 2, axis.height());
+    for (const GanttLabel &name : labels.marks)
+        taken.push_back(name.box);
+    const std::int64_t step = niceTickNs(frame.t1Ns - frame.t0Ns, axis.width());
+    for (std::int64_t tick = (frame.t0Ns / step) * step; tick <= frame.t1Ns; tick += step) {
+        const double x = coordinates.x(tick);
+        const QString text = tickLabel(tick, step);
+        const QRectF box(x + 3, axis.top(), metrics.horizontalAdvance(text), axis.height() - 4);
+        if (x < axis.left() || box.right() + 4 > axis.right())
+            continue; // a label that would not fit whole is left out
+        if (std::any_of(
+                taken.begin(), taken.end(), [&](const QRectF &t) { return !apart(t, box); }))
+            continue; // nor one that would touch a mark
+        labels.ticks.push_back({box, text});
+    }
+    return labels;
+}
+
 void paintGantt(
     QPainter &painter, const TimelineModel &model, const GanttFrame &frame, const GanttStyle &style)
 {
     const QRect area = frame.area;
-    const QRect axis(area.left() + GanttStyle::LabelWidth,
-        area.top(),
-        area.width() - GanttStyle::LabelWidth,
-        GanttStyle::AxisHeight);
-    const QRect rows(area.left(),
-        area.top() + GanttStyle::AxisHeight,
-        area.width(),
-        area.height() - GanttStyle::AxisHeight);
+    const QFontMetrics metrics(style.font);
+    const GanttAxisLabels labels = ganttAxisLabels(frame, metrics);
+    const QRect &axis = labels.axis;
+    const QRect &rows = labels.rows;
     const QRect timeArea(axis.left(), rows.top(), axis.width(), rows.height());
     const auto coordinates =
         TimelineCoordinates::fit(frame.t0Ns, frame.t1Ns, axis.left(), axis.width());
 
     const int rowHeight = std::max(1, frame.rowHeight);
-    const QFontMetrics metrics(style.font);
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, false); // crisp, fast rectangles
     painter.setFont(style.font);
@@ -133,15 +259,9 @@ void paintGantt(
         painter.drawLine(QPointF(x, axis.bottom() - 4), QPointF(x, rows.bottom()));
     }
     painter.setPen(style.text);
-    for (std::int64_t tick = firstTick; tick <= frame.t1Ns; tick += step) {
-        const double x = coordinates.x(tick);
-        const QString label = tickLabel(tick, step);
-        if (x < axis.left() || x + metrics.horizontalAdvance(label) + 4 > axis.right())
-            continue; // a label that would not fit whole is left out
-        painter.drawText(QRectF(x + 3, axis.top(), 200, axis.height() - 4),
-            Qt::AlignLeft | Qt::AlignVCenter,
-            label);
-    }
+    for (const GanttLabel &tick : labels.ticks)
+        painter.drawText(
+            tick.box.adjusted(0, 0, 4, 0), Qt::AlignLeft | Qt::AlignVCenter, tick.text);
     painter.drawLine(QPoint(area.left(), axis.bottom()), QPoint(area.right(), axis.bottom()));
 
     // Bars, grouped by look so each colour is filled in one call.
@@ -208,43 +328,24 @@ void paintGantt(
             const QPointF marker[] = {
                 {x - 5, double(axis.top())}, {x + 5, double(axis.top())}, {x, axis.top() + 7.0}};
             painter.drawPolygon(marker, 3);
-            // Its name at the foot of the line, over a plain box, clear of the tick labels.
-            const QString label = QObject::tr("lower bound");
-            const QRectF box(x - metrics.horizontalAdvance(label) - 10,
-                rows.bottom() - metrics.height() - 4,
-                metrics.horizontalAdvance(label) + 8,
-                metrics.height() + 2);
-            painter.setBrush(style.background);
-            painter.setPen(Qt::NoPen);
-            painter.drawRect(box);
-            painter.setPen(style.lowerBound);
-            painter.drawText(box, Qt::AlignCenter, label);
         }
     }
 
-    // The makespan predicted before the run: its measured end lands beside it. Dash-dotted, and
-    // named at the foot a line above the lower bound's name, so the two never cover each other
-    // and the first rows stay clear.
+    // The makespan predicted before the run: its measured end lands beside it. Dash-dotted.
     if (frame.predictedNs >= 0) {
         const double x = coordinates.x(frame.predictedNs);
         if (x >= timeArea.left() && x <= timeArea.right()) {
             painter.setClipping(false);
             painter.setPen(QPen(style.predicted, 2, Qt::DashDotLine));
             painter.drawLine(QPointF(x, axis.top() + 2), QPointF(x, rows.bottom()));
-            const QString label =
-                QObject::tr("predicted %1").arg(formatDuration(frame.predictedNs));
-            const double width = metrics.horizontalAdvance(label) + 8;
-            // Right of the line, or left of it where the right has no room.
-            const double left = x + 4 + width <= timeArea.right() ? x + 4 : x - 4 - width;
-            const QRectF box(
-                left, rows.bottom() - 2 * metrics.height() - 8, width, metrics.height() + 2);
-            painter.setBrush(style.background);
-            painter.setPen(Qt::NoPen);
-            painter.drawRect(box);
-            painter.setPen(style.predicted);
-            painter.drawText(box, Qt::AlignCenter, label);
         }
     }
+
+    // The marks' names, in the axis beside their lines, where no bar is.
+    painter.setClipping(false);
+    painter.setPen(style.predicted);
+    for (const GanttLabel &name : labels.marks)
+        painter.drawText(name.box, Qt::AlignCenter, name.text);
 
     // Now, while the run goes on.
     if (const std::int64_t now = model.nowNs(); now >= 0) {

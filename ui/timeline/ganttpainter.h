@@ -5,9 +5,13 @@
 #include <QColor>
 #include <QFont>
 #include <QRect>
+#include <QString>
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
+class QFontMetrics;
 class QPainter;
 class QPalette;
 
@@ -47,6 +51,29 @@ struct GanttFrame
     std::int64_t lowerBoundNs = -1; // marked on the axis when >= 0
     std::int64_t predictedNs = -1; // the predicted makespan, drawn when >= 0
 };
+
+// A piece of text on the time axis, and where it goes.
+struct GanttLabel
+{
+    QRectF box;
+    QString text;
+};
+
+// What the time axis says, and where: the tick labels, and the names of the marks ("lower
+// bound", "predicted 402 ms"). The marks are named in the axis, beside their lines, so that
+// their names never cover a bar (the axis has none) nor a row's label; a tick label that would
+// touch a mark's name or its line is left out. The two names never cover each other nor the
+// other's line: where they cannot stand apart, one name beside both lines says both
+// ("lower bound 398 ms · predicted 402 ms"). A name with no room in the axis is left out, its
+// line still drawn.
+struct GanttAxisLabels
+{
+    QRect axis; // the band above the rows, right of the row labels
+    QRect rows; // the rows, labels included
+    std::vector<GanttLabel> ticks;
+    std::vector<GanttLabel> marks;
+};
+GanttAxisLabels ganttAxisLabels(const GanttFrame &frame, const QFontMetrics &metrics);
 
 // Paints the Gantt: the time axis with readable ticks, a label per row, and each visible row's
 // bars, filled one colour at a time; idle time stays empty. Only rows that fit are painted, and
