@@ -24,16 +24,6 @@ constexpr int LabelOffset = 22;
 constexpr int EntryGap = 14;
 constexpr int Margin = 4;
 
-// The labels in the legend's order; the last two are "chunk / batch" and "idle".
-QStringList labels()
-{
-    QStringList result;
-    for (EventKind kind : Order)
-        result << eventKindLabel(kind);
-    result << TimelineLegend::tr("chunk / batch") << TimelineLegend::tr("idle");
-    return result;
-}
-
 int lineHeightOf(const QFont &font)
 {
     return QFontMetrics(font).height() + 8;
@@ -47,7 +37,7 @@ std::vector<TimelineLegendEntry> timelineLegendLayout(
     std::vector<TimelineLegendEntry> entries;
     int x = Margin;
     int y = 0;
-    for (const QString &label : labels()) {
+    for (const QString &label : timelineLegendLabels()) {
         const int entryWidth = LabelOffset + metrics.horizontalAdvance(label) + 2;
         if (wrap && x > Margin && x + entryWidth > width) {
             x = Margin;
