@@ -11,7 +11,6 @@
 
 #include <QApplication>
 #include <QFontMetrics>
-#include <QLegendMarker>
 #include <QPainter>
 #include <QSettings>
 #include <QValueAxis>
@@ -274,9 +273,7 @@ Figure speedupFigure(std::span<const SweepDrawing> sweeps, const FigureStyle &st
     figure.caption.textFont = captionFont(font);
     if (!chart->title().isEmpty())
         figure.headings << chart->title();
-    for (const QLegendMarker *marker : chart->chart()->legend()->markers())
-        if (marker->isVisible() && !marker->label().isEmpty())
-            figure.legend << marker->label();
+    figure.legend = chart->legendEntries();
     figure.drawn = std::move(chart);
     return figure;
 }

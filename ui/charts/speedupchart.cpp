@@ -232,14 +232,21 @@ void SpeedupChart::updateNames()
     m_chart->setTitle(!m_sweeps.empty() && sameWorkload
             ? tr("Speedup: %1").arg(m_sweeps.front().workload)
             : tr("Speedup"));
-    for (const Sweep &sweep : m_sweeps) {
-        QString name =
+    // A name with its fit or its stop gets a second line for them, so that the legend beside
+    // a narrow chart keeps it whole rather than cutting it.
+    for (Sweep &sweep : m_sweeps) {
+        const QString name =
             sameWorkload ? sweep.strategy : tr("%1 (%2)").arg(sweep.strategy, sweep.workload);
+        QStringList details;
         if (!std::isnan(sweep.fit.serialFraction))
-            name += tr(", s = %1").arg(QString::number(sweep.fit.serialFraction, 'f', 3));
+            details << tr("s = %1").arg(QString::number(sweep.fit.serialFraction, 'f', 3));
         if (sweep.stopped)
-            name += tr(", stopped");
-        sweep.measured->setName(name);
+            details << tr("stopped");
+        sweep.name = details.isEmpty() ? name : tr("%1, %2").arg(name, details.join(tr(", ")));
+        sweep.measured->setName(details.isEmpty()
+                ? name.toHtmlEscaped()
+                : QStringLiteral("%1<br>%2")
+                      .arg(name.toHtmlEscaped(), details.join(tr(", ")).toHtmlEscaped()));
     }
 }
 
@@ -265,7 +272,21 @@ QString SpeedupChart::caption() const
 
 QString SpeedupChart::sweepName(int index) const
 {
-    return m_sweeps.at(static_cast<std::size_t>(index)).measured->name();
+    return m_sweeps.at(static_cast<std::size_t>(index)).name;
+}
+
+QStringList SpeedupChart::legendEntries() const
+{
+    QStringList entries;
+    for (QLegendMarker *marker : m_chart->legend()->markers()) {
+        if (!marker->isVisible() || marker->label().isEmpty())
+            continue;
+        const auto sweep = std::find_if(m_sweeps.begin(), m_sweeps.end(), [&](const Sweep &s) {
+            return s.measured == marker->series();
+        });
+        entries << (sweep != m_sweeps.end() ? sweep->name : marker->label());
+    }
+    return entries;
 }
 
 void SpeedupChart::remove(const Sweep &sweep)

@@ -50,6 +50,8 @@ public:
     static QString pointToolTip(const SweepPoint &point);
     // As in the legend: "process-pool, s = 0.031".
     QString sweepName(int index) const;
+    // The legend's entries as plain text, each on one line.
+    QStringList legendEntries() const;
     QString title() const { return m_chart->title(); }
     // What the chart shows, for a picture's caption: the workload, the strategies swept, the
     // range of workers and this machine (sweeps run here). Empty without a sweep.
@@ -66,6 +68,7 @@ private:
     {
         QString strategy;
         QString workload;
+        QString name; // on one line: the legend breaks it in two
         bool stopped = false;
         QColor color;
         int taskCount = 0;
