@@ -127,41 +127,36 @@ bool writeComparisonCsv(const std::vector<RunResult> &runs, QIODevice &device)
 
 bool writeSweepCsv(const SweepResult &sweep, QIODevice &device)
 {
+    // other_cores: the most that other processes took of the machine in one of a point's runs;
+    // disturbed: whether that was enough to make the point's times not this machine's alone.
     CsvStream csv(device);
     csv.text("strategy,workers,runs,makespan_ns,min_makespan_ns,max_makespan_ns,speedup,"
-             "efficiency,karp_flatt")
+             "efficiency,karp_flatt,other_cores,disturbed")
         .endRow();
     auto row = [&](const QString &strategy,
                    int workers,
                    const std::vector<std::int64_t> &makespans,
                    std::int64_t median,
-                   double speedup,
-                   double efficiency,
-                   double karpFlatt) {
+                   const SweepPoint &point) {
         if (makespans.empty())
             return;
         const auto [low, high] = std::minmax_element(makespans.begin(), makespans.end());
         csv.field(strategy).text(",").number(std::int64_t{workers}).text(",");
         csv.number(static_cast<std::int64_t>(makespans.size())).text(",");
         csv.number(median).text(",").number(*low).text(",").number(*high).text(",");
-        csv.number(speedup).text(",").number(efficiency).text(",").number(karpFlatt);
+        csv.number(point.speedup).text(",").number(point.efficiency).text(",");
+        csv.number(point.karpFlatt).text(",").number(point.otherCores).text(",");
+        csv.text(point.disturbed ? "true" : "false");
         csv.endRow();
     };
-    row(QStringLiteral("sequential"),
-        1,
-        sweep.sequentialNs,
-        sweep.sequentialMedianNs,
-        1.0,
-        1.0,
-        std::nan(""));
+    SweepPoint sequential;
+    sequential.speedup = 1.0;
+    sequential.efficiency = 1.0;
+    sequential.karpFlatt = std::nan("");
+    sequential.disturbed = sweep.sequentialDisturbed;
+    row(QStringLiteral("sequential"), 1, sweep.sequentialNs, sweep.sequentialMedianNs, sequential);
     for (const SweepPoint &point : sweep.points)
-        row(sweep.strategy,
-            point.workers,
-            point.makespansNs,
-            point.medianNs,
-            point.speedup,
-            point.efficiency,
-            point.karpFlatt);
+        row(sweep.strategy, point.workers, point.makespansNs, point.medianNs, point);
     return csv.flush();
 }
 

@@ -367,13 +367,20 @@ void tst_Exports::sweepCsvHasARowPerPoint()
     point.speedup = 2.0;
     point.efficiency = 1.0;
     point.karpFlatt = 0.0;
+    point.otherCores = 0.5;
+    point.disturbed = true;
+    sweep.points.push_back(point);
+    point.workers = 3;
+    point.otherCores = std::nan(""); // not measured
+    point.disturbed = false;
     sweep.points.push_back(point);
     const QByteArray csv = written([&](QIODevice &d) { return writeSweepCsv(sweep, d); });
     QCOMPARE(csv,
         QByteArray("strategy,workers,runs,makespan_ns,min_makespan_ns,max_makespan_ns,speedup,"
-                   "efficiency,karp_flatt\n"
-                   "sequential,1,3,200,100,300,1,1,\n"
-                   "thread-pool,2,3,100,90,120,2,1,0\n"));
+                   "efficiency,karp_flatt,other_cores,disturbed\n"
+                   "sequential,1,3,200,100,300,1,1,,,false\n"
+                   "thread-pool,2,3,100,90,120,2,1,0,0.5,true\n"
+                   "thread-pool,3,3,100,90,120,2,1,0,,false\n"));
 }
 
 void tst_Exports::outputIsWholeOrNothing()
