@@ -1270,9 +1270,26 @@ void MainWindow::showRunsSideBySide(const std::vector<RunResult> &runs, const QS
     comparison->setWindowTitle(tr("%1 – ParViz").arg(names.join(QLatin1String(", "))));
 }
 
+std::vector<ActionShortcut> MainWindow::shortcuts() const
+{
+    std::vector<ActionShortcut> shortcuts = actionShortcuts(menuBar(), actions());
+    // The comparison window's own, read from its actions whether or not it has been opened.
+    std::unique_ptr<ComparisonWindow> unopened;
+    const ComparisonWindow *comparison = m_comparison;
+    if (!comparison) {
+        unopened = std::make_unique<ComparisonWindow>();
+        comparison = unopened.get();
+    }
+    for (ActionShortcut &shortcut : actionShortcuts(nullptr,
+             comparison->findChildren<QAction *>(Qt::FindDirectChildrenOnly),
+             tr("Comparison window")))
+        shortcuts.push_back(std::move(shortcut));
+    return shortcuts;
+}
+
 void MainWindow::showShortcuts()
 {
-    ShortcutsDialog dialog(actionShortcuts(menuBar(), actions()), this);
+    ShortcutsDialog dialog(shortcuts(), this);
     dialog.exec();
 }
 

@@ -4,6 +4,7 @@
 #include "metrics/liverunmetrics.h"
 #include "pictures.h"
 #include "run/runresult.h"
+#include "shortcutsdialog.h"
 #include "teaching/prediction.h"
 #include "teaching/preset.h"
 #include "timeline/timelinemodel.h"
@@ -116,6 +117,8 @@ public:
     // File > Open Recent.
     RecentFiles *recentFiles() const { return m_recent; }
     QAction *shortcutsAction() const { return m_shortcuts; }
+    // What Help > Keyboard Shortcuts lists: this window's, then the comparison window's.
+    std::vector<ActionShortcut> shortcuts() const;
     // The figures File > Save writes and Edit > Copy Picture copies: parviz-cli's, of the last
     // finished run and of the sweeps on the speedup chart, at the width and in the theme chosen
     // in Preferences. The window is a screenshot, as it is on screen.

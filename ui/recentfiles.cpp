@@ -8,7 +8,25 @@
 namespace parviz {
 
 namespace {
+
 const QString SettingsKey = QStringLiteral("recentFiles");
+
+QStringList storedFiles()
+{
+    QStringList files = QSettings().value(SettingsKey).toStringList();
+    files.removeAll(QString());
+    return files.mid(0, RecentFiles::MaxFiles);
+}
+
+void storeFiles(const QStringList &files)
+{
+    QSettings settings;
+    if (files.isEmpty())
+        settings.remove(SettingsKey);
+    else
+        settings.setValue(SettingsKey, files);
+}
+
 } // namespace
 
 RecentFiles::RecentFiles(QMenu *menu, QObject *parent)
@@ -23,18 +41,22 @@ RecentFiles::RecentFiles(QMenu *menu, QObject *parent)
 
 QStringList RecentFiles::files() const
 {
-    QStringList files = QSettings().value(SettingsKey).toStringList();
-    files.removeAll(QString());
-    return files.mid(0, MaxFiles);
+    return storedFiles();
 }
 
 void RecentFiles::add(const QString &path)
 {
+    remember(path);
+    updateMenu();
+}
+
+void RecentFiles::remember(const QString &path)
+{
     const QString absolute = QFileInfo(path).absoluteFilePath();
-    QStringList list = files();
+    QStringList list = storedFiles();
     list.removeAll(absolute);
     list.prepend(absolute);
-    setFiles(list.mid(0, MaxFiles));
+    storeFiles(list.mid(0, MaxFiles));
 }
 
 void RecentFiles::clear()
@@ -44,11 +66,7 @@ void RecentFiles::clear()
 
 void RecentFiles::setFiles(const QStringList &files)
 {
-    QSettings settings;
-    if (files.isEmpty())
-        settings.remove(SettingsKey);
-    else
-        settings.setValue(SettingsKey, files);
+    storeFiles(files);
     updateMenu();
 }
 

@@ -29,6 +29,9 @@ public:
     QStringList files() const;
     // Puts `path` first, once; the oldest beyond MaxFiles go.
     void add(const QString &path);
+    // The same for a window without the menu, such as the comparison window: the menu shows
+    // the file when it next opens.
+    static void remember(const QString &path);
     void clear();
     // Fills the menu from the settings and the files as they are now.
     void updateMenu();

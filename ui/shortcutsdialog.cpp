@@ -57,12 +57,14 @@ void collect(const QList<QAction *> &actions,
 
 } // namespace
 
-std::vector<ActionShortcut> actionShortcuts(const QMenuBar *menuBar, const QList<QAction *> &others)
+std::vector<ActionShortcut> actionShortcuts(
+    const QMenuBar *menuBar, const QList<QAction *> &others, const QString &where)
 {
     std::vector<ActionShortcut> shortcuts;
     QSet<const QAction *> seen;
-    collect(menuBar->actions(), QString(), shortcuts, seen);
-    collect(others, QString(), shortcuts, seen);
+    if (menuBar)
+        collect(menuBar->actions(), where, shortcuts, seen);
+    collect(others, where, shortcuts, seen);
     return shortcuts;
 }
 

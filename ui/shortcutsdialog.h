@@ -20,10 +20,11 @@ struct ActionShortcut
 };
 
 // Every visible action that has a shortcut, read from the actions themselves: those in
-// `menuBar`'s menus and their submenus, in menu order, then those of `others` (a window's own
-// actions) that no menu holds.
+// `menuBar`'s menus and their submenus (if there is a menu bar), in menu order, then those of
+// `others` (a window's own actions) that no menu holds. `where` leads each path when a window
+// other than the main one holds them: "Comparison window > Stop".
 std::vector<ActionShortcut> actionShortcuts(
-    const QMenuBar *menuBar, const QList<QAction *> &others);
+    const QMenuBar *menuBar, const QList<QAction *> &others, const QString &where = QString());
 
 // Help > Keyboard Shortcuts: the list made by actionShortcuts(), in a table.
 //

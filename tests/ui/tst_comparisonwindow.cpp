@@ -12,11 +12,13 @@
 #include <QAction>
 #include <QApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -358,6 +360,9 @@ void tst_ComparisonWindow::savesPictureAndJson()
 
     const QString json = m_files.filePath(QStringLiteral("comparison.json"));
     QVERIFY(window.saveJson(json).ok());
+    // File > Open Recent lists it first.
+    QCOMPARE(QSettings().value(QStringLiteral("recentFiles")).toStringList().value(0),
+        QFileInfo(json).absoluteFilePath());
     QFile file(json);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll());

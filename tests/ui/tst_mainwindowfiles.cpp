@@ -317,6 +317,22 @@ void tst_MainWindowFiles::shortcutsListEveryActionsShortcut()
     }
     QCOMPARE(static_cast<int>(shortcuts.size()), withShortcut);
 
+    // Help > Keyboard Shortcuts lists the comparison window's own too, before it is opened.
+    QVERIFY(!m_window->comparisonWindow());
+    const std::vector<ActionShortcut> all = m_window->shortcuts();
+    QCOMPARE(all.size(), shortcuts.size() + 5); // Stop, Fit, Save Picture, Save JSON, Close
+    const auto inAll = [&](const QString &action) {
+        const auto found = std::find_if(all.begin(), all.end(), [&](const ActionShortcut &each) {
+            return each.action == action;
+        });
+        return found == all.end() ? QStringLiteral("(not listed)") : found->keys;
+    };
+    QCOMPARE(inAll(QStringLiteral("Comparison window > Stop")), text(QKeySequence(Qt::Key_Escape)));
+    QCOMPARE(inAll(QStringLiteral("Comparison window > Save Comparison JSON…")),
+        text(QKeySequence(QKeySequence::Save)));
+    QCOMPARE(inAll(QStringLiteral("Comparison window > Close")),
+        text(QKeySequence(QKeySequence::Close)));
+
     ShortcutsDialog dialog(shortcuts);
     QCOMPARE(dialog.table()->topLevelItemCount(), withShortcut);
     QCOMPARE(dialog.table()->topLevelItem(0)->text(0), shortcuts.front().action);

@@ -6,6 +6,7 @@
 #include "figures.h"
 #include "metrics/runmetrics.h"
 #include "pictures.h"
+#include "recentfiles.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
 #include "runstrategy.h"
@@ -579,7 +580,10 @@ Result<void> ComparisonWindow::saveJson(const QString &path)
 {
     if (m_runs.empty())
         return Error{QStringLiteral("no-runs"), tr("there is no finished run to save")};
-    return saveComparisonJson(m_runs, path);
+    auto saved = saveComparisonJson(m_runs, path);
+    if (saved)
+        RecentFiles::remember(path); // File > Open Recent opens it here again
+    return saved;
 }
 
 QString ComparisonWindow::pictureBaseName() const
@@ -621,10 +625,11 @@ void ComparisonWindow::chooseWhereToSaveJson()
     QApplication::setOverrideCursor(Qt::WaitCursor);
     auto saved = saveJson(path);
     QApplication::restoreOverrideCursor();
-    if (!saved)
+    if (!saved) {
         QMessageBox::warning(this, tr("Could not save the comparison"), saved.error().message);
-    else
-        statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+        return;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
 }
 
 void ComparisonWindow::closeEvent(QCloseEvent *event)
