@@ -1,14 +1,19 @@
 #include "charts/speedupchart.h"
 
 #include <QApplication>
+#include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
 #include <QTest>
 
 #include <cmath>
 
 using namespace parviz;
 
-// What the speedup chart says about each point: a disturbed measurement is ringed and its
-// tooltip says so; a Karp-Flatt value above 1 comes with its explanation.
+// What the speedup chart says about each point, and how its legend draws each kind of line: a
+// disturbed measurement is ringed and its tooltip says so; a Karp-Flatt value above 1 comes with
+// its explanation.
 class tst_SpeedupChart : public QObject
 {
     Q_OBJECT
@@ -16,6 +21,8 @@ class tst_SpeedupChart : public QObject
 private slots:
     void disturbedPointsAreMarked();
     void tooltipsExplainTheirNumbers();
+    void legendMarksKeepTheirPatternWhenScaled_data();
+    void legendMarksKeepTheirPatternWhenScaled();
 };
 
 namespace {
@@ -67,6 +74,39 @@ void tst_SpeedupChart::tooltipsExplainTheirNumbers()
     // Slower on two workers than on one: Karp-Flatt above 1, explained.
     const QString slower = SpeedupChart::pointToolTip(pointOf(2, 0.9, 0.0, false));
     QVERIFY2(slower.contains(QStringLiteral("above 1")), qPrintable(slower));
+}
+
+void tst_SpeedupChart::legendMarksKeepTheirPatternWhenScaled_data()
+{
+    QTest::addColumn<qreal>("scale");
+    QTest::newRow("on a desk") << 1.0;
+    QTest::newRow("presentation mode") << 1.5;
+    QTest::newRow("twice") << 2.0;
+}
+
+void tst_SpeedupChart::legendMarksKeepTheirPatternWhenScaled()
+{
+    QFETCH(qreal, scale);
+    SpeedupChart chart;
+    chart.setScale(scale);
+    int patterned = 0;
+    // With MarkerShapeFromSeries, a legend's mark is a piece of its series' line.
+    for (QLegendMarker *marker : chart.chart()->legend()->markers()) {
+        const auto *line = qobject_cast<QLineSeries *>(marker->series());
+        if (!line)
+            continue;
+        const QPen pen = line->pen();
+        if (pen.style() != Qt::CustomDashLine)
+            continue;
+        ++patterned;
+        // The gaps in pixels once the caps have taken their share: a square or round cap
+        // adds half the pen's width at each end of a dash.
+        const qreal cap = pen.capStyle() == Qt::FlatCap ? 0.0 : pen.widthF();
+        const QList<qreal> pattern = pen.dashPattern();
+        for (qsizetype gap = 1; gap < pattern.size(); gap += 2)
+            QVERIFY2(pattern[gap] * pen.widthF() - cap >= 2.0, qPrintable(marker->label()));
+    }
+    QCOMPARE(patterned, 4); // ideal, Amdahl fit, efficiency, predicted
 }
 
 QTEST_MAIN(tst_SpeedupChart)

@@ -28,10 +28,13 @@ const QColor SweepColors[] = {QColor(0x00, 0x72, 0xB2),
     QColor(0x56, 0xB4, 0xE9)};
 
 // A pen dashed or dotted with dashes about 4 pixels long whatever its width (Qt's own patterns
-// grow with the width), so that a legend's short piece of line shows its pattern.
+// grow with the width), so that a legend's short piece of line shows its pattern. Flat caps:
+// square ones would lengthen each dash by the pen's width and close the gaps of a thick pen,
+// as presentation mode's are.
 QPen patternPen(const QColor &color, qreal width, Qt::PenStyle style)
 {
     QPen pen(color, width);
+    pen.setCapStyle(Qt::FlatCap);
     const qreal dash = 4.0 / width;
     const qreal gap = 3.0 / width;
     const qreal dot = std::max(1.0 / width, 0.5);
