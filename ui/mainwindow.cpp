@@ -52,6 +52,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -1081,6 +1082,42 @@ void MainWindow::showError(const QString &title, const Error &error)
     });
 }
 
+int MainWindow::controlsWidthFor(int windowWidth) const
+{
+    const QWidget *controls = m_workloadDock->widget();
+    const int least = std::max(m_workloadDock->minimumSizeHint().width(),
+        qobject_cast<const QScrollArea *>(controls)->widget()->minimumSizeHint().width()
+            + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4);
+    return std::clamp(windowWidth / 4, least, 420);
+}
+
+int MainWindow::numbersWidthFor(int windowWidth)
+{
+    return std::clamp(windowWidth / 5, 240, 420);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    // A window made narrower (a smaller screen, a projector's) keeps the picture at half of it
+    // or more: the controls and the numbers give back what they have beyond their share of
+    // the new width. Growing leaves them as they are, and the picture takes the room.
+    // Compared with the width last laid out, not the event's old size: a hidden window's
+    // resizes reach it as one event, without an old size, when it is shown.
+    const int width = event->size().width();
+    const bool narrower = width < m_laidOutWidth;
+    m_laidOutWidth = width;
+    if (!narrower)
+        return;
+    if (controlsShown() && !m_workloadDock->isFloating()
+        && m_workloadDock->width() > controlsWidthFor(width))
+        resizeDocks({m_workloadDock}, {controlsWidthFor(width)}, Qt::Horizontal);
+    const QList<int> sizes = m_centre->sizes();
+    const int numbers = numbersWidthFor(width);
+    if (sizes.size() == 2 && sizes[1] > numbers)
+        m_centre->setSizes({sizes[0] + sizes[1] - numbers, numbers});
+}
+
 void MainWindow::readSettings()
 {
     QSettings settings;
@@ -1094,18 +1131,15 @@ void MainWindow::readSettings()
     }
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
         // First start: the controls as narrow as they read well, the rest for the picture.
-        const QWidget *controls = m_workloadDock->widget();
-        const int least = std::max(m_workloadDock->minimumSizeHint().width(),
-            qobject_cast<const QScrollArea *>(controls)->widget()->minimumSizeHint().width()
-                + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4);
-        resizeDocks({m_workloadDock}, {std::clamp(width() / 4, least, 420)}, Qt::Horizontal);
+        resizeDocks({m_workloadDock}, {controlsWidthFor(width())}, Qt::Horizontal);
     }
     // The layout of the picture and the numbers (window/centre and window/bottom kept an
     // earlier one, which does not fit this). First start: about a fifth of the width for
     // the numbers, which leaves the timeline half the window or more beside the controls.
     if (!m_centre->restoreState(settings.value(QStringLiteral("layout/centre")).toByteArray()))
-        m_centre->setSizes({width(), std::clamp(width() * 22 / 100, 240, 420)});
+        m_centre->setSizes({width(), numbersWidthFor(width())});
     m_picture->restoreState(settings.value(QStringLiteral("layout/picture")).toByteArray());
+    m_laidOutWidth = width();
     setControlsShown(settings.value(QStringLiteral("layout/controls"), true).toBool());
     m_repeats->setValue(settings.value(QStringLiteral("sweep/repeats"), 1).toInt());
     m_panel->loadSettings(settings);

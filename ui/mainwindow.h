@@ -139,8 +139,12 @@ protected:
     void closeEvent(QCloseEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    // The controls' and the numbers' first-start share of a window this wide.
+    int controlsWidthFor(int windowWidth) const;
+    static int numbersWidthFor(int windowWidth);
     void createCentre(QWidget *timelinePane);
     void updateResultLine();
     void setNumbersWidth(int width);
@@ -242,6 +246,7 @@ private:
     std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
     std::optional<RunResult> m_lastRun;
     ComparisonWindow *m_comparison = nullptr; // made on the first Compare
+    int m_laidOutWidth = 0; // the window's width when the controls and numbers last fitted it
     PythonLocator *m_python;
     bool m_truthWanted = false; // Run in CPython Too waits for the interpreter to be found
     LiveRunMetrics m_liveMetrics; // the run under way's, brought up to date every frame
