@@ -1,0 +1,22 @@
+#pragma once
+
+#include "run/comparison.h"
+#include "truth/python.h"
+
+#include <QString>
+
+namespace parviz {
+
+// A comparison for a person, as parviz-cli compare prints it: the workload and what the
+// speedups are against, then a line per run in the schedule's ranking, fastest first, with its
+// makespan, ratio to the lower bound, speedup and efficiency, and how a run that did not finish
+// ended; then how many planned runs did not run. Ends with a newline.
+QString comparisonSummary(const ComparisonSchedule &schedule);
+
+// ParViz's run and CPython's run of the same plan side by side, as parviz-cli truth prints
+// them: what ran, in which interpreter, then the schedule's truth lines (see truthLines()) as a
+// table, CPython's figure over ParViz's in the last column. The schedule holds ParViz's run
+// and then, unless a stop came first, CPython's. Ends with a newline.
+QString truthSummary(const ComparisonSchedule &schedule, const PythonInterpreter &python);
+
+} // namespace parviz
