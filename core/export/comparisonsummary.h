@@ -14,9 +14,10 @@ namespace parviz {
 QString comparisonSummary(const ComparisonSchedule &schedule);
 
 // ParViz's run and CPython's run of the same plan side by side, as parviz-cli truth prints
-// them: what ran, in which interpreter, then the schedule's truth lines (see truthLines()) as a
-// table, CPython's figure over ParViz's in the last column. The schedule holds ParViz's run
-// and then, unless a stop came first, CPython's. Ends with a newline.
+// them: what ran, in which interpreter, then the truthLines() of the schedule's first ParViz
+// run and first CPython run (which says how a run that did not finish ended) as a table,
+// CPython's figure over ParViz's in the last column, and whether CPython's run did not start.
+// Empty without a ParViz run. Ends with a newline.
 QString truthSummary(const ComparisonSchedule &schedule, const PythonInterpreter &python);
 
 } // namespace parviz
