@@ -5,6 +5,7 @@
 #include "preferencesdialog.h"
 #include "processes.h"
 #include "pythonlocator.h"
+#include "run/comparison.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
 #include "timeline/timelinemodel.h"
@@ -181,8 +182,9 @@ void tst_GroundTruth::controllerRunsAGivenSession()
     QCOMPARE(run.metrics.tasksCompleted, 6);
 }
 
-// The table's lines, ratios and pairing, from ParViz's own runs (one of them labelled as
-// CPython's): no interpreter needed.
+// The table shows the schedule's truth lines, as parviz-cli truth prints them, from ParViz's own
+// runs (one of them labelled as CPython's): no interpreter needed. The lines and the pairing
+// themselves are tested in tst_comparison.
 void tst_GroundTruth::tableSetsTheRunsSideBySide()
 {
     WorkloadSpec workload;
@@ -195,54 +197,28 @@ void tst_GroundTruth::tableSetsTheRunsSideBySide()
     cpython.engine = QStringLiteral("CPython 3.11.2");
     QVERIFY(parviz.ok() && cpython.ok());
 
-    QVERIFY(GroundTruthTable::samePlan(parviz, cpython));
-    QVERIFY(!GroundTruthTable::samePlan(cpython, parviz)); // ParViz's run comes first
-    QVERIFY(!GroundTruthTable::samePlan(parviz, parviz)); // two of ParViz's own
-    auto other = RunPlan::make(QStringLiteral("pool-map"), workload, WorkerCount::exactly(2));
-    RunResult otherRun = cpython;
-    otherRun.plan = *other;
-    QVERIFY(!GroundTruthTable::samePlan(parviz, otherRun)); // another strategy
-    RunResult cut = cpython;
-    cut.stopped = true;
-    QVERIFY(!GroundTruthTable::samePlan(parviz, cut)); // a run cut short compares nothing
-
-    QVERIFY(!GroundTruthTable::findPair({parviz, parviz}));
-    const auto pair = GroundTruthTable::findPair({otherRun, parviz, cpython});
-    QVERIFY(pair);
-    QCOMPARE(pair->first, std::size_t{1});
-    QCOMPARE(pair->second, std::size_t{2});
-
-    const auto lines = GroundTruthTable::linesOf(parviz, cpython);
-    QStringList names;
-    for (const auto &line : lines)
-        names << line.name;
-    QCOMPARE(names,
-        QStringList({"makespan",
-            "speedup",
-            "efficiency",
-            "spawn",
-            "dispatch",
-            "GIL wait",
-            "idle, work queued",
-            "tail idle",
-            "contention"}));
-    QCOMPARE(
-        lines[0].ratio, double(cpython.metrics.makespanNs) / double(parviz.metrics.makespanNs));
-    QCOMPARE(lines[1].ratio, cpython.metrics.speedup / parviz.metrics.speedup);
-    QCOMPARE(parviz.metrics.loss.gilWaitNs, 0);
-    QVERIFY(std::isnan(lines[5].ratio)); // CPython's GIL waits are not seen from outside
-    QVERIFY(lines[5].cpython.contains(QLatin1String("contention")));
-    QCOMPARE(GroundTruthTable::ratioText(lines[5].ratio), QStringLiteral("–"));
-    QCOMPARE(GroundTruthTable::ratioText(1.0449), QStringLiteral("1.04"));
+    ComparisonSchedule schedule;
+    schedule.record(parviz);
+    schedule.record(cpython);
+    QVERIFY(schedule.truthPair());
+    const auto lines = schedule.truthLines();
+    QVERIFY(lines.size() > 9);
 
     GroundTruthTable table;
-    table.setRuns(parviz, cpython);
-    QCOMPARE(table.rowCount(), 9);
+    table.setLines(parviz.label(), cpython.label(), lines);
+    QCOMPARE(table.rowCount(), int(lines.size()));
     QCOMPARE(table.horizontalHeaderItem(0)->text(), QStringLiteral("thread-pool"));
     QCOMPARE(table.horizontalHeaderItem(1)->text(), QStringLiteral("thread-pool (CPython 3.11.2)"));
-    QCOMPARE(table.item(0, 2)->text(), GroundTruthTable::ratioText(lines[0].ratio));
+    for (int row = 0; row < table.rowCount(); ++row) {
+        const TruthLine &line = lines[std::size_t(row)];
+        QCOMPARE(table.verticalHeaderItem(row)->text(), line.label());
+        QCOMPARE(table.item(row, 0)->text(), line.parviz);
+        QCOMPARE(table.item(row, 1)->text(), line.cpython);
+        QCOMPARE(table.item(row, 2)->text(), line.ratioText);
+    }
+    QCOMPARE(table.item(0, 2)->text(), truthRatioText(lines[0].ratio));
     // Every line shown, none scrolled.
-    QVERIFY(table.sizeHint().height() >= 9 * table.rowHeight(0));
+    QVERIFY(table.sizeHint().height() >= table.rowCount() * table.rowHeight(0));
 }
 
 // Ctrl+T: ParViz's run, then CPython's, of the same plan, both in the comparison window on
@@ -296,7 +272,7 @@ void tst_GroundTruth::ctrlTRunsParVizThenCPython()
     QCOMPARE(table->lines().front().name, QStringLiteral("makespan"));
     QCOMPARE(table->lines().front().ratio,
         double(runs[1].metrics.makespanNs) / double(runs[0].metrics.makespanNs));
-    QCOMPARE(table->item(0, 2)->text(), GroundTruthTable::ratioText(table->lines()[0].ratio));
+    QCOMPARE(table->item(0, 2)->text(), truthRatioText(table->lines()[0].ratio));
 
     // Saved like any comparison, each run saying what ran it.
     const QString path = m_files.filePath(QStringLiteral("truth.json"));

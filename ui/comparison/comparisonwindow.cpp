@@ -45,12 +45,6 @@ namespace {
 // on a screen. A thread per task scrolls its rows.
 constexpr int MaxRowsShown = 10;
 
-// The baseline for speedups: ParViz's own sequential run, not CPython's.
-bool isBaseline(const RunResult &run)
-{
-    return strategyOf(run).workers == WorkerKind::Caller && run.engine.isEmpty();
-}
-
 // "thread-pool", or "thread-pool (CPython 3.11.2)".
 QString labelOf(const RunResult &run)
 {
@@ -211,11 +205,9 @@ void ComparisonWindow::compare(std::vector<PlannedRun> runs)
     if (m_running)
         return;
     clear();
-    m_planned = static_cast<int>(runs.size());
-    m_pending.assign(std::make_move_iterator(runs.begin()), std::make_move_iterator(runs.end()));
-    m_stopRequested = false;
-    if (!m_pending.empty())
-        setWindowTitle(tr("Comparison: %1 – ParViz").arg(m_pending.front().plan.workload.label()));
+    if (!runs.empty())
+        setWindowTitle(tr("Comparison: %1 – ParViz").arg(runs.front().plan.workload.label()));
+    m_schedule = ComparisonSchedule(std::move(runs));
     setRunning(true);
     startNext();
 }
@@ -225,8 +217,8 @@ void ComparisonWindow::addRun(const RunResult &run)
     if (m_running)
         return;
     Panel &panel = addPanel(run.plan.strategy, run.engine);
-    adopt(run);
-    showFinished(panel, m_runs.back());
+    m_schedule.record(run);
+    showFinished(panel, runs().back());
     updateTimeAxis();
     updateHeadings();
     updateBars();
@@ -239,10 +231,7 @@ void ComparisonWindow::clear()
     if (m_running)
         return;
     m_panels.clear();
-    m_runs.clear();
-    m_pending.clear();
-    m_baselineNs = -1;
-    m_planned = 0;
+    m_schedule = ComparisonSchedule();
     m_zoom->setEnd(0);
     m_zoom->fit();
     fitStack();
@@ -255,41 +244,35 @@ void ComparisonWindow::stop()
 {
     if (!m_running)
         return;
-    m_stopRequested = true;
-    m_pending.clear();
+    m_schedule.stop();
     m_controller->stop();
 }
 
 void ComparisonWindow::startNext()
 {
-    if (m_stopRequested || m_pending.empty()) {
-        const int notRun = m_planned - static_cast<int>(m_runs.size());
+    const auto next = m_schedule.takeNext();
+    if (!next) {
         setRunning(false);
-        if (std::any_of(m_runs.begin(), m_runs.end(), [](const RunResult &run) {
+        const int notRun = m_schedule.runsNotRun();
+        if (std::any_of(runs().begin(), runs().end(), [](const RunResult &run) {
                 return run.error.has_value();
             }))
             reportFailures();
-        else if (m_stopRequested)
+        else if (m_schedule.stopped())
             statusBar()->showMessage(notRun > 0
                     ? tr("Stopped: %1 did not run").arg(countOf(notRun, "strategy", "strategies"))
                     : tr("Stopped"));
-        else if (const int best = m_bars->fastest(); best >= 0)
+        else if (const auto best = m_schedule.fastest())
             statusBar()->showMessage(
                 tr("Done: %1 was fastest, in %2")
-                    .arg(m_bars->entries()[std::size_t(best)].label,
-                        formatDuration(m_bars->entries()[std::size_t(best)].makespanNs)));
+                    .arg(labelOf(runs()[*best]), formatDuration(runs()[*best].metrics.makespanNs)));
         else
             statusBar()->showMessage(tr("Done"));
         emit finished();
         return;
     }
-    PlannedRun next = std::move(m_pending.front());
-    m_pending.pop_front();
-    m_liveEngine = next.engine;
-    if (next.makeSession)
-        m_controller->run(next.makeSession(next.plan));
-    else
-        m_controller->run(next.plan);
+    m_liveEngine = next->engine;
+    m_controller->run(next->session());
 }
 
 void ComparisonWindow::onRunStarted(const RunPlan &plan)
@@ -308,8 +291,8 @@ void ComparisonWindow::onRunStarted(const RunPlan &plan)
     });
     statusBar()->showMessage(
         tr("Run %1 of %2: %3 on %4…")
-            .arg(m_runs.size() + 1)
-            .arg(m_planned)
+            .arg(runs().size() + 1)
+            .arg(runsPlanned())
             .arg(panel.label,
                 strategyOf(plan).rowPerTask() ? countOf(laneCountOf(plan), "thread", "threads")
                                               : countOf(laneCountOf(plan), "worker", "workers")));
@@ -317,7 +300,7 @@ void ComparisonWindow::onRunStarted(const RunPlan &plan)
 
 void ComparisonWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
 {
-    if (m_panels.size() <= m_runs.size())
+    if (m_panels.size() <= runs().size())
         return; // no run of ours under way
     Panel &panel = *m_panels.back();
     panel.model.setTrace(snapshot, m_liveTasks, true);
@@ -331,36 +314,16 @@ void ComparisonWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snaps
 
 void ComparisonWindow::onRunFinished(const RunResult &run)
 {
-    if (m_panels.size() <= m_runs.size())
+    if (m_panels.size() <= runs().size())
         return;
-    adopt(run);
-    showFinished(*m_panels.back(), m_runs.back());
+    m_schedule.record(run);
+    showFinished(*m_panels.back(), runs().back());
     m_liveTasks.reset();
     updateTimeAxis();
     updateHeadings();
     updateBars();
     updateTruthTable();
     startNext();
-}
-
-void ComparisonWindow::adopt(RunResult run)
-{
-    // With a sequential run among them, every speedup is against it, as parviz-cli compare
-    // does: the time the work takes one task after another, measured.
-    const auto rebase = [this](RunResult &each) {
-        if (each.trace && each.plan.tasks)
-            each.metrics = computeRunMetrics(*each.trace, *each.plan.tasks, m_baselineNs);
-    };
-    if (m_baselineNs < 0 && isBaseline(run) && run.ok() && run.metrics.makespanNs > 0) {
-        m_baselineNs = run.metrics.makespanNs;
-        m_runs.push_back(std::move(run));
-        for (RunResult &each : m_runs)
-            rebase(each);
-        return;
-    }
-    if (m_baselineNs >= 0)
-        rebase(run);
-    m_runs.push_back(std::move(run));
 }
 
 ComparisonWindow::Panel &ComparisonWindow::addPanel(
@@ -455,9 +418,9 @@ void ComparisonWindow::updateHeadings()
     for (std::size_t i = 0; i < m_panels.size(); ++i) {
         Panel &panel = *m_panels[i];
         QStringList parts;
-        if (i < m_runs.size()) {
+        if (i < runs().size()) {
             // A run from elsewhere names itself; ParViz's own runs are in the registry too.
-            const RunResult &run = m_runs[i];
+            const RunResult &run = runs()[i];
             const RunMetrics &m = run.metrics;
             if (!run.strategy.name.isEmpty())
                 parts << run.strategy.name;
@@ -472,9 +435,9 @@ void ComparisonWindow::updateHeadings()
                 parts << tr("interrupted: %1 of %2 tasks done")
                              .arg(m.tasksCompleted)
                              .arg(run.plan.tasks ? run.plan.tasks->size() : 0);
-            else if (m_baselineNs > 0 && isBaseline(run))
+            else if (m_schedule.baseline() && ComparisonSchedule::isParVizSequential(run))
                 parts << tr("the baseline for the speedups");
-            else if (m_baselineNs > 0)
+            else if (m_schedule.baseline())
                 parts << tr("speedup %1x vs sequential").arg(m.speedup, 0, 'f', 2);
             else
                 parts << tr("speedup %1x against the work").arg(m.speedup, 0, 'f', 2);
@@ -504,9 +467,9 @@ void ComparisonWindow::updateHeadings()
 void ComparisonWindow::updateBars()
 {
     std::vector<MakespanBars::Entry> entries;
-    for (const RunResult &run : m_runs)
+    for (const RunResult &run : runs())
         entries.push_back(MakespanBars::entryOf(run));
-    if (m_panels.size() > m_runs.size()) {
+    if (m_panels.size() > runs().size()) {
         MakespanBars::Entry live;
         live.label = m_panels.back()->label;
         live.makespanNs = m_liveElapsedNs;
@@ -518,17 +481,18 @@ void ComparisonWindow::updateBars()
 
 void ComparisonWindow::updateTruthTable()
 {
-    const auto pair = GroundTruthTable::findPair(m_runs);
+    const auto pair = m_schedule.truthPair();
     if (pair)
-        m_truth->setRuns(m_runs[pair->first], m_runs[pair->second]);
+        m_truth->setLines(
+            runs()[pair->first].label(), runs()[pair->second].label(), m_schedule.truthLines());
     m_truthBox->setVisible(pair.has_value());
 }
 
 void ComparisonWindow::reportFailures()
 {
     const auto failed = std::find_if(
-        m_runs.begin(), m_runs.end(), [](const RunResult &run) { return run.error.has_value(); });
-    if (failed == m_runs.end())
+        runs().begin(), runs().end(), [](const RunResult &run) { return run.error.has_value(); });
+    if (failed == runs().end())
         return;
     const QString label = labelOf(*failed);
     const QString message = failed->error->message;
@@ -555,8 +519,8 @@ void ComparisonWindow::reportFailures()
 void ComparisonWindow::updateActions()
 {
     m_stop->setEnabled(m_running);
-    m_savePicture->setEnabled(!m_running && !m_runs.empty());
-    m_saveJson->setEnabled(!m_running && !m_runs.empty());
+    m_savePicture->setEnabled(!m_running && !runs().empty());
+    m_saveJson->setEnabled(!m_running && !runs().empty());
 }
 
 void ComparisonWindow::setRunning(bool running)
@@ -570,17 +534,17 @@ void ComparisonWindow::setRunning(bool running)
 
 Result<void> ComparisonWindow::savePicture(const QString &path, const QString &filter)
 {
-    if (m_runs.empty())
+    if (runs().empty())
         return Error{QStringLiteral("no-runs"), tr("there is no finished run to draw")};
     // The figure parviz-cli compare draws, at the width and in the theme of Preferences.
-    return saveGanttFigure(m_runs, pictureTarget(path, filter), FigureStyle::fromSettings());
+    return saveGanttFigure(runs(), pictureTarget(path, filter), FigureStyle::fromSettings());
 }
 
 Result<void> ComparisonWindow::saveJson(const QString &path)
 {
-    if (m_runs.empty())
+    if (runs().empty())
         return Error{QStringLiteral("no-runs"), tr("there is no finished run to save")};
-    auto saved = saveComparisonJson(m_runs, path);
+    auto saved = saveComparisonJson(runs(), path);
     if (saved)
         RecentFiles::remember(path); // File > Open Recent opens it here again
     return saved;
@@ -588,10 +552,10 @@ Result<void> ComparisonWindow::saveJson(const QString &path)
 
 QString ComparisonWindow::pictureBaseName() const
 {
-    if (m_runs.empty())
+    if (runs().empty())
         return QStringLiteral("comparison");
-    const RunResult &first = m_runs.front();
-    const bool sameWorkers = std::all_of(m_runs.begin(), m_runs.end(), [&](const RunResult &run) {
+    const RunResult &first = runs().front();
+    const bool sameWorkers = std::all_of(runs().begin(), runs().end(), [&](const RunResult &run) {
         return run.workers == first.workers;
     });
     return parviz::pictureBaseName(QStringLiteral("comparison"),

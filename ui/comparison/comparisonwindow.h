@@ -1,14 +1,11 @@
 #pragma once
 
-#include "run/runplan.h"
-#include "run/runresult.h"
+#include "run/comparison.h"
 #include "trace/tracesnapshot.h"
 #include "util/result.h"
 
 #include <QMainWindow>
 
-#include <deque>
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -23,7 +20,6 @@ class GanttView;
 class GroundTruthTable;
 class MakespanBars;
 class RunController;
-class RunSession;
 class TimelineModel;
 class TimelineZoomControl;
 
@@ -33,12 +29,14 @@ class TimelineZoomControl;
 // its run goes; Stop (Esc) ends the comparison, and what finished stays. addRun() shows a run
 // that finished elsewhere (a file, another program) beside the others.
 //
-// Zoom and pan are shared: every Gantt shows the same stretch of time. With a finished
-// sequential run among them, every speedup is against it, as in the tutorial.
+// Zoom and pan are shared: every Gantt shows the same stretch of time. The runs, their
+// baseline, their ranking and the ParViz/CPython pair are a ComparisonSchedule's, the one
+// parviz-cli compare and truth drive: with a finished sequential run of ParViz's among them,
+// every speedup is against it, as in the tutorial.
 //
 // A run may be made by another engine than ParViz's own: the strategy's Python program in
 // CPython. When ParViz's run of a plan and CPython's run of the same plan are both shown, a
-// table under the bars sets their makespans, speedups and loss budgets side by side.
+// table under the bars sets their truth lines side by side, as parviz-cli truth prints them.
 //
 // GUI thread.
 class ComparisonWindow : public QMainWindow
@@ -46,15 +44,7 @@ class ComparisonWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    // One run of a comparison: a plan, and the engine that runs it.
-    struct PlannedRun
-    {
-        RunPlan plan;
-        // What runs it, as RunResult::engine will say ("CPython 3.11.2"); empty for ParViz.
-        QString engine;
-        // Makes the session that runs the plan, when another engine runs it; none for ParViz.
-        std::function<std::unique_ptr<RunSession>(const RunPlan &)> makeSession;
-    };
+    using PlannedRun = ComparisonRun;
 
     explicit ComparisonWindow(QWidget *parent = nullptr);
     ~ComparisonWindow() override;
@@ -73,9 +63,9 @@ public:
     bool isRunning() const { return m_running; }
     // The finished runs, in the order they ran or were added; the metrics rebased on the
     // sequential run when there is one.
-    const std::vector<RunResult> &runs() const { return m_runs; }
+    const std::vector<RunResult> &runs() const { return m_schedule.runs(); }
     // How many runs the comparison under way (or the last one) was to have.
-    int runsPlanned() const { return m_planned; }
+    int runsPlanned() const { return m_schedule.runsPlanned(); }
 
     // For tests and scripted use: a Gantt per run started or added, in order.
     int ganttCount() const { return static_cast<int>(m_panels.size()); }
@@ -113,7 +103,6 @@ private:
     void onRunStarted(const RunPlan &plan);
     void onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot);
     void onRunFinished(const RunResult &run);
-    void adopt(RunResult run);
     void showFinished(Panel &panel, const RunResult &run);
     void fitPanel(Panel &panel);
     void fitStack();
@@ -143,15 +132,11 @@ private:
 
     // One per run started or added, in order; only the last can be live.
     std::vector<std::unique_ptr<Panel>> m_panels;
-    std::vector<RunResult> m_runs;
-    std::deque<PlannedRun> m_pending;
+    ComparisonSchedule m_schedule;
     QString m_liveEngine; // what runs the run under way; empty for ParViz
     std::shared_ptr<const std::vector<TaskSpec>> m_liveTasks;
     std::int64_t m_liveElapsedNs = 0;
-    std::int64_t m_baselineNs = -1; // the sequential run's makespan, once one finished
-    int m_planned = 0;
     bool m_running = false;
-    bool m_stopRequested = false;
 };
 
 } // namespace parviz
