@@ -87,7 +87,7 @@ else()
         OUTPUT_VARIABLE architecture
         OUTPUT_STRIP_TRAILING_WHITESPACE)
 
-    foreach(field Package Version Architecture Maintainer Homepage Section Depends Recommends)
+    foreach(field Package Version Architecture Maintainer Section Depends Recommends)
         dpkg_deb(${field} --field "${package}" ${field})
     endforeach()
     string(REPLACE "." "\\." version_pattern "${VERSION}")
@@ -102,7 +102,7 @@ else()
         list(APPEND failures
             "the package's file is ${name}, not parviz_${Version}_${Architecture}.deb")
     endif()
-    foreach(field Maintainer Homepage Section)
+    foreach(field Maintainer Section)
         if(${field} STREQUAL "")
             list(APPEND failures "the package has no ${field}")
         endif()
