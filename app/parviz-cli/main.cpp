@@ -67,6 +67,7 @@ int main(int argc, char **argv)
                  "ParViz's parallel strategies, measures them, and exports what happened."};
     app.name("parviz-cli");
     app.require_subcommand(1);
+    app.set_version_flag("--version", "parviz-cli " PARVIZ_VERSION, "Print the version and exit");
     app.footer("Run 'parviz-cli COMMAND --help' for a command's options and examples.\n"
                "Exit status: 0 done, 1 a run failed or an export could not be written, 2 bad "
                "usage, or for truth no Python that can run the program (nothing ran), 128 + N "

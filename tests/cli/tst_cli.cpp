@@ -134,6 +134,7 @@ void tst_Cli::helpForEachCommand_data()
     QTest::newRow("top level names every command")
         << QStringList{QStringLiteral("--help")} << "compare";
     QTest::newRow("top level names truth") << QStringList{QStringLiteral("--help")} << "truth";
+    QTest::newRow("version") << QStringList{QStringLiteral("--version")} << "parviz-cli 0.";
 }
 
 void tst_Cli::helpForEachCommand()
