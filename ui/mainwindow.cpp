@@ -98,7 +98,25 @@ MainWindow::MainWindow(QWidget *parent)
     , m_python(new PythonLocator(this))
 {
     setWindowTitle(tr("ParViz"));
+    createWorkloadDock();
+    createTimelinePane();
+    createCentre(m_timelinePane);
+    createCodeDock();
+    createStatusBar();
+    createActions();
+    createMenus();
+    connectPanels();
+    connectRunController();
+    connect(m_python, &PythonLocator::found, this, &MainWindow::onPythonFound);
+    trackSweepsForPictures();
+    readSettings();
+    updateActions();
+}
 
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createWorkloadDock()
+{
     m_panel = new WorkloadPanel;
     m_presets = new PresetPanel;
     auto *presetGroup = new QGroupBox(tr("Preset"));
@@ -135,14 +153,16 @@ MainWindow::MainWindow(QWidget *parent)
     // Hidden and shown by View > Show Controls (F9), not closed: Run stays in the toolbar.
     dock->setFeatures(QDockWidget::DockWidgetMovable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+}
 
+void MainWindow::createTimelinePane()
+{
     // The timeline: legend and fit above, Gantt, concurrency under it on the same time axis.
     m_gantt = new GanttView(&m_timeline, m_zoom);
     m_concurrency = new ConcurrencyChart(&m_timeline, m_zoom);
     m_concurrency->setCores(m_panel->logicalCpus());
-    auto *timelinePane = new QWidget;
-    m_timelinePane = timelinePane;
-    auto *timelineLayout = new QVBoxLayout(timelinePane);
+    m_timelinePane = new QWidget;
+    auto *timelineLayout = new QVBoxLayout(m_timelinePane);
     timelineLayout->setContentsMargins(0, 0, 0, 0);
     timelineLayout->setSpacing(2);
     // The result line: how the last run went, in the picture while the controls (where the
@@ -167,7 +187,10 @@ MainWindow::MainWindow(QWidget *parent)
     timelineLayout->addLayout(legendRow);
     timelineLayout->addWidget(m_gantt, 1);
     timelineLayout->addWidget(m_concurrency);
+}
 
+void MainWindow::createCentre(QWidget *timelinePane)
+{
     m_speedup = new SpeedupChart;
     m_speedup->setMinimumSize(320, 200);
     m_metrics = new MetricsPanel;
@@ -176,110 +199,6 @@ MainWindow::MainWindow(QWidget *parent)
     m_metricsArea->setWidgetResizable(true);
     m_metricsArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_metricsArea->setFrameShape(QFrame::NoFrame);
-    createCentre(timelinePane);
-    m_lastChart = m_gantt;
-    m_gantt->viewport()->installEventFilter(this);
-    m_speedup->viewport()->installEventFilter(this);
-
-    // The Python the chosen run mirrors, beside the picture; it follows every input.
-    m_code = new CodePanel;
-    m_codeDock = new QDockWidget(tr("Python"), this);
-    m_codeDock->setObjectName(QStringLiteral("pythonDock"));
-    m_codeDock->setWidget(m_code);
-    // Beside the workload, one tab away: the timeline keeps the width it needs on a laptop or
-    // a projector. It can be dragged out beside the picture.
-    addDockWidget(Qt::LeftDockWidgetArea, m_codeDock);
-    tabifyDockWidget(dock, m_codeDock);
-    dock->raise();
-    connect(m_panel, &WorkloadPanel::changed, m_code, [this] {
-        m_code->showPlan(m_panel->checkedPlan());
-    });
-    m_code->showPlan(m_panel->checkedPlan());
-
-    m_progress = new QProgressBar;
-    m_progress->setMaximumWidth(260);
-    m_progress->setFormat(tr("%v of %m tasks"));
-    m_progress->setToolTip(tr("Tasks done of all, in the run under way"));
-    m_elapsed = new QLabel;
-    statusBar()->addPermanentWidget(m_elapsed);
-    statusBar()->addPermanentWidget(m_progress);
-    m_progress->hide();
-
-    createActions();
-    createMenus();
-
-    connect(m_panel, &WorkloadPanel::changed, this, &MainWindow::updateActions);
-    connect(m_panel, &WorkloadPanel::changed, this, [this] {
-        m_presets->setSettings(m_panel->checkedPlan());
-    });
-    connect(m_presets, &PresetPanel::chosen, this, [this](const Preset &preset) {
-        m_panel->apply(preset.strategy, preset.workload, preset.workers, preset.options);
-        statusBar()->showMessage(tr("Preset: %1").arg(preset.title), 5000);
-    });
-    connect(m_controller, &RunController::busyChanged, this, &MainWindow::updateActions);
-    connect(m_python, &PythonLocator::found, this, &MainWindow::onPythonFound);
-    connect(m_controller, &RunController::frame, this, &MainWindow::onFrame);
-    connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
-    connect(m_controller, &RunController::runStarted, this, [this](const RunPlan &plan) {
-        m_replayer->stop(); // a run ends a replay
-        m_resultLine->clear();
-        updateResultLine();
-        QToolTip::hideText(); // it spoke of a bar, or a point, of the run before
-        const int lanes = laneCountOf(plan);
-        m_liveTasks = plan.tasks;
-        m_timeline.setRowNoun(strategyOf(plan).rowPerTask() ? tr("thread") : tr("worker"));
-        // The plan's own bound is known now; the measured one replaces it at the end.
-        m_gantt->setLowerBound(plannedLowerBoundNs(*plan.tasks, lanes));
-        // O(tasks x log(workers)): tens of milliseconds for a million tasks, once per run.
-        m_gantt->setPrediction(predictMakespanNs(plan, m_costs));
-        m_concurrency->setCores(plan.cpus);
-        m_zoom->fit();
-        m_progress->setRange(0, static_cast<int>(plan.tasks->size()));
-        m_progress->setValue(0);
-        m_progress->show();
-        m_framesUntilMetrics = 0;
-        setWindowTitle(tr("ParViz"));
-        QString message =
-            tr("Running %1 on %2…").arg(plan.strategy, countOf(lanes, "worker", "workers"));
-        if (m_controller->isSweeping())
-            message = tr("Sweep, run %1 of %2: %3")
-                          .arg(m_controller->sweepRunsDone() + 1)
-                          .arg(m_controller->sweepRunsTotal())
-                          .arg(message);
-        statusBar()->showMessage(message);
-    });
-    connect(m_controller, &RunController::sweepStarted, this, [this](const SweepPlan &plan) {
-        m_speedup->beginSweep(
-            plan.strategy, plan.workload.label(), plan.maxWorkers, plan.workload.taskCount);
-        drawSweepPrediction(plan);
-    });
-    connect(m_controller, &RunController::sweepPoint, m_speedup, &SpeedupChart::addPoint);
-    connect(m_controller, &RunController::sweepFinished, this, [this](const SweepResult &sweep) {
-        m_speedup->endSweep(!sweep.error && !sweep.stopped);
-        if (sweep.error)
-            showError(tr("The sweep failed"), *sweep.error);
-        else if (sweep.stopped)
-            statusBar()->showMessage(
-                tr("Sweep stopped after %1")
-                    .arg(countOf(static_cast<long long>(sweep.points.size()), "point", "points")),
-                8000);
-        else if (std::isfinite(sweep.amdahl.serialFraction))
-            statusBar()->showMessage(tr("Sweep done: Amdahl serial fraction %1")
-                                         .arg(sweep.amdahl.serialFraction, 0, 'f', 3),
-                8000);
-        else
-            statusBar()->showMessage(tr("Sweep done"), 8000);
-    });
-
-    trackSweepsForPictures();
-    readSettings();
-    updateActions();
-}
-
-MainWindow::~MainWindow() = default;
-
-void MainWindow::createCentre(QWidget *timelinePane)
-{
     // The picture first: the timeline over the speedup chart takes all the width the controls
     // leave, and the numbers are a column beside it, as high as the window, so that the loss
     // budget shows without scrolling. Growing the window grows the picture; the numbers
@@ -299,6 +218,121 @@ void MainWindow::createCentre(QWidget *timelinePane)
     m_centre->setSizes({1000, 300}); // until readSettings() fits them to the window
     m_picture->setSizes({680, 320});
     setCentralWidget(m_centre);
+    // Edit > Copy Picture copies the chart last clicked.
+    m_lastChart = m_gantt;
+    m_gantt->viewport()->installEventFilter(this);
+    m_speedup->viewport()->installEventFilter(this);
+}
+
+void MainWindow::createCodeDock()
+{
+    // The Python the chosen run mirrors, beside the picture; it follows every input.
+    m_code = new CodePanel;
+    m_codeDock = new QDockWidget(tr("Python"), this);
+    m_codeDock->setObjectName(QStringLiteral("pythonDock"));
+    m_codeDock->setWidget(m_code);
+    // Beside the workload, one tab away: the timeline keeps the width it needs on a laptop or
+    // a projector. It can be dragged out beside the picture.
+    addDockWidget(Qt::LeftDockWidgetArea, m_codeDock);
+    tabifyDockWidget(m_workloadDock, m_codeDock);
+    m_workloadDock->raise();
+    connect(m_panel, &WorkloadPanel::changed, m_code, [this] {
+        m_code->showPlan(m_panel->checkedPlan());
+    });
+    m_code->showPlan(m_panel->checkedPlan());
+}
+
+void MainWindow::createStatusBar()
+{
+    m_progress = new QProgressBar;
+    m_progress->setMaximumWidth(260);
+    m_progress->setFormat(tr("%v of %m tasks"));
+    m_progress->setToolTip(tr("Tasks done of all, in the run under way"));
+    m_elapsed = new QLabel;
+    statusBar()->addPermanentWidget(m_elapsed);
+    statusBar()->addPermanentWidget(m_progress);
+    m_progress->hide();
+}
+
+void MainWindow::connectPanels()
+{
+    connect(m_panel, &WorkloadPanel::changed, this, &MainWindow::updateActions);
+    connect(m_panel, &WorkloadPanel::changed, this, [this] {
+        m_presets->setSettings(m_panel->checkedPlan());
+    });
+    connect(m_presets, &PresetPanel::chosen, this, &MainWindow::onPresetChosen);
+}
+
+void MainWindow::onPresetChosen(const Preset &preset)
+{
+    m_panel->apply(preset.strategy, preset.workload, preset.workers, preset.options);
+    statusBar()->showMessage(tr("Preset: %1").arg(preset.title), 5000);
+}
+
+void MainWindow::connectRunController()
+{
+    connect(m_controller, &RunController::busyChanged, this, &MainWindow::updateActions);
+    connect(m_controller, &RunController::frame, this, &MainWindow::onFrame);
+    connect(m_controller, &RunController::runFinished, this, &MainWindow::onRunFinished);
+    connect(m_controller, &RunController::runStarted, this, &MainWindow::onRunStarted);
+    connect(m_controller, &RunController::sweepStarted, this, &MainWindow::onSweepStarted);
+    connect(m_controller, &RunController::sweepPoint, m_speedup, &SpeedupChart::addPoint);
+    connect(m_controller, &RunController::sweepFinished, this, &MainWindow::onSweepFinished);
+}
+
+void MainWindow::onRunStarted(const RunPlan &plan)
+{
+    m_replayer->stop(); // a run ends a replay
+    m_resultLine->clear();
+    updateResultLine();
+    QToolTip::hideText(); // it spoke of a bar, or a point, of the run before
+    const int lanes = laneCountOf(plan);
+    m_liveTasks = plan.tasks;
+    m_timeline.setRowNoun(strategyOf(plan).rowPerTask() ? tr("thread") : tr("worker"));
+    // The plan's own bound is known now; the measured one replaces it at the end.
+    m_gantt->setLowerBound(plannedLowerBoundNs(*plan.tasks, lanes));
+    // O(tasks x log(workers)): tens of milliseconds for a million tasks, once per run.
+    m_gantt->setPrediction(predictMakespanNs(plan, m_costs));
+    m_concurrency->setCores(plan.cpus);
+    m_zoom->fit();
+    m_progress->setRange(0, static_cast<int>(plan.tasks->size()));
+    m_progress->setValue(0);
+    m_progress->show();
+    m_framesUntilMetrics = 0;
+    setWindowTitle(tr("ParViz"));
+    QString message =
+        tr("Running %1 on %2…").arg(plan.strategy, countOf(lanes, "worker", "workers"));
+    if (m_controller->isSweeping())
+        message = tr("Sweep, run %1 of %2: %3")
+                      .arg(m_controller->sweepRunsDone() + 1)
+                      .arg(m_controller->sweepRunsTotal())
+                      .arg(message);
+    statusBar()->showMessage(message);
+}
+
+void MainWindow::onSweepStarted(const SweepPlan &plan)
+{
+    m_speedup->beginSweep(
+        plan.strategy, plan.workload.label(), plan.maxWorkers, plan.workload.taskCount);
+    drawSweepPrediction(plan);
+}
+
+void MainWindow::onSweepFinished(const SweepResult &sweep)
+{
+    m_speedup->endSweep(!sweep.error && !sweep.stopped);
+    if (sweep.error)
+        showError(tr("The sweep failed"), *sweep.error);
+    else if (sweep.stopped)
+        statusBar()->showMessage(
+            tr("Sweep stopped after %1")
+                .arg(countOf(static_cast<long long>(sweep.points.size()), "point", "points")),
+            8000);
+    else if (std::isfinite(sweep.amdahl.serialFraction))
+        statusBar()->showMessage(
+            tr("Sweep done: Amdahl serial fraction %1").arg(sweep.amdahl.serialFraction, 0, 'f', 3),
+            8000);
+    else
+        statusBar()->showMessage(tr("Sweep done"), 8000);
 }
 
 void MainWindow::setControlsShown(bool shown)

@@ -145,7 +145,19 @@ private:
     // The controls' and the numbers' first-start share of a window this wide.
     int controlsWidthFor(int windowWidth) const;
     static int numbersWidthFor(int windowWidth);
+    // The window's parts, in the order the constructor makes them.
+    void createWorkloadDock(); // the preset and workload panels, on the left
+    void createTimelinePane(); // the result line, legend, Gantt and concurrency
+    // The timeline over the speedup chart, beside the numbers' column.
     void createCentre(QWidget *timelinePane);
+    void createCodeDock(); // the Python the run mirrors, a tab beside the workload
+    void createStatusBar();
+    void connectPanels();
+    void connectRunController();
+    void onPresetChosen(const Preset &preset);
+    void onRunStarted(const RunPlan &plan);
+    void onSweepStarted(const SweepPlan &plan);
+    void onSweepFinished(const SweepResult &sweep);
     void updateResultLine();
     void setNumbersWidth(int width);
     void createActions();

@@ -1,6 +1,7 @@
 // Painting the Gantt: a trace of 100,000 (and 1,000,000) task bars drawn into a 1600x900 image,
-// the whole run in view, as after Fit. The target is under one frame, 16 ms. Also the cost of
-// building one frame's bars for a live run at that size, without painting.
+// the whole run in view, as after Fit. The target is under one frame, 16 ms. Each frame is drawn
+// afresh, as while a run is live; the repaint benchmarks draw the same frames with a painter
+// that keeps its bars, as a view does while nothing changes.
 
 #include "timeline/ganttpainter.h"
 #include "timeline/timelinemodel.h"
@@ -39,8 +40,10 @@ std::shared_ptr<const TraceSnapshot> syntheticRun(int tasks)
 }
 
 // Paints the synthetic run `state.range(0)` tasks long into 1600x900, showing the share of
-// the run from `from` to `to` (0 to 1).
-void paintRun(benchmark::State &state, double from, double to)
+// the run from `from` to `to` (0 to 1). Each frame afresh, as while a run is live (a new
+// snapshot every frame), or with one painter kept between frames, as a view repaints what has
+// not changed.
+void paintRun(benchmark::State &state, double from, double to, bool keepPainter = false)
 {
     TimelineModel model;
     model.setTrace(syntheticRun(int(state.range(0))), nullptr, false);
@@ -50,9 +53,13 @@ void paintRun(benchmark::State &state, double from, double to)
     frame.area = image.rect();
     frame.t0Ns = static_cast<std::int64_t>(from * double(model.endNs()));
     frame.t1Ns = static_cast<std::int64_t>(to * double(model.endNs()));
+    GanttPainter kept;
     for (auto _ : state) {
         QPainter painter(&image);
-        paintGantt(painter, model, frame, style);
+        if (keepPainter)
+            kept.paint(painter, model, frame, style);
+        else
+            paintGantt(painter, model, frame, style);
     }
     state.counters["tasks"] = double(state.range(0));
 }
@@ -69,6 +76,19 @@ void paintATenth(benchmark::State &state)
     paintRun(state, 0.5, 0.6);
 }
 BENCHMARK(paintATenth)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// The same frames painted again by a painter that keeps its bars: nothing has changed.
+void repaintWholeRun(benchmark::State &state)
+{
+    paintRun(state, 0.0, 1.0, true);
+}
+BENCHMARK(repaintWholeRun)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+void repaintATenth(benchmark::State &state)
+{
+    paintRun(state, 0.5, 0.6, true);
+}
+BENCHMARK(repaintATenth)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 } // namespace
 

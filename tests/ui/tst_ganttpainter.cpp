@@ -20,6 +20,7 @@ private slots:
     void onlyVisibleRowsArePainted();
     void predictionIsALineOfItsOwn();
     void groupsAlternateShades();
+    void keptBarsFollowTheModelAndFrame();
     void markNamesStayClear_data();
     void markNamesStayClear();
     void niceTicks_data();
@@ -180,6 +181,82 @@ void tst_GanttPainter::groupsAlternateShades()
     const QImage merged = paint(600'000);
     QVERIFY(countColor(merged, 1, run) >= 1);
     QCOMPARE(countColor(merged, 1, other), 0);
+}
+
+void tst_GanttPainter::keptBarsFollowTheModelAndFrame()
+{
+    // One painter, kept between paints as a view keeps it: each change of what is shown shows.
+    auto trace = [](std::int64_t runEndNs) {
+        TraceRecorder recorder(1, false);
+        recorder.worker(0).append(0, EventKind::Run, 0, runEndNs);
+        return recorder.snapshot();
+    };
+    TimelineModel model;
+    model.setTrace(trace(500), nullptr, false);
+    GanttStyle style = GanttStyle::fromPalette(QApplication::palette(), QApplication::font());
+    GanttFrame frame;
+    frame.t1Ns = 1000;
+    GanttPainter gantt;
+    auto paint = [&](int timeWidth) {
+        QImage image(GanttStyle::LabelWidth + timeWidth, 200, QImage::Format_ARGB32);
+        frame.area = image.rect();
+        QPainter painter(&image);
+        gantt.paint(painter, model, frame, style);
+        return image;
+    };
+    const QColor run = eventColor(EventKind::Run);
+    auto runPixels = [&](const QImage &image) { return countColor(image, 1, run); };
+    auto near = [](int value, int expected) { return std::abs(value - expected) <= 3; };
+
+    // One pixel per nanosecond: the run fills half the row.
+    const QImage first = paint(1000);
+    QVERIFY2(near(runPixels(first), 500), qPrintable(QString::number(runPixels(first))));
+    // The same again: the same picture, as paintGantt() draws it afresh.
+    QCOMPARE(paint(1000), first);
+    {
+        QImage fresh(first.size(), QImage::Format_ARGB32);
+        QPainter painter(&fresh);
+        paintGantt(painter, model, frame, style);
+        painter.end();
+        QCOMPARE(fresh, first);
+    }
+
+    // A new trace in the same model.
+    model.setTrace(trace(900), nullptr, false);
+    const QImage longer = paint(1000);
+    QVERIFY2(near(runPixels(longer), 900), qPrintable(QString::number(runPixels(longer))));
+
+    // A replay that has got to 300 ns.
+    model.setVisibleUntil(300);
+    const QImage replay = paint(1000);
+    QVERIFY2(near(runPixels(replay), 300), qPrintable(QString::number(runPixels(replay))));
+    model.setVisibleUntil(std::nullopt);
+
+    // Zoomed out to twice the time: half the pixels.
+    frame.t1Ns = 2000;
+    const QImage zoomed = paint(1000);
+    QVERIFY2(near(runPixels(zoomed), 450), qPrintable(QString::number(runPixels(zoomed))));
+    // Scrolled to the run's second half.
+    frame.t0Ns = 450;
+    frame.t1Ns = 1450;
+    const QImage scrolled = paint(1000);
+    QVERIFY2(near(runPixels(scrolled), 450), qPrintable(QString::number(runPixels(scrolled))));
+    frame.t0Ns = 0;
+    frame.t1Ns = 1000;
+
+    // Narrower: the same time over half the pixels.
+    const QImage narrow = paint(500);
+    QVERIFY2(near(runPixels(narrow), 450), qPrintable(QString::number(runPixels(narrow))));
+
+    // Another theme: the bars stay, on the new background.
+    const QImage light = paint(1000);
+    style.background = QColor(0x10, 0x20, 0x30);
+    style.alternateRow = style.background;
+    const QImage dark = paint(1000);
+    QCOMPARE(runPixels(dark), runPixels(light));
+    const QPoint idle(GanttStyle::LabelWidth + 950, GanttStyle::AxisHeight + 20);
+    QCOMPARE(dark.pixelColor(idle).rgb(), style.background.rgb());
+    QVERIFY(light.pixelColor(idle).rgb() != style.background.rgb());
 }
 
 void tst_GanttPainter::niceTicks_data()

@@ -57,8 +57,18 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     , m_cpus(parviz::logicalCpus()) // the engine's: this class has a logicalCpus() of its own
 {
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(createTasksGroup());
+    layout->addWidget(createWorkersGroup());
+    layout->addWidget(createStrategyGroup());
+    layout->addWidget(createProblemLabel());
+    layout->addStretch();
+    collectInputs();
+    connectInputs();
+    updateDependentInputs();
+}
 
-    // --- Tasks
+QGroupBox *WorkloadPanel::createTasksGroup()
+{
     auto *tasksGroup = new QGroupBox(tr("Tasks"));
     auto *tasksForm = new QFormLayout(tasksGroup);
     m_tasks = new QSpinBox;
@@ -77,6 +87,37 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
            "even on one core. CPU tasks do real arithmetic, calibrated to take their "
            "duration on an idle core: they only overlap as far as there are cores."));
     tasksForm->addRow(tr("&Kind:"), m_kind);
+    tasksForm->addRow(tr("&GIL:"), createGilChoice());
+    m_ioShare = new QSpinBox;
+    m_ioShare->setRange(0, 100);
+    m_ioShare->setSuffix(QStringLiteral(" %"));
+    m_ioShare->setValue(50);
+    m_ioShare->setToolTip(tr("The share of each mixed task spent waiting; the rest is computing."));
+    m_ioShareLabel = new QLabel(tr("&Waiting share:"));
+    m_ioShareLabel->setBuddy(m_ioShare);
+    tasksForm->addRow(m_ioShareLabel, m_ioShare);
+
+    m_distribution = new QComboBox;
+    m_distribution->addItems(
+        {tr("all the same"), tr("uniform between"), tr("exponential, mean"), tr("a list")});
+    m_distribution->setToolTip(
+        tr("How long the tasks take: all alike, spread evenly between two bounds, "
+           "exponential around a mean (a few long ones), or an explicit list "
+           "repeated over the tasks, such as the seed's 0.1 s, 1 s, 0.3 s."));
+    tasksForm->addRow(tr("&Durations:"), m_distribution);
+    tasksForm->addRow(QString(), createDurationInputs());
+
+    m_seed = new QSpinBox;
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setValue(1);
+    m_seed->setToolTip(
+        tr("Random durations come from this seed: the same seed gives the same tasks."));
+    tasksForm->addRow(tr("S&eed:"), m_seed);
+    return tasksGroup;
+}
+
+QComboBox *WorkloadPanel::createGilChoice()
+{
     m_gil = new QComboBox;
     m_gil->setObjectName(QStringLiteral("gil"));
     const QString held = tr("Only the thread that holds the GIL runs Python code, so threads "
@@ -95,25 +136,11 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
                          "Sleeps and I/O release the GIL in every case, and worker processes "
                          "each have a GIL of their own.")
                           .arg(held, released, none));
-    tasksForm->addRow(tr("&GIL:"), m_gil);
-    m_ioShare = new QSpinBox;
-    m_ioShare->setRange(0, 100);
-    m_ioShare->setSuffix(QStringLiteral(" %"));
-    m_ioShare->setValue(50);
-    m_ioShare->setToolTip(tr("The share of each mixed task spent waiting; the rest is computing."));
-    m_ioShareLabel = new QLabel(tr("&Waiting share:"));
-    m_ioShareLabel->setBuddy(m_ioShare);
-    tasksForm->addRow(m_ioShareLabel, m_ioShare);
+    return m_gil;
+}
 
-    m_distribution = new QComboBox;
-    m_distribution->addItems(
-        {tr("all the same"), tr("uniform between"), tr("exponential, mean"), tr("a list")});
-    m_distribution->setToolTip(
-        tr("How long the tasks take: all alike, spread evenly between two bounds, "
-           "exponential around a mean (a few long ones), or an explicit list "
-           "repeated over the tasks, such as the seed's 0.1 s, 1 s, 0.3 s."));
-    tasksForm->addRow(tr("&Durations:"), m_distribution);
-
+QWidget *WorkloadPanel::createDurationInputs()
+{
     m_fixed = durationBox(10.0);
     m_fixed->setToolTip(tr("How long each task takes."));
     m_uniformFrom = durationBox(5.0);
@@ -134,17 +161,11 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     m_unit->addItems({QStringLiteral("µs"), QStringLiteral("ms"), QStringLiteral("s")});
     m_unit->setCurrentIndex(1);
     m_unit->setToolTip(tr("The unit of the durations."));
-    tasksForm->addRow(QString(), row({m_durationInputs, m_unit}));
+    return row({m_durationInputs, m_unit});
+}
 
-    m_seed = new QSpinBox;
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setValue(1);
-    m_seed->setToolTip(
-        tr("Random durations come from this seed: the same seed gives the same tasks."));
-    tasksForm->addRow(tr("S&eed:"), m_seed);
-    layout->addWidget(tasksGroup);
-
-    // --- Workers
+QGroupBox *WorkloadPanel::createWorkersGroup()
+{
     auto *workersGroup = new QGroupBox(tr("Workers"));
     auto *workersLayout = new QVBoxLayout(workersGroup);
     m_byFraction = new QRadioButton(tr("A &share of the CPUs"));
@@ -182,9 +203,11 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     m_workersNote = new QLabel;
     m_workersNote->setWordWrap(true);
     workersLayout->addWidget(m_workersNote);
-    layout->addWidget(workersGroup);
+    return workersGroup;
+}
 
-    // --- Strategy
+QGroupBox *WorkloadPanel::createStrategyGroup()
+{
     auto *strategyGroup = new QGroupBox(tr("Strategy"));
     auto *strategyLayout = new QVBoxLayout(strategyGroup);
     m_strategy = new QComboBox;
@@ -205,6 +228,12 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     m_explanation->setToolTip(tr("What the strategy does, and what to look for in the timeline."));
     strategyLayout->addWidget(m_explanation);
 
+    strategyLayout->addLayout(createOptionsForm());
+    return strategyGroup;
+}
+
+QFormLayout *WorkloadPanel::createOptionsForm()
+{
     auto *optionsForm = new QFormLayout;
     m_chunkSize = new QSpinBox;
     m_chunkSize->setRange(1, WorkloadSpec::MaxTasks);
@@ -250,16 +279,20 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
            "'with' block does. Without it, the main row ends as soon as everything is started: "
            "the seed's program that 'finishes' in 0.01 s while its processes still run."));
     optionsForm->addRow(m_join);
-    strategyLayout->addLayout(optionsForm);
-    layout->addWidget(strategyGroup);
+    return optionsForm;
+}
 
+QLabel *WorkloadPanel::createProblemLabel()
+{
     m_problem = new QLabel;
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #D55E00; font-weight: bold;"));
     m_problem->hide();
-    layout->addWidget(m_problem);
-    layout->addStretch();
+    return m_problem;
+}
 
+void WorkloadPanel::collectInputs()
+{
     m_inputs = {m_tasks,
         m_kind,
         m_gil,
@@ -278,7 +311,10 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
         m_onWorkerDeath,
         m_backend,
         m_join};
+}
 
+void WorkloadPanel::connectInputs()
+{
     auto changedSignal = [this](auto *widget, auto signal) {
         connect(widget, signal, this, &WorkloadPanel::onChanged);
     };
@@ -300,7 +336,6 @@ WorkloadPanel::WorkloadPanel(QWidget *parent)
     changedSignal(m_onWorkerDeath, &QComboBox::currentIndexChanged);
     changedSignal(m_backend, &QComboBox::currentIndexChanged);
     changedSignal(m_join, &QCheckBox::toggled);
-    updateDependentInputs();
 }
 
 void WorkloadPanel::setLogicalCpus(int cpus)

@@ -10,6 +10,8 @@ class QButtonGroup;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QRadioButton;
@@ -79,6 +81,19 @@ signals:
     void changed();
 
 private:
+    // The panel's parts, top to bottom; each sets the members for its inputs.
+    QGroupBox *createTasksGroup();
+    QComboBox *createGilChoice();
+    QWidget *createDurationInputs(); // the values, by distribution, and their unit
+    QGroupBox *createWorkersGroup();
+    QGroupBox *createStrategyGroup();
+    QFormLayout *createOptionsForm(); // the chosen strategy's options
+    QLabel *createProblemLabel(); // why there is no plan
+    // The inputs setInputsEnabled() turns on and off.
+    void collectInputs();
+    // Every input emits changed().
+    void connectInputs();
+
     Result<WorkloadSpec> workload() const;
     Result<DurationSpec> duration() const;
     TaskGil gil() const;

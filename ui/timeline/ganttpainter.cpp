@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 namespace parviz {
 
@@ -221,171 +222,314 @@ GanttAxisLabels ganttAxisLabels(const GanttFrame &frame, const QFontMetrics &met
     return labels;
 }
 
-void paintGantt(
-    QPainter &painter, const TimelineModel &model, const GanttFrame &frame, const GanttStyle &style)
+// The bars of one picture as rectangles, grouped by look so that each colour is filled in one
+// call. Asking the model for them is most of a frame's cost, and they depend only on what the
+// model shows (its generation) and where (the frame's time window, rows and area): not on
+// colours or fonts, so a change of theme repaints them as they are.
+struct GanttBarGeometry
 {
-    const QRect area = frame.area;
-    const QFontMetrics metrics(style.font);
-    const GanttAxisLabels labels = ganttAxisLabels(frame, metrics);
-    const QRect &axis = labels.axis;
-    const QRect &rows = labels.rows;
-    const QRect timeArea(axis.left(), rows.top(), axis.width(), rows.height());
-    const auto coordinates =
+    struct Key
+    {
+        const TimelineModel *model = nullptr;
+        std::uint64_t generation = 0;
+        QRect area;
+        std::int64_t t0Ns = 0;
+        std::int64_t t1Ns = 0;
+        int firstRow = 0;
+        int rowHeight = 0;
+        bool operator==(const Key &) const = default;
+    };
+    std::optional<Key> key; // what the rectangles were built for; none yet
+    std::array<std::vector<QRectF>, ShadeCount> plain;
+    std::array<std::vector<QRectF>, ShadeCount> failed;
+    std::array<std::vector<QRectF>, ShadeCount> interrupted;
+    std::vector<TimelineModel::Bar> rowBars; // one row's, kept for its capacity
+};
+
+namespace {
+
+// Where the parts of one picture go, from its frame.
+struct GanttLayout
+{
+    QRect area;
+    GanttAxisLabels labels; // the axis and rows, the ticks' labels and the marks' names
+    QRect timeArea; // the rows right of their labels, where the bars are
+    TimelineCoordinates coordinates;
+    int rowHeight = GanttStyle::RowHeight;
+    int firstRow = 0;
+    int lastRow = 0; // one past the last row shown
+
+    const QRect &axis() const { return labels.axis; }
+    const QRect &rows() const { return labels.rows; }
+    int rowTop(int row) const { return rows().top() + (row - firstRow) * rowHeight; }
+    bool inTimeArea(double x) const { return x >= timeArea.left() && x <= timeArea.right(); }
+};
+
+GanttLayout ganttLayout(
+    const TimelineModel &model, const GanttFrame &frame, const QFontMetrics &metrics)
+{
+    GanttLayout layout;
+    layout.area = frame.area;
+    layout.labels = ganttAxisLabels(frame, metrics);
+    const QRect &axis = layout.axis();
+    layout.timeArea = QRect(axis.left(), layout.rows().top(), axis.width(), layout.rows().height());
+    layout.coordinates =
         TimelineCoordinates::fit(frame.t0Ns, frame.t1Ns, axis.left(), axis.width());
+    layout.rowHeight = std::max(1, frame.rowHeight);
+    layout.firstRow = std::clamp(frame.firstRow, 0, std::max(0, model.rowCount() - 1));
+    layout.lastRow = std::min(model.rowCount(), layout.firstRow + ganttVisibleRows(frame));
+    return layout;
+}
 
-    const int rowHeight = std::max(1, frame.rowHeight);
-    painter.save();
-    painter.setRenderHint(QPainter::Antialiasing, false); // crisp, fast rectangles
-    painter.setFont(style.font);
-    painter.fillRect(area, style.background);
-
-    // Rows: alternating shades, then the labels.
-    const int firstRow = std::clamp(frame.firstRow, 0, std::max(0, model.rowCount() - 1));
-    const int lastRow = std::min(model.rowCount(), firstRow + ganttVisibleRows(frame));
-    for (int row = firstRow; row < lastRow; ++row) {
-        const int y = rows.top() + (row - firstRow) * rowHeight;
+// Rows: alternating shades.
+void paintRowShades(QPainter &painter, const GanttLayout &layout, const GanttStyle &style)
+{
+    const QRect &area = layout.area;
+    for (int row = layout.firstRow; row < layout.lastRow; ++row) {
         if (row % 2 == 1)
-            painter.fillRect(QRect(area.left(), y, area.width(), rowHeight), style.alternateRow);
+            painter.fillRect(QRect(area.left(), layout.rowTop(row), area.width(), layout.rowHeight),
+                style.alternateRow);
     }
+}
 
-    // Grid and ticks.
+// The grid and ticks, the ticks' labels, the axis' line.
+void paintTimeAxis(
+    QPainter &painter, const GanttLayout &layout, const GanttFrame &frame, const GanttStyle &style)
+{
+    const QRect &axis = layout.axis();
+    const QRect &rows = layout.rows();
     const std::int64_t step = niceTickNs(frame.t1Ns - frame.t0Ns, axis.width());
     painter.setPen(style.grid);
     const std::int64_t firstTick = (frame.t0Ns / step) * step;
     for (std::int64_t tick = firstTick; tick <= frame.t1Ns; tick += step) {
-        const double x = coordinates.x(tick);
+        const double x = layout.coordinates.x(tick);
         if (x < axis.left() || x > axis.right())
             continue;
         painter.drawLine(QPointF(x, axis.bottom() - 4), QPointF(x, rows.bottom()));
     }
     painter.setPen(style.text);
-    for (const GanttLabel &tick : labels.ticks)
+    for (const GanttLabel &tick : layout.labels.ticks)
         painter.drawText(
             tick.box.adjusted(0, 0, 4, 0), Qt::AlignLeft | Qt::AlignVCenter, tick.text);
-    painter.drawLine(QPoint(area.left(), axis.bottom()), QPoint(area.right(), axis.bottom()));
+    painter.drawLine(
+        QPoint(layout.area.left(), axis.bottom()), QPoint(layout.area.right(), axis.bottom()));
+}
 
-    // Bars, grouped by look so each colour is filled in one call.
-    std::array<std::vector<QRectF>, ShadeCount> plain;
-    std::array<std::vector<QRectF>, ShadeCount> failed;
-    std::array<std::vector<QRectF>, ShadeCount> interrupted;
-    std::vector<TimelineModel::Bar> bars;
-    for (int row = firstRow; row < lastRow; ++row) {
-        const double y = rows.top() + (row - firstRow) * rowHeight + 3;
-        model.bars(row, frame.t0Ns, frame.t1Ns, coordinates.nsPerPixel, bars);
-        for (const TimelineModel::Bar &bar : bars) {
+// Fills `geometry` with the bars of the rows in view, unless it holds them already.
+void updateBarGeometry(GanttBarGeometry &geometry,
+    const TimelineModel &model,
+    const GanttFrame &frame,
+    const GanttLayout &layout)
+{
+    const GanttBarGeometry::Key key{&model,
+        model.generation(),
+        frame.area,
+        frame.t0Ns,
+        frame.t1Ns,
+        layout.firstRow,
+        layout.rowHeight};
+    if (geometry.key == key)
+        return;
+    geometry.key = key;
+    for (auto *look : {&geometry.plain, &geometry.failed, &geometry.interrupted}) {
+        for (std::vector<QRectF> &rects : *look)
+            rects.clear();
+    }
+    const TimelineCoordinates &coordinates = layout.coordinates;
+    const QRect &timeArea = layout.timeArea;
+    for (int row = layout.firstRow; row < layout.lastRow; ++row) {
+        const double y = layout.rowTop(row) + 3;
+        model.bars(row, frame.t0Ns, frame.t1Ns, coordinates.nsPerPixel, geometry.rowBars);
+        for (const TimelineModel::Bar &bar : geometry.rowBars) {
             const double left = std::max<double>(coordinates.x(bar.startNs), timeArea.left());
             const double right = std::min<double>(coordinates.x(bar.endNs), timeArea.right() + 1);
             // Bars wide enough to show it keep a pixel of gap at their end, so that tasks run
             // back to back still read as separate tasks.
             const double width =
                 right - left >= 4.0 ? right - left - 1.0 : std::max(1.0, right - left);
-            const QRectF rect(left, y, width, rowHeight - 6);
+            const QRectF rect(left, y, width, layout.rowHeight - 6);
             const std::size_t shade =
                 bar.alternateGroup ? AlternateGroupShade : static_cast<std::size_t>(bar.kind);
             if (bar.flags & EventFlag::Failed)
-                failed[shade].push_back(rect);
+                geometry.failed[shade].push_back(rect);
             else if (bar.flags & EventFlag::Interrupted)
-                interrupted[shade].push_back(rect);
+                geometry.interrupted[shade].push_back(rect);
             else
-                plain[shade].push_back(rect);
+                geometry.plain[shade].push_back(rect);
         }
     }
-    painter.setClipRect(timeArea);
+}
+
+void drawRects(QPainter &painter, const std::vector<QRectF> &rects)
+{
+    painter.drawRects(rects.data(), static_cast<int>(rects.size()));
+}
+
+// The bars, one colour at a time, inside the time area.
+void paintBars(QPainter &painter,
+    const GanttLayout &layout,
+    const GanttBarGeometry &geometry,
+    const GanttStyle &style)
+{
+    painter.setClipRect(layout.timeArea);
     painter.setPen(Qt::NoPen);
-    for (std::size_t shade = 0; shade < plain.size(); ++shade) {
+    for (std::size_t shade = 0; shade < ShadeCount; ++shade) {
         const QColor color = shadeColor(shade);
-        if (!plain[shade].empty()) {
+        if (!geometry.plain[shade].empty()) {
             painter.setBrush(color);
-            painter.drawRects(plain[shade].data(), static_cast<int>(plain[shade].size()));
+            drawRects(painter, geometry.plain[shade]);
         }
-        if (!interrupted[shade].empty()) {
+        if (!geometry.interrupted[shade].empty()) {
             // Cut short by Stop: the same colour, faded.
             QColor faded = color;
             faded.setAlpha(110);
             painter.setBrush(faded);
-            painter.drawRects(
-                interrupted[shade].data(), static_cast<int>(interrupted[shade].size()));
+            drawRects(painter, geometry.interrupted[shade]);
         }
-        if (!failed[shade].empty()) {
+        if (!geometry.failed[shade].empty()) {
             // Failed (a throw, a dead worker): hatched, so it reads without relying on colour.
             painter.setBrush(color);
-            painter.drawRects(failed[shade].data(), static_cast<int>(failed[shade].size()));
+            drawRects(painter, geometry.failed[shade]);
             painter.setBrush(QBrush(style.text, Qt::BDiagPattern));
-            painter.drawRects(failed[shade].data(), static_cast<int>(failed[shade].size()));
+            drawRects(painter, geometry.failed[shade]);
         }
     }
+}
 
-    // The lower bound: no schedule of these tasks can end before it.
-    if (frame.lowerBoundNs >= 0) {
-        const double x = coordinates.x(frame.lowerBoundNs);
-        if (x >= timeArea.left() && x <= timeArea.right()) {
-            painter.setClipping(false);
-            QPen dashed(style.lowerBound, 1, Qt::DashLine);
-            painter.setPen(dashed);
-            painter.drawLine(QPointF(x, axis.top() + 2), QPointF(x, rows.bottom()));
-            painter.setPen(Qt::NoPen);
-            painter.setBrush(style.lowerBound);
-            const QPointF marker[] = {
-                {x - 5, double(axis.top())}, {x + 5, double(axis.top())}, {x, axis.top() + 7.0}};
-            painter.drawPolygon(marker, 3);
-        }
-    }
+// The lower bound: no schedule of these tasks can end before it.
+void paintLowerBound(
+    QPainter &painter, const GanttLayout &layout, std::int64_t ns, const GanttStyle &style)
+{
+    if (ns < 0)
+        return;
+    const double x = layout.coordinates.x(ns);
+    if (!layout.inTimeArea(x))
+        return;
+    const QRect &axis = layout.axis();
+    painter.setClipping(false);
+    painter.setPen(QPen(style.lowerBound, 1, Qt::DashLine));
+    painter.drawLine(QPointF(x, axis.top() + 2), QPointF(x, layout.rows().bottom()));
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(style.lowerBound);
+    const QPointF marker[] = {
+        {x - 5, double(axis.top())}, {x + 5, double(axis.top())}, {x, axis.top() + 7.0}};
+    painter.drawPolygon(marker, 3);
+}
 
-    // The makespan predicted before the run: its measured end lands beside it. Dash-dotted.
-    if (frame.predictedNs >= 0) {
-        const double x = coordinates.x(frame.predictedNs);
-        if (x >= timeArea.left() && x <= timeArea.right()) {
-            painter.setClipping(false);
-            painter.setPen(QPen(style.predicted, 2, Qt::DashDotLine));
-            painter.drawLine(QPointF(x, axis.top() + 2), QPointF(x, rows.bottom()));
-        }
-    }
+// The makespan predicted before the run: its measured end lands beside it. Dash-dotted.
+void paintPrediction(
+    QPainter &painter, const GanttLayout &layout, std::int64_t ns, const GanttStyle &style)
+{
+    if (ns < 0)
+        return;
+    const double x = layout.coordinates.x(ns);
+    if (!layout.inTimeArea(x))
+        return;
+    painter.setClipping(false);
+    painter.setPen(QPen(style.predicted, 2, Qt::DashDotLine));
+    painter.drawLine(QPointF(x, layout.axis().top() + 2), QPointF(x, layout.rows().bottom()));
+}
 
-    // The marks' names, in the axis beside their lines, where no bar is.
+// The marks' names, in the axis beside their lines, where no bar is.
+void paintMarkNames(QPainter &painter, const GanttLayout &layout, const GanttStyle &style)
+{
     painter.setClipping(false);
     painter.setPen(style.predicted);
-    for (const GanttLabel &name : labels.marks)
+    for (const GanttLabel &name : layout.labels.marks)
         painter.drawText(name.box, Qt::AlignCenter, name.text);
+}
 
-    // Now, while the run goes on.
-    if (const std::int64_t now = model.nowNs(); now >= 0) {
-        const double x = coordinates.x(now);
-        if (x >= timeArea.left() && x <= timeArea.right()) {
-            painter.setClipping(false);
-            painter.setPen(QPen(style.now, 2));
-            painter.drawLine(QPointF(x, axis.top()), QPointF(x, rows.bottom()));
-        }
-    }
+// Now, while the run goes on, or where a replay has got to; none when negative.
+void paintNow(
+    QPainter &painter, const GanttLayout &layout, std::int64_t nowNs, const GanttStyle &style)
+{
+    if (nowNs < 0)
+        return;
+    const double x = layout.coordinates.x(nowNs);
+    if (!layout.inTimeArea(x))
+        return;
+    painter.setClipping(false);
+    painter.setPen(QPen(style.now, 2));
+    painter.drawLine(QPointF(x, layout.axis().top()), QPointF(x, layout.rows().bottom()));
+}
 
-    if (model.isEmpty()) {
-        painter.setClipping(false);
-        painter.setPen(style.text);
-        painter.drawText(timeArea,
-            Qt::AlignCenter | Qt::TextWordWrap,
-            QObject::tr("Choose a workload and press Run (Ctrl+R): every worker's timeline "
-                        "fills in here as the tasks run.\nSweep (Ctrl+Shift+R) runs it on "
-                        "1, 2, … N workers and draws the speedup below."));
-    }
+// What to do, while there is nothing to show.
+void paintEmptyHint(QPainter &painter, const GanttLayout &layout, const GanttStyle &style)
+{
+    painter.setClipping(false);
+    painter.setPen(style.text);
+    painter.drawText(layout.timeArea,
+        Qt::AlignCenter | Qt::TextWordWrap,
+        QObject::tr("Choose a workload and press Run (Ctrl+R): every worker's timeline "
+                    "fills in here as the tasks run.\nSweep (Ctrl+Shift+R) runs it on "
+                    "1, 2, … N workers and draws the speedup below."));
+}
 
-    // Labels last, over a plain column.
+// The rows' labels, last, over a plain column; then the column's edge.
+void paintRowLabels(QPainter &painter,
+    const GanttLayout &layout,
+    const TimelineModel &model,
+    const QFontMetrics &metrics,
+    const GanttStyle &style)
+{
+    const QRect &area = layout.area;
+    const QRect &rows = layout.rows();
     painter.setClipping(false);
     painter.fillRect(
         QRect(area.left(), rows.top(), GanttStyle::LabelWidth, rows.height()), style.background);
     painter.setPen(style.text);
-    for (int row = firstRow; row < lastRow; ++row) {
-        const int y = rows.top() + (row - firstRow) * rowHeight;
+    for (int row = layout.firstRow; row < layout.lastRow; ++row) {
+        const int y = layout.rowTop(row);
         if (row % 2 == 1)
-            painter.fillRect(
-                QRect(area.left(), y, GanttStyle::LabelWidth, rowHeight), style.alternateRow);
+            painter.fillRect(QRect(area.left(), y, GanttStyle::LabelWidth, layout.rowHeight),
+                style.alternateRow);
         const QString label =
             metrics.elidedText(model.rowLabel(row), Qt::ElideRight, GanttStyle::LabelWidth - 12);
-        painter.drawText(QRect(area.left() + 6, y, GanttStyle::LabelWidth - 12, rowHeight),
+        painter.drawText(QRect(area.left() + 6, y, GanttStyle::LabelWidth - 12, layout.rowHeight),
             Qt::AlignLeft | Qt::AlignVCenter,
             label);
     }
     painter.setPen(style.grid);
-    painter.drawLine(QPoint(axis.left() - 1, area.top()), QPoint(axis.left() - 1, rows.bottom()));
+    const int edge = layout.axis().left() - 1;
+    painter.drawLine(QPoint(edge, area.top()), QPoint(edge, rows.bottom()));
+}
+
+} // namespace
+
+GanttPainter::GanttPainter()
+    : m_bars(std::make_unique<GanttBarGeometry>())
+{ }
+
+GanttPainter::~GanttPainter() = default;
+
+void GanttPainter::paint(
+    QPainter &painter, const TimelineModel &model, const GanttFrame &frame, const GanttStyle &style)
+{
+    const QFontMetrics metrics(style.font);
+    const GanttLayout layout = ganttLayout(model, frame, metrics);
+    updateBarGeometry(*m_bars, model, frame, layout);
+
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, false); // crisp, fast rectangles
+    painter.setFont(style.font);
+    painter.fillRect(layout.area, style.background);
+    paintRowShades(painter, layout, style);
+    paintTimeAxis(painter, layout, frame, style);
+    paintBars(painter, layout, *m_bars, style);
+    paintLowerBound(painter, layout, frame.lowerBoundNs, style);
+    paintPrediction(painter, layout, frame.predictedNs, style);
+    paintMarkNames(painter, layout, style);
+    paintNow(painter, layout, model.nowNs(), style);
+    if (model.isEmpty())
+        paintEmptyHint(painter, layout, style);
+    paintRowLabels(painter, layout, model, metrics, style);
     painter.restore();
+}
+
+void paintGantt(
+    QPainter &painter, const TimelineModel &model, const GanttFrame &frame, const GanttStyle &style)
+{
+    GanttPainter().paint(painter, model, frame, style);
 }
 
 } // namespace parviz

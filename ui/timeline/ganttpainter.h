@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -75,10 +76,38 @@ struct GanttAxisLabels
 };
 GanttAxisLabels ganttAxisLabels(const GanttFrame &frame, const QFontMetrics &metrics);
 
+struct GanttBarGeometry;
+
 // Paints the Gantt: the time axis with readable ticks, a label per row, and each visible row's
 // bars, filled one colour at a time; idle time stays empty. Only rows that fit are painted, and
 // no row gives more bars than it has pixels. The same code draws on screen, into images and
 // into SVG files.
+//
+// Keeps the bars' rectangles between paints while the model's generation, the time window, the
+// rows in view and the area stay the same: a repaint that changes none of them (the window
+// uncovered, the lower bound marked, the theme changed) fills the same rectangles again without
+// asking the model. Colours and fonts are not kept: a change of theme shows at once. One
+// painter per view of one model.
+//
+// GUI thread, or any one thread at a time.
+class GanttPainter
+{
+public:
+    GanttPainter();
+    ~GanttPainter();
+    GanttPainter(const GanttPainter &) = delete;
+    GanttPainter &operator=(const GanttPainter &) = delete;
+
+    void paint(QPainter &painter,
+        const TimelineModel &model,
+        const GanttFrame &frame,
+        const GanttStyle &style);
+
+private:
+    std::unique_ptr<GanttBarGeometry> m_bars;
+};
+
+// Paints one picture of the Gantt and keeps nothing: for pictures drawn once.
 void paintGantt(QPainter &painter,
     const TimelineModel &model,
     const GanttFrame &frame,

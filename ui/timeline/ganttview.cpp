@@ -119,7 +119,7 @@ void GanttView::paintEvent(QPaintEvent *)
     // The text grows with the painter: start from a font as much smaller.
     QFont text = font();
     text.setPointSizeF(text.pointSizeF() / m_scale);
-    paintGantt(
+    m_painter.paint(
         painter, *m_model, currentFrame(logicalRect()), GanttStyle::fromPalette(palette(), text));
 }
 

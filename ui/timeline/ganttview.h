@@ -1,5 +1,7 @@
 #pragma once
 
+#include "timeline/ganttpainter.h"
+
 #include <QAbstractScrollArea>
 
 #include <cstdint>
@@ -8,7 +10,6 @@ namespace parviz {
 
 class TimelineModel;
 class TimelineZoomControl;
-struct GanttFrame;
 
 // The Gantt timeline: a row per worker (and the caller's main row, and the GIL holder), a bar
 // per event coloured by kind, idle time empty. Rows are virtualised: only those on screen are
@@ -70,6 +71,7 @@ private:
 
     TimelineModel *m_model;
     TimelineZoomControl *m_zoom;
+    GanttPainter m_painter; // keeps the bars between paints
     std::int64_t m_lowerBoundNs = -1;
     qreal m_scale = 1.0;
     int m_rowHeight = 18; // GanttStyle::RowHeight until updateScrollBars() fits the rows
