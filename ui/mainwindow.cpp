@@ -11,8 +11,9 @@
 #include "panels/metricspanel.h"
 #include "panels/presetpanel.h"
 #include "panels/workloadpanel.h"
-#include "pictures.h"
+#include "pictures/picturefile.h"
 #include "preferencesdialog.h"
+#include "python/cpythonengine.h"
 #include "pythonlocator.h"
 #include "recentfiles.h"
 #include "replaycontroller.h"
@@ -26,7 +27,6 @@
 #include "timeline/ganttview.h"
 #include "timeline/timelinelegend.h"
 #include "timeline/timelinezoomcontrol.h"
-#include "truth/cpythonengine.h"
 #include "util/format.h"
 
 #include <QAbstractSpinBox>

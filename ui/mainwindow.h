@@ -1,12 +1,12 @@
 #pragma once
 
-#include "figures.h"
 #include "metrics/liverunmetrics.h"
-#include "pictures.h"
+#include "pictures/figures.h"
+#include "pictures/picturefile.h"
+#include "prediction/prediction.h"
+#include "presets/preset.h"
 #include "run/runresult.h"
 #include "shortcutsdialog.h"
-#include "teaching/prediction.h"
-#include "teaching/preset.h"
 #include "timeline/timelinemodel.h"
 
 #include <QFont>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "figures.h"
+#include "pictures/figures.h"
 
 #include <QDialog>
 #include <QTimer>

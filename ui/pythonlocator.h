@@ -1,6 +1,6 @@
 #pragma once
 
-#include "truth/python.h"
+#include "python/interpreter.h"
 #include "util/result.h"
 
 #include <QFutureWatcher>

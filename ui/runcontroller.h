@@ -1,6 +1,6 @@
 #pragma once
 
-#include "run/runplan.h"
+#include "plan/runplan.h"
 #include "run/runresult.h"
 #include "run/sweep.h"
 #include "trace/tracesnapshot.h"

@@ -3,19 +3,20 @@
 #include "export/chrometrace.h"
 #include "export/comparisonsummary.h"
 #include "export/csvexport.h"
-#include "export/output.h"
 #include "export/runjson.h"
 #include "export/runsummary.h"
 #include "export/sweepjson.h"
 #include "export/sweepsummary.h"
-#include "export/texttable.h"
-#include "figures.h"
+#include "pictures/figures.h"
+#include "python/cpythonengine.h"
 #include "run/comparison.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "run/sweep.h"
 #include "strategies/strategyregistry.h"
-#include "truth/cpythonengine.h"
 #include "util/format.h"
+#include "util/output.h"
+#include "util/texttable.h"
 
 #include <QStringList>
 
@@ -37,7 +38,7 @@ FILE *textStream(const ExportFlags &exports)
 Result<RunPlan> makePlan(
     const QString &strategy, const Workload &workload, const char *strategyFlag)
 {
-    auto plan = RunPlan::make(strategy, workload.spec, workload.workers, workload.options);
+    auto plan = makeRunPlan(strategy, workload.spec, workload.workers, workload.options);
     if (!plan) {
         const QString flag = flagForPlanError(plan.error().code);
         return usage(flag == QLatin1String("--strategy") ? QLatin1String(strategyFlag) : flag,

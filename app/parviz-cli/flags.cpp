@@ -1,7 +1,7 @@
 #include "flags.h"
 
-#include "export/output.h"
 #include "util/format.h"
+#include "util/output.h"
 
 #include <QApplication>
 #include <QDir>

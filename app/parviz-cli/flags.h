@@ -3,7 +3,7 @@
 // The flags parviz-cli's commands share, read as text and checked here, so that every bad
 // value gets one line that names the flag and what it accepts.
 
-#include "run/runplan.h"
+#include "plan/runplan.h"
 #include "util/result.h"
 
 #include <CLI/CLI.hpp>

@@ -1,9 +1,9 @@
 #include "export/comparisonsummary.h"
 
-#include "export/texttable.h"
 #include "metrics/runmetrics.h"
-#include "truth/cpythonengine.h"
+#include "python/cpythonengine.h"
 #include "util/format.h"
+#include "util/texttable.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "python/interpreter.h"
 #include "run/comparison.h"
-#include "truth/python.h"
 
 #include <QString>
 

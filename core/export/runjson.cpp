@@ -1,7 +1,7 @@
 #include "export/runjson.h"
 
 #include "export/jsonstream.h"
-#include "export/output.h"
+#include "util/output.h"
 
 namespace parviz {
 

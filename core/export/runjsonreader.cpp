@@ -1,6 +1,7 @@
 #include "export/runjsonreader.h"
 
 #include "export/runjson.h"
+#include "run/planning.h"
 #include "strategies/strategyregistry.h"
 #include "trace/tracerecorder.h"
 #include "util/format.h"
@@ -1089,7 +1090,7 @@ bool RunFileReader::makePlan()
         workload.gil = TaskGil::None;
     }
 
-    auto plan = RunPlan::make(*m_strategy, workload, *m_workerCount, m_options, *m_cpus);
+    auto plan = makeRunPlan(*m_strategy, workload, *m_workerCount, m_options, *m_cpus);
     if (!plan)
         return m_json.failPlain(
             QStringLiteral("the run's plan is not valid: %1").arg(plan.error().message));

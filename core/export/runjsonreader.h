@@ -1,5 +1,6 @@
 #pragma once
 
+#include "run/planning.h"
 #include "run/runresult.h"
 #include "strategies/processpool.h"
 #include "strategies/threadpertask.h"
@@ -17,7 +18,7 @@ namespace parviz {
 //
 // The events are streamed straight into a TraceRecorder: a file of a million events is never
 // held as a JSON document, only as the bytes it came in and the events it becomes. The plan is
-// made again with RunPlan::make() from the file's strategy, workload, worker count, options
+// made again with makeRunPlan() from the file's strategy, workload, worker count, options
 // and CPU count; the metrics are computed again from the events, as a live run computes them.
 // Keys may come in any order and unknown keys are ignored, since fields may be added within
 // format 1.

@@ -1,9 +1,9 @@
 #include "export/sweepsummary.h"
 
-#include "export/texttable.h"
 #include "metrics/amdahl.h"
 #include "strategies/strategyregistry.h"
 #include "util/format.h"
+#include "util/texttable.h"
 
 #include <cmath>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "run/runplan.h"
+#include "plan/runplan.h"
 #include "run/runresult.h"
-#include "truth/truthlines.h"
+#include "run/truthlines.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "metrics/runmetrics.h"
+#include "plan/runplan.h"
 #include "run/machineload.h"
-#include "run/runplan.h"
 #include "strategies/strategy.h"
 #include "trace/tracesnapshot.h"
 #include "util/result.h"

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "run/runplan.h"
+#include "plan/runplan.h"
+#include "run/planning.h"
 #include "run/runresult.h"
 #include "strategies/strategy.h"
 #include "trace/tracerecorder.h"
@@ -26,7 +27,7 @@ class Strategy;
 class RunSession
 {
 public:
-    // The plan must come from RunPlan::make() (its strategy exists).
+    // The plan must come from makeRunPlan() (its strategy exists).
     explicit RunSession(RunPlan plan);
     // Runs the plan with another engine than ParViz's own strategy (CPython running the
     // strategy's Python program), named `engineName` in the result.

@@ -1,5 +1,6 @@
 #include "run/sweep.h"
 
+#include "run/planning.h"
 #include "run/runsession.h"
 
 #include <algorithm>
@@ -37,7 +38,7 @@ Result<SweepSchedule> SweepSchedule::make(const SweepPlan &plan)
     for (const auto &[strategy, workers] :
         {std::pair{QStringLiteral("sequential"), 1}, std::pair{plan.strategy, plan.maxWorkers}}) {
         if (auto check =
-                RunPlan::make(strategy, plan.workload, WorkerCount::exactly(workers), plan.options);
+                makeRunPlan(strategy, plan.workload, WorkerCount::exactly(workers), plan.options);
             !check)
             return check.error();
     }
@@ -57,7 +58,7 @@ std::optional<RunPlan> SweepSchedule::next() const
     const QString strategy = round == 0 ? QStringLiteral("sequential") : m_plan.strategy;
     const int workers = std::max(round, 1);
     auto plan =
-        RunPlan::make(strategy, m_plan.workload, WorkerCount::exactly(workers), m_plan.options);
+        makeRunPlan(strategy, m_plan.workload, WorkerCount::exactly(workers), m_plan.options);
     return plan ? std::optional<RunPlan>(std::move(plan).value()) : std::nullopt;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "metrics/amdahl.h"
+#include "plan/runplan.h"
 #include "run/machineload.h"
-#include "run/runplan.h"
 #include "util/result.h"
 
 #include <cstdint>

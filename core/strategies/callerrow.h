@@ -1,6 +1,6 @@
 #pragma once
 
-#include "run/runcontext.h"
+#include "plan/runcontext.h"
 
 namespace parviz {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "run/runcontext.h"
-#include "run/runplan.h"
+#include "plan/runcontext.h"
+#include "plan/runplan.h"
 
 #include <QString>
 

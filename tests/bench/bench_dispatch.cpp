@@ -5,6 +5,7 @@
 //
 // "per_task" is wall time per task (seconds, with an SI suffix: 130n = 130 ns).
 
+#include "run/planning.h"
 #include "run/runsession.h"
 
 #include <QThreadPool>
@@ -43,7 +44,7 @@ void parvizStrategy(
     workload.gil = gil;
     StrategyOptions options;
     options.chunkSize = chunkSize;
-    const auto plan = RunPlan::make(
+    const auto plan = makeRunPlan(
         QString::fromLatin1(strategy), workload, WorkerCount::exactly(Workers), options);
     for (auto _ : state) {
         RunSession session(plan.value()); // the recorder's lanes start empty each time

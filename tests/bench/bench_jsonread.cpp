@@ -27,7 +27,8 @@
 
 #include "export/runjsonreader.h"
 #include "metrics/runmetrics.h"
-#include "run/runplan.h"
+#include "plan/runplan.h"
+#include "run/planning.h"
 #include "strategies/strategyregistry.h"
 #include "trace/tracerecorder.h"
 #include "util/regularfile.h"
@@ -138,7 +139,7 @@ public:
         m_entry = findStrategy(header.strategy);
         if (!m_entry)
             return fail(0, QStringLiteral("unknown strategy"));
-        auto plan = RunPlan::make(header.strategy, workload, count, header.options, header.cpus);
+        auto plan = makeRunPlan(header.strategy, workload, count, header.options, header.cpus);
         if (!plan)
             return fail(0, plan.error().message);
         const auto strategy = m_entry->create();

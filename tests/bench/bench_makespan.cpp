@@ -9,6 +9,7 @@
 //
 // Rounds: 5, or PARVIZ_BENCH_ROUNDS.
 
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "util/clock.h"
 
@@ -106,7 +107,7 @@ Runner parviz(const char *strategy, TaskGil gil = TaskGil::Held)
         workload.duration = DurationSpec::fixed(w.taskNs);
         workload.gil = gil;
         const auto plan =
-            RunPlan::make(QString::fromLatin1(strategy), workload, WorkerCount::exactly(w.workers));
+            makeRunPlan(QString::fromLatin1(strategy), workload, WorkerCount::exactly(w.workers));
         const RunResult result = executeRun(plan.value());
         if (!result.ok())
             std::abort(); // a benchmark of a failed run would be a lie

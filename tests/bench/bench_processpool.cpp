@@ -11,6 +11,7 @@
 // of W asked for one empty task each, interleaved in the same process so that both see the
 // same machine. Medians, and the quartiles to show how noisy the machine was.
 
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "util/clock.h"
 
@@ -37,7 +38,7 @@ RunResult runPool(int workers, int tasks, int chunkSize)
     workload.duration = DurationSpec::fixed(0);
     StrategyOptions options;
     options.chunkSize = chunkSize;
-    return executeRun(RunPlan::make(
+    return executeRun(makeRunPlan(
         QStringLiteral("process-pool"), workload, WorkerCount::exactly(workers), options)
                           .value());
 }

@@ -2,6 +2,7 @@
 // clock reads alone; what a snapshot costs while a run of a million tasks is under way; and
 // what a million tasks' trace weighs.
 
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "trace/tracerecorder.h"
 
@@ -77,7 +78,7 @@ void snapshotDuringMillionTaskRun(benchmark::State &state)
     WorkloadSpec workload;
     workload.taskCount = 1'000'000;
     workload.duration = DurationSpec::fixed(0);
-    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    auto plan = makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
     RunSession session(plan.value());
     session.start();
     std::size_t events = 0;
@@ -113,7 +114,7 @@ void millionTaskTrace(benchmark::State &state)
     WorkloadSpec workload;
     workload.taskCount = 1'000'000;
     workload.duration = DurationSpec::fixed(0);
-    const auto plan = RunPlan::make(
+    const auto plan = makeRunPlan(
         QStringLiteral("thread-pool"), workload, WorkerCount::exactly(int(state.range(0))))
                           .value();
     double bytesPerEvent = 0;

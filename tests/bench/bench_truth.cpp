@@ -25,9 +25,10 @@
 //   build/dev/bin/bench_truth [--repeat N] [--python PATH] [--only TEXT]
 
 #include "process/reusableworkers.h"
+#include "python/cpythonengine.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
-#include "truth/cpythonengine.h"
 #include "util/format.h"
 
 #include <QFile>
@@ -298,7 +299,7 @@ int main(int argc, char **argv)
                         label += QStringLiteral(", ") + joblibBackendName(backend);
                     if (!label.contains(only))
                         continue;
-                    const RunPlan plan = RunPlan::make(entry.info.id,
+                    const RunPlan plan = makeRunPlan(entry.info.id,
                         spec,
                         WorkerCount::exactly(workload.workers),
                         withBackend(backend))

@@ -1,8 +1,8 @@
 #include "pdfreader.h"
+#include "plan/runplan.h"
 #include "processes.h"
-#include "run/runplan.h"
+#include "python/interpreter.h"
 #include "strategies/strategyregistry.h"
-#include "truth/python.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -1,5 +1,5 @@
+#include "python/interpreter.h"
 #include "strategies/batchsizer.h"
-#include "truth/python.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,5 +1,6 @@
 #include "export/comparisonsummary.h"
 #include "run/comparison.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 
 #include <QTest>
@@ -17,7 +18,7 @@ RunPlan planOf(const QString &strategy, int workers = 2)
     workload.taskCount = 4;
     workload.kind = TaskKind::Sleep;
     workload.duration = DurationSpec::fixed(2 * Ms);
-    auto plan = RunPlan::make(strategy, workload, WorkerCount::exactly(workers));
+    auto plan = makeRunPlan(strategy, workload, WorkerCount::exactly(workers));
     if (!plan)
         qFatal("%s", qPrintable(plan.error().message));
     return std::move(plan).value();

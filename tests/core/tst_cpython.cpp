@@ -1,10 +1,11 @@
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
 #include "processes.h"
+#include "python/cpythonengine.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "traceinvariants.h"
-#include "truth/cpythonengine.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -76,7 +77,7 @@ void tst_CPython::everyTaskOnceARowPerThreadOrProcess()
     workload.taskCount = 8;
     workload.kind = static_cast<TaskKind>(kind);
     workload.duration = DurationSpec::fixed(10 * Ms);
-    auto plan = RunPlan::make(strategy, workload, WorkerCount::exactly(3));
+    auto plan = makeRunPlan(strategy, workload, WorkerCount::exactly(3));
     QVERIFY(plan);
     const RunResult run = executeInCPython(*plan, *m_python);
     QVERIFY2(run.ok(), run.error ? qPrintable(run.error->message) : "stopped");
@@ -163,7 +164,7 @@ void tst_CPython::gilDecidesWhetherCPythonsThreadsCompute()
     workload.kind = TaskKind::Cpu;
     workload.gil = static_cast<TaskGil>(gil);
     workload.duration = DurationSpec::fixed(40 * Ms);
-    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(4));
+    auto plan = makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(4));
     QVERIFY(plan);
     const RunResult run = executeInCPython(*plan, *m_python);
     QVERIFY2(run.ok(), run.error ? qPrintable(run.error->message) : "stopped");
@@ -189,7 +190,7 @@ void tst_CPython::noGilNeedsAFreeThreadedPython()
     workload.kind = TaskKind::Cpu;
     workload.gil = TaskGil::None;
     workload.duration = DurationSpec::fixed(1 * Ms);
-    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    auto plan = makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
     QVERIFY(plan);
     const RunResult run = executeInCPython(*plan, *m_python);
     if (m_python->freeThreaded || findFreeThreadedPython()) {
@@ -201,8 +202,7 @@ void tst_CPython::noGilNeedsAFreeThreadedPython()
     QVERIFY2(run.error->message.contains(QLatin1String("free-threaded")),
         qPrintable(run.error->message));
     // The same tasks on worker processes, or sleeping, look alike with or without a GIL.
-    auto processes =
-        RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2));
+    auto processes = makeRunPlan(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2));
     QVERIFY(m_python->canRun(*processes));
 }
 
@@ -215,7 +215,7 @@ void tst_CPython::stopLeavesNoProcessBehind()
     WorkloadSpec workload;
     workload.taskCount = 6;
     workload.duration = DurationSpec::fixed(3000 * Ms);
-    auto plan = RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(3));
+    auto plan = makeRunPlan(QStringLiteral("process-pool"), workload, WorkerCount::exactly(3));
     QVERIFY(plan);
     auto session = makeCPythonSession(*plan, *m_python);
     session->start();
@@ -275,7 +275,7 @@ void tst_CPython::failingProgramShowsItsTraceback()
     WorkloadSpec workload;
     workload.taskCount = 3;
     workload.duration = DurationSpec::fixed(Ms);
-    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    auto plan = makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
     const RunResult run = executeInCPython(*plan, python);
     QVERIFY(run.error);
     QCOMPARE(run.error->code, QStringLiteral("python-failed"));
@@ -315,7 +315,7 @@ void tst_CPython::runFileKeepsTheEngine()
     WorkloadSpec workload;
     workload.taskCount = 5;
     workload.duration = DurationSpec::fixed(2 * Ms);
-    auto plan = RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2));
+    auto plan = makeRunPlan(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2));
     const RunResult run = executeInCPython(*plan, *m_python);
     QVERIFY(run.ok());
     QTemporaryDir dir;

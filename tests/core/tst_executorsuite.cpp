@@ -1,8 +1,9 @@
 #include "export/chrometrace.h"
 #include "export/runjson.h"
 #include "export/runjsonreader.h"
-#include "processes.h"
 #include "process/reusableworkers.h"
+#include "processes.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "traceinvariants.h"
@@ -116,7 +117,7 @@ RunPlan makePlan(const QString &strategy,
     int workers,
     const StrategyOptions &options = {})
 {
-    auto made = RunPlan::make(strategy, workload, WorkerCount::exactly(workers), options);
+    auto made = makeRunPlan(strategy, workload, WorkerCount::exactly(workers), options);
     if (!made)
         qFatal("bad test plan: %s", qPrintable(made.error().message));
     return std::move(made).value();

@@ -1,10 +1,11 @@
 #include "export/chrometrace.h"
 #include "export/csvexport.h"
-#include "export/output.h"
 #include "export/runjson.h"
 #include "export/sweepjson.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
+#include "util/output.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -51,7 +52,7 @@ RunResult tst_Exports::smallRun(const QString &strategy, int tasks, int workers)
     WorkloadSpec workload;
     workload.taskCount = tasks;
     workload.duration = DurationSpec::fixed(1'000'000);
-    auto plan = RunPlan::make(strategy, workload, WorkerCount::exactly(workers));
+    auto plan = makeRunPlan(strategy, workload, WorkerCount::exactly(workers));
     return executeRun(plan.value());
 }
 

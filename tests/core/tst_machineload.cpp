@@ -1,6 +1,7 @@
 #include "metrics/amdahl.h"
 #include "metrics/liverunmetrics.h"
 #include "run/machineload.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "trace/tracerecorder.h"
 
@@ -109,7 +110,7 @@ void tst_MachineLoad::aRunMeasuresTheMachine()
     workload.taskCount = 4;
     workload.duration = DurationSpec::fixed(5 * Ms);
     workload.kind = TaskKind::Sleep;
-    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    auto plan = makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
     QVERIFY(plan);
     const RunResult run = executeRun(*plan);
     QVERIFY(run.ok());

@@ -1,6 +1,7 @@
+#include "prediction/prediction.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
-#include "teaching/prediction.h"
 
 #include <QSettings>
 #include <QTemporaryDir>
@@ -245,12 +246,11 @@ void tst_Prediction::sequentialIsTheSum()
     WorkloadSpec seed;
     seed.duration = DurationSpec::list({100 * Ms, 1000 * Ms, 300 * Ms});
     seed.taskCount = 3;
-    auto plan = RunPlan::make(QStringLiteral("sequential"), seed, WorkerCount::exactly(1), {}, 12);
+    auto plan = makeRunPlan(QStringLiteral("sequential"), seed, WorkerCount::exactly(1), {}, 12);
     QVERIFY(plan);
     QCOMPARE(predictMakespanNs(*plan, free()), 1400 * Ms);
     // Without its tasks made, the plan makes them.
-    auto unmade =
-        RunPlan::check(QStringLiteral("sequential"), seed, WorkerCount::exactly(1), {}, 12);
+    auto unmade = checkRunPlan(QStringLiteral("sequential"), seed, WorkerCount::exactly(1), {}, 12);
     QVERIFY(unmade && !unmade->tasks);
     QCOMPARE(predictMakespanNs(*unmade, free()), 1400 * Ms);
     // Each sleep overshoots a little; a loop has nothing else to pay.
@@ -355,7 +355,7 @@ void tst_Prediction::learnsCostsFromATrace()
     workload.taskCount = 2;
     workload.duration = DurationSpec::fixed(10 * Ms);
     auto plan =
-        RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2), {}, 2);
+        makeRunPlan(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2), {}, 2);
     QVERIFY(plan);
     TraceRecorder recorder(2, false);
     recorder.worker(0).append(-1, EventKind::Spawn, 0, 3 * Ms);
@@ -385,7 +385,7 @@ void tst_Prediction::learnsCostsFromATrace()
 
     // A thread pool's threads, and the gap between one task and the next on a thread.
     auto pool =
-        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(1), {}, 2);
+        makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(1), {}, 2);
     QVERIFY(pool);
     TraceRecorder threads(1, false);
     threads.worker(0).append(-1, EventKind::Spawn, 10'000, 70'000);
@@ -406,7 +406,7 @@ void tst_Prediction::failedRunsTeachNothing()
     WorkloadSpec workload;
     workload.taskCount = 1;
     auto plan =
-        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(1), {}, 2);
+        makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(1), {}, 2);
     QVERIFY(plan);
     TraceRecorder recorder(1, false);
     recorder.worker(0).append(-1, EventKind::Spawn, 0, 9 * Ms);
@@ -439,7 +439,7 @@ void tst_Prediction::predictionLandsNearTheMeasuredRun()
     WorkloadSpec workload;
     workload.taskCount = 60;
     workload.duration = DurationSpec::fixed(10 * Ms);
-    auto plan = RunPlan::make(strategy, workload, WorkerCount::exactly(4));
+    auto plan = makeRunPlan(strategy, workload, WorkerCount::exactly(4));
     QVERIFY(plan);
 
     MachineCosts costs;

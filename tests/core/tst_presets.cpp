@@ -1,7 +1,8 @@
+#include "presets/preset.h"
 #include "processes.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
-#include "teaching/preset.h"
 #include "util/format.h"
 
 #include <QDir>
@@ -134,7 +135,7 @@ void tst_Presets::everyPresetRuns()
     WorkerCount workers = preset.workers;
     if (workers.count)
         workers = WorkerCount::exactly(std::min(*workers.count, 4));
-    auto plan = RunPlan::make(strategy, shortened(preset.workload), workers, preset.options);
+    auto plan = makeRunPlan(strategy, shortened(preset.workload), workers, preset.options);
     QVERIFY2(plan.ok(), plan ? "" : qPrintable(plan.error().message));
     const RunResult run = executeRun(*plan);
     QVERIFY2(run.ok(), run.error ? qPrintable(run.error->message) : "");
@@ -346,8 +347,10 @@ void tst_Presets::byteOrderMarksAreNotKept()
     for (const QByteArray &title : {QByteArray("\xEF\xBB\xBFMine"),
              QByteArray("\xEF\xBB\xBFMi\\u006ee"),
              QByteArray("\\ufeffMine"),
-             QByteArray("Mi\\u006e\xEF\xBB\xBF\xEF\xBB\xBF" "e"),
-             QByteArray("Mi\\u006e\\ufeff" "e\xEF\xBB\xBF")}) {
+             QByteArray("Mi\\u006e\xEF\xBB\xBF\xEF\xBB\xBF"
+                        "e"),
+             QByteArray("Mi\\u006e\\ufeff"
+                        "e\xEF\xBB\xBF")}) {
         const QByteArray json = "{\"parviz_preset\":1,\"title\":\"" + title
             + "\",\"strategy\":\"thread-pool\",\"tasks\":2,\"duration\":\"1ms\",\"workers\":2}";
         const auto preset = parsePreset(json);

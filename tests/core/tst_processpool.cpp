@@ -1,4 +1,5 @@
 #include "processes.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "traceinvariants.h"
 #include "util/clock.h"
@@ -67,7 +68,7 @@ RunPlan tst_ProcessPool::plan(
     workload.taskCount = tasks;
     workload.kind = kind;
     workload.duration = DurationSpec::fixed(ns);
-    return RunPlan::make(
+    return makeRunPlan(
         QStringLiteral("process-pool"), workload, WorkerCount::exactly(workers), options)
         .value();
 }
@@ -209,7 +210,7 @@ void tst_ProcessPool::crashingTaskNamesItsSignal()
     workload.duration = DurationSpec::fixed(1 * Ms);
     workload.crashingTask = 3;
     const RunResult result = executeRun(
-        RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2)).value());
+        makeRunPlan(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2)).value());
     QVERIFY(result.error.has_value());
     QVERIFY2(result.error->message.contains(QStringLiteral("SIGSEGV"))
             && result.error->message.contains(QStringLiteral("task 3")),
@@ -274,7 +275,7 @@ void tst_ProcessPool::restartGivesUpOnATaskThatKeepsCrashing()
     StrategyOptions options;
     options.onWorkerDeath = StrategyOptions::WorkerDeath::Restart;
     const RunResult result = executeRun(
-        RunPlan::make(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2), options)
+        makeRunPlan(QStringLiteral("process-pool"), workload, WorkerCount::exactly(2), options)
             .value());
     QVERIFY(result.error.has_value());
     QVERIFY2(result.error->message.contains(QStringLiteral("task 2")),

@@ -1,5 +1,6 @@
+#include "python/pythonsnippet.h"
+#include "run/planning.h"
 #include "strategies/strategyregistry.h"
-#include "teaching/pythonsnippet.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -33,7 +34,7 @@ RunPlan checkedPlan(const QString &strategy,
     const WorkerCount &workers = WorkerCount::exactly(2),
     const StrategyOptions &options = {})
 {
-    auto plan = RunPlan::check(strategy, workload, workers, options, /*cpus=*/4);
+    auto plan = checkRunPlan(strategy, workload, workers, options, /*cpus=*/4);
     if (!plan)
         qFatal("bad plan for %s: %s", qPrintable(strategy), qPrintable(plan.error().message));
     return plan.value();

@@ -1,5 +1,6 @@
 #include "export/jsonstream.h"
 #include "export/runjson.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 
@@ -38,7 +39,7 @@ RunResult tst_RunJson::smallRun(const QString &strategy, int tasks, int workers)
     WorkloadSpec workload;
     workload.taskCount = tasks;
     workload.duration = DurationSpec::fixed(1'000'000);
-    auto plan = RunPlan::make(strategy, workload, WorkerCount::exactly(workers));
+    auto plan = makeRunPlan(strategy, workload, WorkerCount::exactly(workers));
     return executeRun(plan.value());
 }
 

@@ -2,6 +2,7 @@
 #include "export/runjsonreader.h"
 #include "process/workerlocator.h"
 #include "processes.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "strategies/threadpertask.h"
@@ -190,7 +191,7 @@ RunPlan makePlan(const QString &strategy,
     const WorkerCount &workers,
     const StrategyOptions &options = {})
 {
-    auto plan = RunPlan::make(strategy, workload, workers, options);
+    auto plan = makeRunPlan(strategy, workload, workers, options);
     if (!plan)
         qFatal("bad test plan: %s", qPrintable(plan.error().message));
     return std::move(plan).value();

@@ -1,4 +1,5 @@
-#include "run/runplan.h"
+#include "plan/runplan.h"
+#include "run/planning.h"
 
 #include <QTest>
 
@@ -76,7 +77,7 @@ void tst_RunPlan::rejectsBadPlans()
         workers >= 0 ? WorkerCount::exactly(workers) : WorkerCount::ofCpus(fraction);
     StrategyOptions options;
     options.chunkSize = chunkSize;
-    const auto made = RunPlan::make(strategy, WorkloadSpec{}, count, options);
+    const auto made = makeRunPlan(strategy, WorkloadSpec{}, count, options);
     QVERIFY(!made.ok());
     QCOMPARE(made.error().code, code);
     QVERIFY(!made.error().message.isEmpty());
@@ -89,7 +90,7 @@ void tst_RunPlan::makesTheTasks()
     WorkloadSpec workload;
     workload.taskCount = 25;
     const auto made =
-        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::ofCpus(1.0), {}, 6);
+        makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::ofCpus(1.0), {}, 6);
     QVERIFY(made.ok());
     QCOMPARE(made->workers, 6);
     QCOMPARE(made->cpus, 6);
@@ -100,17 +101,16 @@ void tst_RunPlan::threadPerTaskHasALimit()
 {
     WorkloadSpec workload;
     workload.taskCount = 20'000;
-    QVERIFY(
-        RunPlan::make(QStringLiteral("thread-per-task"), workload, WorkerCount::exactly(1)).ok());
+    QVERIFY(makeRunPlan(QStringLiteral("thread-per-task"), workload, WorkerCount::exactly(1)).ok());
     workload.taskCount = 20'001;
     const auto refused =
-        RunPlan::make(QStringLiteral("thread-per-task"), workload, WorkerCount::exactly(1));
+        makeRunPlan(QStringLiteral("thread-per-task"), workload, WorkerCount::exactly(1));
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().code, QStringLiteral("bad-tasks"));
     QVERIFY(refused.error().message.contains(QStringLiteral("thread-pool")));
     // Pools take any number of tasks.
     workload.taskCount = 1'000'000;
-    QVERIFY(RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).ok());
+    QVERIFY(makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).ok());
 }
 
 QTEST_GUILESS_MAIN(tst_RunPlan)

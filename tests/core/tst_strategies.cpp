@@ -1,4 +1,5 @@
 #include "process/reusableworkers.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "run/sweep.h"
 #include "strategies/strategyregistry.h"
@@ -79,7 +80,7 @@ WorkloadSpec workload(int tasks, TaskKind kind, DurationSpec duration, double io
 RunPlan plan(
     const QString &strategy, const WorkloadSpec &spec, int workers, StrategyOptions options = {})
 {
-    auto made = RunPlan::make(strategy, spec, WorkerCount::exactly(workers), options);
+    auto made = makeRunPlan(strategy, spec, WorkerCount::exactly(workers), options);
     if (!made)
         qFatal("bad test plan: %s", qPrintable(made.error().message));
     return std::move(made).value();
@@ -781,7 +782,7 @@ void tst_Strategies::sequentialHasNothingToJoin()
 {
     StrategyOptions options;
     options.join = false;
-    const auto made = RunPlan::make(QStringLiteral("sequential"),
+    const auto made = makeRunPlan(QStringLiteral("sequential"),
         workload(3, TaskKind::Sleep, DurationSpec::fixed(Ms)),
         WorkerCount::exactly(1),
         options);

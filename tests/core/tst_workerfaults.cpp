@@ -1,6 +1,7 @@
 #include "process/workerlocator.h"
 #include "process/workerprotocol.h"
 #include "processes.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "traceinvariants.h"
 #include "util/clock.h"
@@ -63,7 +64,7 @@ RunPlan plan(int tasks, std::int64_t ns, int workers, StrategyOptions options = 
     WorkloadSpec workload;
     workload.taskCount = tasks;
     workload.duration = DurationSpec::fixed(ns);
-    return RunPlan::make(
+    return makeRunPlan(
         QStringLiteral("process-pool"), workload, WorkerCount::exactly(workers), options)
         .value();
 }

@@ -1,4 +1,5 @@
-#include "run/runcontext.h"
+#include "plan/runcontext.h"
+#include "run/planning.h"
 #include "strategies/taskqueue.h"
 #include "strategies/workerthreads.h"
 
@@ -24,7 +25,7 @@ RunPlan smallPlan(int workers)
 {
     WorkloadSpec workload;
     workload.taskCount = 4;
-    return RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(workers))
+    return makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(workers))
         .value();
 }
 

@@ -3,7 +3,7 @@
 // so a preset ParViz accepted can never become one it refuses.
 
 #include "fuzzcheck.h"
-#include "teaching/preset.h"
+#include "presets/preset.h"
 
 #include <QByteArray>
 

@@ -6,7 +6,8 @@
 
 #include "flags.h"
 #include "fuzzcheck.h"
-#include "run/runplan.h"
+#include "plan/runplan.h"
+#include "run/planning.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -52,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         FUZZ_CHECK(!parsed.error().message.isEmpty());
     } else {
         FUZZ_CHECK(parsed->options.chunkSize >= 1);
-        const auto plan = RunPlan::check(
+        const auto plan = checkRunPlan(
             QString::fromStdString(strategy), parsed->spec, parsed->workers, parsed->options, 4);
         if (!plan)
             FUZZ_CHECK(!plan.error().message.isEmpty());

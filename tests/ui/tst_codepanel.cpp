@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 #include "panels/codepanel.h"
 #include "panels/workloadpanel.h"
+#include "run/planning.h"
 #include "theme.h"
 
 #include <QAction>
@@ -25,7 +26,7 @@ RunPlan threadPool(int workers)
     WorkloadSpec workload;
     workload.taskCount = 300;
     workload.duration = DurationSpec::fixed(100'000'000);
-    return RunPlan::check(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(workers))
+    return checkRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(workers))
         .value();
 }
 

@@ -1,4 +1,5 @@
 #include "comparison/comparisonchooser.h"
+#include "run/planning.h"
 #include "strategies/strategyregistry.h"
 #include "strategies/threadpertask.h"
 
@@ -35,8 +36,8 @@ RunPlan tst_ComparisonChooser::plan(
     workload.taskCount = tasks;
     workload.kind = kind;
     workload.duration = DurationSpec::fixed(5'000'000);
-    auto made = makeTasks ? RunPlan::make(strategy, workload, WorkerCount::exactly(2))
-                          : RunPlan::check(strategy, workload, WorkerCount::exactly(2));
+    auto made = makeTasks ? makeRunPlan(strategy, workload, WorkerCount::exactly(2))
+                          : checkRunPlan(strategy, workload, WorkerCount::exactly(2));
     if (!made)
         qFatal("%s", qPrintable(made.error().message));
     return *made;

@@ -1,9 +1,10 @@
 #include "charts/makespanbars.h"
 #include "comparison/comparisonchooser.h"
 #include "comparison/comparisonwindow.h"
-#include "figures.h"
 #include "mainwindow.h"
 #include "panels/workloadpanel.h"
+#include "pictures/figures.h"
+#include "run/planning.h"
 #include "timeline/ganttpainter.h"
 #include "timeline/ganttview.h"
 #include "timeline/timelinemodel.h"
@@ -81,7 +82,7 @@ std::vector<RunPlan> tst_ComparisonWindow::plans(
     std::vector<RunPlan> made;
     std::shared_ptr<const std::vector<TaskSpec>> tasksMade;
     for (const QString &id : strategies) {
-        auto plan = RunPlan::make(id, workload, WorkerCount::exactly(workers));
+        auto plan = makeRunPlan(id, workload, WorkerCount::exactly(workers));
         if (!plan)
             qFatal("%s", qPrintable(plan.error().message));
         if (!tasksMade)

@@ -4,13 +4,14 @@
 #include "panels/workloadpanel.h"
 #include "preferencesdialog.h"
 #include "processes.h"
+#include "python/cpythonengine.h"
 #include "pythonlocator.h"
 #include "run/comparison.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
 #include "timeline/timelinemodel.h"
 #include "timeline/timelinezoomcontrol.h"
-#include "truth/cpythonengine.h"
 
 #include <QAction>
 #include <QApplication>
@@ -151,7 +152,7 @@ void tst_GroundTruth::controllerRunsAGivenSession()
     WorkloadSpec workload;
     workload.taskCount = 6;
     workload.duration = DurationSpec::fixed(5 * Ms);
-    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    auto plan = makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
     QVERIFY(plan);
 
     RunController controller;
@@ -190,7 +191,7 @@ void tst_GroundTruth::tableSetsTheRunsSideBySide()
     WorkloadSpec workload;
     workload.taskCount = 4;
     workload.duration = DurationSpec::fixed(2 * Ms);
-    auto plan = RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
+    auto plan = makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2));
     QVERIFY(plan);
     const RunResult parviz = executeRun(*plan);
     RunResult cpython = executeRun(*plan);

@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 #include "panels/metricspanel.h"
 #include "panels/workloadpanel.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "timeline/ganttpainter.h"
 #include "timeline/ganttview.h"
@@ -160,7 +161,7 @@ void tst_Layout::showRunAndSweep()
     workload.taskCount = 12;
     workload.duration = DurationSpec::fixed(1'000'000);
     RunResult run = executeRun(
-        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(4)).value());
+        makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(4)).value());
     // The longest numbers the panel writes: a run stopped, whose caller did not wait.
     run.stopped = true;
     run.plan.options.join = false;

@@ -4,6 +4,7 @@
 #include "panels/metricspanel.h"
 #include "panels/workloadpanel.h"
 #include "pdfreader.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
 #include "timeline/ganttview.h"
@@ -286,7 +287,7 @@ void tst_MainWindow::gilChoiceComesBackFromAWorkload()
 
     // From an opened run.
     const RunResult run = executeRun(
-        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).value());
+        makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).value());
     const QString path = m_files.filePath(QStringLiteral("released.json"));
     QVERIFY(saveRunJson(run, path).ok());
     QVERIFY(m_window->openRun(path).ok());
@@ -488,7 +489,7 @@ void tst_MainWindow::savedRunOpensAgain()
     workload.taskCount = 12;
     workload.duration = DurationSpec::fixed(1'000'000);
     const RunResult run = executeRun(
-        RunPlan::make(QStringLiteral("gil-threads"), workload, WorkerCount::exactly(3)).value());
+        makeRunPlan(QStringLiteral("gil-threads"), workload, WorkerCount::exactly(3)).value());
     const QString path = m_files.filePath(QStringLiteral("run.json"));
     QVERIFY(saveRunJson(run, path).ok());
 
@@ -509,7 +510,7 @@ void tst_MainWindow::runFromAnotherMachineKeepsItsWorkerCount()
     workload.duration = DurationSpec::fixed(1'000'000);
     workload.seed = 42;
     const RunResult run = executeRun(
-        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::ofCpus(1.0)).value());
+        makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::ofCpus(1.0)).value());
     const QString path = m_files.filePath(QStringLiteral("elsewhere.json"));
     QVERIFY(saveRunJson(run, path).ok());
 
@@ -547,7 +548,7 @@ void tst_MainWindow::longErrorLeavesTheNumbersInView()
     workload.taskCount = 2;
     workload.duration = DurationSpec::fixed(1'000'000);
     RunResult run = executeRun(
-        RunPlan::make(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).value());
+        makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).value());
     MetricsPanel *panel = m_window->metricsPanel();
     const QString path = m_files.filePath(QStringLiteral("failed.json"));
 

@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 #include "panels/workloadpanel.h"
 #include "recentfiles.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "shortcutsdialog.h"
 
@@ -85,7 +86,7 @@ QString tst_MainWindowFiles::saveRun(const QString &name, const QString &strateg
     workload.taskCount = 4;
     workload.duration = DurationSpec::fixed(1'000'000);
     const RunResult run =
-        executeRun(RunPlan::make(strategy, workload, WorkerCount::exactly(workers)).value());
+        executeRun(makeRunPlan(strategy, workload, WorkerCount::exactly(workers)).value());
     const QString path = m_files.filePath(name);
     if (!saveRunJson(run, path).ok())
         qFatal("cannot save the run to %s", qPrintable(path));

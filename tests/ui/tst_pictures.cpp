@@ -1,7 +1,8 @@
-#include "figures.h"
 #include "pdfreader.h"
-#include "picturecaption.h"
-#include "pictures.h"
+#include "pictures/figures.h"
+#include "pictures/picturecaption.h"
+#include "pictures/picturefile.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "run/sweep.h"
 #include "timeline/ganttpainter.h"
@@ -84,7 +85,7 @@ RunResult tst_Pictures::runOf(const QString &strategy, int tasks) const
     WorkloadSpec workload;
     workload.taskCount = tasks;
     workload.duration = DurationSpec::fixed(1'000'000);
-    return executeRun(RunPlan::make(strategy, workload, WorkerCount::exactly(2)).value());
+    return executeRun(makeRunPlan(strategy, workload, WorkerCount::exactly(2)).value());
 }
 
 void tst_Pictures::targetFollowsNameThenFilter_data()

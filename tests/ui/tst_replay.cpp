@@ -4,6 +4,7 @@
 #include "panels/metricspanel.h"
 #include "panels/workloadpanel.h"
 #include "replaycontroller.h"
+#include "run/planning.h"
 #include "run/runsession.h"
 #include "runcontroller.h"
 #include "timeline/ganttview.h"
@@ -348,7 +349,7 @@ void tst_Replay::openedRunReplays()
     workload.taskCount = 8;
     workload.duration = DurationSpec::fixed(5'000'000);
     workload.gil = TaskGil::None; // a bar per task: no sleep waits for the GIL to return
-    auto plan = RunPlan::make(QStringLiteral("pool-map"), workload, WorkerCount::exactly(2));
+    auto plan = makeRunPlan(QStringLiteral("pool-map"), workload, WorkerCount::exactly(2));
     QVERIFY(plan);
     const QString path = m_files.filePath(QStringLiteral("run.json"));
     QVERIFY(saveRunJson(executeRun(*plan), path).ok());

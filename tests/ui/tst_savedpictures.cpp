@@ -1,7 +1,7 @@
 #include "charts/speedupchart.h"
-#include "figures.h"
 #include "mainwindow.h"
 #include "panels/workloadpanel.h"
+#include "pictures/figures.h"
 #include "preferencesdialog.h"
 #include "runcontroller.h"
 

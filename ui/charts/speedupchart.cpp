@@ -1,6 +1,6 @@
 #include "charts/speedupchart.h"
 
-#include "picturecaption.h"
+#include "pictures/picturecaption.h"
 #include "util/format.h"
 
 #include <QChart>

@@ -1,5 +1,6 @@
 #include "comparison/comparisonchooser.h"
 
+#include "run/planning.h"
 #include "strategies/strategyregistry.h"
 #include "util/format.h"
 
@@ -50,7 +51,7 @@ ComparisonChooser::ComparisonChooser(const RunPlan &plan, QWidget *parent)
         Choice choice;
         choice.id = entry.info.id;
         auto checked =
-            RunPlan::check(entry.info.id, plan.workload, plan.workerCount, plan.options, plan.cpus);
+            checkRunPlan(entry.info.id, plan.workload, plan.workerCount, plan.options, plan.cpus);
         if (checked) {
             choice.plan = std::move(checked).value();
             choice.plan->tasks = plan.tasks;

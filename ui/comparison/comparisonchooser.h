@@ -1,6 +1,6 @@
 #pragma once
 
-#include "run/runplan.h"
+#include "plan/runplan.h"
 
 #include <QDialog>
 

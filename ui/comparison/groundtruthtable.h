@@ -1,6 +1,6 @@
 #pragma once
 
-#include "truth/truthlines.h"
+#include "run/truthlines.h"
 
 #include <QTableWidget>
 

@@ -1,6 +1,6 @@
 #include "panels/codepanel.h"
 
-#include "teaching/pythonsnippet.h"
+#include "python/pythonsnippet.h"
 #include "theme.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "panels/codehighlighter.h"
-#include "run/runplan.h"
+#include "plan/runplan.h"
 #include "util/result.h"
 
 #include <QWidget>

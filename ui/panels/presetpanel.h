@@ -1,7 +1,7 @@
 #pragma once
 
+#include "presets/preset.h"
 #include "run/runresult.h"
-#include "teaching/preset.h"
 
 #include <QWidget>
 

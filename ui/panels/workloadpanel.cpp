@@ -1,5 +1,6 @@
 #include "panels/workloadpanel.h"
 
+#include "run/planning.h"
 #include "strategies/strategyregistry.h"
 
 #include <QButtonGroup>
@@ -461,7 +462,7 @@ Result<RunPlan> WorkloadPanel::plan() const
     auto spec = workload();
     if (!spec)
         return spec.error();
-    return RunPlan::make(strategyId(), *spec, workers(), options(), m_cpus);
+    return makeRunPlan(strategyId(), *spec, workers(), options(), m_cpus);
 }
 
 Result<RunPlan> WorkloadPanel::checkedPlan() const
@@ -469,7 +470,7 @@ Result<RunPlan> WorkloadPanel::checkedPlan() const
     auto spec = workload();
     if (!spec)
         return spec.error();
-    return RunPlan::check(strategyId(), *spec, workers(), options(), m_cpus);
+    return checkRunPlan(strategyId(), *spec, workers(), options(), m_cpus);
 }
 
 Result<void> WorkloadPanel::validate() const

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "run/runplan.h"
+#include "plan/runplan.h"
 #include "run/sweep.h"
 #include "util/result.h"
 
@@ -44,7 +44,7 @@ public:
     // Whether plan() would succeed, and why not, without making the tasks: cheap enough for
     // every change of an input, even at a million tasks.
     Result<void> validate() const;
-    // The run the inputs describe without its tasks made (RunPlan::check), or why there is
+    // The run the inputs describe without its tasks made (checkRunPlan), or why there is
     // none: as cheap as validate().
     Result<RunPlan> checkedPlan() const;
     // Whether the chosen strategy has a worker count to sweep over.

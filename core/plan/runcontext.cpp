@@ -1,4 +1,4 @@
-#include "run/runcontext.h"
+#include "plan/runcontext.h"
 
 #include <exception>
 #include <new>

@@ -1,4 +1,4 @@
-#include "teaching/prediction.h"
+#include "prediction/prediction.h"
 
 #include "run/runresult.h"
 #include "strategies/batchsizer.h"

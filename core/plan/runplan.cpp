@@ -1,6 +1,5 @@
-#include "run/runplan.h"
+#include "plan/runplan.h"
 
-#include "strategies/strategyregistry.h"
 #include "util/format.h"
 
 #include <QThread>
@@ -104,59 +103,6 @@ Result<void> StrategyOptions::validate() const
         return Error{QStringLiteral("bad-pre-dispatch"),
             QStringLiteral("the pre-dispatch factor must be at least 1")};
     return {};
-}
-
-Result<RunPlan> RunPlan::check(const QString &strategy,
-    const WorkloadSpec &workload,
-    const WorkerCount &workerCount,
-    const StrategyOptions &options,
-    std::optional<int> cpus)
-{
-    const StrategyEntry *entry = findStrategy(strategy);
-    if (!entry) {
-        QStringList ids;
-        for (const auto &entry : strategyRegistry())
-            ids << entry.info.id;
-        return Error{QStringLiteral("unknown-strategy"),
-            QStringLiteral("there is no strategy '%1' (choose one of: %2)")
-                .arg(excerpt(strategy), ids.join(QStringLiteral(", ")))};
-    }
-    if (auto valid = workload.validate(); !valid)
-        return valid.error();
-    if (auto valid = workerCount.validate(); !valid)
-        return valid.error();
-    if (auto valid = options.validate(); !valid)
-        return valid.error();
-
-    RunPlan plan;
-    plan.strategy = entry->info.id;
-    plan.workload = workload;
-    // An older id that also said how the tasks use the GIL ("gil-threads").
-    if (const auto gil = gilImpliedBy(strategy))
-        plan.workload.gil = *gil;
-    plan.workerCount = workerCount;
-    plan.cpus = cpus.value_or(logicalCpus());
-    plan.workers = workerCount.resolve(plan.cpus);
-    plan.options = options;
-    // A plain loop runs every task on the caller's own thread: there is nothing to join, and
-    // its baseline runs in a sweep or a comparison without join are the same as with it.
-    if (!entry->info.hasCaller)
-        plan.options.join = true;
-    if (auto possible = entry->create()->checkPlan(plan); !possible)
-        return possible.error();
-    return plan;
-}
-
-Result<RunPlan> RunPlan::make(const QString &strategy,
-    const WorkloadSpec &workload,
-    const WorkerCount &workerCount,
-    const StrategyOptions &options,
-    std::optional<int> cpus)
-{
-    auto plan = check(strategy, workload, workerCount, options, cpus);
-    if (plan)
-        plan.value().tasks = std::make_shared<const std::vector<TaskSpec>>(workload.makeTasks());
-    return plan;
 }
 
 } // namespace parviz

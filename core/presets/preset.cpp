@@ -1,9 +1,10 @@
-#include "teaching/preset.h"
+#include "presets/preset.h"
 
-#include "export/output.h"
 #include "metrics/runmetrics.h"
+#include "run/planning.h"
 #include "strategies/strategyregistry.h"
 #include "util/format.h"
+#include "util/output.h"
 #include "util/regularfile.h"
 
 #include <QDir>
@@ -463,7 +464,7 @@ Result<Preset> parsePreset(const QByteArray &json)
 
 Result<RunPlan> Preset::plan(std::optional<int> cpus) const
 {
-    return RunPlan::check(strategy, workload, workers, options, cpus);
+    return checkRunPlan(strategy, workload, workers, options, cpus);
 }
 
 QString Preset::explanationFor(const RunPlan &plan) const

@@ -1,10 +1,10 @@
-#include "truth/cpythonengine.h"
+#include "python/cpythonengine.h"
 
-#include "export/output.h"
 #include "process/childsignals.h"
+#include "python/pythonsnippet.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
-#include "teaching/pythonsnippet.h"
+#include "util/output.h"
 
 #include <QElapsedTimer>
 #include <QFile>

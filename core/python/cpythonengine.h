@@ -1,8 +1,8 @@
 #pragma once
 
+#include "python/interpreter.h"
 #include "run/runresult.h"
 #include "strategies/strategy.h"
-#include "truth/python.h"
 
 #include <memory>
 

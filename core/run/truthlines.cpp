@@ -1,7 +1,7 @@
-#include "truth/truthlines.h"
+#include "run/truthlines.h"
 
-#include "export/texttable.h"
 #include "util/format.h"
+#include "util/texttable.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "export/output.h"
+#include "util/output.h"
 
 #include <QFile>
 #include <QFileInfo>

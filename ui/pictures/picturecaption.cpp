@@ -1,4 +1,4 @@
-#include "picturecaption.h"
+#include "pictures/picturecaption.h"
 
 #include "runstrategy.h"
 #include "util/format.h"

@@ -1,4 +1,4 @@
-#include "figures.h"
+#include "pictures/figures.h"
 
 #include "charts/makespanbars.h"
 #include "charts/speedupchart.h"

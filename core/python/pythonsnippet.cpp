@@ -1,4 +1,4 @@
-#include "teaching/pythonsnippet.h"
+#include "python/pythonsnippet.h"
 
 #include "strategies/strategyregistry.h"
 #include "util/format.h"

@@ -1,6 +1,6 @@
-#include "pictures.h"
+#include "pictures/picturefile.h"
 
-#include "export/output.h"
+#include "util/output.h"
 
 #include <QDir>
 #include <QFileDialog>

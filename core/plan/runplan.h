@@ -81,7 +81,8 @@ struct StrategyOptions
     bool operator==(const StrategyOptions &) const = default;
 };
 
-// Everything one run needs: the strategy, the tasks, the workers.
+// Everything one run needs: the strategy, the tasks, the workers. checkRunPlan() and
+// makeRunPlan() (run/planning.h) make one that the strategy can run.
 struct RunPlan
 {
     QString strategy;
@@ -91,22 +92,6 @@ struct RunPlan
     int workers = 1; // resolved from workerCount on this machine
     int cpus = 1;
     StrategyOptions options;
-
-    // Validates everything, but makes no tasks (plan.tasks stays null): cheap enough to call
-    // on every keystroke, even for a million tasks. `cpus` is this machine's unless given. The
-    // plan's strategy is the registry's id: an older alias ("gil-threads") becomes the strategy
-    // it stands for, with the workload's GIL use it implied.
-    static Result<RunPlan> check(const QString &strategy,
-        const WorkloadSpec &workload,
-        const WorkerCount &workerCount,
-        const StrategyOptions &options = {},
-        std::optional<int> cpus = std::nullopt);
-    // As check(), and makes the tasks.
-    static Result<RunPlan> make(const QString &strategy,
-        const WorkloadSpec &workload,
-        const WorkerCount &workerCount,
-        const StrategyOptions &options = {},
-        std::optional<int> cpus = std::nullopt);
 };
 
 } // namespace parviz

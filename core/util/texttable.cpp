@@ -1,4 +1,4 @@
-#include "export/texttable.h"
+#include "util/texttable.h"
 
 #include <algorithm>
 #include <cmath>

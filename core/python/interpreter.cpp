@@ -1,4 +1,4 @@
-#include "truth/python.h"
+#include "python/interpreter.h"
 
 #include "process/childsignals.h"
 #include "strategies/strategyregistry.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pictures.h"
+#include "pictures/picturefile.h"
 #include "run/runresult.h"
 #include "run/sweep.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "picturecaption.h"
+#include "pictures/picturecaption.h"
 #include "util/result.h"
 #include "workload/workloadspec.h"
 
