@@ -1,3 +1,4 @@
+#include "charts/makespanbars.h"
 #include "comparison/comparisonwindow.h"
 #include "comparison/groundtruthtable.h"
 #include "mainwindow.h"
@@ -274,6 +275,13 @@ void tst_GroundTruth::ctrlTRunsParVizThenCPython()
     QCOMPARE(table->lines().front().ratio,
         double(runs[1].metrics.makespanNs) / double(runs[0].metrics.makespanNs));
     QCOMPARE(table->item(0, 2)->text(), truthRatioText(table->lines()[0].ratio));
+    // The makespan bars stay at the top of their column, beside the taller table.
+    const auto top = [&](const QWidget *widget) { return widget->mapTo(window, QPoint()).y(); };
+    QTRY_VERIFY2(top(window->makespanBars()) < top(table) + table->height() / 2,
+        qPrintable(QStringLiteral("bars at %1, table %2 to %3")
+                       .arg(top(window->makespanBars()))
+                       .arg(top(table))
+                       .arg(top(table) + table->height())));
 
     // Saved like any comparison, each run saying what ran it.
     const QString path = m_files.filePath(QStringLiteral("truth.json"));

@@ -147,6 +147,7 @@ ComparisonWindow::ComparisonWindow(QWidget *parent)
     barsColumn->addWidget(m_barsTitle);
     m_bars = new MakespanBars;
     barsColumn->addWidget(m_bars);
+    barsColumn->addStretch(1); // the bars under their title, however tall the table beside them
     bottom->addLayout(barsColumn, 1);
     m_truthBox = new QWidget;
     auto *truthColumn = new QVBoxLayout(m_truthBox);
