@@ -92,6 +92,33 @@ private:
     static Outcome cli(const QStringList &arguments, int timeoutMs = 60000);
 };
 
+namespace {
+
+// Waits until parviz-cli can be stopped by a signal and its run is under way: SIGINT and
+// SIGTERM blocked (its StopOnSignal is in place) and at least `threads` threads started (the
+// signal thread, the run's workers). A fixed wait lost to a slow start on a loaded machine, and
+// the signal then ended the process before it listened. False after `timeoutMs`.
+bool waitUntilStoppable(qint64 pid, int threads, int timeoutMs = 20000)
+{
+    const quint64 stoppers = (quint64{1} << (SIGINT - 1)) | (quint64{1} << (SIGTERM - 1));
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < timeoutMs) {
+        bool read = false;
+        const quint64 blocked =
+            test::statusField(pid_t(pid), "SigBlk").trimmed().toULongLong(&read, 16);
+        const qsizetype running = QDir(QStringLiteral("/proc/%1/task").arg(pid))
+                                      .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                                      .size();
+        if (read && (blocked & stoppers) == stoppers && running >= threads)
+            return true;
+        QTest::qWait(10);
+    }
+    return false;
+}
+
+} // namespace
+
 tst_Cli::Outcome tst_Cli::cli(const QStringList &arguments, int timeoutMs)
 {
     QProcess process;
@@ -525,7 +552,10 @@ void tst_Cli::ctrlCStopsAndReports()
             QStringLiteral("-w"),
             QStringLiteral("2")});
     QVERIFY(process.waitForStarted());
-    QTest::qWait(400); // let the run get under way: some tasks done, most still queued
+    // The run under way (the main thread, the signal thread, two workers), then some tasks
+    // done, most still queued.
+    QVERIFY(waitUntilStoppable(process.processId(), 4));
+    QTest::qWait(250);
     ::kill(pid_t(process.processId()), SIGINT);
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 130);
@@ -551,7 +581,8 @@ void tst_Cli::sigtermStopsWithItsOwnStatus()
             QStringLiteral("--json"),
             path});
     QVERIFY(process.waitForStarted());
-    QTest::qWait(300); // let the run get under way
+    QVERIFY(waitUntilStoppable(process.processId(), 4)); // the run under way
+    QTest::qWait(100);
     ::kill(pid_t(process.processId()), SIGTERM);
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 128 + SIGTERM);
