@@ -12,12 +12,12 @@ using namespace parviz;
 namespace {
 constexpr std::int64_t Ms = 1'000'000;
 
-RunPlan planOf(const QString &strategy, int workers = 2)
+RunPlan planOf(const QString &strategy, int workers = 2, std::int64_t taskNs = 2 * Ms)
 {
     WorkloadSpec workload;
     workload.taskCount = 4;
     workload.kind = TaskKind::Sleep;
-    workload.duration = DurationSpec::fixed(2 * Ms);
+    workload.duration = DurationSpec::fixed(taskNs);
     auto plan = makeRunPlan(strategy, workload, WorkerCount::exactly(workers));
     if (!plan)
         qFatal("%s", qPrintable(plan.error().message));
@@ -369,12 +369,15 @@ void tst_Comparison::ratioText()
 
 void tst_Comparison::summarySaysWhatSpeedupsAreAgainst()
 {
-    ComparisonSchedule schedule({{planOf(QStringLiteral("thread-pool")), {}, {}},
-        {planOf(QStringLiteral("sequential")), {}, {}}});
+    // Sleeps of 25 ms: two workers finish in half the sequential time, with room for a loaded
+    // machine's late wake-ups, which reversed the order of 2 ms ones.
+    ComparisonSchedule schedule({{planOf(QStringLiteral("thread-pool"), 2, 25 * Ms), {}, {}},
+        {planOf(QStringLiteral("sequential"), 2, 25 * Ms), {}, {}}});
     while (const auto next = schedule.takeNext())
         schedule.record(executeRun(next->plan));
     const QString text = comparisonSummary(schedule);
-    QVERIFY2(text.startsWith(QStringLiteral("4 sleep x 2ms, speedup against the sequential run\n")),
+    QVERIFY2(
+        text.startsWith(QStringLiteral("4 sleep x 25ms, speedup against the sequential run\n")),
         qPrintable(text));
     // Fastest first: four tasks on two workers before four on one.
     const qsizetype pool = text.indexOf(QLatin1String("\nthread-pool "));

@@ -162,9 +162,12 @@ void tst_Layout::showRunAndSweep()
     workload.duration = DurationSpec::fixed(1'000'000);
     RunResult run = executeRun(
         makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(4)).value());
-    // The longest numbers the panel writes: a run stopped, whose caller did not wait.
+    // The longest numbers the panel writes: a run stopped, whose caller did not wait, and
+    // disturbed (whatever the machine's load was as the test ran).
     run.stopped = true;
     run.plan.options.join = false;
+    run.machineLoad.otherCores = 1.6;
+    run.machineLoad.disturbed = true;
     const QString path = m_files.filePath(QStringLiteral("run.json"));
     QVERIFY(saveRunJson(run, path).ok());
     QVERIFY(m_window->openRun(path).ok());

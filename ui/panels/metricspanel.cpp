@@ -84,7 +84,10 @@ MetricsPanel::MetricsPanel(QWidget *parent)
     auto *statusRow = new QHBoxLayout;
     statusRow->addWidget(m_status, 1);
     statusRow->addWidget(m_errorDetails, 0, Qt::AlignTop);
-    form->addRow(tr("Run:"), statusRow);
+    // Under its name, the column's whole width: what ran, and how it ended, may take a few
+    // sentences, which the numbers' narrow value column would stretch into a tall one.
+    form->addRow(new QLabel(tr("Run:")));
+    form->addRow(statusRow);
     m_elapsed = add(tr("Elapsed:"), tr("Time since the run started."));
     m_tasks = add(tr("Tasks:"), tr("Tasks completed, still running, and of all."));
     m_makespan = add(tr("Makespan:"), tr("From the run's start to its last event."));
