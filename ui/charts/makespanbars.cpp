@@ -1,6 +1,6 @@
 #include "charts/makespanbars.h"
 
-#include "runstrategy.h"
+#include "run/comparison.h"
 #include "timeline/ganttpainter.h"
 #include "util/format.h"
 
@@ -37,8 +37,8 @@ MakespanBars::Entry MakespanBars::entryOf(const RunResult &run)
     entry.label = run.strategy.id.isEmpty() ? run.plan.strategy : run.label();
     entry.makespanNs = run.metrics.makespanNs;
     entry.state = run.error ? State::Failed : run.stopped ? State::Interrupted : State::Finished;
-    // The baseline for speedups is ParViz's own sequential run.
-    entry.sequential = strategyOf(run).workers == WorkerKind::Caller && run.engine.isEmpty();
+    // The baseline for speedups is ParViz's own sequential run, by the comparison's rule.
+    entry.sequential = ComparisonSchedule::isParVizSequential(run);
     return entry;
 }
 

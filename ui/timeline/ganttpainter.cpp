@@ -396,17 +396,28 @@ void paintBars(QPainter &painter,
     }
 }
 
+// Where a mark at `ns` goes, if it is given (not negative) and in view; unclipped from then
+// on, so that it crosses the axis.
+std::optional<double> markX(QPainter &painter, const GanttLayout &layout, std::int64_t ns)
+{
+    if (ns < 0)
+        return std::nullopt;
+    const double x = layout.coordinates.x(ns);
+    if (!layout.inTimeArea(x))
+        return std::nullopt;
+    painter.setClipping(false);
+    return x;
+}
+
 // The lower bound: no schedule of these tasks can end before it.
 void paintLowerBound(
     QPainter &painter, const GanttLayout &layout, std::int64_t ns, const GanttStyle &style)
 {
-    if (ns < 0)
+    const auto at = markX(painter, layout, ns);
+    if (!at)
         return;
-    const double x = layout.coordinates.x(ns);
-    if (!layout.inTimeArea(x))
-        return;
+    const double x = *at;
     const QRect &axis = layout.axis();
-    painter.setClipping(false);
     painter.setPen(QPen(style.lowerBound, 1, Qt::DashLine));
     painter.drawLine(QPointF(x, axis.top() + 2), QPointF(x, layout.rows().bottom()));
     painter.setPen(Qt::NoPen);
@@ -420,14 +431,11 @@ void paintLowerBound(
 void paintPrediction(
     QPainter &painter, const GanttLayout &layout, std::int64_t ns, const GanttStyle &style)
 {
-    if (ns < 0)
+    const auto x = markX(painter, layout, ns);
+    if (!x)
         return;
-    const double x = layout.coordinates.x(ns);
-    if (!layout.inTimeArea(x))
-        return;
-    painter.setClipping(false);
     painter.setPen(QPen(style.predicted, 2, Qt::DashDotLine));
-    painter.drawLine(QPointF(x, layout.axis().top() + 2), QPointF(x, layout.rows().bottom()));
+    painter.drawLine(QPointF(*x, layout.axis().top() + 2), QPointF(*x, layout.rows().bottom()));
 }
 
 // The marks' names, in the axis beside their lines, where no bar is.
@@ -443,14 +451,11 @@ void paintMarkNames(QPainter &painter, const GanttLayout &layout, const GanttSty
 void paintNow(
     QPainter &painter, const GanttLayout &layout, std::int64_t nowNs, const GanttStyle &style)
 {
-    if (nowNs < 0)
+    const auto x = markX(painter, layout, nowNs);
+    if (!x)
         return;
-    const double x = layout.coordinates.x(nowNs);
-    if (!layout.inTimeArea(x))
-        return;
-    painter.setClipping(false);
     painter.setPen(QPen(style.now, 2));
-    painter.drawLine(QPointF(x, layout.axis().top()), QPointF(x, layout.rows().bottom()));
+    painter.drawLine(QPointF(*x, layout.axis().top()), QPointF(*x, layout.rows().bottom()));
 }
 
 // What to do, while there is nothing to show.
