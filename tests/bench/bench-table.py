@@ -109,11 +109,15 @@ def main():
         table.add(f"dispatch per empty task, 2 workers: `thread-pool`, {what} (recording "
                   "included)", ns(per_task[name]), ns(per_task["qThreadPoolStart"]) +
                   " (QThreadPool::start)", f"{ratio:.2f}", "<= 1", ratio <= 1)
-    ratio = per_task["parvizPoolMapChunk64"] / per_task["qtConcurrentMapRecording"]
-    table.add("dispatch per empty task, 2 workers: `pool-map`, chunks of 64",
-              ns(per_task["parvizPoolMapChunk64"]), ns(per_task["qtConcurrentMapRecording"]) +
+    # Like for like: QtConcurrent::map has no GIL. Pure-Python tasks hand the GIL over between
+    # calls, which no peer does: their figure is told, not compared.
+    ratio = per_task["parvizPoolMapChunk64NoGil"] / per_task["qtConcurrentMapRecording"]
+    table.add("dispatch per empty task, 2 workers: `pool-map`, chunks of 64, tasks without a GIL",
+              ns(per_task["parvizPoolMapChunk64NoGil"]),
+              ns(per_task["qtConcurrentMapRecording"]) +
               " (QtConcurrent::map, recording each item as ParViz does; bare: " +
-              ns(per_task["qtConcurrentMap"]) + ")", f"{ratio:.2f}", "<= 2", ratio <= 2)
+              ns(per_task["qtConcurrentMap"]) + "); pure-Python tasks: " +
+              ns(per_task["parvizPoolMapChunk64"]), f"{ratio:.2f}", "<= 2", ratio <= 2)
 
     print("worker processes...", file=sys.stderr)
     figures = google_benchmark(binary("bench_processpool"), 1,

@@ -78,6 +78,12 @@ void parvizPoolMapChunk64(benchmark::State &state)
 }
 BENCHMARK(parvizPoolMapChunk64)->UseRealTime()->Unit(benchmark::kMillisecond);
 
+void parvizPoolMapChunk64NoGil(benchmark::State &state)
+{
+    parvizStrategy(state, "pool-map", 64, TaskGil::None);
+}
+BENCHMARK(parvizPoolMapChunk64NoGil)->UseRealTime()->Unit(benchmark::kMillisecond);
+
 void qThreadPoolStart(benchmark::State &state)
 {
     QThreadPool pool;
