@@ -14,6 +14,19 @@
 
 namespace parviz {
 
+// The clock of a worker process on ParViz's: its CLOCK_MONOTONIC reading minus ParViz's at the
+// same moment, estimated from round trips (the tightest of several), give or take
+// `uncertaintyNs` (half that round trip). Worker times are moved by -offsetNs into the trace.
+struct WorkerClock
+{
+    QString worker; // "tcp://10.0.0.7:39041"
+    std::int32_t pid = 0;
+    std::int64_t offsetNs = 0;
+    std::int64_t uncertaintyNs = 0;
+
+    bool operator==(const WorkerClock &) const = default;
+};
+
 // What a strategy's threads share during one run: the plan, the recorder, one stop signal
 // (set by the user's Stop or by the first failure) and the first failure.
 // Any thread, except where a function says otherwise.
@@ -66,6 +79,10 @@ public:
     // The caller's thread only.
     void setResultOrder(std::vector<std::int32_t> order) { m_resultOrder = std::move(order); }
     std::vector<std::int32_t> takeResultOrder() { return std::move(m_resultOrder); }
+    // How the clocks of the processes that ran tasks relate to ParViz's (a Dask cluster's
+    // workers, which may be on other hosts), for the RunResult. The caller's thread only.
+    void addWorkerClock(WorkerClock clock) { m_workerClocks.push_back(std::move(clock)); }
+    std::vector<WorkerClock> takeWorkerClocks() { return std::move(m_workerClocks); }
 
 private:
     struct ForwardStop
@@ -82,6 +99,7 @@ private:
     mutable std::mutex m_failureMutex; // guards m_failure
     std::optional<Error> m_failure;
     std::vector<std::int32_t> m_resultOrder;
+    std::vector<WorkerClock> m_workerClocks;
 };
 
 } // namespace parviz

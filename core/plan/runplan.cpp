@@ -60,12 +60,21 @@ QString WorkerCount::describe(int cpus) const
 
 QString joblibBackendName(JoblibBackend backend)
 {
-    return backend == JoblibBackend::Loky ? QStringLiteral("loky") : QStringLiteral("threading");
+    switch (backend) {
+    case JoblibBackend::Loky:
+        return QStringLiteral("loky");
+    case JoblibBackend::Threading:
+        return QStringLiteral("threading");
+    case JoblibBackend::Dask:
+        return QStringLiteral("dask");
+    }
+    return {};
 }
 
 std::optional<JoblibBackend> joblibBackendFromName(QStringView name)
 {
-    for (const JoblibBackend backend : {JoblibBackend::Loky, JoblibBackend::Threading}) {
+    for (const JoblibBackend backend :
+        {JoblibBackend::Loky, JoblibBackend::Threading, JoblibBackend::Dask}) {
         if (name == joblibBackendName(backend))
             return backend;
     }
@@ -102,6 +111,14 @@ Result<void> StrategyOptions::validate() const
     if (preDispatchFactor < 1)
         return Error{QStringLiteral("bad-pre-dispatch"),
             QStringLiteral("the pre-dispatch factor must be at least 1")};
+    if (threadsPerWorker < 1 || threadsPerWorker > 256)
+        return Error{QStringLiteral("bad-threads-per-worker"),
+            QStringLiteral("the threads per Dask worker must lie between 1 and 256, not %1")
+                .arg(threadsPerWorker)};
+    if (!daskScheduler.isEmpty() && !daskScheduler.contains(QLatin1String("://")))
+        return Error{QStringLiteral("bad-dask-scheduler"),
+            QStringLiteral("a Dask scheduler's address is tcp://HOST:PORT, not '%1'")
+                .arg(daskScheduler.left(80))};
     return {};
 }
 

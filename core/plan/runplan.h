@@ -41,10 +41,11 @@ struct WorkerCount
 
 // Where joblib's Parallel runs its batches. Loky, joblib's default, runs them in worker processes
 // that outlive one Parallel call (loky's reusable executor) and sizes batches automatically;
-// threading runs them on threads of the caller's process, one task per batch.
-enum class JoblibBackend : std::uint8_t { Loky, Threading };
+// threading runs them on threads of the caller's process, one task per batch; dask sends each
+// batch to a Dask cluster as one task (parallel_backend('dask')), and only CPython runs it.
+enum class JoblibBackend : std::uint8_t { Loky, Threading, Dask };
 
-QString joblibBackendName(JoblibBackend backend); // "loky", "threading"
+QString joblibBackendName(JoblibBackend backend); // "loky", "threading", "dask"
 std::optional<JoblibBackend> joblibBackendFromName(QStringView name);
 
 // Knobs some strategies have; the defaults are Python's.
@@ -75,6 +76,13 @@ struct StrategyOptions
     // p.start() without p.join() does; the workers still run to the end, as Python's own exit
     // waits for them, but the `main` row stops where the caller's clock would.
     bool join = true;
+    // dask, and joblib's dask backend: the threads of each Dask worker process of a cluster
+    // ParViz starts (LocalCluster(threads_per_worker=T)); for an existing cluster, what its
+    // workers are expected to have, which bounds the rows.
+    int threadsPerWorker = 1;
+    // dask: the scheduler of an existing cluster ("tcp://host:8786"); empty, ParViz starts a
+    // LocalCluster of its own for the run and shuts it down after it.
+    QString daskScheduler;
 
     Result<void> validate() const;
 

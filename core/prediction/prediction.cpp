@@ -352,6 +352,9 @@ std::int64_t predictMakespanNs(const QString &strategy,
         setup.readyNs = {0.0};
         units = std::make_unique<FixedUnits>(taskCount, taskCount);
         break;
+    case WorkerKind::Cluster:
+        // A Dask cluster's worker processes: predicted as a process pool of as many workers,
+        // one task at a time; the scheduler's own cost is measured, not modelled.
     case WorkerKind::Processes:
         setup.readyNs =
             staggered(poolSize, costs.processStartIntervalNs, costs.processStartLatencyNs);

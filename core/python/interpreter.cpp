@@ -41,7 +41,12 @@ std::optional<PythonInterpreter> probe(const QString &path)
                            "except ImportError:\n"
                            "    pass\n"
                            "if not getattr(sys, '_is_gil_enabled', lambda: True)():\n"
-                           "    print('free-threaded')\n")});
+                           "    print('free-threaded')\n"
+                           "try:\n"
+                           "    import distributed\n"
+                           "    print('distributed')\n"
+                           "except ImportError:\n"
+                           "    pass\n")});
     if (!python.waitForFinished(10'000)) {
         python.kill();
         python.waitForFinished();
@@ -56,7 +61,16 @@ std::optional<PythonInterpreter> probe(const QString &path)
     return PythonInterpreter{path,
         lines.first().trimmed(),
         lines.contains(QStringLiteral("joblib")),
-        lines.contains(QStringLiteral("free-threaded"))};
+        lines.contains(QStringLiteral("free-threaded")),
+        lines.contains(QStringLiteral("distributed"))};
+}
+
+Error noDistributed(const QString &path)
+{
+    return Error{QStringLiteral("no-distributed"),
+        QStringLiteral("%1 cannot import Dask's distributed, which runs the tasks on a Dask "
+                       "cluster (Debian: apt-get install python3-distributed)")
+            .arg(path)};
 }
 
 } // namespace
@@ -69,6 +83,8 @@ Result<void> PythonInterpreter::canRun(const QString &strategy) const
             QStringLiteral("%1 cannot import joblib, which the batched strategy's program uses "
                            "(Debian: apt-get install python3-joblib)")
                 .arg(path)};
+    if (entry && entry->info.workers == WorkerKind::Cluster && !hasDistributed)
+        return noDistributed(path);
     return {};
 }
 
@@ -76,6 +92,11 @@ Result<void> PythonInterpreter::canRun(const RunPlan &plan) const
 {
     if (auto runnable = canRun(plan.strategy); !runnable)
         return runnable;
+    if (plan.options.backend == JoblibBackend::Dask && !hasDistributed) {
+        const StrategyEntry *entry = findStrategy(plan.strategy);
+        if (entry && entry->info.handOut == HandOut::AutoBatches)
+            return noDistributed(path);
+    }
     // Computing threads without a GIL: with one, they would take turns where ParViz's run at
     // once. Sleeps and worker processes look the same either way.
     const StrategyEntry *entry = findStrategy(plan.strategy);

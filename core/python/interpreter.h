@@ -16,6 +16,9 @@ struct PythonInterpreter
     // A free-threaded build running without its GIL (sys._is_gil_enabled() false, PEP 703):
     // what a workload whose tasks have no GIL needs.
     bool freeThreaded = false;
+    // Dask distributed imports (Debian's python3-distributed): the dask strategy, and joblib's
+    // dask backend, need it.
+    bool hasDistributed = false;
 
     // Whether this interpreter can run `strategy`'s program; the error names what to install.
     Result<void> canRun(const QString &strategy) const;

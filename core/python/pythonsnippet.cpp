@@ -21,7 +21,7 @@ constexpr int LineLimit = 79;
 // Everything but the imports and the task function is in main(), one indent deep.
 constexpr int MainIndent = 4;
 constexpr int MainWidth = LineLimit - MainIndent;
-constexpr std::int64_t DefaultSwitchIntervalNs = StrategyOptions{}.switchIntervalNs;
+const std::int64_t DefaultSwitchIntervalNs = StrategyOptions{}.switchIntervalNs;
 
 using Fields = std::initializer_list<std::pair<const char *, QString>>;
 
@@ -34,6 +34,8 @@ enum class Shape {
     ThreadBatches,
     ProcessChunks,
     ProcessBatches,
+    Cluster, // client.map on a Dask cluster
+    ClusterBatches, // joblib with parallel_backend('dask')
 };
 
 Shape shapeOf(const StrategyInfo &info, const StrategyOptions &options)
@@ -43,6 +45,8 @@ Shape shapeOf(const StrategyInfo &info, const StrategyOptions &options)
         return Shape::Loop;
     case WorkerKind::Processes:
         return info.handOut == HandOut::AutoBatches ? Shape::ProcessBatches : Shape::ProcessChunks;
+    case WorkerKind::Cluster:
+        return info.handOut == HandOut::AutoBatches ? Shape::ClusterBatches : Shape::Cluster;
     case WorkerKind::Threads:
         break;
     }
@@ -418,6 +422,9 @@ StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
                     {{"workers", workers}, {"chunk", chunk}}),
             QStringLiteral("results = list(pending)\n"
                            "executor.shutdown(wait=True)\n"));
+    case Shape::Cluster:
+    case Shape::ClusterBatches:
+        return code; // client.gather and Parallel wait; without them nothing would run
     case Shape::ThreadBatches:
     case Shape::ProcessBatches:
         code.body = comment(QStringLiteral("joblib's Parallel always waits for its results: "
@@ -461,6 +468,80 @@ QString gilSetup(const RunPlan &plan, QStringList &imports)
                            : QStringLiteral("CPython's default is 0.005")),
                MainIndent)
         + QStringLiteral("sys.setswitchinterval(%1)\n").arg(seconds(interval));
+}
+
+// A Dask cluster: the LocalCluster ParViz starts (its start-up timed, as a pool's is) or the
+// first W workers of an existing one; then client.map and client.gather, or joblib's Parallel
+// on the dask backend. The cluster is left after the clock stops: closing it is not the work.
+StrategyCode clusterCode(const RunPlan &plan, const QString &workers)
+{
+    const bool joblib = shapeOf(plan) == Shape::ClusterBatches;
+    const QString threads = QString::number(plan.options.threadsPerWorker);
+    const QString address = plan.options.daskScheduler;
+    StrategyCode code;
+    code.imports << QStringLiteral("import sys");
+    code.thirdParty = joblib ? QStringLiteral("from dask.distributed import Client, LocalCluster\n"
+                                              "from joblib import Parallel, delayed, "
+                                              "parallel_backend")
+                             : QStringLiteral("from dask.distributed import Client, LocalCluster");
+    QString run;
+    if (joblib) {
+        run = comment(QStringLiteral("joblib's dask backend: each batch of tasks is one Dask task "
+                                     "on the cluster's worker threads."),
+                  MainIndent)
+            + QStringLiteral("with parallel_backend(\"dask\"):\n"
+                             "    parallel = Parallel(pre_dispatch=\"%1*n_jobs\")\n"
+                             "    results = parallel(delayed(task)(seconds) for seconds in "
+                             "durations)\n")
+                  .arg(plan.options.preDispatchFactor);
+    } else {
+        run = comment(QStringLiteral("pure=False: tasks with equal arguments are still separate "
+                                     "tasks, not one result shared."),
+                  MainIndent)
+            + statement(address.isEmpty()
+                    ? QStringLiteral("futures = client.map(task, durations, pure=False)")
+                    : QStringLiteral("futures = client.map(task, durations, workers=chosen, "
+                                     "pure=False)"))
+            + QStringLiteral("results = client.gather(futures)\n");
+    }
+    if (address.isEmpty()) {
+        code.body =
+            comment(QStringLiteral("A LocalCluster on this machine: a scheduler and %1 worker "
+                                   "processes of %2 thread%3 each. Starting it is timed, as a "
+                                   "pool's start is.")
+                        .arg(workers, threads, plan.options.threadsPerWorker == 1 ? "" : "s"),
+                MainIndent)
+            + fill(QStringLiteral("cluster = LocalCluster(\n"
+                                  "    n_workers={workers},\n"
+                                  "    threads_per_worker={threads},\n"
+                                  "    dashboard_address=None,\n"
+                                  ")\n"
+                                  "client = Client(cluster)\n"),
+                {{"workers", workers}, {"threads", threads}})
+            + run;
+        code.after = QStringLiteral("client.close()\ncluster.close()\n");
+        return code;
+    }
+    code.setup = comment(QStringLiteral("An existing cluster, left running: the first %1 of its "
+                                        "workers, by address.")
+                             .arg(workers),
+                     MainIndent)
+        + fill(QStringLiteral(
+                   "address = \"{address}\"\n"
+                   "try:\n"
+                   "    client = Client(address, timeout=5)\n"
+                   "except OSError as error:\n"
+                   "    sys.exit(f\"No Dask scheduler answers at {address}: {error}\")\n"
+                   "chosen = sorted(client.scheduler_info()[\"workers\"])[:{workers}]\n"
+                   "if len(chosen) < {workers}:\n"
+                   "    sys.exit(f\"The cluster has {len(chosen)} workers, not {workers}\")\n"),
+            {{"address", address}, {"workers", workers}});
+    if (joblib)
+        run.replace(QLatin1String("parallel_backend(\"dask\")"),
+            QLatin1String("parallel_backend(\"dask\", workers=chosen)"));
+    code.body = run;
+    code.after = QStringLiteral("client.close()\n");
+    return code;
 }
 
 StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
@@ -538,6 +619,9 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
                 + QStringLiteral(
                     "results = parallel(delayed(task)(seconds) for seconds in durations)\n"),
             {}};
+    case Shape::Cluster:
+    case Shape::ClusterBatches:
+        return clusterCode(plan, workers);
     case Shape::ProcessChunks: {
         const QString restart = plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart
             ? comment(QStringLiteral("ParViz starts a new worker in place of one that dies; "

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "metrics/runmetrics.h"
+#include "plan/runcontext.h"
 #include "plan/runplan.h"
 #include "run/machineload.h"
 #include "strategies/strategy.h"
@@ -29,6 +30,8 @@ struct RunResult
     // What other processes took of the machine while it ran: unknown for a run read from a
     // file written before it was measured.
     MachineLoad machineLoad;
+    // The clocks of the worker processes, where they are not ParViz's own (a Dask cluster's).
+    std::vector<WorkerClock> workerClocks;
 
     bool ok() const { return !error && !stopped; }
     // "thread-pool", or "thread-pool (CPython 3.11.2)": tells runs apart in a comparison.

@@ -124,6 +124,7 @@ void RunSession::execute()
         result.trace = m_recorder->snapshot();
         result.metrics = computeRunMetrics(*result.trace, *m_plan.tasks);
         result.resultOrder = context.takeResultOrder();
+        result.workerClocks = context.takeWorkerClocks();
     });
     result.error = context.failure();
     result.stopped = stopped;

@@ -2,6 +2,7 @@
 
 #include "strategies/batchsizer.h"
 #include "strategies/callerrow.h"
+#include "strategies/dask.h"
 #include "strategies/processpool.h"
 #include "strategies/taskqueue.h"
 #include "strategies/threadgil.h"
@@ -296,8 +297,17 @@ StrategyInfo BatchedStrategy::describe()
     };
 }
 
+int BatchedStrategy::laneCount(const RunPlan &plan) const
+{
+    return plan.options.backend == JoblibBackend::Dask ? DaskStrategy::laneCount(plan)
+                                                       : plan.workers;
+}
+
 void BatchedStrategy::run(RunContext &context)
 {
+    // parallel_backend('dask'): one Dask task per batch, on the cluster, as Dask runs it.
+    if (context.plan().options.backend == JoblibBackend::Dask)
+        return makeDaskEngine()->run(context);
     if (context.plan().options.backend == JoblibBackend::Threading || context.plan().workers == 1) {
         runOnThreads(context);
         return;

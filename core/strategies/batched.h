@@ -11,6 +11,8 @@ class BatchedStrategy : public Strategy
 {
 public:
     static StrategyInfo describe();
+    // With joblib's dask backend, a row per thread of the cluster's workers.
+    int laneCount(const RunPlan &plan) const override;
     void run(RunContext &context) override;
 };
 

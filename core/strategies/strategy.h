@@ -14,6 +14,9 @@ enum class WorkerKind : std::uint8_t {
     Caller, // the caller's own thread, one task after another
     Threads, // threads of the caller's process, which share one GIL
     Processes, // worker processes, each with an interpreter and a GIL of its own
+    // the threads of a Dask cluster's worker processes (StrategyOptions::threadsPerWorker each),
+    // on this machine or others; only CPython runs them
+    Cluster,
 };
 
 // How tasks reach the workers.
@@ -46,9 +49,16 @@ struct StrategyInfo
     // as its backend says; every other strategy's workers are what `workers` says.
     WorkerKind workersWith(const StrategyOptions &options) const
     {
-        if (handOut == HandOut::AutoBatches)
-            return options.backend == JoblibBackend::Loky ? WorkerKind::Processes
-                                                          : WorkerKind::Threads;
+        if (handOut == HandOut::AutoBatches) {
+            switch (options.backend) {
+            case JoblibBackend::Loky:
+                return WorkerKind::Processes;
+            case JoblibBackend::Threading:
+                return WorkerKind::Threads;
+            case JoblibBackend::Dask:
+                return WorkerKind::Cluster;
+            }
+        }
         return workers;
     }
     bool rowPerTask() const { return handOut == HandOut::ThreadEach; }

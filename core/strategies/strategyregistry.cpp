@@ -1,6 +1,7 @@
 #include "strategies/strategyregistry.h"
 
 #include "strategies/batched.h"
+#include "strategies/dask.h"
 #include "strategies/poolmap.h"
 #include "strategies/processpool.h"
 #include "strategies/sequential.h"
@@ -28,6 +29,7 @@ const std::vector<StrategyEntry> &strategyRegistry()
         entry<PoolMapStrategy>(),
         entry<BatchedStrategy>(),
         entry<ProcessPoolStrategy>(),
+        {DaskStrategy::describe(), &makeDaskEngine},
     };
     return entries;
 }

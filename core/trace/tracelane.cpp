@@ -160,4 +160,15 @@ TraceLane::View TraceLane::view() const
     return view;
 }
 
+void TraceLane::setLabel(const QString &label)
+{
+    m_label.store(std::make_shared<const QString>(label), std::memory_order_release);
+}
+
+QString TraceLane::label() const
+{
+    const std::shared_ptr<const QString> label = m_label.load(std::memory_order_acquire);
+    return label ? *label : QString();
+}
+
 } // namespace parviz

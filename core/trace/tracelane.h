@@ -3,6 +3,8 @@
 #include "trace/eventblockpool.h"
 #include "trace/taskevent.h"
 
+#include <QString>
+
 #include <array>
 #include <atomic>
 #include <bit>
@@ -62,6 +64,9 @@ public:
     // Events recorded from now on belong to this process (a worker process that was replaced).
     void setPid(std::int32_t pid) { m_pid = pid; }
     void countCompletedTask();
+    // What the row is called where its number and pid do not say enough: "127.0.0.1:39041
+    // thread 2" for a Dask worker's thread. The writer's thread, at any time.
+    void setLabel(const QString &label);
 
     // --- reader ---
     // Events [0, publishedCount()) are complete and never change again.
@@ -78,6 +83,8 @@ public:
     };
     View view() const;
     std::int64_t completedTasks() const { return m_completedTasks.load(std::memory_order_relaxed); }
+    // The label last set, or empty. Any thread.
+    QString label() const;
     // The memory the lane holds: itself, its segments and blocks (used or not), and its table
     // of blocks. The writer's thread, or any thread once the writer is done.
     std::size_t allocatedBytes() const;
@@ -148,6 +155,7 @@ private:
     // write while a reader may be looking at the open event.
     std::atomic<std::uint8_t> m_openFlags{0};
     std::atomic<std::int64_t> m_completedTasks{0};
+    std::atomic<std::shared_ptr<const QString>> m_label;
 };
 
 template <typename F>

@@ -157,4 +157,9 @@ std::vector<TaskEvent> TraceSnapshot::allEvents() const
     return result;
 }
 
+QString TraceSnapshot::label(int lane) const
+{
+    return laneAt(lane).label();
+}
+
 } // namespace parviz

@@ -2,6 +2,8 @@
 
 #include "trace/taskevent.h"
 
+#include <QString>
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -40,6 +42,8 @@ public:
     const TaskEvent &event(int lane, std::size_t index) const;
     std::size_t totalEventCount() const;
     std::int64_t completedTasks() const { return m_completedTasks; }
+    // The lane's label (TraceLane::setLabel()) as it is now; empty for most runs.
+    QString label(int lane) const;
     // The memory the recorder holds for its lanes and their events, used or not, and room
     // reserved that no lane has taken. Only for a run that has ended (see
     // TraceLane::allocatedBytes()).

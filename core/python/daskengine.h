@@ -1,0 +1,18 @@
+#pragma once
+
+#include "strategies/dask.h"
+
+namespace parviz {
+
+// makeDaskEngine() (strategies/dask.h): the plan's program in CPython (CPythonEngine), with
+// the interpreter findPython() chooses. It needs Dask's distributed; without it the run fails,
+// naming Debian's package.
+class DaskEngine : public Strategy
+{
+public:
+    int laneCount(const RunPlan &plan) const override;
+    bool hasGilLane(const RunPlan &) const override { return false; }
+    void run(RunContext &context) override;
+};
+
+} // namespace parviz
