@@ -897,7 +897,7 @@ def trace(event, **fields):
 
 
 def machine():
-    """This machine's boot id: processes that share it share CLOCK_MONOTONIC."""
+    """This machine's boot id: processes that share it share a clock."""
     try:
         with open("/proc/sys/kernel/random/boot_id") as boot:
             return boot.read().strip()
@@ -957,8 +957,8 @@ class Relay:
             offset, half, pid, same, nthreads = best.get(
                 address, (0, 0, 0, True, threads))
             if nthreads > threads:
-                sys.exit(f"{address} has {nthreads} threads: ParViz needs to be "
-                         f"told (threads per worker {nthreads})")
+                sys.exit(f"{address} has {nthreads} threads: tell ParViz "
+                         f"(threads per worker {nthreads})")
             if same:
                 offset, half = 0, 0
             self.offsets[address] = offset
