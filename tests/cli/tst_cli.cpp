@@ -202,7 +202,7 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("duration without unit") << run({"--duration", "0.1"}) << "--duration";
     QTest::newRow("bad kind") << run({"--kind", "fast"}) << "--kind";
     QTest::newRow("bad gil") << run({"--gil", "sometimes"}) << "--gil";
-    QTest::newRow("bad backend") << run({"--backend", "spark"}) << "--backend";
+    QTest::newRow("bad backend") << run({"--backend", "ray"}) << "--backend";
     QTest::newRow("zero threads per worker")
         << run({"-s", "dask", "--threads-per-worker", "0"})
         << "--threads-per-worker: 0 is out of range (use a whole number from 1 to 256)";
