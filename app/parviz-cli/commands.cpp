@@ -10,6 +10,7 @@
 #include "pictures/figures.h"
 #include "python/cpythonengine.h"
 #include "python/daskcluster.h"
+#include "python/interpreter.h"
 #include "run/comparison.h"
 #include "run/planning.h"
 #include "run/runsession.h"
@@ -46,6 +47,26 @@ Result<RunPlan> makePlan(
             plan.error().message);
     }
     return plan;
+}
+
+// A plan whose tasks run on a Dask cluster (dask, batched with joblib's dask backend) runs in
+// CPython, with the interpreter findPython() finds, as its engine does. One that cannot run it
+// (no distributed, no joblib) is bad usage, found before anything runs, as truth finds it: the
+// message names the package to install. Probes the interpreter once (tens of milliseconds),
+// and only for such plans.
+Result<void> checkClusterPython(const RunPlan &plan)
+{
+    const StrategyEntry *entry = findStrategy(plan.strategy);
+    if (!entry || entry->info.workersWith(plan.options) != WorkerKind::Cluster)
+        return {};
+    const auto python = findPython();
+    if (!python)
+        return usage(QString(), python.error().message);
+    if (auto runnable = python->canRun(plan); !runnable)
+        return usage(QString(),
+            QStringLiteral("%1; $PARVIZ_PYTHON chooses another interpreter")
+                .arg(runnable.error().message));
+    return {};
 }
 
 // Runs a session on a thread of its own, so that a stop can reach it, with a line of progress
@@ -187,6 +208,8 @@ int runCommand(const RunFlags &flags, std::stop_token stop)
         return report(plan.error());
     if (auto checked = flags.exports.check(); !checked)
         return report(checked.error());
+    if (auto python = checkClusterPython(*plan); !python)
+        return report(python.error());
     // An export that cannot be written is found now, not after a run that may take hours.
     if (auto writable = flags.exports.checkWritable(); !writable)
         return statusOf(writable.error());
@@ -256,6 +279,12 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
     const ExportFlags &exports = flags.exports;
     if (auto checked = exports.check(); !checked)
         return report(checked.error());
+    // Every point's plan differs from this one in its worker count alone.
+    if (const auto point =
+            checkRunPlan(plan.strategy, plan.workload, WorkerCount::exactly(1), plan.options)) {
+        if (auto python = checkClusterPython(*point); !python)
+            return report(python.error());
+    }
     if (auto writable = exports.checkWritable(); !writable)
         return statusOf(writable.error());
     // A Dask sweep without a cluster of its own starts one for all its runs, with the most
@@ -407,6 +436,10 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
     const ExportFlags &exports = flags.exports;
     if (auto checked = exports.check(); !checked)
         return report(checked.error());
+    for (const ComparisonRun &run : plans) {
+        if (auto python = checkClusterPython(run.plan); !python)
+            return report(python.error());
+    }
     if (auto writable = exports.checkWritable(); !writable)
         return statusOf(writable.error());
 
@@ -458,6 +491,9 @@ int truthCommand(const TruthFlags &flags, std::stop_token stop)
     const auto python = pythonFor(*plan, *found);
     if (!python)
         return report(usage(QString(), python.error().message));
+    // ParViz's own run of a plan on a Dask cluster is CPython's too, with its engine's choice.
+    if (auto cluster = checkClusterPython(*plan); !cluster)
+        return report(cluster.error());
     if (auto writable = exports.checkWritable(); !writable)
         return statusOf(writable.error());
 

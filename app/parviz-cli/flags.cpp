@@ -137,10 +137,25 @@ void WorkloadFlags::addTo(CLI::App &command, bool workerFlags)
     command
         .add_option("--backend",
             backend,
-            "batched: joblib's backend, loky (worker processes, kept for the next run) or "
-            "threading (threads of this process)")
-        ->type_name("loky|threading")
+            "batched: joblib's backend, loky (worker processes, kept for the next run), "
+            "threading (threads of this process) or dask (each batch a task on a Dask cluster: "
+            "see --threads-per-worker, --dask-scheduler)")
+        ->type_name("loky|threading|dask")
         ->capture_default_str();
+    command
+        .add_option("--threads-per-worker",
+            threadsPerWorker,
+            "dask, and batched with --backend dask: the threads of each Dask worker process, 1 "
+            "to 256; a row each")
+        ->type_name("T")
+        ->capture_default_str();
+    command
+        .add_option("--dask-scheduler",
+            daskScheduler,
+            "dask, and batched with --backend dask: run on the existing cluster whose scheduler "
+            "is at this address, and leave it running (default: start a LocalCluster for the "
+            "run)")
+        ->type_name("tcp://HOST:PORT");
     command
         .add_option("--stall-timeout",
             stallTimeout,
@@ -233,9 +248,16 @@ Result<Workload> parseWorkload(const WorkloadFlags &flags)
     const auto backend = joblibBackendFromName(QString::fromStdString(flags.backend));
     if (!backend)
         return usage(QStringLiteral("--backend"),
-            QStringLiteral("'%1' is not a choice (use loky or threading)")
+            QStringLiteral("'%1' is not a choice (use loky, threading or dask)")
                 .arg(excerpt(QString::fromStdString(flags.backend))));
     options.backend = *backend;
+    // The bounds StrategyOptions::validate() checks, said as every other flag says them.
+    const auto threadsPerWorker =
+        wholeNumber("--threads-per-worker", flags.threadsPerWorker, 1, 256);
+    if (!threadsPerWorker)
+        return threadsPerWorker.error();
+    options.threadsPerWorker = static_cast<int>(*threadsPerWorker);
+    options.daskScheduler = QString::fromStdString(flags.daskScheduler).trimmed();
     auto startTimeout = parseDurationNs(QString::fromStdString(flags.startTimeout));
     if (!startTimeout)
         return usage(QStringLiteral("--start-timeout"), startTimeout.error().message);
@@ -261,6 +283,8 @@ QString flagForPlanError(const QString &code)
         {QStringLiteral("bad-switch-interval"), QStringLiteral("--switch-interval")},
         {QStringLiteral("bad-start-timeout"), QStringLiteral("--start-timeout")},
         {QStringLiteral("bad-stall-timeout"), QStringLiteral("--stall-timeout")},
+        {QStringLiteral("bad-threads-per-worker"), QStringLiteral("--threads-per-worker")},
+        {QStringLiteral("bad-dask-scheduler"), QStringLiteral("--dask-scheduler")},
     };
     const auto found = flags.find(code);
     return found == flags.end() ? QString() : found->second;

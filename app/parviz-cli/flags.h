@@ -43,6 +43,8 @@ struct WorkloadFlags
     std::string switchInterval = "5ms";
     std::string onWorkerDeath = "fail";
     std::string backend = "loky";
+    std::string threadsPerWorker = "1";
+    std::string daskScheduler; // empty: a LocalCluster for the run
     std::string startTimeout = "10s";
     std::string stallTimeout = "10s";
     bool noJoin = false;

@@ -70,7 +70,8 @@ int main(int argc, char **argv)
     app.set_version_flag("--version", "parviz-cli " PARVIZ_VERSION, "Print the version and exit");
     app.footer("Run 'parviz-cli COMMAND --help' for a command's options and examples.\n"
                "Exit status: 0 done, 1 a run failed or an export could not be written, 2 bad "
-               "usage, or for truth no Python that can run the program (nothing ran), 128 + N "
+               "usage, or no Python that can run a Python program (truth, and Dask runs: nothing "
+               "ran), 128 + N "
                "stopped by signal N (130 for Ctrl+C).");
 
     auto *list =
@@ -97,8 +98,12 @@ int main(int argc, char **argv)
         "  parviz-cli run -s process-pool -n 300 -d 10ms -w 8 --chunksize 10 --trace "
         "run.trace.json\n"
         "  parviz-cli run -s thread-pool -n 1000 -d exp:5ms --csv - | head\n"
+        "  parviz-cli run -s dask -n 200 -d 5ms -w 2 --threads-per-worker 2\n"
+        "dask, and batched with --backend dask, run in CPython ($PARVIZ_PYTHON, else python3 "
+        "on PATH or /usr/bin/python3) with Dask's distributed (Debian: python3-distributed).\n"
         "Exit status: 0 done, 1 the run failed or an export could not be written, 2 bad usage "
-        "(nothing ran), 128 + N stopped by signal N (130 for Ctrl+C).");
+        "or no Python that can run a Dask run (nothing ran), 128 + N stopped by signal N (130 "
+        "for Ctrl+C).");
 
     SweepFlags sweepFlags;
     auto *sweep = app.add_subcommand("sweep",
@@ -130,7 +135,8 @@ int main(int argc, char **argv)
         "  parviz-cli sweep -s thread-pool -n 8 -d 50ms -k cpu -W 4 --json sweep.json --csv "
         "sweep.csv\n"
         "Exit status: 0 done, 1 a run failed or an export could not be written, 2 bad usage "
-        "(nothing ran), 128 + N stopped by signal N (130 for Ctrl+C).");
+        "or no Python that can run a Dask run (nothing ran), 128 + N stopped by signal N (130 "
+        "for Ctrl+C).");
 
     CompareFlags compareFlags;
     auto *compare = app.add_subcommand(
@@ -154,7 +160,8 @@ int main(int argc, char **argv)
         "  parviz-cli compare -S thread-pool,pool-map,batched -n 1000 -d 1ms -w 4 --png "
         "compare.png --trace compare.trace.json\n"
         "Exit status: 0 done, 1 a run failed or an export could not be written, 2 bad usage "
-        "(nothing ran), 128 + N stopped by signal N (130 for Ctrl+C).");
+        "or no Python that can run a Dask run (nothing ran), 128 + N stopped by signal N (130 "
+        "for Ctrl+C).");
 
     TruthFlags truthFlags;
     auto *truth = app.add_subcommand("truth",
@@ -176,7 +183,7 @@ int main(int argc, char **argv)
         "The Python program is the one the desktop program's Python panel shows, with a tracer "
         "around each task; CPU tasks compute for their duration of the thread's CPU time, in "
         "that interpreter. The runs go one after the other. batched needs joblib (Debian: "
-        "python3-joblib).\n"
+        "python3-joblib), dask Dask's distributed (Debian: python3-distributed).\n"
         "Examples:\n"
         "  parviz-cli truth --strategy thread-pool --tasks 8 --duration 40ms --kind cpu "
         "--workers 4\n"

@@ -45,6 +45,8 @@ QString laneName(int lane, const RunResult &run)
         return QStringLiteral("main");
     if (lane == GilLane)
         return QStringLiteral("GIL");
+    if (QString label = run.trace->label(lane); !label.isEmpty())
+        return label; // a Dask worker's thread: "127.0.0.1:39041 · thread 2"
     const bool threadPerTask = run.strategy.rowPerTask();
     return QStringLiteral("%1 %2")
         .arg(threadPerTask ? QStringLiteral("thread") : QStringLiteral("worker"))

@@ -19,6 +19,25 @@ void writeEvent(JsonStream &json, const TaskEvent &event)
     json.raw("}");
 }
 
+// The labels of the worker rows that have one (a Dask worker's threads), each beside its row's
+// number; nothing for a run whose rows are numbers and pids alone.
+void writeLaneLabels(JsonStream &json, const TraceSnapshot &trace)
+{
+    bool first = true;
+    for (int worker = 0; worker < trace.workerCount(); ++worker) {
+        const QString label = trace.label(worker);
+        if (label.isEmpty())
+            continue;
+        if (first)
+            json.raw(",\n").key("lane_labels", true).raw("[");
+        json.raw(first ? "{" : ",{").key("worker", true).number(std::int64_t{worker});
+        json.key("label").string(label).raw("}");
+        first = false;
+    }
+    if (!first)
+        json.raw("]");
+}
+
 } // namespace
 
 void writeEventFlagsJson(JsonStream &json, const TaskEvent &event)
@@ -60,6 +79,13 @@ void writeOptionsJson(JsonStream &json, const StrategyOptions &options)
     json.key("worker_start_timeout_ns").number(options.workerStartTimeoutNs);
     json.key("worker_stall_timeout_ns").number(options.workerStallTimeoutNs);
     json.key("join").raw(options.join ? "true" : "false");
+    json.key("threads_per_worker").number(std::int64_t{options.threadsPerWorker});
+    // null: a LocalCluster ParViz started for the run.
+    json.key("dask_scheduler");
+    if (options.daskScheduler.isEmpty())
+        json.raw("null");
+    else
+        json.string(options.daskScheduler);
     json.raw("}");
 }
 
@@ -156,6 +182,20 @@ void writeRunJson(JsonStream &json, const RunResult &run)
         }
         json.raw("]");
     }
+    if (!run.workerClocks.empty()) {
+        json.raw(",\n").key("worker_clocks", true).raw("[");
+        for (std::size_t i = 0; i < run.workerClocks.size(); ++i) {
+            const WorkerClock &clock = run.workerClocks[i];
+            json.raw(i > 0 ? ",{" : "{").key("worker", true).string(clock.worker);
+            json.key("pid").number(std::int64_t{clock.pid});
+            json.key("offset_ns").number(clock.offsetNs);
+            json.key("uncertainty_ns").number(clock.uncertaintyNs);
+            json.raw("}");
+        }
+        json.raw("]");
+    }
+    if (run.trace)
+        writeLaneLabels(json, *run.trace);
     json.raw(",\n").key("events", true).raw("[");
     bool first = true;
     if (run.trace) {

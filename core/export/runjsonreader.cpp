@@ -600,6 +600,8 @@ enum class RunKey {
     Events,
     Engine,
     MachineLoad,
+    WorkerClocks,
+    LaneLabels,
     Count
 };
 
@@ -618,7 +620,9 @@ constexpr std::string_view RunKeyNames[] = {"format",
     "result_order",
     "events",
     "engine",
-    "machine_load"};
+    "machine_load",
+    "worker_clocks",
+    "lane_labels"};
 static_assert(std::size(RunKeyNames) == static_cast<std::size_t>(RunKey::Count));
 
 // The keys of an event, each allowed once.
@@ -684,8 +688,11 @@ private:
     bool readWorkload();
     bool readWorkerCount();
     bool readOptions();
+    bool checkOption(qsizetype at, const char *key, const char *code);
     bool readError();
     bool readResultOrder();
+    bool readWorkerClocks();
+    bool readLaneLabels();
     bool headerRead() const;
     bool makePlan();
     bool readEvents();
@@ -722,6 +729,16 @@ private:
     std::optional<std::int64_t> m_baselineNs;
     bool m_baselineMeasured = false;
     std::vector<std::int32_t> m_resultOrder;
+    std::vector<WorkerClock> m_workerClocks;
+    // A worker row's label, and where in the file it was read: the rows are only known, and
+    // the label checked against them, once the plan is made.
+    struct LaneLabel
+    {
+        std::int64_t worker = 0;
+        QString label;
+        qsizetype at = 0;
+    };
+    std::vector<LaneLabel> m_laneLabels;
     // Where the events are, when they came before the members the plan is made from.
     std::optional<qsizetype> m_deferredEvents;
 
@@ -768,6 +785,7 @@ std::optional<RunResult> RunFileReader::result()
     run.resultOrder = std::move(m_resultOrder);
     run.engine = std::move(m_engine);
     run.machineLoad = m_machineLoad;
+    run.workerClocks = std::move(m_workerClocks);
     return run;
 }
 
@@ -847,6 +865,10 @@ bool RunFileReader::readMember(RunKey key)
     }
     case RunKey::ResultOrder:
         return readResultOrder();
+    case RunKey::WorkerClocks:
+        return readWorkerClocks();
+    case RunKey::LaneLabels:
+        return readLaneLabels();
     case RunKey::MachineLoad:
         return m_json.readObject("\"machine_load\"", [this](std::string_view key) {
             if (key == "other_cores") {
@@ -950,10 +972,30 @@ bool RunFileReader::readOptions()
                 QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
             if (!backend)
                 return m_json.failAt(at,
-                    QStringLiteral("\"backend\" is 'loky' or 'threading', not '%1'")
+                    QStringLiteral("\"backend\" is 'loky', 'threading' or 'dask', not '%1'")
                         .arg(excerpt(name)));
             m_options.backend = *backend;
             return true;
+        }
+        if (key == "threads_per_worker") {
+            m_json.skipWhitespace();
+            const qsizetype at = m_json.offset();
+            if (!m_json.readInteger(m_options.threadsPerWorker, "threads_per_worker"))
+                return false;
+            return checkOption(at, "threads_per_worker", "bad-threads-per-worker");
+        }
+        if (key == "dask_scheduler") {
+            bool wasNull = false;
+            if (!m_json.readNull(wasNull))
+                return false;
+            m_options.daskScheduler.clear();
+            if (wasNull)
+                return true;
+            m_json.skipWhitespace();
+            const qsizetype at = m_json.offset();
+            if (!m_json.readString(m_options.daskScheduler, "dask_scheduler"))
+                return false;
+            return checkOption(at, "dask_scheduler", "bad-dask-scheduler");
         }
         if (key == "on_worker_death") {
             m_json.skipWhitespace();
@@ -973,6 +1015,17 @@ bool RunFileReader::readOptions()
         }
         return m_json.skipValue(2);
     });
+}
+
+// The option `key` just read at `at`, as StrategyOptions::validate() judges it (whose error
+// `code` is about it): its problem is named where it is, not later as the plan's.
+bool RunFileReader::checkOption(qsizetype at, const char *key, const char *code)
+{
+    const auto valid = m_options.validate();
+    if (valid || valid.error().code != QLatin1String(code))
+        return true;
+    return m_json.failAt(
+        at, QStringLiteral("\"%1\": %2").arg(QLatin1String(key), valid.error().message));
 }
 
 bool RunFileReader::readError()
@@ -1010,6 +1063,89 @@ bool RunFileReader::readResultOrder()
         if (!m_json.readInteger(task, "result_order", 0))
             return false;
         m_resultOrder.push_back(task);
+        return true;
+    });
+}
+
+bool RunFileReader::readWorkerClocks()
+{
+    m_workerClocks.clear();
+    return m_json.readArray("\"worker_clocks\"", [this] {
+        m_json.skipWhitespace();
+        const qsizetype at = m_json.offset();
+        const std::size_t index = m_workerClocks.size();
+        WorkerClock clock;
+        std::optional<std::int64_t> pid;
+        std::optional<std::int64_t> offsetNs;
+        std::optional<std::int64_t> uncertaintyNs;
+        bool seenWorker = false;
+        const bool read = m_json.readObject("a worker clock", [&](std::string_view key) {
+            if (key == "worker") {
+                seenWorker = true;
+                return m_json.readString(clock.worker, "worker");
+            }
+            if (key == "pid")
+                return m_json.readInteger(pid.emplace(), "pid");
+            if (key == "offset_ns")
+                return m_json.readInteger(offsetNs.emplace(), "offset_ns");
+            if (key == "uncertainty_ns")
+                return m_json.readInteger(uncertaintyNs.emplace(), "uncertainty_ns");
+            return m_json.skipValue(3);
+        });
+        if (!read)
+            return false;
+        const char *missing = !seenWorker ? "worker"
+            : !pid                        ? "pid"
+            : !offsetNs                   ? "offset_ns"
+            : !uncertaintyNs              ? "uncertainty_ns"
+                                          : nullptr;
+        if (missing)
+            return m_json.failAt(at,
+                QStringLiteral("worker clock %1 has no \"%2\"")
+                    .arg(index)
+                    .arg(QLatin1String(missing)));
+        if (*pid < 0 || *pid > std::numeric_limits<std::int32_t>::max())
+            return m_json.failAt(at,
+                QStringLiteral("worker clock %1 has the impossible pid %2").arg(index).arg(*pid));
+        if (*uncertaintyNs < 0)
+            return m_json.failAt(at,
+                QStringLiteral("worker clock %1 has a negative uncertainty (%2 ns)")
+                    .arg(index)
+                    .arg(*uncertaintyNs));
+        clock.pid = static_cast<std::int32_t>(*pid);
+        clock.offsetNs = *offsetNs;
+        clock.uncertaintyNs = *uncertaintyNs;
+        m_workerClocks.push_back(std::move(clock));
+        return true;
+    });
+}
+
+bool RunFileReader::readLaneLabels()
+{
+    m_laneLabels.clear();
+    return m_json.readArray("\"lane_labels\"", [this] {
+        m_json.skipWhitespace();
+        LaneLabel label;
+        label.at = m_json.offset();
+        std::optional<std::int64_t> worker;
+        std::optional<QString> text;
+        const bool read = m_json.readObject("a lane label", [&](std::string_view key) {
+            if (key == "worker")
+                return m_json.readInteger(worker.emplace(), "worker");
+            if (key == "label")
+                return m_json.readString(text.emplace(), "label");
+            return m_json.skipValue(3);
+        });
+        if (!read)
+            return false;
+        if (!worker || !text)
+            return m_json.failAt(label.at,
+                QStringLiteral("lane label %1 has no \"%2\"")
+                    .arg(m_laneLabels.size())
+                    .arg(worker ? QStringLiteral("label") : QStringLiteral("worker")));
+        label.worker = *worker;
+        label.label = std::move(*text);
+        m_laneLabels.push_back(std::move(label));
         return true;
     });
 }
@@ -1320,6 +1456,20 @@ bool RunFileReader::finish()
                                                    "has tasks 0 to %2")
                                         .arg(task)
                                         .arg(tasks - 1));
+    }
+    std::vector<bool> labelled(static_cast<std::size_t>(*m_workers), false);
+    for (const LaneLabel &label : m_laneLabels) {
+        if (label.worker < 0 || label.worker >= *m_workers)
+            return m_json.failAt(label.at,
+                QStringLiteral("a lane label is for worker %1, but the run has workers 0 to %2")
+                    .arg(label.worker)
+                    .arg(*m_workers - 1));
+        const auto worker = static_cast<std::size_t>(label.worker);
+        if (labelled[worker])
+            return m_json.failAt(
+                label.at, QStringLiteral("worker %1 has a second lane label").arg(label.worker));
+        labelled[worker] = true;
+        m_recorder->worker(static_cast<int>(label.worker)).setLabel(label.label);
     }
     countCompletedTasks();
     return true;

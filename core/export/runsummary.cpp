@@ -55,6 +55,13 @@ QString runSummary(const RunResult &run)
             .arg(workload.seed));
     if (run.workers == static_cast<int>(run.plan.workerCount.resolve(run.plan.cpus)))
         text += line(QStringLiteral("workers"), run.plan.workerCount.describe(run.plan.cpus));
+    else if (run.strategy.workersWith(run.plan.options) == WorkerKind::Cluster)
+        // A row per thread of each Dask worker process.
+        text += line(QStringLiteral("workers"),
+            QStringLiteral("%1, %2 each: %3 rows")
+                .arg(run.plan.workerCount.describe(run.plan.cpus),
+                    countOf(run.plan.options.threadsPerWorker, "thread", "threads"))
+                .arg(run.workers));
     else
         text += line(QStringLiteral("workers"),
             QStringLiteral("%1 (this strategy sets its own count; %2 logical CPUs)")

@@ -69,6 +69,8 @@ private slots:
     void truthPrintsBothRunsAndTheirRatio();
     void truthExportsBothRuns();
     void truthWithoutAnInterpreterIsUsage();
+    void daskWithoutDistributedIsUsage_data();
+    void daskWithoutDistributedIsUsage();
     void truthShowsAFailingProgramsTraceback();
     void ctrlCDuringCPythonLeavesNoPython();
     void childrenStartWithNoSignalBlocked();
@@ -161,6 +163,16 @@ void tst_Cli::helpForEachCommand_data()
     QTest::newRow("top level names every command")
         << QStringList{QStringLiteral("--help")} << "compare";
     QTest::newRow("top level names truth") << QStringList{QStringLiteral("--help")} << "truth";
+    QTest::newRow("run names the Dask flags")
+        << QStringList{QStringLiteral("run"), QStringLiteral("--help")} << "--threads-per-worker";
+    QTest::newRow("run names the Dask scheduler") << QStringList{QStringLiteral("run"),
+        QStringLiteral("--help")} << "--dask-scheduler tcp://HOST:PORT";
+    QTest::newRow("run names joblib's dask backend")
+        << QStringList{QStringLiteral("run"), QStringLiteral("--help")} << "loky|threading|dask";
+    QTest::newRow("sweep names the Dask flags")
+        << QStringList{QStringLiteral("sweep"), QStringLiteral("--help")} << "--threads-per-worker";
+    QTest::newRow("truth names distributed")
+        << QStringList{QStringLiteral("truth"), QStringLiteral("--help")} << "python3-distributed";
     QTest::newRow("version") << QStringList{QStringLiteral("--version")} << "parviz-cli 0.";
 }
 
@@ -191,6 +203,17 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("bad kind") << run({"--kind", "fast"}) << "--kind";
     QTest::newRow("bad gil") << run({"--gil", "sometimes"}) << "--gil";
     QTest::newRow("bad backend") << run({"--backend", "ray"}) << "--backend";
+    QTest::newRow("zero threads per worker")
+        << run({"-s", "dask", "--threads-per-worker", "0"})
+        << "--threads-per-worker: 0 is out of range (use a whole number from 1 to 256)";
+    QTest::newRow("threads per worker over the limit")
+        << run({"-s", "dask", "--threads-per-worker", "257"}) << "--threads-per-worker";
+    QTest::newRow("threads per worker not a number")
+        << run({"-s", "dask", "--threads-per-worker", "many"}) << "--threads-per-worker";
+    QTest::newRow("a scheduler without a scheme")
+        << run({"-s", "dask", "--dask-scheduler", "localhost:8786"})
+        << "--dask-scheduler: a Dask scheduler's address is tcp://HOST:PORT, not "
+           "'localhost:8786'";
     QTest::newRow("bad stall timeout") << run({"--stall-timeout", "0s"}) << "--stall-timeout";
     QTest::newRow("unknown strategy") << run({"--strategy", "nope"}) << "--strategy";
     QTest::newRow("zero tasks") << run({"--tasks", "0"}) << "--tasks";
@@ -262,6 +285,10 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("compare: one file for --png and --pdf")
         << command("compare", {"-S", "thread-pool", "--pdf", "c.out", "--png", "c.out"}) << "--pdf";
     QTest::newRow("compare: no strategies") << command("compare", {}) << "--strategies";
+    QTest::newRow("sweep: a scheduler without a scheme")
+        << command("sweep", {"-s", "dask", "--dask-scheduler", "8786"}) << "--dask-scheduler";
+    QTest::newRow("compare: zero threads per worker") << command("compare",
+        {"-S", "dask", "--threads-per-worker", "0"}) << "--threads-per-worker";
     QTest::newRow("compare: unknown strategy")
         << command("compare", {"-S", "thread-pool,nope"}) << "nope";
     QTest::newRow("compare: empty list") << command("compare", {"-S", ","}) << "--strategies";
@@ -1439,6 +1466,78 @@ void tst_Cli::truthWithoutAnInterpreterIsUsage()
     const QByteArray noGilErr = noGil.readAllStandardError();
     QVERIFY2(
         noGilErr.contains("free-threaded") && !noGilErr.contains("[1/2]"), noGilErr.constData());
+}
+
+void tst_Cli::daskWithoutDistributedIsUsage_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    const QStringList workload{QStringLiteral("-n"),
+        QStringLiteral("2"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("-w"),
+        QStringLiteral("2")};
+    QTest::newRow("run dask") << QStringList{QStringLiteral("run"),
+                                     QStringLiteral("-s"),
+                                     QStringLiteral("dask")}
+            + workload;
+    QTest::newRow("run batched on dask") << QStringList{QStringLiteral("run"),
+                                                QStringLiteral("-s"),
+                                                QStringLiteral("batched"),
+                                                QStringLiteral("--backend"),
+                                                QStringLiteral("dask")}
+            + workload;
+    QTest::newRow("sweep dask") << QStringList{QStringLiteral("sweep"),
+        QStringLiteral("-s"),
+        QStringLiteral("dask"),
+        QStringLiteral("-W"),
+        QStringLiteral("2"),
+        QStringLiteral("-n"),
+        QStringLiteral("2"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms")};
+    QTest::newRow("compare with dask among them") << QStringList{QStringLiteral("compare"),
+                                                         QStringLiteral("-S"),
+                                                         QStringLiteral("sequential,dask")}
+            + workload;
+    QTest::newRow("truth dask") << QStringList{QStringLiteral("truth"),
+                                       QStringLiteral("-s"),
+                                       QStringLiteral("dask")}
+            + workload;
+}
+
+// The interpreter that would run a Dask run cannot import distributed: nothing runs, not even
+// the runs before it, and the one line names Debian's package.
+void tst_Cli::daskWithoutDistributedIsUsage()
+{
+    QFETCH(QStringList, arguments);
+    QTemporaryDir dir;
+    const QString fake = dir.filePath(QStringLiteral("python3"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\n"
+                 "echo 3.11.2\n"
+                 "echo joblib\n"); // joblib, and no \"distributed\" line
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    const QString json = dir.filePath(QStringLiteral("run.json"));
+    if (arguments.first() == QLatin1String("truth"))
+        arguments << QStringLiteral("--python") << fake;
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PARVIZ_PYTHON"), fake);
+    process.setProcessEnvironment(environment);
+    process.start(
+        QStringLiteral(PARVIZ_CLI_PATH), arguments + QStringList{QStringLiteral("--json"), json});
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY(process.readAllStandardOutput().isEmpty());
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(err.count('\n'), 1);
+    QVERIFY2(err.startsWith("parviz-cli: " + fake.toUtf8() + " cannot import Dask's distributed")
+            && err.contains("apt-get install python3-distributed"),
+        err.constData());
+    QVERIFY(!QFile::exists(json));
 }
 
 void tst_Cli::truthShowsAFailingProgramsTraceback()

@@ -1,10 +1,12 @@
 #include "export/chrometrace.h"
 #include "export/csvexport.h"
 #include "export/runjson.h"
+#include "export/runsummary.h"
 #include "export/sweepjson.h"
 #include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
+#include "trace/tracerecorder.h"
 #include "util/output.h"
 
 #include <QBuffer>
@@ -34,6 +36,8 @@ private slots:
     void chromeTraceHoldsEveryEvent();
     void chromeTraceCountsBusyWorkers();
     void chromeTraceEscapesNames();
+    void chromeTraceNamesLabelledRows();
+    void summaryCountsAClustersThreads();
     void chromeTraceGivesEachRunAProcess();
     void comparisonIsAListOfRuns();
     void sweepJsonHasPointsAndFit();
@@ -219,6 +223,50 @@ void tst_Exports::chromeTraceEscapesNames()
     QCOMPARE(
         events[0].toObject()[QStringLiteral("args")].toObject()[QStringLiteral("name")].toString(),
         run.strategy.id);
+}
+
+void tst_Exports::chromeTraceNamesLabelledRows()
+{
+    // A Dask worker's thread is named by its label; a row without one by its number.
+    RunResult run = smallRun(QStringLiteral("thread-pool"), 2, 2);
+    TraceRecorder recorder(2, false);
+    recorder.worker(0).setLabel(QStringLiteral("127.0.0.1:39041 · thread 0"));
+    recorder.worker(0).append(0, EventKind::Run, 0, 10);
+    recorder.worker(1).append(1, EventKind::Run, 0, 10);
+    run.trace = recorder.snapshot();
+    const QByteArray bytes =
+        written([&](QIODevice &d) { return writeChromeTrace(std::span(&run, 1), d); });
+    std::map<qint64, QString> threadNames;
+    for (const QJsonValue &value :
+        parseJson(bytes).object()[QStringLiteral("traceEvents")].toArray()) {
+        const QJsonObject event = value.toObject();
+        if (event[QStringLiteral("name")].toString() == QLatin1String("thread_name"))
+            threadNames[event[QStringLiteral("tid")].toInteger()] =
+                event[QStringLiteral("args")].toObject()[QStringLiteral("name")].toString();
+    }
+    QCOMPARE(threadNames[1], QStringLiteral("127.0.0.1:39041 · thread 0"));
+    QCOMPARE(threadNames[2], QStringLiteral("worker 1"));
+    QCOMPARE(threadNames[3], QStringLiteral("main"));
+}
+
+void tst_Exports::summaryCountsAClustersThreads()
+{
+    // Rows are workers x threads on a Dask cluster: the summary says how they came about.
+    WorkloadSpec workload;
+    workload.taskCount = 4;
+    workload.duration = DurationSpec::fixed(1'000'000);
+    StrategyOptions options;
+    options.threadsPerWorker = 3;
+    RunResult run;
+    run.plan =
+        makeRunPlan(QStringLiteral("dask"), workload, WorkerCount::exactly(2), options, 2).value();
+    run.strategy = findStrategy(QStringLiteral("dask"))->info;
+    run.workers = 6;
+    run.trace = TraceRecorder(6, false).snapshot();
+    run.metrics = computeRunMetrics(*run.trace, *run.plan.tasks);
+    QVERIFY2(runSummary(run).contains(
+                 QStringLiteral("2 workers (chosen; 2 logical CPUs), 3 threads each: 6 rows")),
+        qPrintable(runSummary(run)));
 }
 
 void tst_Exports::chromeTraceGivesEachRunAProcess()

@@ -3,6 +3,7 @@
 #include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
+#include "trace/tracerecorder.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -25,6 +26,7 @@ class tst_RunJson : public QObject
 private slots:
     void holdsTheRunAndEveryEvent_data();
     void holdsTheRunAndEveryEvent();
+    void writesDaskMembersWhereTheyMatter();
     void stringsAreEscaped();
     void numbersAreExact();
     void savesWholeFiles();
@@ -118,6 +120,44 @@ void tst_RunJson::holdsTheRunAndEveryEvent()
     if (strategy != QLatin1String("sequential")) {
         QCOMPARE(events.first().toObject()[QStringLiteral("worker")].toInt(), -1);
     }
+}
+
+void tst_RunJson::writesDaskMembersWhereTheyMatter()
+{
+    // Every run has the options; clocks and labels only a run whose rows have them.
+    RunResult run = smallRun(QStringLiteral("thread-pool"), 4, 2);
+    QJsonObject json = parse(run);
+    QJsonObject options = json[QStringLiteral("options")].toObject();
+    QCOMPARE(options[QStringLiteral("threads_per_worker")].toInt(), 1);
+    QVERIFY(options.contains(QStringLiteral("dask_scheduler")));
+    QVERIFY(options[QStringLiteral("dask_scheduler")].isNull()); // a LocalCluster of its own
+    QVERIFY(!json.contains(QStringLiteral("worker_clocks")));
+    QVERIFY(!json.contains(QStringLiteral("lane_labels")));
+
+    // The same run, as if on a cluster: its second row labelled, the first not.
+    run.plan.options.threadsPerWorker = 4;
+    run.plan.options.daskScheduler = QStringLiteral("tcp://10.0.0.7:8786");
+    run.workerClocks = {{QStringLiteral("tcp://10.0.0.7:39041"), 4321, -1'500'000, 20'000}};
+    TraceRecorder recorder(2, false);
+    recorder.worker(1).setLabel(QStringLiteral("10.0.0.7:39041 · thread 0"));
+    run.trace = recorder.snapshot();
+    json = parse(run);
+    options = json[QStringLiteral("options")].toObject();
+    QCOMPARE(options[QStringLiteral("threads_per_worker")].toInt(), 4);
+    QCOMPARE(options[QStringLiteral("dask_scheduler")].toString(),
+        QStringLiteral("tcp://10.0.0.7:8786"));
+    const QJsonArray clocks = json[QStringLiteral("worker_clocks")].toArray();
+    QCOMPARE(clocks.size(), 1);
+    const QJsonObject clock = clocks.first().toObject();
+    QCOMPARE(clock[QStringLiteral("worker")].toString(), QStringLiteral("tcp://10.0.0.7:39041"));
+    QCOMPARE(clock[QStringLiteral("pid")].toInt(), 4321);
+    QCOMPARE(clock[QStringLiteral("offset_ns")].toInteger(), -1'500'000);
+    QCOMPARE(clock[QStringLiteral("uncertainty_ns")].toInteger(), 20'000);
+    const QJsonArray labels = json[QStringLiteral("lane_labels")].toArray();
+    QCOMPARE(labels.size(), 1);
+    QCOMPARE(labels.first().toObject()[QStringLiteral("worker")].toInt(), 1);
+    QCOMPARE(labels.first().toObject()[QStringLiteral("label")].toString(),
+        QStringLiteral("10.0.0.7:39041 · thread 0"));
 }
 
 void tst_RunJson::stringsAreEscaped()

@@ -40,6 +40,9 @@ private slots:
     void decodesEscapesAndNumbers();
     void keepsGilEventsOfAnyStrategy();
     void readsJoblibsBackend();
+    void roundTripsADaskRun_data();
+    void roundTripsADaskRun();
+    void readsFilesWithoutDaskMembers();
     void rejectsMalformedFiles_data();
     void rejectsMalformedFiles();
     void everyTruncationIsAnError_data();
@@ -337,14 +340,62 @@ static void roundTrip(const RunResult &written)
     compareRuns(read.value(), written);
 }
 
+namespace {
+
+// A run on a Dask cluster as its engine records one: a row per worker thread, each labelled
+// with its worker's address, the workers' own pids, and their clocks against ParViz's. Made by
+// hand, since the run itself is CPython's, on a cluster.
+RunResult daskRun(const QString &strategy, const StrategyOptions &options)
+{
+    RunResult run;
+    run.plan = makePlan(strategy, sleeps(6, 1 * Ms), WorkerCount::exactly(2), options);
+    run.strategy = findStrategy(strategy)->info;
+    const std::unique_ptr<Strategy> engine = findStrategy(strategy)->create();
+    run.workers = engine->laneCount(run.plan);
+    run.engine = QStringLiteral("CPython 3.11.2");
+    TraceRecorder recorder(run.workers, false);
+    recorder.main().setPid(100);
+    recorder.main().append(-1, EventKind::Submit, 0, 5'000, 0);
+    recorder.main().append(-1, EventKind::Wait, 5'000, 4 * Ms, 0);
+    const int threads = options.threadsPerWorker;
+    for (int lane = 0; lane < run.workers; ++lane) {
+        const int worker = lane / threads;
+        TraceLane &row = recorder.worker(lane);
+        row.setPid(200 + worker);
+        // A non-ASCII separator, as the engine writes it, and a quote that needs an escape.
+        row.setLabel(QStringLiteral("127.0.0.1:%1 · thread %2 \"w\"")
+                         .arg(39041 + worker)
+                         .arg(lane % threads));
+        row.append(-1, EventKind::Spawn, 1'000, 300'000, 0);
+    }
+    for (int task = 0; task < 6; ++task) {
+        const int lane = task % run.workers;
+        const std::int64_t start = 400'000 + (task / run.workers) * 1'100'000;
+        TraceLane &row = recorder.worker(lane);
+        row.append(-1, EventKind::Dispatch, start - 50'000, start, 0);
+        row.append(task, EventKind::Run, start, start + 1 * Ms, 0);
+        row.countCompletedTask();
+    }
+    run.trace = recorder.snapshot();
+    run.metrics = computeRunMetrics(*run.trace, *run.plan.tasks);
+    run.workerClocks = {{QStringLiteral("tcp://127.0.0.1:39041"), 200, -1'234'567, 15'000},
+        {QStringLiteral("tcp://127.0.0.1:39042"), 201, 987'654'321'000, 0}};
+    return run;
+}
+
+} // namespace
+
 void tst_RunJsonReader::roundTripsEveryStrategy_data()
 {
     QTest::addColumn<QString>("strategy");
     QTest::addColumn<int>("kind");
     QTest::addColumn<double>("fraction"); // 0: two workers, chosen
-    for (const auto &entry : strategyRegistry())
-        QTest::newRow(qPrintable(entry.info.id))
-            << entry.info.id << static_cast<int>(TaskKind::Sleep) << 0.0;
+    // A Dask cluster's run is CPython's (roundTripsADaskRun has one, made by hand).
+    for (const auto &entry : strategyRegistry()) {
+        if (entry.info.workers != WorkerKind::Cluster)
+            QTest::newRow(qPrintable(entry.info.id))
+                << entry.info.id << static_cast<int>(TaskKind::Sleep) << 0.0;
+    }
     // Mixed tasks keep their I/O share; a worker count as a share of the CPUs keeps its share.
     QTest::newRow("pool-map, mixed, 100% of the CPUs")
         << QStringLiteral("pool-map") << static_cast<int>(TaskKind::Mixed) << 1.0;
@@ -602,6 +653,67 @@ void tst_RunJsonReader::readsJoblibsBackend()
     }
 }
 
+void tst_RunJsonReader::roundTripsADaskRun_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<int>("threadsPerWorker");
+    QTest::addColumn<QString>("scheduler");
+    QTest::newRow("dask, a LocalCluster") << QStringLiteral("dask") << 2 << QString();
+    QTest::newRow("dask, an existing cluster")
+        << QStringLiteral("dask") << 1 << QStringLiteral("tcp://10.0.0.7:8786");
+    QTest::newRow("batched on dask") << QStringLiteral("batched") << 3 << QString();
+}
+
+void tst_RunJsonReader::roundTripsADaskRun()
+{
+    QFETCH(QString, strategy);
+    QFETCH(int, threadsPerWorker);
+    QFETCH(QString, scheduler);
+    StrategyOptions options;
+    options.backend = JoblibBackend::Dask;
+    options.threadsPerWorker = threadsPerWorker;
+    options.daskScheduler = scheduler;
+    const RunResult written = daskRun(strategy, options);
+    QCOMPARE(written.workers, 2 * threadsPerWorker);
+
+    const auto read = readRunJson(toJson(written));
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+    compareRuns(read.value(), written); // the options too: threads per worker, the scheduler
+    QCOMPARE(read->plan.options.threadsPerWorker, threadsPerWorker);
+    QCOMPARE(read->plan.options.daskScheduler, scheduler);
+    QCOMPARE(read->plan.options.backend, JoblibBackend::Dask);
+    QCOMPARE(read->engine, written.engine);
+    QVERIFY(read->workerClocks == written.workerClocks);
+    for (int lane = 0; lane < written.workers; ++lane)
+        QCOMPARE(read->trace->label(lane), written.trace->label(lane));
+    QCOMPARE(read->trace->label(MainLane), QString());
+}
+
+void tst_RunJsonReader::readsFilesWithoutDaskMembers()
+{
+    // Written before Dask: one thread per worker, no scheduler, no clocks, no labels.
+    bool ok = false;
+    const RunResult run = readOrFail(ReadmeRun, &ok);
+    QVERIFY(ok);
+    QCOMPARE(run.plan.options.threadsPerWorker, 1);
+    QVERIFY(run.plan.options.daskScheduler.isEmpty());
+    QVERIFY(run.workerClocks.empty());
+    for (const int lane : run.trace->lanes())
+        QVERIFY(run.trace->label(lane).isEmpty());
+
+    // Labels may come before the events, or after them.
+    const QByteArray labels = "\"lane_labels\":[{\"label\":\"b\",\"worker\":1},"
+                              "{\"worker\":0,\"label\":\"a\",\"note\":[1]}]";
+    for (const QByteArray &json :
+        {QByteArray(ReadmeRun).replace("\"events\":[", labels + ",\"events\":["),
+            QByteArray(ReadmeRun).replace("\n]\n}", "\n]," + labels + "}")}) {
+        const RunResult labelled = readOrFail(json, &ok);
+        QVERIFY(ok);
+        QCOMPARE(labelled.trace->label(0), QStringLiteral("a"));
+        QCOMPARE(labelled.trace->label(1), QStringLiteral("b"));
+    }
+}
+
 void tst_RunJsonReader::rejectsMalformedFiles_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -652,8 +764,58 @@ void tst_RunJsonReader::rejectsMalformedFiles_data()
         << with("{\"explicit\":2}", "{}") << "neither \"explicit\" nor \"fraction\"";
     QTest::newRow("bad option") << with("\"fail\"", "\"explode\"") << "on_worker_death";
     QTest::newRow("bad backend") << with(
-        "\"on_worker_death\"", "\"backend\":\"dask\",\"on_worker_death\"")
-                                 << "\"backend\" is 'loky' or 'threading', not 'dask'";
+        "\"on_worker_death\"", "\"backend\":\"spark\",\"on_worker_death\"")
+                                 << "\"backend\" is 'loky', 'threading' or 'dask', not 'spark'";
+    const auto withOption = [&](const QByteArray &option) {
+        return with("\"on_worker_death\"", option + ",\"on_worker_death\"");
+    };
+    QTest::newRow("no threads per worker")
+        << withOption("\"threads_per_worker\":0")
+        << "\"threads_per_worker\": the threads per Dask worker must lie between 1 and 256, not 0";
+    QTest::newRow("too many threads per worker")
+        << withOption("\"threads_per_worker\":257") << "between 1 and 256, not 257";
+    QTest::newRow("threads per worker as text")
+        << withOption("\"threads_per_worker\":\"2\"")
+        << "a whole number for \"threads_per_worker\", found a string";
+    QTest::newRow("a scheduler without a scheme")
+        << withOption("\"dask_scheduler\":\"localhost:8786\"")
+        << "\"dask_scheduler\": a Dask scheduler's address is tcp://HOST:PORT, not "
+           "'localhost:8786'";
+    QTest::newRow("a scheduler as a number")
+        << withOption("\"dask_scheduler\":8786") << "a string for \"dask_scheduler\"";
+    const auto withMember = [&](const QByteArray &member) {
+        return with("\"events\":[", member + ",\"events\":[");
+    };
+    QTest::newRow("worker clocks as an object")
+        << withMember("\"worker_clocks\":{}") << "'[' to open \"worker_clocks\"";
+    QTest::newRow("a worker clock without a pid") << withMember(
+        R"("worker_clocks":[{"worker":"tcp://a:1","offset_ns":1,)"
+        R"("uncertainty_ns":2}])") << "worker clock 0 has no \"pid\"";
+    QTest::newRow("a worker clock without a worker")
+        << withMember(R"("worker_clocks":[{"worker":"tcp://a:1","pid":1,"offset_ns":1,)"
+                      R"("uncertainty_ns":2},{"pid":2,"offset_ns":1,"uncertainty_ns":2}])")
+        << "worker clock 1 has no \"worker\"";
+    QTest::newRow("a worker clock with a negative uncertainty") << withMember(
+        R"("worker_clocks":[{"worker":"tcp://a:1","pid":1,"offset_ns":-5,)"
+        R"("uncertainty_ns":-2}])") << "worker clock 0 has a negative uncertainty (-2 ns)";
+    QTest::newRow("a worker clock with an impossible pid") << withMember(
+        R"("worker_clocks":[{"worker":"tcp://a:1","pid":-7,"offset_ns":0,)"
+        R"("uncertainty_ns":0}])") << "worker clock 0 has the impossible pid -7";
+    QTest::newRow("a worker clock's offset as a fraction") << withMember(
+        R"("worker_clocks":[{"worker":"tcp://a:1","pid":1,"offset_ns":0.5,)"
+        R"("uncertainty_ns":0}])") << "\"offset_ns\" must be a whole number, not 0.5";
+    QTest::newRow("a lane label beyond the workers")
+        << withMember(R"("lane_labels":[{"worker":2,"label":"x"}])")
+        << "a lane label is for worker 2, but the run has workers 0 to 1";
+    QTest::newRow("a lane label for the main row")
+        << withMember(R"("lane_labels":[{"worker":-1,"label":"x"}])") << "for worker -1";
+    QTest::newRow("two labels for one lane")
+        << withMember(R"("lane_labels":[{"worker":1,"label":"x"},{"worker":1,"label":"y"}])")
+        << "worker 1 has a second lane label";
+    QTest::newRow("a lane label without its text")
+        << withMember(R"("lane_labels":[{"worker":1}])") << "lane label 0 has no \"label\"";
+    QTest::newRow("a lane label as a number")
+        << withMember(R"("lane_labels":[{"worker":1,"label":7}])") << "a string for \"label\"";
     QTest::newRow("bad chunk size") << with("\"chunksize\":1", "\"chunksize\":0") << "chunk size";
     QTest::newRow("worker rows do not match")
         << with("\"workers\":2", "\"workers\":3") << "3 worker rows";

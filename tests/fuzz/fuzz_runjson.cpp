@@ -80,5 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
     FUZZ_CHECK(back->resultOrder == run->resultOrder);
     FUZZ_CHECK(back->engine == run->engine);
+    FUZZ_CHECK(back->workerClocks == run->workerClocks);
+    for (int lane = 0; lane < run->trace->workerCount(); ++lane)
+        FUZZ_CHECK(back->trace->label(lane) == run->trace->label(lane));
     return 0;
 }

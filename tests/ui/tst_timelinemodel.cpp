@@ -18,6 +18,7 @@ class tst_TimelineModel : public QObject
 private slots:
     void rowsAndLabels();
     void processRowsNameTheirPid();
+    void labelledRowsReadTheirLabel();
     void barsAtFullResolution();
     void subPixelBarsMerge_data();
     void subPixelBarsMerge();
@@ -60,6 +61,29 @@ void tst_TimelineModel::processRowsNameTheirPid()
     model.setTrace(recorder.snapshot(), nullptr, false);
     QCOMPARE(model.rowLabel(1), QStringLiteral("worker 0"));
     QCOMPARE(model.rowLabel(2), QStringLiteral("worker 1 · pid 4242"));
+}
+
+void tst_TimelineModel::labelledRowsReadTheirLabel()
+{
+    // A Dask worker's threads: the label says which worker, the pid stays; a row without a
+    // label keeps its number.
+    TraceRecorder recorder(3, false);
+    recorder.worker(0).setPid(4242);
+    recorder.worker(0).setLabel(QStringLiteral("127.0.0.1:39041 · thread 0"));
+    recorder.worker(0).append(0, EventKind::Run, 0, 10);
+    recorder.worker(1).setLabel(QStringLiteral("127.0.0.1:39041 · thread 1"));
+    recorder.worker(1).append(1, EventKind::Run, 0, 10); // this process: no pid shown
+    recorder.worker(2).setPid(4243);
+    recorder.worker(2).append(2, EventKind::Run, 0, 10);
+    TimelineModel model;
+    model.setTrace(recorder.snapshot(), nullptr, false);
+    QCOMPARE(model.rowLabel(0), QStringLiteral("main"));
+    QCOMPARE(model.rowLabel(1), QStringLiteral("127.0.0.1:39041 · thread 0 · pid 4242"));
+    QCOMPARE(model.rowLabel(2), QStringLiteral("127.0.0.1:39041 · thread 1"));
+    QCOMPARE(model.rowLabel(3), QStringLiteral("worker 2 · pid 4243"));
+    // A label set while the run goes on shows at once.
+    recorder.worker(2).setLabel(QStringLiteral("10.0.0.7:40000 · thread 0"));
+    QCOMPARE(model.rowLabel(3), QStringLiteral("10.0.0.7:40000 · thread 0 · pid 4243"));
 }
 
 void tst_TimelineModel::barsAtFullResolution()

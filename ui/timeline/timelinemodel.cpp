@@ -180,7 +180,12 @@ QString TimelineModel::rowLabel(int row) const
         return QStringLiteral("main");
     if (entry.lane == GilLane)
         return QStringLiteral("GIL held by");
-    QString label = QStringLiteral("%1 %2").arg(m_rowNoun).arg(entry.lane);
+    // A row whose number says little (a Dask worker's thread, on whichever host) has a label of
+    // its own, set by the strategy as the run goes: read from the trace each time it is asked,
+    // and followed by the pid as a numbered row's is.
+    QString label = m_trace->label(entry.lane);
+    if (label.isEmpty())
+        label = QStringLiteral("%1 %2").arg(m_rowNoun).arg(entry.lane);
     if (entry.pid != 0)
         label += QStringLiteral(" · pid %1").arg(entry.pid);
     return label;
