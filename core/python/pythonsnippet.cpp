@@ -483,7 +483,8 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers)
     code.thirdParty = joblib ? QStringLiteral("from dask.distributed import Client, LocalCluster\n"
                                               "from joblib import Parallel, delayed, "
                                               "parallel_backend")
-                             : QStringLiteral("from dask.distributed import Client, LocalCluster");
+                             : QStringLiteral("from dask.distributed import Client, LocalCluster, "
+                                              "as_completed");
     QString run;
     if (joblib) {
         run = comment(QStringLiteral("joblib's dask backend: each batch of tasks is one Dask task "
@@ -496,13 +497,17 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers)
                   .arg(plan.options.preDispatchFactor);
     } else {
         run = comment(QStringLiteral("pure=False: tasks with equal arguments are still separate "
-                                     "tasks, not one result shared."),
+                                     "tasks. Each result is fetched as it is ready "
+                                     "(as_completed), so a worker that dies loses only the "
+                                     "tasks it was running, not results waiting to be "
+                                     "gathered, which Dask would compute again."),
                   MainIndent)
             + statement(address.isEmpty()
-                    ? QStringLiteral("futures = client.map(task, durations, pure=False)")
-                    : QStringLiteral("futures = client.map(task, durations, workers=chosen, "
-                                     "pure=False)"))
-            + QStringLiteral("results = client.gather(futures)\n");
+                    ? QStringLiteral("pending = as_completed(client.map(task, durations, "
+                                     "pure=False))")
+                    : QStringLiteral("pending = as_completed(client.map(task, durations, "
+                                     "workers=chosen, pure=False))"))
+            + QStringLiteral("results = [future.result() for future in pending]\n");
     }
     if (address.isEmpty()) {
         code.body =
@@ -529,7 +534,7 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers)
         + fill(QStringLiteral(
                    "address = \"{address}\"\n"
                    "try:\n"
-                   "    client = Client(address, timeout=5)\n"
+                   "    client = Client(address, timeout=3)\n"
                    "except OSError as error:\n"
                    "    sys.exit(f\"No Dask scheduler answers at {address}: {error}\")\n"
                    "chosen = sorted(client.scheduler_info()[\"workers\"])[:{workers}]\n"
@@ -855,6 +860,122 @@ QString strategySketch(const RunPlan &plan)
     return {};
 }
 
+// The traced program's trace(): one line on standard output, written at once.
+QString localTraceCode()
+{
+    return QStringLiteral(
+        "def trace(event, **fields):\n"
+        "    \"\"\"One line for ParViz, in one write: processes never interleave.\"\"\"\n"
+        "    fields.update(e=event, t=time.monotonic_ns(), pid=os.getpid(),\n"
+        "                  tid=threading.get_native_id())\n"
+        "    os.write(1, (TRACE + json.dumps(fields) + \"\\n\").encode())\n"
+        "\n"
+        "\n");
+}
+
+// On a Dask cluster the tasks run in worker processes that may be on other machines: their
+// lines travel through Dask's own event channel (Worker.log_event) to the program, whose Relay
+// writes them on ParViz's clock with the scheduler's news of workers that join and leave.
+QString clusterTraceCode()
+{
+    return QStringLiteral(
+        R"py(TOPIC = f"parviz-{os.getpid()}-{time.monotonic_ns()}"  # this run's events
+
+
+def trace(event, **fields):
+    """One line for ParViz. On a Dask worker it goes through Dask's own event
+    channel to this program, whose Relay writes it."""
+    fields.update(e=event, pid=os.getpid(), tid=threading.get_native_id())
+    fields.setdefault("t", time.monotonic_ns())
+    try:
+        worker = get_worker()
+    except ValueError:
+        os.write(1, (TRACE + json.dumps(fields) + "\n").encode())
+        return
+    fields["worker"] = worker.address
+    worker.log_event(TOPIC, fields)
+
+
+def machine():
+    """This machine's boot id: processes that share it share CLOCK_MONOTONIC."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as boot:
+            return boot.read().strip()
+    except OSError:
+        return ""
+
+
+def clock():
+    """A worker's clock, process, machine and threads."""
+    return time.monotonic_ns(), os.getpid(), machine(), get_worker().nthreads
+
+
+class Relay:
+    """Writes the workers' lines on ParViz's clock, and the scheduler's news of
+    workers that join (ready) and leave (lost)."""
+
+    def __init__(self, client, tasks):
+        self.client = client
+        self.offsets = {}  # worker address: its clock minus this one's
+        self.left = tasks
+        self.finished = threading.Event()
+        client.subscribe_topic(TOPIC, self.worker_event)
+        client.subscribe_topic("all", self.cluster_event)
+
+    def worker_event(self, event):
+        fields = event[1]
+        fields["t"] -= self.offsets.get(fields["worker"], 0)
+        os.write(1, (TRACE + json.dumps(fields) + "\n").encode())
+        if fields["e"] == "done":
+            self.left -= 1
+            if self.left == 0:
+                self.finished.set()
+
+    def cluster_event(self, event):
+        news = event[1]
+        if news.get("action") == "add-worker":
+            trace("ready", worker=news["worker"])
+        elif news.get("action") == "remove-worker":
+            trace("lost", worker=news["worker"])
+
+    def number(self, workers, threads, rounds):
+        """Gives each worker its rows, and measures its clock against this one:
+        `rounds` round trips, keeping the tightest. On this machine it is the
+        same clock."""
+        here = machine()
+        best = {}
+        for _ in range(rounds):
+            before = time.monotonic_ns()
+            readings = self.client.run(clock, workers=workers)
+            after = time.monotonic_ns()
+            half = (after - before) // 2
+            for address, (now, pid, boot, nthreads) in readings.items():
+                if address not in best or half < best[address][1]:
+                    offset = now - before - half
+                    best[address] = (offset, half, pid, boot == here, nthreads)
+        for slot, address in enumerate(workers):
+            offset, half, pid, same, nthreads = best.get(
+                address, (0, 0, 0, True, threads))
+            if nthreads > threads:
+                sys.exit(f"{address} has {nthreads} threads: ParViz needs to be "
+                         f"told (threads per worker {nthreads})")
+            if same:
+                offset, half = 0, 0
+            self.offsets[address] = offset
+            trace("worker", worker=address, slot=slot, worker_pid=pid,
+                  offset=offset, uncertainty=half)
+
+    def wait(self):
+        """Now; returned once the workers' last lines are in (at most 5 s)."""
+        now = time.monotonic_ns()
+        self.finished.wait(5)
+        self.client.unsubscribe_topic(TOPIC)
+        self.client.unsubscribe_topic("all")
+        return now
+
+
+)py");
+}
 } // namespace
 
 QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
@@ -881,7 +1002,7 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
     if (workers.usesCpuCount)
         imports << QStringLiteral("import multiprocessing");
 
-    const QString fileName = QString(plan.strategy).replace(u'-', u'_') + QStringLiteral(".py");
+    const QString fileName = pythonFileName(plan);
     const QString header = comment(QStringLiteral("%1: %2 %3 tasks of %4")
                                        .arg(info.name,
                                            QString::number(workload.taskCount),
@@ -890,8 +1011,42 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
         + comment(workersPhrase(plan, info) + u'.')
         + comment(QStringLiteral("Save as %1 and run: python3 %1").arg(fileName));
 
+    const Shape shape = shapeOf(plan);
+    const bool cluster = shape == Shape::Cluster || shape == Shape::ClusterBatches;
     QString tasks = taskCode(workload);
     QString main;
+    QString setup = strategy.setup;
+    QString body = strategy.body;
+    QString thirdParty = strategy.thirdParty;
+    if (traced && cluster) {
+        // The workers' lines come through the relay; an embedded cluster grows from none once
+        // the relay listens, so that it hears every worker join.
+        thirdParty.replace(QLatin1String("Client, LocalCluster"),
+            QLatin1String("Client, LocalCluster, get_worker"));
+        const QString threads = QString::number(plan.options.threadsPerWorker);
+        // Where the tasks are sent: the rows' dispatch counts from here.
+        for (const QLatin1String run :
+            {QLatin1String("# pure=False"), QLatin1String("# joblib's dask backend")}) {
+            if (const auto at = body.indexOf(run); at >= 0)
+                body.insert(at, QLatin1String("trace(\"submit\")\n"));
+        }
+        if (plan.options.daskScheduler.isEmpty()) {
+            body.replace(QStringLiteral("    n_workers=%1,\n").arg(workers.value),
+                QStringLiteral("    n_workers=0,\n"));
+            body.replace(QLatin1String("client = Client(cluster)\n"),
+                QStringLiteral("client = Client(cluster)\n"
+                               "relay = Relay(client, len(durations))\n"
+                               "cluster.scale(%1)\n"
+                               "client.wait_for_workers(%1)\n"
+                               "workers_up = sorted(client.scheduler_info()[\"workers\"])\n"
+                               "relay.number(workers_up, %2, rounds=0)\n")
+                    .arg(workers.value, threads));
+        } else {
+            setup += QStringLiteral("relay = Relay(client, len(durations))\n"
+                                    "relay.number(chosen, %1, rounds=5)\n")
+                         .arg(threads);
+        }
+    }
     if (traced)
         main += QStringLiteral("threading.Thread(target=leave_with_parent, daemon=True).start()\n");
     main += durations.code;
@@ -899,18 +1054,12 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
         // The task as shown becomes work(); task() wraps it with the tracer's two lines.
         const auto at = tasks.lastIndexOf(QLatin1String("def task("));
         tasks.replace(at, 9, QStringLiteral("def work("));
-        tasks =
-            QStringLiteral(
-                "TRACE = \"\\x1eparviz \"  # lines for ParViz; the rest is the program's\n"
-                "\n"
-                "\n"
-                "def trace(event, **fields):\n"
-                "    \"\"\"One line for ParViz, in one write: processes never interleave.\"\"\"\n"
-                "    fields.update(e=event, t=time.monotonic_ns(), pid=os.getpid(),\n"
-                "                  tid=threading.get_native_id())\n"
-                "    os.write(1, (TRACE + json.dumps(fields) + \"\\n\").encode())\n"
-                "\n"
-                "\n"
+        tasks = QStringLiteral(
+                    "TRACE = \"\\x1eparviz \"  # lines for ParViz; the rest is the program's\n"
+                    "\n"
+                    "\n")
+            + (cluster ? clusterTraceCode() : localTraceCode())
+            + QStringLiteral(
                 "def leave_with_parent():\n"
                 "    \"\"\"ParViz holds standard input open while it runs: its end means ParViz "
                 "is\n"
@@ -941,17 +1090,26 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
                              "    return result\n");
         main += QStringLiteral("durations = list(enumerate(durations))  # (task, seconds)\n");
     }
-    main += workers.setup + gil + strategy.setup + QStringLiteral("start = time.perf_counter()\n");
+    main += workers.setup + gil + setup + QStringLiteral("start = time.perf_counter()\n");
     if (traced)
         main += QStringLiteral("trace(\"begin\")\n");
-    main += strategy.body;
+    main += body;
     if (traced)
-        main += QStringLiteral("trace(\"end\")\n");
+        main += cluster ? QStringLiteral("trace(\"end\", t=relay.wait())\n")
+                        : QStringLiteral("trace(\"end\")\n");
     main += QStringLiteral("print(f\"Finished in {time.perf_counter() - start:.2f} seconds\")\n")
         + strategy.after;
-    return header + u'\n' + importsCode(imports, strategy.thirdParty) + QStringLiteral("\n\n")
-        + tasks + QStringLiteral("\n\ndef main():\n") + indented(main)
+    return header + u'\n' + importsCode(imports, thirdParty) + QStringLiteral("\n\n") + tasks
+        + QStringLiteral("\n\ndef main():\n") + indented(main)
         + QStringLiteral("\n\nif __name__ == \"__main__\":\n    main()\n");
+}
+
+QString pythonFileName(const RunPlan &plan)
+{
+    QString name = QString(plan.strategy).replace(u'-', u'_');
+    if (name == QLatin1String("dask"))
+        name += QLatin1String("_cluster");
+    return name + QStringLiteral(".py");
 }
 
 QString cppCall(const RunPlan &plan)

@@ -31,6 +31,10 @@ enum class PythonTracing { Off, On };
 inline constexpr char PythonTraceMarker[] = "\x1eparviz ";
 QString pythonProgram(const RunPlan &plan, PythonTracing tracing = PythonTracing::Off);
 
+// The file the program is saved as: "thread_pool.py". Never the name of a module it imports:
+// dask's program is "dask_cluster.py".
+QString pythonFileName(const RunPlan &plan);
+
 // What ParViz itself runs for the plan, as a short C++ sketch of the strategy's implementation
 // with the plan's numbers (core/strategies/), ending with what a task does.
 //

@@ -7,8 +7,8 @@ StrategyInfo DaskStrategy::describe()
     return {
         QStringLiteral("dask"),
         QStringLiteral("Dask cluster"),
-        QStringLiteral("client = Client(LocalCluster(n_workers=W)); client.gather(client.map(f, "
-                       "tasks, pure=False))"),
+        QStringLiteral("client = Client(LocalCluster(n_workers=W)); "
+                       "as_completed(client.map(f, tasks, pure=False))"),
         QStringLiteral(
             "A real Dask cluster: a scheduler and W worker processes with T threads each, "
             "started for the run (a LocalCluster on this machine) or already running "
