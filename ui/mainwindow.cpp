@@ -76,6 +76,8 @@
 namespace parviz {
 
 namespace {
+// Preferences' scheduler for the dask strategy, the workload's until a person types another.
+constexpr QLatin1String DaskSchedulerKey("dask/scheduler");
 // The live metrics follow the run every frame (LiveRunMetrics reads only the new events), but
 // the panel shows them a few times a second: figures that change 60 times a second cannot be
 // read.
@@ -108,6 +110,8 @@ MainWindow::MainWindow(QWidget *parent)
     connectPanels();
     connectRunController();
     connect(m_python, &PythonLocator::found, this, &MainWindow::onPythonFound);
+    // Whether CPython can run a Dask cluster, once a person looks at the strategies.
+    connect(m_panel, &WorkloadPanel::pythonWanted, m_python, &PythonLocator::ensureLooked);
     trackSweepsForPictures();
     readSettings();
     updateActions();
@@ -648,6 +652,7 @@ void MainWindow::startTruth()
 
 void MainWindow::onPythonFound()
 {
+    m_panel->setPython(m_python->result());
     updateActions();
     if (!m_truthWanted)
         return;
@@ -661,16 +666,21 @@ void MainWindow::setPythonInterpreter(const QString &interpreter)
     QSettings().setValue(QStringLiteral("python/interpreter"), interpreter);
     m_python->setChosen(interpreter);
     m_python->ensureLooked();
-    updateActions(); // what was found for the one before no longer counts
+    // What was found for the one before no longer counts.
+    m_panel->setPython(m_python->result());
+    updateActions();
 }
 
 void MainWindow::showPreferences()
 {
     PreferencesDialog dialog(m_python->chosen(), this);
     dialog.setPictureStyle(FigureStyle::fromSettings());
+    dialog.setDaskScheduler(QSettings().value(DaskSchedulerKey).toString());
     if (dialog.exec() == QDialog::Accepted) {
         setPythonInterpreter(dialog.interpreter());
         dialog.pictureStyle().toSettings();
+        QSettings().setValue(DaskSchedulerKey, dialog.daskScheduler());
+        m_panel->setDefaultDaskScheduler(dialog.daskScheduler());
     }
 }
 
@@ -1176,6 +1186,8 @@ void MainWindow::readSettings()
     m_laidOutWidth = width();
     setControlsShown(settings.value(QStringLiteral("layout/controls"), true).toBool());
     m_repeats->setValue(settings.value(QStringLiteral("sweep/repeats"), 1).toInt());
+    // Before the workload's own settings, which keep a scheduler typed in an earlier session.
+    m_panel->setDefaultDaskScheduler(settings.value(DaskSchedulerKey).toString());
     m_panel->loadSettings(settings);
     m_costs.readFrom(settings); // what earlier sessions measured on this machine
     m_python->setChosen(settings.value(QStringLiteral("python/interpreter")).toString());

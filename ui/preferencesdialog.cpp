@@ -21,6 +21,7 @@ PreferencesDialog::PreferencesDialog(const QString &interpreter, QWidget *parent
     : QDialog(parent)
     , m_interpreter(new QLineEdit)
     , m_found(new QLabel)
+    , m_daskScheduler(new QLineEdit)
     , m_pictureWidth(new QComboBox)
     , m_darkPictures(new QCheckBox(tr("Draw pictures in the &dark theme")))
     , m_locator(new PythonLocator(this))
@@ -50,6 +51,18 @@ PreferencesDialog::PreferencesDialog(const QString &interpreter, QWidget *parent
     form->addRow(label, row);
     form->addRow(tr("Found:"), m_found);
 
+    m_daskScheduler->setPlaceholderText(tr("empty: a LocalCluster on this machine"));
+    m_daskScheduler->setClearButtonEnabled(true);
+    m_daskScheduler->setToolTip(
+        tr("The scheduler the dask strategy starts with, until you type another beside it: "
+           "tcp://HOST:PORT of a Dask cluster already running, which runs leave running. "
+           "Empty: each run starts a LocalCluster on this machine and shuts it down after."));
+    auto *dask = new QGroupBox(tr("Dask (the dask strategy)"));
+    auto *daskForm = new QFormLayout(dask);
+    auto *schedulerLabel = new QLabel(tr("&Scheduler:"));
+    schedulerLabel->setBuddy(m_daskScheduler);
+    daskForm->addRow(schedulerLabel, m_daskScheduler);
+
     // The pictures of File > Save and Edit > Copy Picture: parviz-cli's figures, at a width
     // for slides rather than the chart's size on screen.
     for (int width : {1280, 1600, 1920, 2560})
@@ -73,6 +86,7 @@ PreferencesDialog::PreferencesDialog(const QString &interpreter, QWidget *parent
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(python);
+    layout->addWidget(dask);
     layout->addWidget(pictures);
     layout->addStretch(1);
     layout->addWidget(buttons);
@@ -109,6 +123,16 @@ void PreferencesDialog::look()
     m_locator->ensureLooked();
     if (!m_locator->isLooking())
         showFound(); // found already: the same choice as before
+}
+
+QString PreferencesDialog::daskScheduler() const
+{
+    return m_daskScheduler->text().trimmed();
+}
+
+void PreferencesDialog::setDaskScheduler(const QString &address)
+{
+    m_daskScheduler->setText(address);
 }
 
 FigureStyle PreferencesDialog::pictureStyle() const
@@ -156,12 +180,21 @@ void PreferencesDialog::showFound()
         return;
     }
     const PythonInterpreter &python = **found;
-    m_found->setText(python.hasJoblib
-            ? tr("Python %1 at %2, with joblib: every strategy can run in CPython.")
-                  .arg(python.version, python.path)
-            : tr("Python %1 at %2, without joblib: every strategy but batched can run in "
-                 "CPython (Debian: apt-get install python3-joblib).")
-                  .arg(python.version, python.path));
+    QString text;
+    if (python.hasJoblib && python.hasDistributed)
+        text = tr("Python %1 at %2, with joblib and Dask's distributed: every strategy can run "
+                  "in CPython.");
+    else if (python.hasJoblib)
+        text = tr("Python %1 at %2, with joblib, without Dask's distributed: every strategy but "
+                  "dask can run in CPython (Debian: apt-get install python3-distributed).");
+    else if (python.hasDistributed)
+        text = tr("Python %1 at %2, with Dask's distributed, without joblib: every strategy but "
+                  "batched can run in CPython (Debian: apt-get install python3-joblib).");
+    else
+        text = tr("Python %1 at %2, without joblib or Dask's distributed: every strategy but "
+                  "batched and dask can run in CPython (Debian: apt-get install python3-joblib "
+                  "python3-distributed).");
+    m_found->setText(text.arg(python.version, python.path));
 }
 
 } // namespace parviz

@@ -17,7 +17,9 @@ class PythonLocator;
 // Edit > Preferences: the Python interpreter that Run in CPython Too uses, a path or empty for
 // automatic (python3 on PATH). Under the field, what that choice finds, looked for in the
 // background a moment after typing stops: the interpreter, its version, and whether it has
-// joblib, which the batched strategy's program needs. And the pictures File > Save writes: their
+// joblib, which the batched strategy's program needs, and Dask's distributed, which the dask
+// strategy needs. The Dask scheduler a workload starts with: an existing cluster's address, or
+// empty for a LocalCluster of each run's own. And the pictures File > Save writes: their
 // width (a slide's 1600 pixels, or 1920, ...) and whether they are drawn in the dark theme.
 //
 // GUI thread.
@@ -36,6 +38,10 @@ public:
     QString interpreter() const;
     void setInterpreter(const QString &interpreter);
 
+    // The scheduler of a running Dask cluster ("tcp://HOST:PORT"), or empty for a local one.
+    QString daskScheduler() const;
+    void setDaskScheduler(const QString &address);
+
     // The width and theme of saved pictures.
     FigureStyle pictureStyle() const;
     void setPictureStyle(const FigureStyle &style);
@@ -53,6 +59,7 @@ private:
 
     QLineEdit *m_interpreter;
     QLabel *m_found;
+    QLineEdit *m_daskScheduler;
     QComboBox *m_pictureWidth;
     QCheckBox *m_darkPictures;
     PythonLocator *m_locator;

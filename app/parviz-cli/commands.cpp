@@ -9,6 +9,7 @@
 #include "export/sweepsummary.h"
 #include "pictures/figures.h"
 #include "python/cpythonengine.h"
+#include "python/daskcluster.h"
 #include "run/comparison.h"
 #include "run/planning.h"
 #include "run/runsession.h"
@@ -257,6 +258,26 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
         return report(checked.error());
     if (auto writable = exports.checkWritable(); !writable)
         return statusOf(writable.error());
+    // A Dask sweep without a cluster of its own starts one for all its runs, with the most
+    // workers; each run uses the first 1, 2, ... of them.
+    std::unique_ptr<KeptDaskCluster> cluster;
+    if (const StrategyEntry *entry = findStrategy(plan.strategy); entry
+        && entry->info.workersWith(plan.options) == WorkerKind::Cluster
+        && plan.options.daskScheduler.isEmpty()) {
+        const auto python = findPython();
+        if (!python)
+            return report(python.error());
+        auto started =
+            KeptDaskCluster::start(*python, plan.maxWorkers, plan.options.threadsPerWorker);
+        if (!started)
+            return report(started.error());
+        cluster = std::move(started).value();
+        plan.options.daskScheduler = cluster->address();
+        auto remade = SweepSchedule::make(plan);
+        if (!remade)
+            return report(remade.error());
+        schedule = std::move(remade).value();
+    }
 
     // The JSON is written as the sweep goes, one point's runs at a time.
     std::optional<Output> json;

@@ -19,7 +19,9 @@
 #include <algorithm>
 #include <cmath>
 #include <dirent.h>
+#include <limits>
 #include <memory>
+#include <tuple>
 #include <utility>
 
 namespace parviz {
@@ -160,7 +162,9 @@ Result<StrategyOptions> parseOptions(const QJsonValue &value)
             "on_worker_death",
             "start_timeout",
             "stall_timeout",
-            "backend"});
+            "backend",
+            "threads_per_worker",
+            "dask_scheduler"});
         !known)
         return known.error();
     auto chunkSize = read.whole("chunksize", 1, WorkloadSpec::MaxTasks, 1);
@@ -191,7 +195,7 @@ Result<StrategyOptions> parseOptions(const QJsonValue &value)
         const auto chosen = joblibBackendFromName(*backend);
         if (!chosen)
             return Error{QStringLiteral("bad-preset"),
-                QStringLiteral("\"backend\" is \"loky\" or \"threading\", not \"%1\"")
+                QStringLiteral("\"backend\" is \"loky\", \"threading\" or \"dask\", not \"%1\"")
                     .arg(backend->left(40))};
         options.backend = *chosen;
     }
@@ -203,6 +207,14 @@ Result<StrategyOptions> parseOptions(const QJsonValue &value)
     if (!stallTimeout)
         return stallTimeout.error();
     options.workerStallTimeoutNs = *stallTimeout;
+    auto threads = read.whole("threads_per_worker", 1, 256, options.threadsPerWorker);
+    if (!threads)
+        return threads.error();
+    options.threadsPerWorker = static_cast<int>(*threads);
+    auto scheduler = read.text("dask_scheduler", false, Preset::MaxSchedulerLength);
+    if (!scheduler)
+        return scheduler.error();
+    options.daskScheduler = scheduler->trimmed();
     if (auto valid = options.validate(); !valid)
         return valid.error();
     return options;
@@ -272,16 +284,34 @@ struct PresetFile
     QByteArray nativePath; // empty for a resource
 };
 
-// The *.json files of `directory`, in file-name order. A folder on disk is listed by the
-// bytes of its names, which Qt's own listing decodes into names that no longer open.
+// The number a file's name starts with, as 10 of "10-outgrowing-one-machine.json"; names
+// without one come after every number.
+qint64 leadingNumber(const QString &path)
+{
+    const QString name = QFileInfo(path).fileName();
+    const auto end =
+        std::find_if(name.begin(), name.end(), [](QChar c) { return c < u'0' || c > u'9'; });
+    bool isNumber = false; // not when there are no digits, or too many
+    const qint64 number = name.left(end - name.begin()).toLongLong(&isNumber);
+    return isNumber ? number : std::numeric_limits<qint64>::max();
+}
+
+// The *.json files of `directory`, in file-name order, a leading number by its value ("9-"
+// before "10-", as the presets are numbered). A folder on disk is listed by the bytes of its
+// names, which Qt's own listing decodes into names that no longer open.
 std::vector<PresetFile> presetFiles(const QString &directory)
 {
     std::vector<PresetFile> files;
+    const auto inOrder = [](const PresetFile &a, const PresetFile &b) {
+        return std::tuple(leadingNumber(a.path), a.path, a.nativePath)
+            < std::tuple(leadingNumber(b.path), b.path, b.nativePath);
+    };
     if (!QFileInfo(directory).isNativePath()) {
         const QDir dir(directory);
         for (const QFileInfo &info :
             dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
             files.push_back({info.filePath(), {}});
+        std::sort(files.begin(), files.end(), inOrder);
         return files;
     }
     const QByteArray nativeDirectory = QFile::encodeName(directory);
@@ -295,9 +325,7 @@ std::vector<PresetFile> presetFiles(const QString &directory)
             continue;
         files.push_back({directory + u'/' + QFile::decodeName(name), nativeDirectory + '/' + name});
     }
-    std::sort(files.begin(), files.end(), [](const PresetFile &a, const PresetFile &b) {
-        return std::pair(a.path, a.nativePath) < std::pair(b.path, b.nativePath);
-    });
+    std::sort(files.begin(), files.end(), inOrder);
     return files;
 }
 
@@ -540,6 +568,10 @@ QByteArray presetJson(const Preset &preset)
     if (preset.options.workerStartTimeoutNs != defaults.workerStartTimeoutNs)
         options.insert(
             QLatin1String("start_timeout"), durationText(preset.options.workerStartTimeoutNs));
+    if (preset.options.threadsPerWorker != defaults.threadsPerWorker)
+        options.insert(QLatin1String("threads_per_worker"), preset.options.threadsPerWorker);
+    if (preset.options.daskScheduler != defaults.daskScheduler)
+        options.insert(QLatin1String("dask_scheduler"), preset.options.daskScheduler);
     if (!options.isEmpty())
         object.insert(QLatin1String("options"), options);
     if (!preset.compare.isEmpty())

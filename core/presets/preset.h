@@ -22,7 +22,10 @@ namespace parviz {
 //    "io_share": 0.5, "seed": 1,        (optional)
 //    "options": {"chunksize": 1, "switch_interval": "5ms", "join": true,
 //                "on_worker_death": "fail", "start_timeout": "10s", "stall_timeout": "10s",
-//                "backend": "loky"},             (each optional; backend: loky or threading)
+//                "backend": "loky", "threads_per_worker": 1,
+//                "dask_scheduler": "tcp://host:8786"},
+//                           (each optional; backend: loky, threading or dask; dask_scheduler
+//                            empty or absent: a LocalCluster started for the run)
 //    "compare": ["thread-pool", "process-pool"]}   (optional: strategies to run side by side)
 //
 // "gil-threads", a strategy of older presets, is read as "thread-pool" with "gil": "held".
@@ -37,6 +40,8 @@ struct Preset
     static constexpr int MaxTitleLength = 120;
     static constexpr int MaxExplanationLength = 4000;
     static constexpr int MaxDurationLength = 100'000;
+    // A Dask scheduler's address: "tcp://", a host name of up to 253 characters, a port.
+    static constexpr int MaxSchedulerLength = 300;
 
     QString id; // the file's base name: "7-joblib", or "user/mine" for a person's own
     QString file; // where it was read from, for messages
@@ -59,8 +64,8 @@ struct Preset
 // it reads: presetJson() of a title and an explanation at their longest, every character of
 // which JSON may write as six bytes ("\u0001"), a duration at its longest (its text is ASCII:
 // digits, units, commas), and 4 KiB for every other member, options and strategies to compare
-// included (they take under 1 KiB). About 126 KiB; tst_presets writes a preset of every limit
-// and checks it fits.
+// included (they take under 3 KiB, most of it a Dask scheduler's address written as escapes). About
+// 126 KiB; tst_presets writes a preset of every limit and checks it fits.
 inline constexpr qint64 MaxPresetBytes =
     6 * (Preset::MaxTitleLength + Preset::MaxExplanationLength) + Preset::MaxDurationLength + 4096;
 
@@ -79,7 +84,9 @@ struct PresetProblem
 
 struct PresetLibrary
 {
-    std::vector<Preset> presets; // built-in ones first, then each directory's, by file name
+    // Built-in ones first, then each directory's, by file name (a leading number by its
+    // value).
+    std::vector<Preset> presets;
     std::vector<PresetProblem> problems;
 };
 
@@ -87,9 +94,10 @@ struct PresetLibrary
 // those of `olderDirectory` whose file names `userDirectory` does not have. A file that is
 // not a valid preset is a problem; the others still load.
 PresetLibrary loadPresets(const QString &userDirectory, const QString &olderDirectory = {});
-// Every *.json of one directory, in file-name order. A user directory is read by the names the
-// system has, so that a file whose name is not valid UTF-8 is listed too, its name shown with
-// U+FFFD in place of what cannot be decoded. Only regular files of at most MaxPresetBytes are
+// Every *.json of one directory, in file-name order, a leading number by its value ("9-"
+// before "10-"). A user directory is read by the names the system has, so that a file whose
+// name is not valid UTF-8 is listed too, its name shown with U+FFFD in place of what cannot
+// be decoded. Only regular files of at most MaxPresetBytes are
 // read (see readRegularFile()); anything else named *.json is a problem.
 void loadPresetDirectory(const QString &directory, bool builtIn, PresetLibrary &into);
 

@@ -265,6 +265,7 @@ private:
             TraceLane &lane = m_context.recorder().worker(slot.firstLane + k);
             Row &row = m_lanes[slot.firstLane + k];
             const std::int64_t from = std::max(slot.startNs, row.freeNs);
+            lane.setPid(static_cast<std::int32_t>(m_programPid)); // which started it
             if (*slot.readyNs > from && !lane.isOpen())
                 lane.append(-1, EventKind::Spawn, from, *slot.readyNs);
             row.freeNs = std::max(row.freeNs, *slot.readyNs);

@@ -148,18 +148,22 @@ Result<PythonInterpreter> findPython(const QString &chosen)
     QStringList candidates{QStandardPaths::findExecutable(QStringLiteral("python3")),
         QStringLiteral("/usr/bin/python3")};
     candidates.removeDuplicates();
-    std::optional<PythonInterpreter> first;
+    // The first that runs every strategy's program; else the first with joblib; else the first.
+    std::optional<PythonInterpreter> best;
+    auto rank = [](const PythonInterpreter &python) {
+        return (python.hasJoblib ? 2 : 0) + (python.hasDistributed ? 1 : 0);
+    };
     for (const QString &candidate : candidates) {
         auto python = probe(candidate);
         if (!python)
             continue;
-        if (python->hasJoblib)
-            return *python;
-        if (!first)
-            first = python;
+        if (!best || rank(*python) > rank(*best))
+            best = python;
+        if (rank(*best) == 3)
+            break;
     }
-    if (first)
-        return *first;
+    if (best)
+        return *best;
     return Error{QStringLiteral("no-python"),
         QStringLiteral("no python3 was found on PATH or at /usr/bin/python3 (Debian: apt-get "
                        "install python3 python3-joblib)")};

@@ -897,7 +897,7 @@ def trace(event, **fields):
 
 
 def machine():
-    """This machine's boot id: processes that share it share CLOCK_MONOTONIC."""
+    """This machine's boot id: processes that share it share a clock."""
     try:
         with open("/proc/sys/kernel/random/boot_id") as boot:
             return boot.read().strip()
@@ -957,8 +957,8 @@ class Relay:
             offset, half, pid, same, nthreads = best.get(
                 address, (0, 0, 0, True, threads))
             if nthreads > threads:
-                sys.exit(f"{address} has {nthreads} threads: ParViz needs to be "
-                         f"told (threads per worker {nthreads})")
+                sys.exit(f"{address} has {nthreads} threads: tell ParViz "
+                         f"(threads per worker {nthreads})")
             if same:
                 offset, half = 0, 0
             self.offsets[address] = offset
@@ -1112,8 +1112,32 @@ QString pythonFileName(const RunPlan &plan)
     return name + QStringLiteral(".py");
 }
 
+// No C++ of ParViz's runs a Dask cluster: Dask does, in the program beside, which ParViz runs
+// and reads.
+QString clusterSketch(const RunPlan &plan)
+{
+    return fill(
+        QStringLiteral(
+            "// core/python/cpythonengine.cpp: Dask runs the tasks, in the Python program\n"
+            "// beside ({file}, traced); ParViz runs it and reads its lines as they come.\n"
+            "QProcess python;   // a process group of its own: Stop ends it, and the\n"
+            "                   // cluster it started, together\n"
+            "python.start(interpreter, {program});\n"
+            "while (python.state() != QProcess::NotRunning) {\n"
+            "    python.waitForReadyRead(20);\n"
+            "    // \"start\" and \"done\" of a worker thread (Worker.log_event, relayed):\n"
+            "    //   a run on its row, after a dispatch gap while tasks were queued;\n"
+            "    // \"ready\": the worker joined, its rows' spawn segments end;\n"
+            "    // \"lost\": its tasks under way end interrupted; Dask runs them again.\n"
+            "}\n"),
+        {{"file", pythonFileName(plan)}});
+}
+
 QString cppCall(const RunPlan &plan)
 {
+    if (const Shape shape = shapeOf(plan);
+        shape == Shape::Cluster || shape == Shape::ClusterBatches)
+        return clusterSketch(plan);
     const QString sketch = strategySketch(plan);
     if (sketch.isEmpty())
         return {};

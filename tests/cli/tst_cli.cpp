@@ -190,7 +190,7 @@ void tst_Cli::badUsageIsOneLineAndExitTwo_data()
     QTest::newRow("duration without unit") << run({"--duration", "0.1"}) << "--duration";
     QTest::newRow("bad kind") << run({"--kind", "fast"}) << "--kind";
     QTest::newRow("bad gil") << run({"--gil", "sometimes"}) << "--gil";
-    QTest::newRow("bad backend") << run({"--backend", "dask"}) << "--backend";
+    QTest::newRow("bad backend") << run({"--backend", "ray"}) << "--backend";
     QTest::newRow("bad stall timeout") << run({"--stall-timeout", "0s"}) << "--stall-timeout";
     QTest::newRow("unknown strategy") << run({"--strategy", "nope"}) << "--strategy";
     QTest::newRow("zero tasks") << run({"--tasks", "0"}) << "--tasks";

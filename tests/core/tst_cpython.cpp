@@ -59,6 +59,8 @@ void tst_CPython::everyTaskOnceARowPerThreadOrProcess_data()
     QTest::addColumn<QString>("strategy");
     QTest::addColumn<int>("kind");
     for (const auto &entry : strategyRegistry()) {
+        if (entry.info.workers == WorkerKind::Cluster)
+            continue; // already CPython's own run: tst_dask
         for (auto kind : {TaskKind::Sleep, TaskKind::Cpu})
             QTest::addRow("%s %s", qPrintable(entry.info.id), qPrintable(taskKindName(kind)))
                 << entry.info.id << static_cast<int>(kind);

@@ -1,5 +1,6 @@
 #include "presets/preset.h"
 #include "processes.h"
+#include "python/interpreter.h"
 #include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
@@ -76,7 +77,7 @@ void tst_Presets::builtInPresetsLoad()
     for (const auto &problem : library.problems)
         qWarning("%s", qPrintable(problem.message()));
     QVERIFY(library.problems.empty());
-    QCOMPARE(library.presets.size(), std::size_t(9));
+    QCOMPARE(library.presets.size(), std::size_t(10));
     QStringList ids;
     for (const Preset &preset : library.presets) {
         ids << preset.id;
@@ -85,7 +86,9 @@ void tst_Presets::builtInPresetsLoad()
         QVERIFY2(preset.explanation.size() > 100, qPrintable(preset.id));
     }
     QCOMPARE(ids.first(), QStringLiteral("1-sequential"));
-    QCOMPARE(ids.last(), QStringLiteral("9-threads-that-release-the-gil"));
+    // By their numbers, 10 after 9, as the menu's shortcuts count them.
+    QCOMPARE(ids.at(8), QStringLiteral("9-threads-that-release-the-gil"));
+    QCOMPARE(ids.last(), QStringLiteral("10-outgrowing-one-machine"));
 
     // The seed's numbers: 0.1 + 1 + 0.3 s one after another; three processes, joined or not;
     // joblib's 30 x 10 tasks of 0.1 s on all CPUs.
@@ -109,6 +112,15 @@ void tst_Presets::builtInPresetsLoad()
     QCOMPARE(library.presets[8].compare, threadsAndProcesses);
     QCOMPARE(library.presets[8].workload.gil, TaskGil::Released);
     QCOMPARE(library.presets[8].workload.kind, library.presets[7].workload.kind);
+    // joblib's tasks again, on a Dask cluster started for the run: 80% of the CPUs, as the
+    // seed's pools, each worker one thread.
+    const Preset &dask = library.presets[9];
+    QCOMPARE(dask.strategy, QStringLiteral("dask"));
+    QCOMPARE(dask.workload, joblib.workload);
+    QCOMPARE(dask.workers, WorkerCount::ofCpus(0.8));
+    QCOMPARE(dask.options.threadsPerWorker, 1);
+    QVERIFY(dask.options.daskScheduler.isEmpty());
+    QVERIFY(dask.explanation.contains(QStringLiteral("2.98 s")));
 }
 
 void tst_Presets::everyPresetRuns_data()
@@ -137,6 +149,13 @@ void tst_Presets::everyPresetRuns()
         workers = WorkerCount::exactly(std::min(*workers.count, 4));
     auto plan = makeRunPlan(strategy, shortened(preset.workload), workers, preset.options);
     QVERIFY2(plan.ok(), plan ? "" : qPrintable(plan.error().message));
+    // A Dask cluster runs in CPython, which needs Dask's distributed.
+    const StrategyEntry *entry = findStrategy(strategy);
+    if (entry && entry->info.workersWith(plan->options) == WorkerKind::Cluster) {
+        const auto python = findPython();
+        if (!python || !python->canRun(*plan))
+            QSKIP("no CPython with Dask's distributed here");
+    }
     const RunResult run = executeRun(*plan);
     QVERIFY2(run.ok(), run.error ? qPrintable(run.error->message) : "");
     QCOMPARE(run.metrics.tasksCompleted, static_cast<int>(plan->tasks->size()));
@@ -285,6 +304,14 @@ void tst_Presets::malformedFilesAreReported()
             R"({"parviz_preset": 1, "title": "x", "strategy": "thread-pool", "tasks": 3,
                 "duration": "1ms", "options": {"join": true, "join": false}})",
             "\"join\" is given twice"},
+        {"yh-threads-per-worker.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "dask", "tasks": 3,
+                "duration": "1ms", "options": {"threads_per_worker": 0}})",
+            "\"threads_per_worker\" is 0"},
+        {"yi-scheduler.json",
+            R"({"parviz_preset": 1, "title": "x", "strategy": "dask", "tasks": 3,
+                "duration": "1ms", "options": {"dask_scheduler": "localhost:8786"}})",
+            "tcp://HOST:PORT"},
     };
     for (const auto &c : cases)
         writeFile(dir.filePath(QLatin1String(c.file)), c.contents);
@@ -307,7 +334,7 @@ void tst_Presets::malformedFilesAreReported()
 
     // The built-in ones still load next to a broken folder.
     const PresetLibrary all = loadPresets(dir.path());
-    QCOMPARE(all.presets.size(), std::size_t(10));
+    QCOMPARE(all.presets.size(), loadPresets(QString()).presets.size() + 1);
     QCOMPARE(all.problems.size(), std::size_t(std::size(cases)));
 }
 
@@ -320,6 +347,8 @@ void tst_Presets::savedPresetReadsBack()
         mine.title = QStringLiteral("Mine: ") + builtIn.title;
         mine.options.onWorkerDeath = StrategyOptions::WorkerDeath::Restart;
         mine.options.switchIntervalNs = 2 * Ms;
+        mine.options.threadsPerWorker = 3;
+        mine.options.daskScheduler = QStringLiteral("tcp://10.0.0.7:8786");
         const auto path = savePreset(mine, dir.path() + QStringLiteral("/sub"));
         QVERIFY2(path.ok(), path ? "" : qPrintable(path.error().message));
         QFile file(*path);
@@ -336,7 +365,7 @@ void tst_Presets::savedPresetReadsBack()
     }
     PresetLibrary library;
     loadPresetDirectory(dir.path() + QStringLiteral("/sub"), false, library);
-    QCOMPARE(library.presets.size(), std::size_t(9));
+    QCOMPARE(library.presets.size(), loadPresets(QString()).presets.size());
     QVERIFY(library.problems.empty());
 }
 
@@ -439,6 +468,9 @@ void tst_Presets::largestPresetFitsTheLimit()
     preset.options.join = false;
     preset.options.onWorkerDeath = StrategyOptions::WorkerDeath::Restart;
     preset.options.workerStartTimeoutNs = 599'999'999'999;
+    preset.options.threadsPerWorker = 256;
+    preset.options.daskScheduler =
+        QStringLiteral("tcp://") + QString(Preset::MaxSchedulerLength - 6, QChar(1));
     for (const StrategyEntry &strategy : strategyRegistry())
         preset.compare << strategy.info.id;
 
@@ -449,6 +481,7 @@ void tst_Presets::largestPresetFitsTheLimit()
     QVERIFY2(back.ok(), back ? "" : qPrintable(back.error().message));
     QCOMPARE(back->explanation, preset.explanation);
     QCOMPARE(back->workload.duration, preset.workload.duration);
+    QCOMPARE(back->options, preset.options);
 }
 
 void tst_Presets::fileNamesThatAreNotUtf8AreListed()

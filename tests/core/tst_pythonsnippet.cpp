@@ -60,6 +60,7 @@ private slots:
     void aMillionTasksMakeAShortProgram_data();
     void aMillionTasksMakeAShortProgram();
     void everyStrategyHasItsCpp();
+    void daskHasNoCppOfItsOwn();
 
 private:
     // Runs python3 with `arguments`; the exit code, and the output on failure.
@@ -240,8 +241,9 @@ void tst_PythonSnippet::withoutJoinTheClockStopsFirst_data()
 {
     QTest::addColumn<QString>("strategy");
     for (const auto &entry : strategyRegistry()) {
-        // A plain loop has nothing to join; joblib's Parallel always waits.
-        if (entry.info.hasCaller && entry.info.id != QLatin1String("batched"))
+        // A plain loop has nothing to join; joblib's Parallel and Dask's results always wait.
+        if (entry.info.hasCaller && entry.info.id != QLatin1String("batched")
+            && entry.info.workers != WorkerKind::Cluster)
             QTest::newRow(qPrintable(entry.info.id)) << entry.info.id;
     }
 }
@@ -380,6 +382,8 @@ void tst_PythonSnippet::everyStrategyHasItsCpp()
 {
     const WorkloadSpec workload = workloadOf(300, TaskKind::Mixed, DurationSpec::fixed(10 * Ms));
     for (const auto &entry : strategyRegistry()) {
+        if (entry.info.workers == WorkerKind::Cluster)
+            continue; // no C++ of ParViz's runs it: see daskHasNoCppOfItsOwn
         const QString cpp = cppCall(checkedPlan(entry.info.id, workload, WorkerCount::exactly(6)));
         QVERIFY2(cpp.size() > 100, qPrintable(entry.info.id));
         QVERIFY2(cpp.contains(QLatin1String("core/strategies/")), qPrintable(entry.info.id));
@@ -390,6 +394,18 @@ void tst_PythonSnippet::everyStrategyHasItsCpp()
         else
             QVERIFY2(cpp.contains(QLatin1String("300")), qPrintable(entry.info.id));
     }
+}
+
+void tst_PythonSnippet::daskHasNoCppOfItsOwn()
+{
+    // Dask runs the tasks: the C++ shown is ParViz reading the program beside, by its name.
+    const WorkloadSpec workload = workloadOf(30, TaskKind::Sleep, DurationSpec::fixed(10 * Ms));
+    const RunPlan plan = checkedPlan(QStringLiteral("dask"), workload, WorkerCount::exactly(2));
+    const QString cpp = cppCall(plan);
+    QVERIFY(cpp.contains(QLatin1String("core/python/cpythonengine.cpp")));
+    QVERIFY(cpp.contains(pythonFileName(plan)));
+    QCOMPARE(pythonFileName(plan), QStringLiteral("dask_cluster.py"));
+    QVERIFY(!cpp.contains(QLatin1String("CpuWork::crunch")));
 }
 
 QTEST_GUILESS_MAIN(tst_PythonSnippet)

@@ -110,6 +110,8 @@ void tst_Strategies::addStrategyRows(bool parallelOnly)
     for (const auto &entry : strategyRegistry()) {
         if (parallelOnly && entry.info.workers == WorkerKind::Caller)
             continue;
+        if (entry.info.workers == WorkerKind::Cluster)
+            continue; // Dask's own scheduler, in CPython: tst_dask
         QTest::newRow(qPrintable(entry.info.id)) << entry.info.id;
     }
 }
@@ -139,6 +141,8 @@ void tst_Strategies::completeRun_data()
         {"more workers than tasks", workload(3, TaskKind::Sleep, DurationSpec::fixed(2 * Ms)), 6},
     };
     for (const auto &entry : strategyRegistry()) {
+        if (entry.info.workers == WorkerKind::Cluster)
+            continue; // tst_dask
         for (const Case &c : cases) {
             QTest::addRow("%s, %s", qPrintable(entry.info.id), c.name)
                 << entry.info.id << c.spec << c.workers;
@@ -290,7 +294,7 @@ void tst_Strategies::gilDecidesWhetherThreadsCompute_data()
     QTest::addColumn<TaskGil>("gil");
     QTest::addColumn<JoblibBackend>("backend");
     for (const auto &entry : strategyRegistry()) {
-        if (entry.info.workers == WorkerKind::Caller)
+        if (entry.info.workers == WorkerKind::Caller || entry.info.workers == WorkerKind::Cluster)
             continue;
         for (const TaskGil gil : {TaskGil::Held, TaskGil::Released, TaskGil::None}) {
             QTest::addRow("%s, %s", qPrintable(entry.info.id), taskGilId(gil).data())

@@ -451,6 +451,7 @@ void tst_GroundTruth::preferencesShowWhatIsFound()
     QTRY_VERIFY_WITH_TIMEOUT(dialog.foundText().contains(QLatin1String("3.11.2")), 20000);
     QVERIFY(dialog.foundText().contains(plain));
     QVERIFY(dialog.foundText().contains(QLatin1String("python3-joblib")));
+    QVERIFY(dialog.foundText().contains(QLatin1String("python3-distributed")));
 
     dialog.setInterpreter(QStringLiteral("/nonexistent/python3"));
     QTRY_VERIFY_WITH_TIMEOUT(

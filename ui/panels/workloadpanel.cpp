@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -18,6 +19,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -49,6 +51,15 @@ QWidget *row(std::initializer_list<QWidget *> widgets)
     for (QWidget *widget : widgets)
         layout->addWidget(widget);
     return container;
+}
+
+// A choice listed but not to be chosen, its tooltip saying why; or chosen freely again.
+void setChoiceAvailable(QComboBox *combo, int index, const QString &whyNot)
+{
+    auto *model = qobject_cast<QStandardItemModel *>(combo->model());
+    if (QStandardItem *item = model ? model->item(index) : nullptr)
+        item->setEnabled(whyNot.isEmpty());
+    combo->setItemData(index, whyNot.isEmpty() ? QVariant() : QVariant(whyNot), Qt::ToolTipRole);
 }
 
 } // namespace
@@ -217,6 +228,8 @@ QGroupBox *WorkloadPanel::createStrategyGroup()
     m_strategy->setCurrentIndex(m_strategy->findData(QStringLiteral("thread-pool")));
     m_strategy->setToolTip(
         tr("How the tasks are run in parallel. Each one mirrors a way of doing it in Python."));
+    // Opening the choice is the moment to find out whether CPython can run a Dask cluster.
+    m_strategy->installEventFilter(this);
     strategyLayout->addWidget(m_strategy);
     m_mirrors = new QLabel;
     m_mirrors->setWordWrap(true);
@@ -267,12 +280,15 @@ QFormLayout *WorkloadPanel::createOptionsForm()
     m_backend->setObjectName(QStringLiteral("backend"));
     m_backend->addItem(tr("loky (worker processes)"), int(JoblibBackend::Loky));
     m_backend->addItem(tr("threading (threads)"), int(JoblibBackend::Threading));
+    m_backend->addItem(tr("dask (a Dask cluster)"), int(JoblibBackend::Dask));
     m_backend->setToolTip(
         tr("Where joblib runs its batches: loky, its default, in worker processes that stay "
            "alive for the next run, so only the first run shows them start; threading, on "
-           "threads of this process that share its GIL."));
+           "threads of this process that share its GIL; dask, on the threads of a Dask "
+           "cluster's workers, one Dask task per batch, run by CPython."));
     m_backendRow = row({new QLabel(tr("Backend:")), m_backend});
     optionsForm->addRow(m_backendRow);
+    addClusterRows(optionsForm);
     m_join = new QCheckBox(tr("Wait for the workers (join)"));
     m_join->setChecked(true);
     m_join->setToolTip(
@@ -281,6 +297,33 @@ QFormLayout *WorkloadPanel::createOptionsForm()
            "the seed's program that 'finishes' in 0.01 s while its processes still run."));
     optionsForm->addRow(m_join);
     return optionsForm;
+}
+
+void WorkloadPanel::addClusterRows(QFormLayout *form)
+{
+    m_threadsPerWorker = new QSpinBox;
+    m_threadsPerWorker->setObjectName(QStringLiteral("threadsPerWorker"));
+    m_threadsPerWorker->setRange(1, 256);
+    m_threadsPerWorker->setValue(StrategyOptions{}.threadsPerWorker);
+    m_threadsPerWorker->setToolTip(
+        tr("The threads of each Dask worker process, as LocalCluster(threads_per_worker=T): a "
+           "row each. Threads of one worker share its GIL; for an existing cluster, what its "
+           "workers have."));
+    m_threadsRow = row({new QLabel(tr("Threads per worker:")), m_threadsPerWorker});
+    m_threadsRow->setObjectName(QStringLiteral("threadsPerWorkerRow"));
+    form->addRow(m_threadsRow);
+    m_scheduler = new QLineEdit;
+    m_scheduler->setObjectName(QStringLiteral("daskScheduler"));
+    m_scheduler->setPlaceholderText(tr("empty: a LocalCluster on this machine"));
+    m_scheduler->setClearButtonEnabled(true);
+    m_scheduler->setToolTip(
+        tr("The scheduler of a Dask cluster that is already running, as tcp://HOST:PORT "
+           "(dask-scheduler prints it); the run uses its workers and leaves the cluster "
+           "running. Empty: ParViz starts a LocalCluster on this machine for the run, with "
+           "the workers above, and shuts it down after it."));
+    m_schedulerRow = row({new QLabel(tr("Scheduler:")), m_scheduler});
+    m_schedulerRow->setObjectName(QStringLiteral("daskSchedulerRow"));
+    form->addRow(m_schedulerRow);
 }
 
 QLabel *WorkloadPanel::createProblemLabel()
@@ -311,7 +354,9 @@ void WorkloadPanel::collectInputs()
         m_switchInterval,
         m_onWorkerDeath,
         m_backend,
-        m_join};
+        m_join,
+        m_threadsPerWorker,
+        m_scheduler};
 }
 
 void WorkloadPanel::connectInputs()
@@ -337,6 +382,8 @@ void WorkloadPanel::connectInputs()
     changedSignal(m_onWorkerDeath, &QComboBox::currentIndexChanged);
     changedSignal(m_backend, &QComboBox::currentIndexChanged);
     changedSignal(m_join, &QCheckBox::toggled);
+    changedSignal(m_threadsPerWorker, &QSpinBox::valueChanged);
+    changedSignal(m_scheduler, &QLineEdit::textChanged);
 }
 
 void WorkloadPanel::setLogicalCpus(int cpus)
@@ -381,11 +428,60 @@ void WorkloadPanel::updateDependentInputs()
     m_switchRow->setVisible(workerKind == WorkerKind::Threads && gil() != TaskGil::None);
     m_deathRow->setVisible(workerKind == WorkerKind::Processes);
     m_backendRow->setVisible(entry && entry->info.handOut == HandOut::AutoBatches);
+    m_threadsRow->setVisible(workerKind == WorkerKind::Cluster);
+    m_schedulerRow->setVisible(workerKind == WorkerKind::Cluster);
     m_join->setVisible(entry && entry->info.hasCaller);
 
     const auto valid = validate();
     m_problem->setVisible(!valid);
     m_problem->setText(valid ? QString() : valid.error().message);
+    if (workerKind == WorkerKind::Cluster)
+        emit pythonWanted();
+}
+
+void WorkloadPanel::updateClusterChoices()
+{
+    // What stops CPython from running a plan on a cluster: a plan of each kind, without tasks.
+    auto whyNot = [this](const QString &strategy, JoblibBackend backend) {
+        RunPlan plan;
+        plan.strategy = strategy;
+        plan.options.backend = backend;
+        const Result<void> runs = pythonRunsCluster(plan);
+        return runs ? QString() : runs.error().message;
+    };
+    for (int i = 0; i < m_strategy->count(); ++i) {
+        const StrategyEntry *entry = findStrategy(m_strategy->itemData(i).toString());
+        if (entry && entry->info.workers == WorkerKind::Cluster)
+            setChoiceAvailable(m_strategy, i, whyNot(entry->info.id, StrategyOptions{}.backend));
+    }
+    const StrategyEntry *batched = nullptr;
+    for (const StrategyEntry &entry : strategyRegistry())
+        if (entry.info.handOut == HandOut::AutoBatches)
+            batched = &entry;
+    if (batched)
+        setChoiceAvailable(m_backend,
+            m_backend->findData(int(JoblibBackend::Dask)),
+            whyNot(batched->info.id, JoblibBackend::Dask));
+}
+
+Result<void> WorkloadPanel::pythonRunsCluster(const RunPlan &plan) const
+{
+    const StrategyEntry *entry = findStrategy(plan.strategy);
+    if (!m_python || !entry || entry->info.workersWith(plan.options) != WorkerKind::Cluster)
+        return {};
+    if (!*m_python)
+        return Error{m_python->error().code,
+            tr("Only CPython runs a Dask cluster, and none was found: %1")
+                .arg(m_python->error().message)};
+    return (*m_python)->canRun(plan);
+}
+
+bool WorkloadPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_strategy
+        && (event->type() == QEvent::FocusIn || event->type() == QEvent::MouseButtonPress))
+        emit pythonWanted();
+    return QWidget::eventFilter(watched, event);
 }
 
 QString WorkloadPanel::strategyId() const
@@ -454,6 +550,12 @@ StrategyOptions WorkloadPanel::options() const
     options.backend = static_cast<JoblibBackend>(m_backend->currentData().toInt());
     // A plain loop has nothing to join: the box is hidden then, and the plan ignores it.
     options.join = m_join->isChecked();
+    options.threadsPerWorker = m_threadsPerWorker->value();
+    // The scheduler counts only where the workers are a cluster's: an address half typed for
+    // dask does not stop a thread pool.
+    const StrategyEntry *entry = findStrategy(strategyId());
+    if (entry && entry->info.workersWith(options) == WorkerKind::Cluster)
+        options.daskScheduler = m_scheduler->text().trimmed();
     return options;
 }
 
@@ -475,9 +577,10 @@ Result<RunPlan> WorkloadPanel::checkedPlan() const
 
 Result<void> WorkloadPanel::validate() const
 {
-    if (auto checked = checkedPlan(); !checked)
+    auto checked = checkedPlan();
+    if (!checked)
         return checked.error();
-    return {};
+    return pythonRunsCluster(*checked);
 }
 
 bool WorkloadPanel::strategyUsesWorkers() const
@@ -591,6 +694,22 @@ void WorkloadPanel::setOptions(const StrategyOptions &options)
     m_onWorkerDeath->setCurrentIndex(m_onWorkerDeath->findData(int(options.onWorkerDeath)));
     m_backend->setCurrentIndex(m_backend->findData(int(options.backend)));
     m_join->setChecked(options.join);
+    m_threadsPerWorker->setValue(options.threadsPerWorker);
+    m_scheduler->setText(options.daskScheduler);
+}
+
+void WorkloadPanel::setDefaultDaskScheduler(const QString &address)
+{
+    if (m_scheduler->text().trimmed() == m_defaultScheduler)
+        m_scheduler->setText(address.trimmed());
+    m_defaultScheduler = address.trimmed();
+}
+
+void WorkloadPanel::setPython(const Result<PythonInterpreter> *found)
+{
+    m_python = found ? std::optional(*found) : std::nullopt;
+    updateClusterChoices();
+    onChanged(); // the plan may now be runnable, or no longer
 }
 
 void WorkloadPanel::apply(const QString &strategy,
@@ -631,6 +750,8 @@ void WorkloadPanel::saveSettings(QSettings &settings) const
     settings.setValue(QStringLiteral("backend"),
         joblibBackendName(static_cast<JoblibBackend>(m_backend->currentData().toInt())));
     settings.setValue(QStringLiteral("join"), m_join->isChecked());
+    settings.setValue(QStringLiteral("threadsPerWorker"), m_threadsPerWorker->value());
+    settings.setValue(QStringLiteral("daskScheduler"), m_scheduler->text().trimmed());
     settings.endGroup();
 }
 
@@ -659,6 +780,8 @@ void WorkloadPanel::loadSettings(const QSettings &settings)
     if (const auto backend = joblibBackendFromName(value("backend", QString()).toString()))
         m_backend->setCurrentIndex(m_backend->findData(int(*backend)));
     m_join->setChecked(value("join", true).toBool());
+    m_threadsPerWorker->setValue(value("threadsPerWorker", m_threadsPerWorker->value()).toInt());
+    m_scheduler->setText(value("daskScheduler", m_scheduler->text()).toString());
     updateDependentInputs();
 }
 

@@ -1,10 +1,13 @@
 #pragma once
 
 #include "plan/runplan.h"
+#include "python/interpreter.h"
 #include "run/sweep.h"
 #include "util/result.h"
 
 #include <QWidget>
+
+#include <optional>
 
 class QButtonGroup;
 class QCheckBox;
@@ -42,7 +45,8 @@ public:
     // The run the inputs describe, with its tasks made, or why there is none.
     Result<RunPlan> plan() const;
     // Whether plan() would succeed, and why not, without making the tasks: cheap enough for
-    // every change of an input, even at a million tasks.
+    // every change of an input, even at a million tasks. A strategy whose workers are a Dask
+    // cluster's also needs a CPython that can run it, once setPython() has said which.
     Result<void> validate() const;
     // The run the inputs describe without its tasks made (checkRunPlan), or why there is
     // none: as cheap as validate().
@@ -67,6 +71,15 @@ public:
     // thread pool, with tasks that hold the GIL.
     void setStrategy(const QString &id);
     void setOptions(const StrategyOptions &options);
+    // The scheduler of Preferences, for when none has been typed: the scheduler field shows it
+    // while it still shows the one before (empty at first), so a person's own address, or a
+    // field they emptied for a local cluster, stays. Call it before loadSettings(), which
+    // restores what was there.
+    void setDefaultDaskScheduler(const QString &address);
+    // The interpreter ParViz found, or why none (nullptr: not looked for yet). Only CPython runs
+    // a Dask cluster, so without Dask's distributed the dask strategy and joblib's dask backend
+    // are listed but cannot be chosen, their tooltips saying what to install.
+    void setPython(const Result<PythonInterpreter> *found);
     // Every input at once, as a preset or a saved run has them.
     void apply(const QString &strategy,
         const WorkloadSpec &workload,
@@ -79,6 +92,9 @@ public:
 signals:
     // Any input changed: the plan may now be different, or invalid.
     void changed();
+    // The strategy choice is being opened, or a strategy whose workers are a Dask cluster is
+    // chosen: whether CPython can run it is worth looking for now (see setPython()).
+    void pythonWanted();
 
 private:
     // The panel's parts, top to bottom; each sets the members for its inputs.
@@ -88,6 +104,7 @@ private:
     QGroupBox *createWorkersGroup();
     QGroupBox *createStrategyGroup();
     QFormLayout *createOptionsForm(); // the chosen strategy's options
+    void addClusterRows(QFormLayout *form); // a Dask cluster's threads and scheduler
     QLabel *createProblemLabel(); // why there is no plan
     // The inputs setInputsEnabled() turns on and off.
     void collectInputs();
@@ -100,7 +117,13 @@ private:
     WorkerCount workers() const;
     StrategyOptions options() const;
     void updateDependentInputs();
+    // Enables the choices that only CPython with Dask's distributed can run, or says why not.
+    void updateClusterChoices();
+    // Why the interpreter found cannot run the chosen cluster strategy; nothing when it can, or
+    // before it has been looked for.
+    Result<void> pythonRunsCluster(const RunPlan &plan) const;
     void onChanged();
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
     int m_cpus;
     QSpinBox *m_tasks;
@@ -135,6 +158,12 @@ private:
     QWidget *m_backendRow;
     QComboBox *m_backend;
     QCheckBox *m_join;
+    QWidget *m_threadsRow;
+    QSpinBox *m_threadsPerWorker;
+    QWidget *m_schedulerRow;
+    QLineEdit *m_scheduler;
+    QString m_defaultScheduler;
+    std::optional<Result<PythonInterpreter>> m_python;
     // The options as last set: those without a control here (the start-up timeout, joblib's
     // batch durations) are kept as they were.
     StrategyOptions m_options;
