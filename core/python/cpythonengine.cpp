@@ -256,16 +256,18 @@ private:
 
     // A worker's rows begin with its start-up, from when it was asked for to when the scheduler
     // heard it join; a worker that was up before the run has none.
+    // Drawn once the worker's process is known (its first task, or its clock's reading), so
+    // that they carry its pid, as every event of its rows does.
     void startSlot(Slot &slot)
     {
-        if (slot.started || !m_begun || !slot.readyNs)
+        if (slot.started || !m_begun || !slot.readyNs || slot.clock.pid == 0)
             return;
         slot.started = true;
         for (int k = 0; k < m_threadsPerWorker; ++k) {
             TraceLane &lane = m_context.recorder().worker(slot.firstLane + k);
             Row &row = m_lanes[slot.firstLane + k];
             const std::int64_t from = std::max(slot.startNs, row.freeNs);
-            lane.setPid(static_cast<std::int32_t>(m_programPid)); // which started it
+            lane.setPid(slot.clock.pid);
             if (*slot.readyNs > from && !lane.isOpen())
                 lane.append(-1, EventKind::Spawn, from, *slot.readyNs);
             row.freeNs = std::max(row.freeNs, *slot.readyNs);
@@ -362,8 +364,10 @@ private:
                 return -1;
             }
             index = slot->second.firstLane + slot->second.threadsSeen++;
-            if (slot->second.clock.pid == 0)
+            if (slot->second.clock.pid == 0) {
                 slot->second.clock.pid = static_cast<std::int32_t>(pid);
+                startSlot(slot->second);
+            }
         } else {
             index = m_nextLane++;
             if (index >= m_context.recorder().workerCount()) {

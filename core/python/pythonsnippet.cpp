@@ -914,13 +914,15 @@ class Relay:
     """Writes the workers' lines on ParViz's clock, and the scheduler's news of
     workers that join (ready) and leave (lost)."""
 
-    def __init__(self, client, tasks):
+    def __init__(self, client, tasks, arrivals):
         self.client = client
         self.offsets = {}  # worker address: its clock minus this one's
         self.left = tasks
         self.finished = threading.Event()
+        self.news = not arrivals  # a scheduler elsewhere: its news comes here
         client.subscribe_topic(TOPIC, self.worker_event)
-        client.subscribe_topic("all", self.cluster_event)
+        if self.news:
+            client.subscribe_topic("all", self.cluster_event)
 
     def worker_event(self, event):
         fields = event[1]
@@ -970,8 +972,20 @@ class Relay:
         now = time.monotonic_ns()
         self.finished.wait(5)
         self.client.unsubscribe_topic(TOPIC)
-        self.client.unsubscribe_topic("all")
+        if self.news:
+            self.client.unsubscribe_topic("all")
         return now
+
+
+class Arrivals(SchedulerPlugin):
+    """In this program's own scheduler (a LocalCluster's), on its clock:
+    workers that join (ready) and leave (lost)."""
+
+    def add_worker(self, scheduler=None, worker=None, **kwargs):
+        trace("ready", worker=worker)
+
+    def remove_worker(self, scheduler=None, worker=None, **kwargs):
+        trace("lost", worker=worker)
 
 
 )py");
@@ -1021,8 +1035,18 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
     if (traced && cluster) {
         // The workers' lines come through the relay; an embedded cluster grows from none once
         // the relay listens, so that it hears every worker join.
-        thirdParty.replace(QLatin1String("Client, LocalCluster"),
-            QLatin1String("Client, LocalCluster, get_worker"));
+        const QString names = shape == Shape::Cluster
+            ? QStringLiteral("Client, LocalCluster, as_completed")
+            : QStringLiteral("Client, LocalCluster");
+        thirdParty.replace(QStringLiteral("from dask.distributed import ") + names,
+            QStringLiteral("from dask.distributed import (\n"
+                           "    Client,\n"
+                           "    LocalCluster,\n"
+                           "    SchedulerPlugin,\n"
+                           "%1"
+                           "    get_worker,\n"
+                           ")")
+                .arg(shape == Shape::Cluster ? QStringLiteral("    as_completed,\n") : QString()));
         const QString threads = QString::number(plan.options.threadsPerWorker);
         // Where the tasks are sent: the rows' dispatch counts from here.
         for (const QLatin1String run :
@@ -1031,18 +1055,17 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
                 body.insert(at, QLatin1String("trace(\"submit\")\n"));
         }
         if (plan.options.daskScheduler.isEmpty()) {
-            body.replace(QStringLiteral("    n_workers=%1,\n").arg(workers.value),
-                QStringLiteral("    n_workers=0,\n"));
+            body.replace(QLatin1String("    dashboard_address=None,\n"),
+                QLatin1String("    dashboard_address=None,\n"
+                              "    scheduler_kwargs={\"plugins\": [Arrivals()]},\n"));
             body.replace(QLatin1String("client = Client(cluster)\n"),
                 QStringLiteral("client = Client(cluster)\n"
-                               "relay = Relay(client, len(durations))\n"
-                               "cluster.scale(%1)\n"
-                               "client.wait_for_workers(%1)\n"
+                               "relay = Relay(client, len(durations), arrivals=True)\n"
                                "workers_up = sorted(client.scheduler_info()[\"workers\"])\n"
-                               "relay.number(workers_up, %2, rounds=0)\n")
-                    .arg(workers.value, threads));
+                               "relay.number(workers_up, %1, rounds=0)\n")
+                    .arg(threads));
         } else {
-            setup += QStringLiteral("relay = Relay(client, len(durations))\n"
+            setup += QStringLiteral("relay = Relay(client, len(durations), arrivals=False)\n"
                                     "relay.number(chosen, %1, rounds=5)\n")
                          .arg(threads);
         }
