@@ -335,8 +335,30 @@ void tst_Dask::killedWorkersTaskRunsAgain()
     QVERIFY(session.wait(std::chrono::seconds(60)));
     const RunResult &run = session.result();
     QVERIFY2(run.ok(), qPrintable(failureOf(run)));
-    const QString once = everyTaskOnce(run, 12);
-    QVERIFY2(once.isEmpty(), qPrintable(once));
+    // Each task completes once: the metrics and the trace count it once. Its run may show twice
+    // where the dead worker held its result before the program fetched it: Dask computes such
+    // a result again, and both runs are drawn; the first is then the dead worker's.
+    QCOMPARE(run.metrics.tasksCompleted, 12);
+    QCOMPARE(run.trace->completedTasks(), std::int64_t(12));
+    std::map<int, std::vector<TaskEvent>> finished;
+    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
+        for (const TaskEvent &event : run.trace->events(lane)) {
+            if (event.kind == EventKind::Run && !event.interrupted())
+                finished[event.task].push_back(event);
+        }
+    }
+    QCOMPARE(finished.size(), std::size_t(12));
+    for (auto &[task, runs] : finished) {
+        QVERIFY2(runs.size() <= 2,
+            qPrintable(QStringLiteral("task %1 ran %2 times").arg(task).arg(runs.size())));
+        if (runs.size() == 2) {
+            std::sort(runs.begin(), runs.end(), [](const TaskEvent &a, const TaskEvent &b) {
+                return a.startNs < b.startNs;
+            });
+            QCOMPARE(runs.front().pid, workers[static_cast<std::size_t>(victim)]);
+            QVERIFY(runs.back().pid != workers[static_cast<std::size_t>(victim)]);
+        }
+    }
     int interrupted = 0;
     for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
         for (const TaskEvent &event : run.trace->events(lane))
