@@ -29,8 +29,8 @@ struct PythonInterpreter
 
 // The interpreter to use: `chosen` when given (a preference); else $PARVIZ_PYTHON; else the
 // python3 on PATH or Debian's /usr/bin/python3, the first of them that has joblib and Dask's
-// distributed, else the first with joblib, else the first that runs at all. The error says what was looked for and what to install.
-// Runs each candidate once (about 50 ms each); any thread.
+// distributed, else the first with joblib, else the first that runs at all. The error says what was
+// looked for and what to install. Runs each candidate once (about 50 ms each); any thread.
 Result<PythonInterpreter> findPython(const QString &chosen = {});
 // A free-threaded CPython on PATH (python3.14t, python3.13t), running without its GIL; nothing
 // if there is none. Runs each candidate found once; any thread.
