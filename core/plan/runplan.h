@@ -93,6 +93,10 @@ struct StrategyOptions
 // makeRunPlan() (run/planning.h) make one that the strategy can run.
 struct RunPlan
 {
+    // The most rows a run has: a thread per task, or a Dask cluster's worker threads. Beyond
+    // it a timeline is unreadable and the run file's limits (runjsonreader.h) no longer hold.
+    static constexpr int MaxLanes = 20'000;
+
     QString strategy;
     WorkloadSpec workload;
     std::shared_ptr<const std::vector<TaskSpec>> tasks;

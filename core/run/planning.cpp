@@ -45,8 +45,18 @@ Result<RunPlan> checkRunPlan(const QString &strategy,
     // its baseline runs in a sweep or a comparison without join are the same as with it.
     if (!entry->info.hasCaller)
         plan.options.join = true;
-    if (auto possible = entry->create()->checkPlan(plan); !possible)
+    const auto engine = entry->create();
+    if (auto possible = engine->checkPlan(plan); !possible)
         return possible.error();
+    // Only a cluster's workers x threads can get here with too many rows.
+    if (const int lanes = engine->laneCount(plan); lanes > RunPlan::MaxLanes)
+        return Error{QStringLiteral("bad-workers"),
+            QStringLiteral("%1 workers of %2 threads each are %3 rows, more than ParViz draws "
+                           "(%4); use fewer workers or threads per worker")
+                .arg(plan.workers)
+                .arg(plan.options.threadsPerWorker)
+                .arg(lanes)
+                .arg(RunPlan::MaxLanes)};
     return plan;
 }
 

@@ -10,7 +10,7 @@ class ThreadPerTaskStrategy : public Strategy
 public:
     // One thread per task: the system runs out of threads (or of memory for their stacks) in
     // the tens of thousands, so ParViz stops well before.
-    static constexpr int MaxThreads = 20'000;
+    static constexpr int MaxThreads = RunPlan::MaxLanes;
 
     static StrategyInfo describe();
     Result<void> checkPlan(const RunPlan &plan) const override;

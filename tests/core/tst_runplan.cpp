@@ -17,6 +17,7 @@ private slots:
     void rejectsBadPlans();
     void makesTheTasks();
     void threadPerTaskHasALimit();
+    void clusterRowsHaveALimit();
 };
 
 void tst_RunPlan::workersFromFraction_data()
@@ -111,6 +112,29 @@ void tst_RunPlan::threadPerTaskHasALimit()
     // Pools take any number of tasks.
     workload.taskCount = 1'000'000;
     QVERIFY(makeRunPlan(QStringLiteral("thread-pool"), workload, WorkerCount::exactly(2)).ok());
+}
+
+void tst_RunPlan::clusterRowsHaveALimit()
+{
+    WorkloadSpec workload;
+    workload.taskCount = 10;
+    StrategyOptions options;
+    options.threadsPerWorker = 20;
+    // 1000 x 20 rows is the most; 1001 x 20 one worker too many.
+    QVERIFY(
+        checkRunPlan(QStringLiteral("dask"), workload, WorkerCount::exactly(1000), options).ok());
+    const auto refused =
+        checkRunPlan(QStringLiteral("dask"), workload, WorkerCount::exactly(1001), options);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, QStringLiteral("bad-workers"));
+    QVERIFY(refused.error().message.contains(QStringLiteral("20020 rows")));
+    // joblib's dask backend has a row per worker thread too.
+    options.backend = JoblibBackend::Dask;
+    QVERIFY(!checkRunPlan(QStringLiteral("batched"), workload, WorkerCount::exactly(1001), options)
+                 .ok());
+    options.backend = JoblibBackend::Loky;
+    QVERIFY(checkRunPlan(QStringLiteral("batched"), workload, WorkerCount::exactly(1001), options)
+                .ok());
 }
 
 QTEST_GUILESS_MAIN(tst_RunPlan)
