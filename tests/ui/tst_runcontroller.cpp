@@ -22,6 +22,7 @@ private slots:
     void daskSweepRunsOnOneCluster();
     void stopWhileBaselineRunsAndClusterStarts();
     void stopWhileWaitingForCluster();
+    void closingMidSweepLeavesNothing();
 
 private:
     std::optional<PythonInterpreter> m_python;
@@ -186,6 +187,27 @@ void tst_RunController::stopWhileWaitingForCluster()
     QVERIFY(!controller.isBusy());
     QCOMPARE(runs.size(), 1); // the baseline alone
     QTRY_VERIFY2_WITH_TIMEOUT(stillThere(before).isEmpty(), qPrintable(stillThere(before)), 20'000);
+    QTRY_VERIFY_WITH_TIMEOUT(descendants().empty(), 20'000);
+}
+
+// The window closing mid-sweep: Stop, and the controller goes with the window before any
+// further frame. The run is joined and the cluster closed; none of their processes is left.
+void tst_RunController::closingMidSweepLeavesNothing()
+{
+    if (!m_unavailable.isEmpty())
+        QSKIP(qPrintable(m_unavailable));
+    auto controller = std::make_unique<RunController>();
+    std::set<pid_t> seen;
+    QSignalSpy started(controller.get(), &RunController::runStarted);
+    // Dask runs of a few seconds, so that the close falls in one.
+    QVERIFY(controller->sweep(daskSweep(40, 100 * Ms), m_python));
+    QTRY_VERIFY_WITH_TIMEOUT(started.size() == 2, ClusterTimeoutMs);
+    QCOMPARE(started.back().front().value<RunPlan>().strategy, QStringLiteral("dask"));
+    seen = descendants();
+    QVERIFY(seen.size() >= 3); // the cluster's holder and workers, and the run's interpreter
+    controller->stop();
+    controller.reset();
+    QTRY_VERIFY2_WITH_TIMEOUT(stillThere(seen).isEmpty(), qPrintable(stillThere(seen)), 20'000);
     QTRY_VERIFY_WITH_TIMEOUT(descendants().empty(), 20'000);
 }
 
