@@ -4,7 +4,7 @@
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 
-#include <algorithm>
+#include <vector>
 
 namespace parviz {
 
@@ -131,10 +131,11 @@ void RunController::startOnCluster(RunPlan plan)
         return start(plan);
     if (m_cluster->poll() != KeptDaskCluster::State::Ready) {
         // tick() starts it once the cluster answers, or ends the sweep if it cannot.
+        const int workers = m_sweep ? m_sweep->plan().maxWorkers : plan.workers;
         m_waiting = std::move(plan);
         m_timer.start();
         if (isStartingCluster())
-            emit clusterStarting(m_sweep ? m_sweep->plan().maxWorkers : plan.workers);
+            emit clusterStarting(workers);
         return;
     }
     plan.options.daskScheduler = m_cluster->address();
