@@ -282,6 +282,10 @@ void MainWindow::connectRunController()
     connect(m_controller, &RunController::sweepStarted, this, &MainWindow::onSweepStarted);
     connect(m_controller, &RunController::sweepPoint, m_speedup, &SpeedupChart::addPoint);
     connect(m_controller, &RunController::sweepFinished, this, &MainWindow::onSweepFinished);
+    connect(m_controller, &RunController::clusterStarting, this, [this](int workers) {
+        statusBar()->showMessage(
+            tr("Sweep: starting a Dask cluster of %1…").arg(countOf(workers, "worker", "workers")));
+    });
 }
 
 void MainWindow::onRunStarted(const RunPlan &plan)
@@ -311,6 +315,8 @@ void MainWindow::onRunStarted(const RunPlan &plan)
                       .arg(m_controller->sweepRunsDone() + 1)
                       .arg(m_controller->sweepRunsTotal())
                       .arg(message);
+    if (m_controller->isStartingCluster())
+        message += tr(" (the Dask cluster is starting)");
     statusBar()->showMessage(message);
 }
 
@@ -587,7 +593,22 @@ void MainWindow::startSweep()
     auto plan = m_panel->sweepPlan(m_repeats->value());
     if (!plan)
         return showError(tr("Cannot sweep"), plan.error());
-    if (auto started = m_controller->sweep(*plan); !started)
+    // A Dask sweep starts its own cluster, run by the interpreter Run in CPython Too uses.
+    std::optional<PythonInterpreter> interpreter;
+    if (RunController::startsCluster(*plan)) {
+        const Result<PythonInterpreter> *python = m_python->result();
+        if (!python) {
+            // Not looked for yet (about 50 ms a candidate, in the background): sweep once found.
+            m_sweepWanted = true;
+            m_python->ensureLooked();
+            statusBar()->showMessage(tr("Looking for Python…"));
+            return;
+        }
+        if (!*python)
+            return showError(tr("Cannot sweep"), python->error());
+        interpreter = **python;
+    }
+    if (auto started = m_controller->sweep(*plan, interpreter); !started)
         showError(tr("Cannot sweep"), started.error());
 }
 
@@ -654,6 +675,12 @@ void MainWindow::onPythonFound()
 {
     m_panel->setPython(m_python->result());
     updateActions();
+    if (m_sweepWanted) {
+        m_sweepWanted = false;
+        statusBar()->clearMessage();
+        if (!m_controller->isBusy())
+            startSweep();
+    }
     if (!m_truthWanted)
         return;
     m_truthWanted = false;

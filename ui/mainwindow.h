@@ -261,6 +261,7 @@ private:
     int m_laidOutWidth = 0; // the window's width when the controls and numbers last fitted it
     PythonLocator *m_python;
     bool m_truthWanted = false; // Run in CPython Too waits for the interpreter to be found
+    bool m_sweepWanted = false; // a sweep waits for the interpreter of its Dask cluster
     LiveRunMetrics m_liveMetrics; // the run under way's, brought up to date every frame
     int m_framesUntilMetrics = 0; // the panel shows the live metrics when this reaches 0
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "plan/runplan.h"
+#include "python/interpreter.h"
 #include "run/runresult.h"
 #include "run/sweep.h"
 #include "trace/tracesnapshot.h"
@@ -10,9 +11,11 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace parviz {
 
+class KeptDaskCluster;
 class RunSession;
 
 // Runs a plan, or a sweep of plans, off the GUI thread and shows it to the GUI a frame at a
@@ -20,6 +23,12 @@ class RunSession;
 // frame(); no signal is sent per task. A run ends with runFinished(), carrying the result by
 // value. A sweep runs its plans one after another, each one watched like any run, and reports a
 // point as soon as that point's runs are done.
+//
+// A sweep whose workers are a Dask cluster, and that names no scheduler of its own, starts one
+// LocalCluster with the most workers for all its runs, as `parviz-cli sweep` does: the cluster
+// starts in the background (seconds) while the sequential baseline runs, the first run that
+// needs it waits for it, watched by the same timer, and it is closed when the sweep ends,
+// however it ends.
 //
 // GUI thread.
 class RunController : public QObject
@@ -43,7 +52,13 @@ public:
     // Runs a session made elsewhere, not yet started, watched like any run: another engine's
     // (the strategy's Python program in CPython). Ignored while busy.
     void run(std::unique_ptr<RunSession> session);
-    Result<void> sweep(const SweepPlan &plan);
+    // `python` runs the sweep's own Dask cluster, where it starts one (startsCluster()).
+    Result<void> sweep(const SweepPlan &plan, const std::optional<PythonInterpreter> &python = {});
+    // Whether sweep() starts a Dask cluster for `plan`: its workers are a cluster's and it names
+    // no scheduler.
+    static bool startsCluster(const SweepPlan &plan);
+    // The sweep's own cluster has not answered yet.
+    bool isStartingCluster() const;
     // Stops the run under way (and the sweep it belongs to). runFinished() follows.
     void stop();
 
@@ -55,15 +70,29 @@ signals:
     void sweepPoint(const parviz::SweepPoint &point, const parviz::AmdahlFit &fit);
     void sweepFinished(const parviz::SweepResult &result);
     void busyChanged(bool busy);
+    // The sweep's next run waits for its cluster of `workers` workers to start.
+    void clusterStarting(int workers);
 
 private:
     void start(const RunPlan &plan);
     void start(std::unique_ptr<RunSession> session);
+    // A sweep's run: on the sweep's cluster, once it has started.
+    void startOnCluster(RunPlan plan);
     void tick();
+    // Ends a sweep whose next run never started: its cluster failed, or Stop was pressed while
+    // it started.
+    void endWaitingSweep(std::optional<Error> error);
+    void closeCluster();
+    void reapClosedClusters();
 
+    // Declared before the session, which may be using it: destroyed after it.
+    std::unique_ptr<KeptDaskCluster> m_cluster;
+    std::vector<std::unique_ptr<KeptDaskCluster>> m_closing; // closed, not yet gone
     std::unique_ptr<RunSession> m_session;
     std::optional<SweepSchedule> m_sweep;
+    std::optional<RunPlan> m_waiting; // the sweep's run waiting for its cluster
     QTimer m_timer;
+    QTimer m_closeTimer;
     bool m_stopRequested = false;
 };
 

@@ -2,8 +2,6 @@
 
 #include "process/childsignals.h"
 
-#include <QElapsedTimer>
-
 #include <csignal>
 #include <unistd.h>
 
@@ -33,7 +31,7 @@ Error failure(const QString &message)
 
 } // namespace
 
-Result<std::unique_ptr<KeptDaskCluster>> KeptDaskCluster::start(
+Result<std::unique_ptr<KeptDaskCluster>> KeptDaskCluster::launch(
     const PythonInterpreter &python, int workers, int threadsPerWorker)
 {
     if (!python.hasDistributed)
@@ -47,41 +45,106 @@ Result<std::unique_ptr<KeptDaskCluster>> KeptDaskCluster::start(
         resetSignalsInChild();
         ::setpgid(0, 0);
     });
+    cluster->m_started.start();
+    // QProcess forks and execs here; a program that cannot start is reported by poll().
     process.start(python.path,
         {QStringLiteral("-c"),
             QLatin1String(HolderProgram),
             QString::number(workers),
             QString::number(threadsPerWorker)});
-    if (!process.waitForStarted(10'000))
-        return failure(
-            QStringLiteral("cannot start %1: %2").arg(python.path, process.errorString()));
-    QElapsedTimer waited;
-    waited.start();
-    while (!process.canReadLine() && process.state() == QProcess::Running
-        && waited.elapsed() < StartTimeoutMs)
-        process.waitForReadyRead(100);
-    const QString line = QString::fromUtf8(process.readLine()).trimmed();
-    if (!line.contains(QLatin1String("://"))) {
-        const QString errors = QString::fromLocal8Bit(process.readAllStandardError().right(2000));
-        return failure(QStringLiteral("the local Dask cluster did not start: %1")
-                           .arg(errors.trimmed().isEmpty() ? QStringLiteral("no answer in time")
-                                                           : errors.trimmed()));
-    }
-    cluster->m_address = line;
+    cluster->m_processId = process.processId();
     return cluster;
+}
+
+Result<std::unique_ptr<KeptDaskCluster>> KeptDaskCluster::start(
+    const PythonInterpreter &python, int workers, int threadsPerWorker)
+{
+    auto launched = launch(python, workers, threadsPerWorker);
+    if (!launched)
+        return launched;
+    KeptDaskCluster &cluster = **launched;
+    State state = cluster.poll();
+    while (state == State::Starting) {
+        cluster.m_process.waitForReadyRead(100);
+        state = cluster.poll();
+    }
+    if (state == State::Failed)
+        return *cluster.error();
+    return launched;
+}
+
+KeptDaskCluster::State KeptDaskCluster::poll()
+{
+    if (m_error)
+        return State::Failed;
+    if (!m_address.isEmpty())
+        return State::Ready;
+    if (m_process.canReadLine()) {
+        const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
+        if (line.contains(QLatin1String("://"))) {
+            m_address = line;
+            return State::Ready;
+        }
+    }
+    const bool ended = m_process.state() == QProcess::NotRunning;
+    if (!ended && m_started.elapsed() < StartTimeoutMs)
+        return State::Starting;
+    if (m_process.error() == QProcess::FailedToStart) {
+        m_error = failure(QStringLiteral("cannot start %1: %2")
+                              .arg(m_process.program(), m_process.errorString()));
+    } else {
+        const QString errors =
+            QString::fromLocal8Bit(m_process.readAllStandardError().right(2000)).trimmed();
+        m_error =
+            failure(QStringLiteral("the local Dask cluster did not start: %1")
+                        .arg(errors.isEmpty() ? QStringLiteral("no answer in time") : errors));
+    }
+    endGroup();
+    return State::Failed;
+}
+
+void KeptDaskCluster::close()
+{
+    if (m_closing.isValid())
+        return;
+    m_closing.start();
+    // Still starting, or failed: there is nothing to close gracefully.
+    if (poll() != State::Ready)
+        endGroup();
+    else
+        m_process.closeWriteChannel();
+}
+
+bool KeptDaskCluster::isClosed()
+{
+    if (!m_closing.isValid())
+        return false;
+    // Reaps the holder if it has ended; returns at once.
+    m_process.waitForFinished(0);
+    if (m_process.state() != QProcess::NotRunning && m_closing.elapsed() < CloseTimeoutMs)
+        return false;
+    endGroup();
+    return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(0);
+}
+
+void KeptDaskCluster::endGroup()
+{
+    // The group keeps the holder's process id as its id, even after the holder has ended.
+    if (m_processId > 0)
+        ::kill(static_cast<pid_t>(-m_processId), SIGKILL);
 }
 
 KeptDaskCluster::~KeptDaskCluster()
 {
-    const qint64 group = m_process.processId();
     if (m_process.state() != QProcess::NotRunning) {
+        if (m_address.isEmpty() || m_error)
+            endGroup(); // still starting: nothing to close gracefully
         m_process.closeWriteChannel();
-        if (!m_process.waitForFinished(CloseTimeoutMs) && group > 0)
-            ::kill(static_cast<pid_t>(-group), SIGKILL);
+        if (!m_process.waitForFinished(CloseTimeoutMs))
+            endGroup();
     }
     // Whatever of the cluster is left (a worker that did not close) goes now.
-    if (group > 0)
-        ::kill(static_cast<pid_t>(-group), SIGKILL);
+    endGroup();
     m_process.waitForFinished(1000);
 }
 

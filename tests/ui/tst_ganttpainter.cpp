@@ -4,6 +4,7 @@
 #include "trace/tracerecorder.h"
 
 #include <QApplication>
+#include <QFontMetrics>
 #include <QImage>
 #include <QPainter>
 #include <QTest>
@@ -27,6 +28,7 @@ private slots:
     void niceTicks();
     void tickLabels_data();
     void tickLabels();
+    void rowLabelsKeepPortAndThread();
 
 private:
     static int countColor(const QImage &image, int row, QColor color);
@@ -378,6 +380,36 @@ void tst_GanttPainter::markNamesStayClear()
             QVERIFY2(x < tick.box.left() || x > tick.box.right(), qPrintable(tick.text));
     }
     QVERIFY(!labels.ticks.empty() || width < 300);
+}
+
+// A worker's row label too long for the column gives up the middle of its host: its port and
+// thread, which tell the rows apart, stay whole. Other labels are cut at the end.
+void tst_GanttPainter::rowLabelsKeepPortAndThread()
+{
+    const QFontMetrics metrics(QApplication::font());
+    const QString label = QStringLiteral("127.0.0.1:41285 · thread 12");
+    const int full = metrics.horizontalAdvance(label);
+    QCOMPARE(fittedRowLabel(label, metrics, full), label);
+
+    const int narrower = full - metrics.horizontalAdvance(QStringLiteral("0.0"));
+    const QString fitted = fittedRowLabel(label, metrics, narrower);
+    QVERIFY2(fitted.endsWith(QStringLiteral(":41285 · thread 12")), qPrintable(fitted));
+    QVERIFY2(fitted.startsWith(QLatin1Char('1')), qPrintable(fitted));
+    QVERIFY2(fitted.contains(QChar(0x2026)), qPrintable(fitted));
+    QVERIFY(metrics.horizontalAdvance(fitted) <= narrower);
+
+    // A process id too: no room for any of the host, and the id is cut before the thread is.
+    const QString withPid = label + QStringLiteral(" · pid 4242");
+    const int noHost = metrics.horizontalAdvance(QStringLiteral("…:41285 · thread 12 · pi"));
+    const QString cut = fittedRowLabel(withPid, metrics, noHost);
+    QVERIFY2(cut.startsWith(QStringLiteral("…:41285 · thread 12")), qPrintable(cut));
+    QVERIFY2(!cut.contains(QStringLiteral("4242")), qPrintable(cut));
+    QVERIFY(metrics.horizontalAdvance(cut) <= noHost);
+
+    const QString plain = QStringLiteral("a worker with a long name");
+    const QString plainCut = fittedRowLabel(plain, metrics, metrics.horizontalAdvance(plain) / 2);
+    QVERIFY2(plainCut.startsWith(QStringLiteral("a wor")), qPrintable(plainCut));
+    QVERIFY(plainCut.endsWith(QChar(0x2026)));
 }
 
 QTEST_MAIN(tst_GanttPainter)

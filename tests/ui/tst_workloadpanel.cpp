@@ -4,6 +4,7 @@
 #include "strategies/strategyregistry.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -137,6 +138,10 @@ void tst_WorkloadPanel::clusterRowsOnlyForClusterStrategies()
     parts.backend->setCurrentIndex(parts.backend->findData(backend));
     QCOMPARE(parts.threadsRow->isVisibleTo(&panel), cluster);
     QCOMPARE(parts.schedulerRow->isVisibleTo(&panel), cluster);
+    // A cluster's program always waits for its tasks: join would change nothing.
+    const auto *join = panel.findChild<QCheckBox *>(QStringLiteral("join"));
+    QVERIFY(join);
+    QCOMPARE(join->isVisibleTo(&panel), findStrategy(strategy)->info.hasCaller && !cluster);
     // As a person sets them, they reach the plan.
     parts.threads->setValue(3);
     QTest::keyClicks(parts.scheduler, QStringLiteral("tcp://10.0.0.7:8786"));

@@ -290,6 +290,7 @@ QFormLayout *WorkloadPanel::createOptionsForm()
     optionsForm->addRow(m_backendRow);
     addClusterRows(optionsForm);
     m_join = new QCheckBox(tr("Wait for the workers (join)"));
+    m_join->setObjectName(QStringLiteral("join"));
     m_join->setChecked(true);
     m_join->setToolTip(
         tr("Whether the caller waits for its workers, as join() or leaving the executor's "
@@ -430,7 +431,9 @@ void WorkloadPanel::updateDependentInputs()
     m_backendRow->setVisible(entry && entry->info.handOut == HandOut::AutoBatches);
     m_threadsRow->setVisible(workerKind == WorkerKind::Cluster);
     m_schedulerRow->setVisible(workerKind == WorkerKind::Cluster);
-    m_join->setVisible(entry && entry->info.hasCaller);
+    // A Dask program always waits for its futures (as_completed, gather): there is no start
+    // without a wait to show.
+    m_join->setVisible(entry && entry->info.hasCaller && workerKind != WorkerKind::Cluster);
 
     const auto valid = validate();
     m_problem->setVisible(!valid);

@@ -489,7 +489,7 @@ void paintRowLabels(QPainter &painter,
             painter.fillRect(QRect(area.left(), y, GanttStyle::LabelWidth, layout.rowHeight),
                 style.alternateRow);
         const QString label =
-            metrics.elidedText(model.rowLabel(row), Qt::ElideRight, GanttStyle::LabelWidth - 12);
+            fittedRowLabel(model.rowLabel(row), metrics, GanttStyle::LabelWidth - 12);
         painter.drawText(QRect(area.left() + 6, y, GanttStyle::LabelWidth - 12, layout.rowHeight),
             Qt::AlignLeft | Qt::AlignVCenter,
             label);
@@ -535,6 +535,27 @@ void paintGantt(
     QPainter &painter, const TimelineModel &model, const GanttFrame &frame, const GanttStyle &style)
 {
     GanttPainter().paint(painter, model, frame, style);
+}
+
+QString fittedRowLabel(const QString &label, const QFontMetrics &metrics, int width)
+{
+    if (metrics.horizontalAdvance(label) <= width)
+        return label;
+    const qsizetype split = label.indexOf(QStringLiteral(" · "));
+    const QString address = split < 0 ? label : label.left(split);
+    const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return metrics.elidedText(label, Qt::ElideRight, width);
+    const QString kept = label.mid(colon); // ":41285 · thread 1 · pid 4242"
+    // At least a character of the host on each side of the ellipsis.
+    const QString host = metrics.elidedText(
+        address.left(colon), Qt::ElideMiddle, width - metrics.horizontalAdvance(kept));
+    if (host.size() >= 3)
+        return host + kept;
+    // Else none of the host, and the rest cut at its end (a process id before the thread).
+    const QString ellipsis(QChar(0x2026));
+    return ellipsis
+        + metrics.elidedText(kept, Qt::ElideRight, width - metrics.horizontalAdvance(ellipsis));
 }
 
 } // namespace parviz

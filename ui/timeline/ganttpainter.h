@@ -41,6 +41,11 @@ struct GanttStyle
     static GanttStyle fromPalette(const QPalette &palette, const QFont &font);
 };
 
+// A row's label within `width` pixels: a worker's "127.0.0.1:41285 · thread 1 · pid 4242" keeps
+// its port and its thread, which tell its rows apart: it gives up the middle of its host first,
+// then the host and the end (the process id). Any other label is cut at its end.
+QString fittedRowLabel(const QString &label, const QFontMetrics &metrics, int width);
+
 // One picture of the Gantt: which time and which rows, in which rectangle.
 struct GanttFrame
 {
