@@ -5,7 +5,6 @@
 #include "run/planning.h"
 #include "run/runsession.h"
 
-#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
@@ -111,32 +110,6 @@ std::set<std::int32_t> rowPids(const TraceSnapshot &trace)
         for (const TaskEvent &event : trace.events(lane))
             pids.insert(event.pid);
     return pids;
-}
-
-pid_t processGroupOf(pid_t pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    // "pid (comm) state ppid pgrp ...": the command may hold spaces and parentheses.
-    const QByteArray text = stat.readAll();
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    return fields.size() > 2 ? fields[2].toInt() : 0;
-}
-
-// The live processes (zombies aside) in any of `groups`.
-std::vector<pid_t> processesInGroups(const std::set<pid_t> &groups)
-{
-    std::vector<pid_t> found;
-    const QStringList entries =
-        QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        bool isPid = false;
-        const pid_t pid = entry.toInt(&isPid);
-        if (isPid && groups.contains(processGroupOf(pid)) && !test::processIsGone(pid))
-            found.push_back(pid);
-    }
-    return found;
 }
 
 // The processes below this one, but for `except` (a cluster of the test's own).
@@ -408,7 +381,7 @@ void tst_Dask::stopLeavesNoProcessOfTheRun()
     QVERIFY(!started.empty());
     std::set<pid_t> groups;
     for (pid_t pid : started)
-        groups.insert(processGroupOf(pid));
+        groups.insert(test::processGroupOf(pid));
     groups.erase(::getpgrp());
     groups.erase(0);
     QVERIFY(!groups.empty());
@@ -426,7 +399,7 @@ void tst_Dask::stopLeavesNoProcessOfTheRun()
         QTRY_VERIFY2_WITH_TIMEOUT(test::processIsGone(pid),
             qPrintable(QStringLiteral("process %1 is left").arg(pid)),
             5000);
-    QTRY_VERIFY_WITH_TIMEOUT(processesInGroups(groups).empty(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(test::processesInGroups(groups).empty(), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(descendantsExcept(clusterPids).empty(), 5000);
     if (existing) {
         for (pid_t pid : clusterPids)
