@@ -32,6 +32,7 @@ class tst_Dask : public QObject
 private slots:
     void initTestCase();
     void embeddedClusterRowPerWorkerThread();
+    void joblibBatchIsOneDaskTask();
     void existingClusterRowPerWorkerAndLeftRunning();
     void killedWorkersTaskRunsAgain();
     void stopLeavesNoProcessOfTheRun_data();
@@ -112,6 +113,103 @@ std::set<std::int32_t> rowPids(const TraceSnapshot &trace)
     return pids;
 }
 
+// A row per thread of each of `workers` worker processes (none of them this one), each row
+// beginning with its worker's start-up, labelled with its worker's address on 127.0.0.1 (the two
+// rows of a worker differ), its events in order and all of its worker's process.
+QString rowPerWorkerThread(const TraceSnapshot &trace, int workers, int threadsPerWorker)
+{
+    if (trace.workerCount() != workers * threadsPerWorker)
+        return QStringLiteral("%1 rows").arg(trace.workerCount());
+    std::map<std::int32_t, int> rowsOfProcess;
+    std::set<QString> labels;
+    for (int lane = 0; lane < trace.workerCount(); ++lane) {
+        const auto events = trace.events(lane);
+        if (events.empty())
+            return QStringLiteral("row %1 is empty").arg(lane);
+        if (events.front().kind != EventKind::Spawn)
+            return QStringLiteral("row %1 begins with %2")
+                .arg(lane)
+                .arg(eventKindName(events.front().kind));
+        const QString label = trace.label(lane);
+        if (!label.contains(QLatin1String("127.0.0.1:")))
+            return QStringLiteral("row %1 is labelled '%2'").arg(lane).arg(label);
+        labels.insert(label);
+        const std::int32_t pid = events.back().pid;
+        std::int64_t last = 0;
+        for (const TaskEvent &event : events) {
+            if (event.startNs < last || event.endNs < event.startNs)
+                return QStringLiteral("row %1's events are out of order").arg(lane);
+            if (event.pid != pid)
+                return QStringLiteral("row %1 holds processes %2 and %3")
+                    .arg(lane)
+                    .arg(event.pid)
+                    .arg(pid);
+            last = event.endNs;
+        }
+        ++rowsOfProcess[pid];
+    }
+    if (static_cast<int>(rowsOfProcess.size()) != workers)
+        return QStringLiteral("the rows hold %1 processes").arg(rowsOfProcess.size());
+    for (const auto &[pid, rows] : rowsOfProcess) {
+        if (pid == ::getpid())
+            return QStringLiteral("a row is this process's");
+        if (rows != threadsPerWorker)
+            return QStringLiteral("process %1 has %2 rows").arg(pid).arg(rows);
+    }
+    if (static_cast<int>(labels.size()) != trace.workerCount())
+        return QStringLiteral("%1 labels for %2 rows").arg(labels.size()).arg(trace.workerCount());
+    return {};
+}
+
+// Saved and opened again, the run file gives back the very run: its strategy, events, task
+// count and workers' clocks.
+QString reopensTheSame(const RunResult &run)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("dask.json"));
+    if (const auto saved = saveRunJson(run, path); !saved)
+        return saved.error().message;
+    const auto back = loadRunJson(path);
+    if (!back)
+        return back.error().message;
+    if (back->strategy.id != run.strategy.id)
+        return QStringLiteral("the strategy is %1").arg(back->strategy.id);
+    if (back->trace->workerCount() != run.trace->workerCount())
+        return QStringLiteral("%1 rows").arg(back->trace->workerCount());
+    for (int lane : run.trace->lanes()) {
+        if (back->trace->events(lane) != run.trace->events(lane))
+            return QStringLiteral("row %1 differs").arg(lane);
+    }
+    if (back->metrics.tasksCompleted != run.metrics.tasksCompleted)
+        return QStringLiteral("%1 tasks completed").arg(back->metrics.tasksCompleted);
+    if (back->workerClocks != run.workerClocks)
+        return QStringLiteral("the workers' clocks differ");
+    return {};
+}
+
+// The runs of a row in its order, split where the next task is not the next of the tasks:
+// every one of joblib's batches runs its tasks in order on one thread, so each batch lies
+// within one of these.
+std::vector<std::vector<std::int32_t>> consecutiveRuns(const TraceSnapshot &trace)
+{
+    std::vector<std::vector<std::int32_t>> chains;
+    for (int lane = 0; lane < trace.workerCount(); ++lane) {
+        std::vector<std::int32_t> chain;
+        for (const TaskEvent &event : trace.events(lane)) {
+            if (event.kind != EventKind::Run)
+                continue;
+            if (!chain.empty() && event.task != chain.back() + 1) {
+                chains.push_back(chain);
+                chain.clear();
+            }
+            chain.push_back(event.task);
+        }
+        if (!chain.empty())
+            chains.push_back(chain);
+    }
+    return chains;
+}
+
 // The processes below this one, but for `except` (a cluster of the test's own).
 std::vector<pid_t> descendantsExcept(const std::vector<pid_t> &except)
 {
@@ -182,48 +280,51 @@ void tst_Dask::embeddedClusterRowPerWorkerThread()
     const QString once = everyTaskOnce(run, 16);
     QVERIFY2(once.isEmpty(), qPrintable(once));
 
-    QCOMPARE(run.trace->workerCount(), 4);
-    std::map<std::int32_t, int> rowsOfProcess;
-    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
-        const auto events = run.trace->events(lane);
-        QVERIFY2(!events.empty(), qPrintable(QStringLiteral("row %1 is empty").arg(lane)));
-        QCOMPARE(events.front().kind, EventKind::Spawn);
-        const QString label = run.trace->label(lane);
-        // The LocalCluster's workers listen on 127.0.0.1 of this machine.
-        QVERIFY2(label.contains(QLatin1String("127.0.0.1:")), qPrintable(label));
-        // The row's process is its worker's, which ran its tasks.
-        const std::int32_t pid = events.back().pid;
-        std::int64_t last = 0;
-        for (const TaskEvent &event : events) {
-            QVERIFY(event.startNs >= last);
-            QVERIFY(event.endNs >= event.startNs);
-            QCOMPARE(event.pid, pid);
-            last = event.endNs;
-        }
-        ++rowsOfProcess[pid];
-    }
-    // Two worker processes, neither of them this one, a row per thread of each.
-    QCOMPARE(rowsOfProcess.size(), std::size_t(2));
-    for (const auto &[pid, rows] : rowsOfProcess) {
-        QVERIFY(pid != ::getpid());
-        QCOMPARE(rows, 2);
-    }
-    // The two rows of one worker name the same worker, and differ.
-    std::set<QString> labels;
-    for (int lane = 0; lane < 4; ++lane)
-        labels.insert(run.trace->label(lane));
-    QCOMPARE(labels.size(), std::size_t(4));
+    const QString rows = rowPerWorkerThread(*run.trace, 2, 2);
+    QVERIFY2(rows.isEmpty(), qPrintable(rows));
+    const QString reopened = reopensTheSame(run);
+    QVERIFY2(reopened.isEmpty(), qPrintable(reopened));
+}
 
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("dask.json"));
-    QVERIFY(saveRunJson(run, path).ok());
-    const auto back = loadRunJson(path);
-    QVERIFY2(back.ok(), back ? "" : qPrintable(back.error().message));
-    QCOMPARE(back->strategy.id, run.strategy.id);
-    QCOMPARE(back->trace->workerCount(), run.trace->workerCount());
-    for (int lane : run.trace->lanes())
-        QCOMPARE(back->trace->events(lane), run.trace->events(lane));
-    QCOMPARE(back->metrics.tasksCompleted, 16);
+// joblib's dask backend (batched, `--backend dask`) on a LocalCluster of 2 workers of 2 threads
+// each: a row per worker thread as for the dask strategy, every task once, and each Dask task
+// one of joblib's batches. joblib sends its first 2 x 4 batches (pre_dispatch) of one task
+// each, then, the tasks being short, batches of several, each run in order on one thread.
+void tst_Dask::joblibBatchIsOneDaskTask()
+{
+    if (!m_unavailable.isEmpty())
+        QSKIP(qPrintable(m_unavailable));
+    WorkloadSpec workload;
+    workload.taskCount = 400;
+    workload.duration = DurationSpec::fixed(Ms / 2);
+    StrategyOptions options;
+    options.backend = JoblibBackend::Dask;
+    options.threadsPerWorker = 2;
+    const auto plan =
+        makeRunPlan(QStringLiteral("batched"), workload, WorkerCount::exactly(2), options);
+    QVERIFY2(plan, plan ? "" : qPrintable(plan.error().message));
+    RunSession session(*plan);
+    QCOMPARE(session.laneCount(), 4);
+    session.run();
+    const RunResult &run = session.result();
+    QVERIFY2(run.ok(), qPrintable(failureOf(run)));
+    QCOMPARE(run.strategy.id, QStringLiteral("batched"));
+    const QString once = everyTaskOnce(run, 400);
+    QVERIFY2(once.isEmpty(), qPrintable(once));
+    const QString rows = rowPerWorkerThread(*run.trace, 2, 2);
+    QVERIFY2(rows.isEmpty(), qPrintable(rows));
+
+    // The runs of each row split where a task does not follow the one before: every batch
+    // lies within one of these stretches. One-task Dask tasks would make stretches of a task
+    // or two, hundreds of them; joblib's batches, grown to 8 tasks and more, make few and long.
+    const auto chains = consecutiveRuns(*run.trace);
+    std::size_t longest = 0;
+    for (const auto &chain : chains)
+        longest = std::max(longest, chain.size());
+    QVERIFY2(longest >= 8, qPrintable(QString::number(longest)));
+    QVERIFY2(chains.size() <= 400 / 3, qPrintable(QString::number(chains.size())));
+    const QString reopened = reopensTheSame(run);
+    QVERIFY2(reopened.isEmpty(), qPrintable(reopened));
 }
 
 // A cluster that was running before the run and is still running after it: its workers'
