@@ -34,6 +34,7 @@ private slots:
     void embeddedClusterRowPerWorkerThread();
     void joblibBatchIsOneDaskTask();
     void existingClusterRowPerWorkerAndLeftRunning();
+    void workerOnAnotherClockIsMovedOntoParVizs();
     void killedWorkersTaskRunsAgain();
     void stopLeavesNoProcessOfTheRun_data();
     void stopLeavesNoProcessOfTheRun();
@@ -367,6 +368,143 @@ void tst_Dask::existingClusterRowPerWorkerAndLeftRunning()
     QCOMPARE(cluster.connectedWorkers(), 2);
     for (pid_t pid : cluster.pids())
         QVERIFY(!test::processIsGone(pid));
+}
+
+namespace {
+
+// How far ahead the clock of the worker "on another machine" is.
+constexpr std::int64_t ShiftNs = 1000'000'000'000;
+
+// A `dask worker --preload` module: the worker's process reads the clocks and boot id as a
+// machine booted ShiftNs earlier would. ParViz's program measures a worker's clock with
+// time.monotonic_ns() and tells machines apart by /proc/sys/kernel/random/boot_id; Dask itself
+// uses neither.
+const char OtherMachine[] = R"py(import builtins
+import io
+import time
+
+SHIFT_NS = %1
+# Dask may import this module more than once: the clock is shifted once.
+_monotonic_ns = getattr(time.monotonic_ns, "unshifted", time.monotonic_ns)
+_open = getattr(builtins.open, "unshifted", builtins.open)
+
+
+def monotonic_ns():
+    return _monotonic_ns() + SHIFT_NS
+
+
+def open(file, *args, **kwargs):
+    if file == "/proc/sys/kernel/random/boot_id":
+        return io.StringIO("00000000-0000-4000-8000-000000000001\n")
+    return _open(file, *args, **kwargs)
+
+
+monotonic_ns.unshifted = _monotonic_ns
+open.unshifted = _open
+time.monotonic_ns = monotonic_ns
+builtins.open = open
+)py";
+
+// A run on a cluster whose worker 1 is ShiftNs ahead: the run measured that worker's clock's
+// offset as ShiftNs, within half the tightest round trip (and a margin for the readings' own
+// order), and worker 0's as nothing, for it shares ParViz's clock. On ParViz's clock every event
+// of the workers' rows lies within the run (the caller's row, from the program's own lines),
+// each task's run lasts about its task's time, and the two workers' runs interleave.
+QString movedOntoParVizsClock(const RunResult &run,
+    const RunPlan &plan,
+    const std::vector<pid_t> &workers,
+    const QStringList &addresses)
+{
+    if (run.workerClocks.size() != 2)
+        return QStringLiteral("%1 workers' clocks").arg(run.workerClocks.size());
+    for (const WorkerClock &clock : run.workerClocks) {
+        const auto index = addresses.indexOf(clock.worker);
+        if (index < 0 || clock.pid != workers[static_cast<std::size_t>(index)])
+            return QStringLiteral("a clock of %1, process %2").arg(clock.worker).arg(clock.pid);
+        const std::int64_t expected = index == 1 ? ShiftNs : 0;
+        if (std::abs(clock.offsetNs - expected) > clock.uncertaintyNs + 50 * Ms
+            || (index == 1 && clock.uncertaintyNs <= 0))
+            return QStringLiteral("worker %1's clock is %2 ns ahead, give or take %3 ns")
+                .arg(index)
+                .arg(clock.offsetNs)
+                .arg(clock.uncertaintyNs);
+    }
+
+    const auto caller = run.trace->events(MainLane);
+    if (caller.empty())
+        return QStringLiteral("the caller's row is empty");
+    const std::int64_t spanEndNs = caller.back().endNs;
+    std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>> runSpan; // pid: first, last
+    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
+        for (const TaskEvent &event : run.trace->events(lane)) {
+            if (event.startNs < 0 || event.endNs > spanEndNs)
+                return QStringLiteral("row %1: %2 from %3 to %4 ns, the run ends at %5 ns")
+                    .arg(lane)
+                    .arg(eventKindName(event.kind))
+                    .arg(event.startNs)
+                    .arg(event.endNs)
+                    .arg(spanEndNs);
+            if (event.kind != EventKind::Run)
+                continue;
+            const std::int64_t planned =
+                (*plan.tasks)[static_cast<std::size_t>(event.task)].durationNs;
+            if (event.endNs - event.startNs < planned / 2)
+                return QStringLiteral("task %1 lasts %2 ns")
+                    .arg(event.task)
+                    .arg(event.endNs - event.startNs);
+            const auto span = runSpan.try_emplace(event.pid, event.startNs, event.endNs).first;
+            span->second.first = std::min(span->second.first, event.startNs);
+            span->second.second = std::max(span->second.second, event.endNs);
+        }
+    }
+    if (!runSpan.contains(workers[0]) || !runSpan.contains(workers[1]))
+        return QStringLiteral("a worker ran no task");
+    const auto here = runSpan.at(workers[0]);
+    const auto there = runSpan.at(workers[1]);
+    if (there.first >= here.second || here.first >= there.second)
+        return QStringLiteral("the workers' runs do not interleave");
+    return {};
+}
+
+} // namespace
+
+// One worker of a cluster reads its clock as on another machine, ShiftNs ahead: the dask
+// strategy's run, then one of joblib's dask backend on the same cluster, measure its offset and
+// draw its tasks on ParViz's clock.
+void tst_Dask::workerOnAnotherClockIsMovedOntoParVizs()
+{
+    if (!m_unavailable.isEmpty())
+        QSKIP(qPrintable(m_unavailable));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString preload = dir.filePath(QStringLiteral("other_machine.py"));
+    QFile module(preload);
+    QVERIFY(module.open(QIODevice::WriteOnly));
+    module.write(QString::fromLatin1(OtherMachine).arg(ShiftNs).toUtf8());
+    module.close();
+
+    LocalDaskCluster cluster(2, 1);
+    cluster.addWorkerArguments(1, {QStringLiteral("--preload"), preload});
+    QVERIFY2(cluster.start(), qPrintable(cluster.error()));
+    const std::vector<pid_t> workers = cluster.workerPids();
+    const QStringList addresses = cluster.workerAddresses();
+    RunPlan dask = daskPlan(DurationSpec::fixed(30 * Ms), 16, 2, 1, cluster.schedulerAddress());
+    StrategyOptions joblib = dask.options;
+    joblib.backend = JoblibBackend::Dask;
+    const auto batched =
+        makeRunPlan(QStringLiteral("batched"), dask.workload, WorkerCount::exactly(2), joblib);
+    QVERIFY2(batched, batched ? "" : qPrintable(batched.error().message));
+
+    for (const RunPlan &plan : {dask, *batched}) {
+        const RunResult run = executeRun(plan);
+        QVERIFY2(run.ok(), qPrintable(plan.strategy + QLatin1String(": ") + failureOf(run)));
+        const QString once = everyTaskOnce(run, 16);
+        QVERIFY2(once.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + once));
+        const QString moved = movedOntoParVizsClock(run, plan, workers, addresses);
+        QVERIFY2(moved.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + moved));
+        const QString reopened = reopensTheSame(run);
+        QVERIFY2(reopened.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + reopened));
+    }
 }
 
 // A worker killed while it runs a task: the scheduler hands the task to the other worker, the
