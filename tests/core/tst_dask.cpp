@@ -409,11 +409,13 @@ builtins.open = open
 // offset as ShiftNs, within half the tightest round trip (and a margin for the readings' own
 // order), and worker 0's as nothing, for it shares ParViz's clock. On ParViz's clock every event
 // of the workers' rows lies within the run (the caller's row, from the program's own lines),
-// each task's run lasts about its task's time, and the two workers' runs interleave.
+// each task's run lasts about its task's time, and, if `interleaved`, the two workers' runs
+// overlap.
 QString movedOntoParVizsClock(const RunResult &run,
     const RunPlan &plan,
     const std::vector<pid_t> &workers,
-    const QStringList &addresses)
+    const QStringList &addresses,
+    bool interleaved)
 {
     if (run.workerClocks.size() != 2)
         return QStringLiteral("%1 workers' clocks").arg(run.workerClocks.size());
@@ -459,10 +461,22 @@ QString movedOntoParVizsClock(const RunResult &run,
     }
     if (!runSpan.contains(workers[0]) || !runSpan.contains(workers[1]))
         return QStringLiteral("a worker ran no task");
+    if (!interleaved)
+        return {};
+    // As far as the shifted worker's offset is known.
+    std::int64_t uncertaintyNs = 0;
+    for (const WorkerClock &clock : run.workerClocks)
+        uncertaintyNs = std::max(uncertaintyNs, clock.uncertaintyNs);
     const auto here = runSpan.at(workers[0]);
     const auto there = runSpan.at(workers[1]);
-    if (there.first >= here.second || here.first >= there.second)
-        return QStringLiteral("the workers' runs do not interleave");
+    if (there.first >= here.second + uncertaintyNs || here.first >= there.second + uncertaintyNs)
+        return QStringLiteral("the workers' runs do not interleave: from %1 to %2 ns, and from "
+                              "%3 to %4 ns give or take %5 ns")
+            .arg(here.first)
+            .arg(here.second)
+            .arg(there.first)
+            .arg(there.second)
+            .arg(uncertaintyNs);
     return {};
 }
 
@@ -500,7 +514,10 @@ void tst_Dask::workerOnAnotherClockIsMovedOntoParVizs()
         QVERIFY2(run.ok(), qPrintable(plan.strategy + QLatin1String(": ") + failureOf(run)));
         const QString once = everyTaskOnce(run, 16);
         QVERIFY2(once.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + once));
-        const QString moved = movedOntoParVizsClock(run, plan, workers, addresses);
+        // client.map hands both workers tasks at once; joblib hands out one batch at a time,
+        // and Dask may leave a worker idle for a while.
+        const bool interleaved = plan.strategy == QLatin1String("dask");
+        const QString moved = movedOntoParVizsClock(run, plan, workers, addresses, interleaved);
         QVERIFY2(moved.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + moved));
         const QString reopened = reopensTheSame(run);
         QVERIFY2(reopened.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + reopened));
