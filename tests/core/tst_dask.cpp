@@ -22,8 +22,9 @@ using namespace parviz;
 using test::LocalDaskCluster;
 
 // The dask strategy on real Dask clusters: one ParViz starts for the run (a LocalCluster), and
-// one already running, started here as separate processes. Every task once, a row per worker
-// thread, a lost attempt when a worker dies, Stop that leaves nothing behind, a scheduler that
+// one already running, started here as separate processes; joblib's dask backend on both. Every
+// task once, a row per worker thread, a worker's clock on another machine's time moved onto
+// ParViz's, a lost attempt when a worker dies, Stop that leaves nothing behind, a scheduler that
 // is not there. Skipped without Debian's python3-distributed.
 class tst_Dask : public QObject
 {
@@ -33,8 +34,7 @@ private slots:
     void initTestCase();
     void embeddedClusterRowPerWorkerThread();
     void joblibBatchIsOneDaskTask();
-    void existingClusterRowPerWorkerAndLeftRunning();
-    void workerOnAnotherClockIsMovedOntoParVizs();
+    void existingClusterRowsOnParVizsClockAndLeftRunning();
     void killedWorkersTaskRunsAgain();
     void stopLeavesNoProcessOfTheRun_data();
     void stopLeavesNoProcessOfTheRun();
@@ -328,48 +328,6 @@ void tst_Dask::joblibBatchIsOneDaskTask()
     QVERIFY2(reopened.isEmpty(), qPrintable(reopened));
 }
 
-// A cluster that was running before the run and is still running after it: its workers'
-// processes are the rows, each labelled with its worker's address.
-void tst_Dask::existingClusterRowPerWorkerAndLeftRunning()
-{
-    if (!m_unavailable.isEmpty())
-        QSKIP(qPrintable(m_unavailable));
-    LocalDaskCluster cluster(2, 1);
-    QVERIFY2(cluster.start(), qPrintable(cluster.error()));
-    const RunPlan plan =
-        daskPlan(DurationSpec::uniform(20 * Ms, 50 * Ms), 12, 2, 1, cluster.schedulerAddress());
-    const RunResult run = executeRun(plan);
-    QVERIFY2(run.ok(), qPrintable(failureOf(run)));
-    const QString once = everyTaskOnce(run, 12);
-    QVERIFY2(once.isEmpty(), qPrintable(once));
-
-    QCOMPARE(run.trace->workerCount(), 2);
-    const std::vector<pid_t> workers = cluster.workerPids();
-    const QStringList addresses = cluster.workerAddresses();
-    const std::set<std::int32_t> expected(workers.begin(), workers.end());
-    QCOMPARE(rowPids(*run.trace), expected);
-    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
-        const auto events = run.trace->events(lane);
-        QVERIFY(!events.empty());
-        const auto index =
-            std::find(workers.begin(), workers.end(), events.front().pid) - workers.begin();
-        const QString label = run.trace->label(lane);
-        QVERIFY2(label.contains(hostAndPort(addresses.value(int(index)))),
-            qPrintable(QStringLiteral("%1, not of %2").arg(label, addresses.value(int(index)))));
-    }
-    // Each worker's clock, measured against ParViz's.
-    QCOMPARE(run.workerClocks.size(), std::size_t(2));
-    for (const WorkerClock &clock : run.workerClocks) {
-        QVERIFY2(expected.contains(clock.pid), qPrintable(QString::number(clock.pid)));
-        QVERIFY2(addresses.contains(clock.worker), qPrintable(clock.worker));
-        QVERIFY(clock.uncertaintyNs >= 0);
-    }
-
-    QCOMPARE(cluster.connectedWorkers(), 2);
-    for (pid_t pid : cluster.pids())
-        QVERIFY(!test::processIsGone(pid));
-}
-
 namespace {
 
 // How far ahead the clock of the worker "on another machine" is.
@@ -482,10 +440,12 @@ QString movedOntoParVizsClock(const RunResult &run,
 
 } // namespace
 
-// One worker of a cluster reads its clock as on another machine, ShiftNs ahead: the dask
-// strategy's run, then one of joblib's dask backend on the same cluster, measure its offset and
-// draw its tasks on ParViz's clock.
-void tst_Dask::workerOnAnotherClockIsMovedOntoParVizs()
+// A cluster that was running before the runs and is still running after them, one of its two
+// workers reading its clock as on another machine would, ShiftNs ahead. The dask strategy's
+// run: the workers' processes are the rows, each labelled with its worker's address; then one
+// of joblib's dask backend. Each run measures that worker's clock's offset and draws its tasks
+// on ParViz's clock.
+void tst_Dask::existingClusterRowsOnParVizsClockAndLeftRunning()
 {
     if (!m_unavailable.isEmpty())
         QSKIP(qPrintable(m_unavailable));
@@ -496,32 +456,52 @@ void tst_Dask::workerOnAnotherClockIsMovedOntoParVizs()
     QVERIFY(module.open(QIODevice::WriteOnly));
     module.write(QString::fromLatin1(OtherMachine).arg(ShiftNs).toUtf8());
     module.close();
-
     LocalDaskCluster cluster(2, 1);
     cluster.addWorkerArguments(1, {QStringLiteral("--preload"), preload});
     QVERIFY2(cluster.start(), qPrintable(cluster.error()));
     const std::vector<pid_t> workers = cluster.workerPids();
     const QStringList addresses = cluster.workerAddresses();
-    RunPlan dask = daskPlan(DurationSpec::fixed(30 * Ms), 16, 2, 1, cluster.schedulerAddress());
-    StrategyOptions joblib = dask.options;
-    joblib.backend = JoblibBackend::Dask;
-    const auto batched =
-        makeRunPlan(QStringLiteral("batched"), dask.workload, WorkerCount::exactly(2), joblib);
-    QVERIFY2(batched, batched ? "" : qPrintable(batched.error().message));
 
-    for (const RunPlan &plan : {dask, *batched}) {
-        const RunResult run = executeRun(plan);
-        QVERIFY2(run.ok(), qPrintable(plan.strategy + QLatin1String(": ") + failureOf(run)));
-        const QString once = everyTaskOnce(run, 16);
-        QVERIFY2(once.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + once));
-        // client.map hands both workers tasks at once; joblib hands out one batch at a time,
-        // and Dask may leave a worker idle for a while.
-        const bool interleaved = plan.strategy == QLatin1String("dask");
-        const QString moved = movedOntoParVizsClock(run, plan, workers, addresses, interleaved);
-        QVERIFY2(moved.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + moved));
-        const QString reopened = reopensTheSame(run);
-        QVERIFY2(reopened.isEmpty(), qPrintable(plan.strategy + QLatin1String(": ") + reopened));
+    const RunPlan plan =
+        daskPlan(DurationSpec::uniform(20 * Ms, 50 * Ms), 12, 2, 1, cluster.schedulerAddress());
+    const RunResult run = executeRun(plan);
+    QVERIFY2(run.ok(), qPrintable(failureOf(run)));
+    const QString once = everyTaskOnce(run, 12);
+    QVERIFY2(once.isEmpty(), qPrintable(once));
+    QCOMPARE(run.trace->workerCount(), 2);
+    const std::set<std::int32_t> expected(workers.begin(), workers.end());
+    QCOMPARE(rowPids(*run.trace), expected);
+    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
+        const auto events = run.trace->events(lane);
+        QVERIFY(!events.empty());
+        const auto index =
+            std::find(workers.begin(), workers.end(), events.front().pid) - workers.begin();
+        const QString label = run.trace->label(lane);
+        QVERIFY2(label.contains(hostAndPort(addresses.value(int(index)))),
+            qPrintable(QStringLiteral("%1, not of %2").arg(label, addresses.value(int(index)))));
     }
+    // client.map hands both workers tasks at once: their runs overlap.
+    const QString moved = movedOntoParVizsClock(run, plan, workers, addresses, true);
+    QVERIFY2(moved.isEmpty(), qPrintable(moved));
+    const QString reopened = reopensTheSame(run);
+    QVERIFY2(reopened.isEmpty(), qPrintable(reopened));
+
+    // joblib hands out one batch at a time, and Dask may leave a worker idle for a while.
+    StrategyOptions options = plan.options;
+    options.backend = JoblibBackend::Dask;
+    const auto batched =
+        makeRunPlan(QStringLiteral("batched"), plan.workload, WorkerCount::exactly(2), options);
+    QVERIFY2(batched, batched ? "" : qPrintable(batched.error().message));
+    const RunResult joblib = executeRun(*batched);
+    QVERIFY2(joblib.ok(), qPrintable(failureOf(joblib)));
+    const QString joblibOnce = everyTaskOnce(joblib, 12);
+    QVERIFY2(joblibOnce.isEmpty(), qPrintable(joblibOnce));
+    const QString joblibMoved = movedOntoParVizsClock(joblib, *batched, workers, addresses, false);
+    QVERIFY2(joblibMoved.isEmpty(), qPrintable(joblibMoved));
+
+    QCOMPARE(cluster.connectedWorkers(), 2);
+    for (pid_t pid : cluster.pids())
+        QVERIFY(!test::processIsGone(pid));
 }
 
 // A worker killed while it runs a task: the scheduler hands the task to the other worker, the
