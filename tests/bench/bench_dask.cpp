@@ -24,6 +24,7 @@
 //
 //   build/dev/bin/bench_dask [--repeat N]
 
+#include "benchmachine.h"
 #include "localdaskcluster.h"
 #include "process/reusableworkers.h"
 #include "python/pythonsnippet.h"
@@ -209,17 +210,6 @@ std::optional<QString> timedToTheMicrosecond(QString program)
     return program.replace(shown, QStringLiteral("time.perf_counter() - start:.6f} seconds"));
 }
 
-QString cpuModel()
-{
-    QFile file(QStringLiteral("/proc/cpuinfo"));
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("unknown CPU");
-    for (const QByteArray &line : file.readAll().split('\n'))
-        if (line.startsWith("model name"))
-            return QString::fromUtf8(line.mid(line.indexOf(':') + 1)).trimmed();
-    return QStringLiteral("unknown CPU");
-}
-
 QString loadAverage()
 {
     QFile file(QStringLiteral("/proc/loadavg"));
@@ -392,7 +382,7 @@ int main(int argc, char **argv)
                 "tasks.\n\n",
         repeat,
         logicalCpus(),
-        qPrintable(cpuModel()),
+        qPrintable(bench::cpuModel()),
         qPrintable(loadAverage()),
         qPrintable(Python),
         repeat);

@@ -24,6 +24,7 @@
 //
 //   build/dev/bin/bench_truth [--repeat N] [--python PATH] [--only TEXT]
 
+#include "benchmachine.h"
 #include "process/reusableworkers.h"
 #include "python/cpythonengine.h"
 #include "run/planning.h"
@@ -31,7 +32,6 @@
 #include "strategies/strategyregistry.h"
 #include "util/format.h"
 
-#include <QFile>
 #include <QString>
 #include <QStringList>
 
@@ -209,17 +209,6 @@ QString verdict(const QString &id,
     return parts.isEmpty() ? QStringLiteral("-") : parts.join(QStringLiteral("; "));
 }
 
-QString cpuModel()
-{
-    QFile file(QStringLiteral("/proc/cpuinfo"));
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("unknown CPU");
-    for (const QByteArray &line : file.readAll().split('\n'))
-        if (line.startsWith("model name"))
-            return QString::fromUtf8(line.mid(line.indexOf(':') + 1)).trimmed();
-    return QStringLiteral("unknown CPU");
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -342,7 +331,7 @@ int main(int argc, char **argv)
         "(hashlib in CPython).\n\n",
         repeat,
         logicalCpus(),
-        qPrintable(cpuModel()),
+        qPrintable(bench::cpuModel()),
         qPrintable(python->version),
         qPrintable(python->path),
         repeat);

@@ -144,6 +144,11 @@ QString addressFromLog(const QString &logPath,
 
 } // namespace
 
+void LocalDaskCluster::addWorkerArguments(int index, const QStringList &arguments)
+{
+    m_workerArguments[index] << arguments;
+}
+
 bool LocalDaskCluster::start(std::chrono::milliseconds timeout)
 {
     const QDeadlineTimer deadline(timeout);
@@ -179,31 +184,32 @@ bool LocalDaskCluster::start(std::chrono::milliseconds timeout)
     for (int i = 0; i < m_workerCount; ++i) {
         auto worker = std::make_unique<Process>();
         const QString name = QStringLiteral("worker-%1").arg(i);
-        const bool started = startProcess(*worker,
-            {QStringLiteral("-m"),
-                QStringLiteral("distributed.cli.dask_worker"),
-                m_address,
-                QStringLiteral("--name"),
-                name,
-                QStringLiteral("--nthreads"),
-                QString::number(m_threadsPerWorker),
-                QStringLiteral("--nworkers"),
-                QStringLiteral("1"),
-                // The worker itself, not a nanny that would start it again once killed.
-                QStringLiteral("--no-nanny"),
-                QStringLiteral("--host"),
-                QStringLiteral("127.0.0.1"),
-                QStringLiteral("--no-dashboard"),
-                QStringLiteral("--dashboard-address"),
-                QStringLiteral("127.0.0.1:0"),
-                QStringLiteral("--memory-limit"),
-                QStringLiteral("0"),
-                QStringLiteral("--local-directory"),
-                m_dir.filePath(name),
-                // Should the scheduler go first, a worker leaves too.
-                QStringLiteral("--death-timeout"),
-                QStringLiteral("60")},
-            name + QStringLiteral(".log"));
+        QStringList arguments{QStringLiteral("-m"),
+            QStringLiteral("distributed.cli.dask_worker"),
+            m_address,
+            QStringLiteral("--name"),
+            name,
+            QStringLiteral("--nthreads"),
+            QString::number(m_threadsPerWorker),
+            QStringLiteral("--nworkers"),
+            QStringLiteral("1"),
+            // The worker itself, not a nanny that would start it again once killed.
+            QStringLiteral("--no-nanny"),
+            QStringLiteral("--host"),
+            QStringLiteral("127.0.0.1"),
+            QStringLiteral("--no-dashboard"),
+            QStringLiteral("--dashboard-address"),
+            QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--memory-limit"),
+            QStringLiteral("0"),
+            QStringLiteral("--local-directory"),
+            m_dir.filePath(name),
+            // Should the scheduler go first, a worker leaves too.
+            QStringLiteral("--death-timeout"),
+            QStringLiteral("60")};
+        if (const auto more = m_workerArguments.find(i); more != m_workerArguments.end())
+            arguments << more->second;
+        const bool started = startProcess(*worker, arguments, name + QStringLiteral(".log"));
         m_workers.push_back(std::move(worker));
         if (!started)
             return false;

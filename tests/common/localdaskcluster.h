@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <sys/types.h>
 #include <vector>
@@ -34,6 +35,9 @@ public:
     ~LocalDaskCluster();
     LocalDaskCluster(const LocalDaskCluster &) = delete;
     LocalDaskCluster &operator=(const LocalDaskCluster &) = delete;
+
+    // More arguments for worker `index`'s command line ("--preload", a module); before start().
+    void addWorkerArguments(int index, const QStringList &arguments);
 
     // Starts the scheduler, then the workers, and waits until the scheduler counts them all;
     // false after `timeout` or a process that ended, with error() saying what and the logs.
@@ -70,6 +74,7 @@ private:
     QTemporaryDir m_dir; // logs and the workers' local directories
     std::unique_ptr<Process> m_scheduler;
     std::vector<std::unique_ptr<Process>> m_workers;
+    std::map<int, QStringList> m_workerArguments; // by worker index
     QString m_address;
     QStringList m_workerAddresses;
     QString m_error;

@@ -16,9 +16,25 @@ std::vector<pid_t> childProcesses()
     return childProcessesOf(::getpid());
 }
 
-std::vector<pid_t> childProcessesOf(pid_t parent)
+namespace {
+
+// The fields of /proc/PID/stat after the command ("state ppid pgrp ..."); empty if the process
+// is gone.
+QList<QByteArray> statFields(pid_t pid)
 {
-    std::vector<pid_t> children;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return {};
+    // "pid (comm) state ppid pgrp ...": the command may hold spaces and parentheses.
+    const QByteArray text = stat.readAll();
+    return text.mid(text.lastIndexOf(')') + 2).split(' ');
+}
+
+// Every process in /proc whose stat fields satisfy `wanted`.
+std::vector<pid_t> processesWhere(
+    const std::function<bool(pid_t, const QList<QByteArray> &)> &wanted)
+{
+    std::vector<pid_t> found;
     const QStringList entries =
         QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &entry : entries) {
@@ -26,17 +42,20 @@ std::vector<pid_t> childProcessesOf(pid_t parent)
         const pid_t pid = entry.toInt(&isPid);
         if (!isPid)
             continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue; // gone meanwhile
-        // "pid (comm) state ppid ...": the command may hold spaces and parentheses.
-        const QByteArray text = stat.readAll();
-        const qsizetype close = text.lastIndexOf(')');
-        const QList<QByteArray> fields = text.mid(close + 2).split(' ');
-        if (fields.size() > 1 && fields[1].toInt() == parent)
-            children.push_back(pid);
+        const QList<QByteArray> fields = statFields(pid);
+        if (!fields.isEmpty() && wanted(pid, fields)) // empty: gone meanwhile
+            found.push_back(pid);
     }
-    return children;
+    return found;
+}
+
+} // namespace
+
+std::vector<pid_t> childProcessesOf(pid_t parent)
+{
+    return processesWhere([parent](pid_t, const QList<QByteArray> &fields) {
+        return fields.size() > 1 && fields[1].toInt() == parent;
+    });
 }
 
 std::vector<pid_t> descendantsOf(pid_t ancestor)
@@ -47,6 +66,19 @@ std::vector<pid_t> descendantsOf(pid_t ancestor)
         found.insert(found.end(), children.begin(), children.end());
     }
     return found;
+}
+
+pid_t processGroupOf(pid_t pid)
+{
+    const QList<QByteArray> fields = statFields(pid);
+    return fields.size() > 2 ? fields[2].toInt() : 0;
+}
+
+std::vector<pid_t> processesInGroups(const std::set<pid_t> &groups)
+{
+    return processesWhere([&groups](pid_t, const QList<QByteArray> &fields) {
+        return fields.size() > 2 && fields[0] != "Z" && groups.contains(fields[2].toInt());
+    });
 }
 
 QByteArray statusField(pid_t pid, const char *name)

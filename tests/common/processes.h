@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <set>
 #include <sys/types.h>
 #include <vector>
 
@@ -15,6 +16,10 @@ std::vector<pid_t> childProcesses();
 std::vector<pid_t> childProcessesOf(pid_t parent);
 // Every process below `ancestor`: its children, their children, and so on.
 std::vector<pid_t> descendantsOf(pid_t ancestor);
+// The process group of a process, read from /proc; 0 if it is gone.
+pid_t processGroupOf(pid_t pid);
+// The live processes (zombies aside) in any of `groups`.
+std::vector<pid_t> processesInGroups(const std::set<pid_t> &groups);
 // A field of /proc/PID/status ("SigBlk" gives "0000000000000000"); empty if the process is
 // gone.
 QByteArray statusField(pid_t pid, const char *name);

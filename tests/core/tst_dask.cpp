@@ -5,7 +5,6 @@
 #include "run/planning.h"
 #include "run/runsession.h"
 
-#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
@@ -23,8 +22,9 @@ using namespace parviz;
 using test::LocalDaskCluster;
 
 // The dask strategy on real Dask clusters: one ParViz starts for the run (a LocalCluster), and
-// one already running, started here as separate processes. Every task once, a row per worker
-// thread, a lost attempt when a worker dies, Stop that leaves nothing behind, a scheduler that
+// one already running, started here as separate processes; joblib's dask backend on both. Every
+// task once, a row per worker thread, a worker's clock on another machine's time moved onto
+// ParViz's, a lost attempt when a worker dies, Stop that leaves nothing behind, a scheduler that
 // is not there. Skipped without Debian's python3-distributed.
 class tst_Dask : public QObject
 {
@@ -33,7 +33,8 @@ class tst_Dask : public QObject
 private slots:
     void initTestCase();
     void embeddedClusterRowPerWorkerThread();
-    void existingClusterRowPerWorkerAndLeftRunning();
+    void joblibBatchIsOneDaskTask();
+    void existingClusterRowsOnParVizsClockAndLeftRunning();
     void killedWorkersTaskRunsAgain();
     void stopLeavesNoProcessOfTheRun_data();
     void stopLeavesNoProcessOfTheRun();
@@ -113,30 +114,101 @@ std::set<std::int32_t> rowPids(const TraceSnapshot &trace)
     return pids;
 }
 
-pid_t processGroupOf(pid_t pid)
+// A row per thread of each of `workers` worker processes (none of them this one), each row
+// beginning with its worker's start-up, labelled with its worker's address on 127.0.0.1 (the two
+// rows of a worker differ), its events in order and all of its worker's process.
+QString rowPerWorkerThread(const TraceSnapshot &trace, int workers, int threadsPerWorker)
 {
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    // "pid (comm) state ppid pgrp ...": the command may hold spaces and parentheses.
-    const QByteArray text = stat.readAll();
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    return fields.size() > 2 ? fields[2].toInt() : 0;
+    if (trace.workerCount() != workers * threadsPerWorker)
+        return QStringLiteral("%1 rows").arg(trace.workerCount());
+    std::map<std::int32_t, int> rowsOfProcess;
+    std::set<QString> labels;
+    for (int lane = 0; lane < trace.workerCount(); ++lane) {
+        const auto events = trace.events(lane);
+        if (events.empty())
+            return QStringLiteral("row %1 is empty").arg(lane);
+        if (events.front().kind != EventKind::Spawn)
+            return QStringLiteral("row %1 begins with %2")
+                .arg(lane)
+                .arg(eventKindName(events.front().kind));
+        const QString label = trace.label(lane);
+        if (!label.contains(QLatin1String("127.0.0.1:")))
+            return QStringLiteral("row %1 is labelled '%2'").arg(lane).arg(label);
+        labels.insert(label);
+        const std::int32_t pid = events.back().pid;
+        std::int64_t last = 0;
+        for (const TaskEvent &event : events) {
+            if (event.startNs < last || event.endNs < event.startNs)
+                return QStringLiteral("row %1's events are out of order").arg(lane);
+            if (event.pid != pid)
+                return QStringLiteral("row %1 holds processes %2 and %3")
+                    .arg(lane)
+                    .arg(event.pid)
+                    .arg(pid);
+            last = event.endNs;
+        }
+        ++rowsOfProcess[pid];
+    }
+    if (static_cast<int>(rowsOfProcess.size()) != workers)
+        return QStringLiteral("the rows hold %1 processes").arg(rowsOfProcess.size());
+    for (const auto &[pid, rows] : rowsOfProcess) {
+        if (pid == ::getpid())
+            return QStringLiteral("a row is this process's");
+        if (rows != threadsPerWorker)
+            return QStringLiteral("process %1 has %2 rows").arg(pid).arg(rows);
+    }
+    if (static_cast<int>(labels.size()) != trace.workerCount())
+        return QStringLiteral("%1 labels for %2 rows").arg(labels.size()).arg(trace.workerCount());
+    return {};
 }
 
-// The live processes (zombies aside) in any of `groups`.
-std::vector<pid_t> processesInGroups(const std::set<pid_t> &groups)
+// Saved and opened again, the run file gives back the very run: its strategy, events, task
+// count and workers' clocks.
+QString reopensTheSame(const RunResult &run)
 {
-    std::vector<pid_t> found;
-    const QStringList entries =
-        QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        bool isPid = false;
-        const pid_t pid = entry.toInt(&isPid);
-        if (isPid && groups.contains(processGroupOf(pid)) && !test::processIsGone(pid))
-            found.push_back(pid);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("dask.json"));
+    if (const auto saved = saveRunJson(run, path); !saved)
+        return saved.error().message;
+    const auto back = loadRunJson(path);
+    if (!back)
+        return back.error().message;
+    if (back->strategy.id != run.strategy.id)
+        return QStringLiteral("the strategy is %1").arg(back->strategy.id);
+    if (back->trace->workerCount() != run.trace->workerCount())
+        return QStringLiteral("%1 rows").arg(back->trace->workerCount());
+    for (int lane : run.trace->lanes()) {
+        if (back->trace->events(lane) != run.trace->events(lane))
+            return QStringLiteral("row %1 differs").arg(lane);
     }
-    return found;
+    if (back->metrics.tasksCompleted != run.metrics.tasksCompleted)
+        return QStringLiteral("%1 tasks completed").arg(back->metrics.tasksCompleted);
+    if (back->workerClocks != run.workerClocks)
+        return QStringLiteral("the workers' clocks differ");
+    return {};
+}
+
+// The runs of a row in its order, split where the next task is not the next of the tasks:
+// every one of joblib's batches runs its tasks in order on one thread, so each batch lies
+// within one of these.
+std::vector<std::vector<std::int32_t>> consecutiveRuns(const TraceSnapshot &trace)
+{
+    std::vector<std::vector<std::int32_t>> chains;
+    for (int lane = 0; lane < trace.workerCount(); ++lane) {
+        std::vector<std::int32_t> chain;
+        for (const TaskEvent &event : trace.events(lane)) {
+            if (event.kind != EventKind::Run)
+                continue;
+            if (!chain.empty() && event.task != chain.back() + 1) {
+                chains.push_back(chain);
+                chain.clear();
+            }
+            chain.push_back(event.task);
+        }
+        if (!chain.empty())
+            chains.push_back(chain);
+    }
+    return chains;
 }
 
 // The processes below this one, but for `except` (a cluster of the test's own).
@@ -209,68 +281,194 @@ void tst_Dask::embeddedClusterRowPerWorkerThread()
     const QString once = everyTaskOnce(run, 16);
     QVERIFY2(once.isEmpty(), qPrintable(once));
 
-    QCOMPARE(run.trace->workerCount(), 4);
-    std::map<std::int32_t, int> rowsOfProcess;
-    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
-        const auto events = run.trace->events(lane);
-        QVERIFY2(!events.empty(), qPrintable(QStringLiteral("row %1 is empty").arg(lane)));
-        QCOMPARE(events.front().kind, EventKind::Spawn);
-        const QString label = run.trace->label(lane);
-        // The LocalCluster's workers listen on 127.0.0.1 of this machine.
-        QVERIFY2(label.contains(QLatin1String("127.0.0.1:")), qPrintable(label));
-        // The row's process is its worker's, which ran its tasks.
-        const std::int32_t pid = events.back().pid;
-        std::int64_t last = 0;
-        for (const TaskEvent &event : events) {
-            QVERIFY(event.startNs >= last);
-            QVERIFY(event.endNs >= event.startNs);
-            QCOMPARE(event.pid, pid);
-            last = event.endNs;
-        }
-        ++rowsOfProcess[pid];
-    }
-    // Two worker processes, neither of them this one, a row per thread of each.
-    QCOMPARE(rowsOfProcess.size(), std::size_t(2));
-    for (const auto &[pid, rows] : rowsOfProcess) {
-        QVERIFY(pid != ::getpid());
-        QCOMPARE(rows, 2);
-    }
-    // The two rows of one worker name the same worker, and differ.
-    std::set<QString> labels;
-    for (int lane = 0; lane < 4; ++lane)
-        labels.insert(run.trace->label(lane));
-    QCOMPARE(labels.size(), std::size_t(4));
-
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("dask.json"));
-    QVERIFY(saveRunJson(run, path).ok());
-    const auto back = loadRunJson(path);
-    QVERIFY2(back.ok(), back ? "" : qPrintable(back.error().message));
-    QCOMPARE(back->strategy.id, run.strategy.id);
-    QCOMPARE(back->trace->workerCount(), run.trace->workerCount());
-    for (int lane : run.trace->lanes())
-        QCOMPARE(back->trace->events(lane), run.trace->events(lane));
-    QCOMPARE(back->metrics.tasksCompleted, 16);
+    const QString rows = rowPerWorkerThread(*run.trace, 2, 2);
+    QVERIFY2(rows.isEmpty(), qPrintable(rows));
+    const QString reopened = reopensTheSame(run);
+    QVERIFY2(reopened.isEmpty(), qPrintable(reopened));
 }
 
-// A cluster that was running before the run and is still running after it: its workers'
-// processes are the rows, each labelled with its worker's address.
-void tst_Dask::existingClusterRowPerWorkerAndLeftRunning()
+// joblib's dask backend (batched, `--backend dask`) on a LocalCluster of 2 workers of 2 threads
+// each: a row per worker thread as for the dask strategy, every task once, and each Dask task
+// one of joblib's batches. joblib sends its first 2 x 4 batches (pre_dispatch) of one task
+// each, then, the tasks being short, batches of several, each run in order on one thread.
+void tst_Dask::joblibBatchIsOneDaskTask()
 {
     if (!m_unavailable.isEmpty())
         QSKIP(qPrintable(m_unavailable));
+    WorkloadSpec workload;
+    workload.taskCount = 400;
+    workload.duration = DurationSpec::fixed(Ms / 2);
+    StrategyOptions options;
+    options.backend = JoblibBackend::Dask;
+    options.threadsPerWorker = 2;
+    const auto plan =
+        makeRunPlan(QStringLiteral("batched"), workload, WorkerCount::exactly(2), options);
+    QVERIFY2(plan, plan ? "" : qPrintable(plan.error().message));
+    RunSession session(*plan);
+    QCOMPARE(session.laneCount(), 4);
+    session.run();
+    const RunResult &run = session.result();
+    QVERIFY2(run.ok(), qPrintable(failureOf(run)));
+    QCOMPARE(run.strategy.id, QStringLiteral("batched"));
+    const QString once = everyTaskOnce(run, 400);
+    QVERIFY2(once.isEmpty(), qPrintable(once));
+    const QString rows = rowPerWorkerThread(*run.trace, 2, 2);
+    QVERIFY2(rows.isEmpty(), qPrintable(rows));
+
+    // The runs of each row split where a task does not follow the one before: every batch
+    // lies within one of these stretches. One-task Dask tasks would make stretches of a task
+    // or two, hundreds of them; joblib's batches, grown to 8 tasks and more, make few and long.
+    const auto chains = consecutiveRuns(*run.trace);
+    std::size_t longest = 0;
+    for (const auto &chain : chains)
+        longest = std::max(longest, chain.size());
+    QVERIFY2(longest >= 8, qPrintable(QString::number(longest)));
+    QVERIFY2(chains.size() <= 400 / 3, qPrintable(QString::number(chains.size())));
+    const QString reopened = reopensTheSame(run);
+    QVERIFY2(reopened.isEmpty(), qPrintable(reopened));
+}
+
+namespace {
+
+// How far ahead the clock of the worker "on another machine" is.
+constexpr std::int64_t ShiftNs = 1000'000'000'000;
+
+// A `dask worker --preload` module: the worker's process reads the clocks and boot id as a
+// machine booted ShiftNs earlier would. ParViz's program measures a worker's clock with
+// time.monotonic_ns() and tells machines apart by /proc/sys/kernel/random/boot_id; Dask itself
+// uses neither.
+const char OtherMachine[] = R"py(import builtins
+import io
+import time
+
+SHIFT_NS = %1
+# Dask may import this module more than once: the clock is shifted once.
+_monotonic_ns = getattr(time.monotonic_ns, "unshifted", time.monotonic_ns)
+_open = getattr(builtins.open, "unshifted", builtins.open)
+
+
+def monotonic_ns():
+    return _monotonic_ns() + SHIFT_NS
+
+
+def open(file, *args, **kwargs):
+    if file == "/proc/sys/kernel/random/boot_id":
+        return io.StringIO("00000000-0000-4000-8000-000000000001\n")
+    return _open(file, *args, **kwargs)
+
+
+monotonic_ns.unshifted = _monotonic_ns
+open.unshifted = _open
+time.monotonic_ns = monotonic_ns
+builtins.open = open
+)py";
+
+// A run on a cluster whose worker 1 is ShiftNs ahead: the run measured that worker's clock's
+// offset as ShiftNs, within half the tightest round trip (and a margin for the readings' own
+// order), and worker 0's as nothing, for it shares ParViz's clock. On ParViz's clock every event
+// of the workers' rows lies within the run (the caller's row, from the program's own lines),
+// each task's run lasts about its task's time, and, if `interleaved`, the two workers' runs
+// overlap.
+QString movedOntoParVizsClock(const RunResult &run,
+    const RunPlan &plan,
+    const std::vector<pid_t> &workers,
+    const QStringList &addresses,
+    bool interleaved)
+{
+    if (run.workerClocks.size() != 2)
+        return QStringLiteral("%1 workers' clocks").arg(run.workerClocks.size());
+    for (const WorkerClock &clock : run.workerClocks) {
+        const auto index = addresses.indexOf(clock.worker);
+        if (index < 0 || clock.pid != workers[static_cast<std::size_t>(index)])
+            return QStringLiteral("a clock of %1, process %2").arg(clock.worker).arg(clock.pid);
+        const std::int64_t expected = index == 1 ? ShiftNs : 0;
+        if (std::abs(clock.offsetNs - expected) > clock.uncertaintyNs + 50 * Ms
+            || (index == 1 && clock.uncertaintyNs <= 0))
+            return QStringLiteral("worker %1's clock is %2 ns ahead, give or take %3 ns")
+                .arg(index)
+                .arg(clock.offsetNs)
+                .arg(clock.uncertaintyNs);
+    }
+
+    const auto caller = run.trace->events(MainLane);
+    if (caller.empty())
+        return QStringLiteral("the caller's row is empty");
+    const std::int64_t spanEndNs = caller.back().endNs;
+    std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>> runSpan; // pid: first, last
+    for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
+        for (const TaskEvent &event : run.trace->events(lane)) {
+            if (event.startNs < 0 || event.endNs > spanEndNs)
+                return QStringLiteral("row %1: %2 from %3 to %4 ns, the run ends at %5 ns")
+                    .arg(lane)
+                    .arg(eventKindName(event.kind))
+                    .arg(event.startNs)
+                    .arg(event.endNs)
+                    .arg(spanEndNs);
+            if (event.kind != EventKind::Run)
+                continue;
+            const std::int64_t planned =
+                (*plan.tasks)[static_cast<std::size_t>(event.task)].durationNs;
+            if (event.endNs - event.startNs < planned / 2)
+                return QStringLiteral("task %1 lasts %2 ns")
+                    .arg(event.task)
+                    .arg(event.endNs - event.startNs);
+            const auto span = runSpan.try_emplace(event.pid, event.startNs, event.endNs).first;
+            span->second.first = std::min(span->second.first, event.startNs);
+            span->second.second = std::max(span->second.second, event.endNs);
+        }
+    }
+    if (!runSpan.contains(workers[0]) || !runSpan.contains(workers[1]))
+        return QStringLiteral("a worker ran no task");
+    if (!interleaved)
+        return {};
+    // As far as the shifted worker's offset is known.
+    std::int64_t uncertaintyNs = 0;
+    for (const WorkerClock &clock : run.workerClocks)
+        uncertaintyNs = std::max(uncertaintyNs, clock.uncertaintyNs);
+    const auto here = runSpan.at(workers[0]);
+    const auto there = runSpan.at(workers[1]);
+    if (there.first >= here.second + uncertaintyNs || here.first >= there.second + uncertaintyNs)
+        return QStringLiteral("the workers' runs do not interleave: from %1 to %2 ns, and from "
+                              "%3 to %4 ns give or take %5 ns")
+            .arg(here.first)
+            .arg(here.second)
+            .arg(there.first)
+            .arg(there.second)
+            .arg(uncertaintyNs);
+    return {};
+}
+
+} // namespace
+
+// A cluster that was running before the runs and is still running after them, one of its two
+// workers reading its clock as on another machine would, ShiftNs ahead. The dask strategy's
+// run: the workers' processes are the rows, each labelled with its worker's address; then one
+// of joblib's dask backend. Each run measures that worker's clock's offset and draws its tasks
+// on ParViz's clock.
+void tst_Dask::existingClusterRowsOnParVizsClockAndLeftRunning()
+{
+    if (!m_unavailable.isEmpty())
+        QSKIP(qPrintable(m_unavailable));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString preload = dir.filePath(QStringLiteral("other_machine.py"));
+    QFile module(preload);
+    QVERIFY(module.open(QIODevice::WriteOnly));
+    module.write(QString::fromLatin1(OtherMachine).arg(ShiftNs).toUtf8());
+    module.close();
     LocalDaskCluster cluster(2, 1);
+    cluster.addWorkerArguments(1, {QStringLiteral("--preload"), preload});
     QVERIFY2(cluster.start(), qPrintable(cluster.error()));
+    const std::vector<pid_t> workers = cluster.workerPids();
+    const QStringList addresses = cluster.workerAddresses();
+
     const RunPlan plan =
         daskPlan(DurationSpec::uniform(20 * Ms, 50 * Ms), 12, 2, 1, cluster.schedulerAddress());
     const RunResult run = executeRun(plan);
     QVERIFY2(run.ok(), qPrintable(failureOf(run)));
     const QString once = everyTaskOnce(run, 12);
     QVERIFY2(once.isEmpty(), qPrintable(once));
-
     QCOMPARE(run.trace->workerCount(), 2);
-    const std::vector<pid_t> workers = cluster.workerPids();
-    const QStringList addresses = cluster.workerAddresses();
     const std::set<std::int32_t> expected(workers.begin(), workers.end());
     QCOMPARE(rowPids(*run.trace), expected);
     for (int lane = 0; lane < run.trace->workerCount(); ++lane) {
@@ -282,13 +480,24 @@ void tst_Dask::existingClusterRowPerWorkerAndLeftRunning()
         QVERIFY2(label.contains(hostAndPort(addresses.value(int(index)))),
             qPrintable(QStringLiteral("%1, not of %2").arg(label, addresses.value(int(index)))));
     }
-    // Each worker's clock, measured against ParViz's.
-    QCOMPARE(run.workerClocks.size(), std::size_t(2));
-    for (const WorkerClock &clock : run.workerClocks) {
-        QVERIFY2(expected.contains(clock.pid), qPrintable(QString::number(clock.pid)));
-        QVERIFY2(addresses.contains(clock.worker), qPrintable(clock.worker));
-        QVERIFY(clock.uncertaintyNs >= 0);
-    }
+    // client.map hands both workers tasks at once: their runs overlap.
+    const QString moved = movedOntoParVizsClock(run, plan, workers, addresses, true);
+    QVERIFY2(moved.isEmpty(), qPrintable(moved));
+    const QString reopened = reopensTheSame(run);
+    QVERIFY2(reopened.isEmpty(), qPrintable(reopened));
+
+    // joblib hands out one batch at a time, and Dask may leave a worker idle for a while.
+    StrategyOptions options = plan.options;
+    options.backend = JoblibBackend::Dask;
+    const auto batched =
+        makeRunPlan(QStringLiteral("batched"), plan.workload, WorkerCount::exactly(2), options);
+    QVERIFY2(batched, batched ? "" : qPrintable(batched.error().message));
+    const RunResult joblib = executeRun(*batched);
+    QVERIFY2(joblib.ok(), qPrintable(failureOf(joblib)));
+    const QString joblibOnce = everyTaskOnce(joblib, 12);
+    QVERIFY2(joblibOnce.isEmpty(), qPrintable(joblibOnce));
+    const QString joblibMoved = movedOntoParVizsClock(joblib, *batched, workers, addresses, false);
+    QVERIFY2(joblibMoved.isEmpty(), qPrintable(joblibMoved));
 
     QCOMPARE(cluster.connectedWorkers(), 2);
     for (pid_t pid : cluster.pids())
@@ -408,7 +617,7 @@ void tst_Dask::stopLeavesNoProcessOfTheRun()
     QVERIFY(!started.empty());
     std::set<pid_t> groups;
     for (pid_t pid : started)
-        groups.insert(processGroupOf(pid));
+        groups.insert(test::processGroupOf(pid));
     groups.erase(::getpgrp());
     groups.erase(0);
     QVERIFY(!groups.empty());
@@ -426,7 +635,7 @@ void tst_Dask::stopLeavesNoProcessOfTheRun()
         QTRY_VERIFY2_WITH_TIMEOUT(test::processIsGone(pid),
             qPrintable(QStringLiteral("process %1 is left").arg(pid)),
             5000);
-    QTRY_VERIFY_WITH_TIMEOUT(processesInGroups(groups).empty(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(test::processesInGroups(groups).empty(), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(descendantsExcept(clusterPids).empty(), 5000);
     if (existing) {
         for (pid_t pid : clusterPids)
