@@ -72,6 +72,7 @@
 #include <cmath>
 #include <iterator>
 #include <limits>
+#include <utility>
 
 namespace parviz {
 
@@ -580,11 +581,34 @@ void MainWindow::updateActions()
         m_progress->hide();
 }
 
+bool MainWindow::waitForClusterPython(
+    const QString &strategy, const StrategyOptions &options, std::function<void()> then)
+{
+    const StrategyEntry *entry = findStrategy(strategy);
+    if (!entry || entry->info.workersWith(options) != WorkerKind::Cluster)
+        return false;
+    const Result<PythonInterpreter> *python = m_python->result();
+    if (python && *python)
+        return false;
+    if (python) {
+        // Never another interpreter than the one chosen, even where another would do.
+        showError(tr("Cannot run on a Dask cluster"), python->error());
+        return true;
+    }
+    m_afterPythonFound = std::move(then);
+    m_python->ensureLooked();
+    statusBar()->showMessage(tr("Looking for Python…"));
+    return true;
+}
+
 void MainWindow::startRun()
 {
     auto plan = m_panel->plan();
     if (!plan)
         return showError(tr("Cannot run"), plan.error());
+    if (waitForClusterPython(plan->strategy, plan->options, [this] { startRun(); }))
+        return;
+    plan->python = m_python->interpreter(); // a cluster's runs are CPython's (RunPlan::python)
     m_controller->run(*plan);
 }
 
@@ -593,22 +617,10 @@ void MainWindow::startSweep()
     auto plan = m_panel->sweepPlan(m_repeats->value());
     if (!plan)
         return showError(tr("Cannot sweep"), plan.error());
-    // A Dask sweep starts its own cluster, run by the interpreter Run in CPython Too uses.
-    std::optional<PythonInterpreter> interpreter;
-    if (RunController::startsCluster(*plan)) {
-        const Result<PythonInterpreter> *python = m_python->result();
-        if (!python) {
-            // Not looked for yet (about 50 ms a candidate, in the background): sweep once found.
-            m_sweepWanted = true;
-            m_python->ensureLooked();
-            statusBar()->showMessage(tr("Looking for Python…"));
-            return;
-        }
-        if (!*python)
-            return showError(tr("Cannot sweep"), python->error());
-        interpreter = **python;
-    }
-    if (auto started = m_controller->sweep(*plan, interpreter); !started)
+    if (waitForClusterPython(plan->strategy, plan->options, [this] { startSweep(); }))
+        return;
+    plan->python = m_python->interpreter();
+    if (auto started = m_controller->sweep(*plan); !started)
         showError(tr("Cannot sweep"), started.error());
 }
 
@@ -624,7 +636,19 @@ void MainWindow::startComparison()
         chooser.chooseWithBaseline(preset->compare);
     if (chooser.exec() != QDialog::Accepted)
         return;
-    showComparisonWindow()->compare(chooser.plans());
+    compareWithPython(chooser.plans());
+}
+
+void MainWindow::compareWithPython(std::vector<RunPlan> plans)
+{
+    for (const RunPlan &plan : plans) {
+        if (waitForClusterPython(
+                plan.strategy, plan.options, [this, plans] { compareWithPython(plans); }))
+            return;
+    }
+    for (RunPlan &plan : plans)
+        plan.python = m_python->interpreter();
+    showComparisonWindow()->compare(plans);
 }
 
 ComparisonWindow *MainWindow::showComparisonWindow()
@@ -650,7 +674,7 @@ void MainWindow::startTruth()
     const Result<PythonInterpreter> *python = m_python->result();
     if (!python) {
         // Not looked for yet (about 50 ms a candidate, in the background): run once found.
-        m_truthWanted = true;
+        m_afterPythonFound = [this] { startTruth(); };
         m_python->ensureLooked();
         statusBar()->showMessage(tr("Looking for Python…"));
         return;
@@ -664,6 +688,8 @@ void MainWindow::startTruth()
     const PythonInterpreter interpreter = *runsPlan;
     // ParViz first, then CPython: one after the other, so that they never share the machine.
     std::vector<ComparisonWindow::PlannedRun> runs;
+    // ParViz's own run of a plan on a Dask cluster is CPython's too, with the interpreter chosen.
+    plan->python = m_python->interpreter();
     runs.push_back({*plan, {}, {}});
     runs.push_back({*plan,
         CPythonEngine::engineName(interpreter),
@@ -675,17 +701,11 @@ void MainWindow::onPythonFound()
 {
     m_panel->setPython(m_python->result());
     updateActions();
-    if (m_sweepWanted) {
-        m_sweepWanted = false;
-        statusBar()->clearMessage();
-        if (!m_controller->isBusy())
-            startSweep();
-    }
-    if (!m_truthWanted)
+    if (!m_afterPythonFound)
         return;
-    m_truthWanted = false;
+    const std::function<void()> then = std::exchange(m_afterPythonFound, nullptr);
     statusBar()->clearMessage();
-    startTruth();
+    then();
 }
 
 void MainWindow::setPythonInterpreter(const QString &interpreter)

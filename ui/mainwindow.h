@@ -13,6 +13,7 @@
 #include <QMainWindow>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -173,6 +174,13 @@ private:
     ComparisonWindow *showComparisonWindow();
     void startTruth();
     void onPythonFound();
+    // Whether `strategy` with `options` runs on a Dask cluster and cannot start yet: the
+    // interpreter chosen in Preferences has not been found (`then` runs once it is), or none
+    // was (this says why).
+    // Compares `plans`, once the interpreter is known where one of them runs on a cluster.
+    void compareWithPython(std::vector<RunPlan> plans);
+    bool waitForClusterPython(
+        const QString &strategy, const StrategyOptions &options, std::function<void()> then);
     void showPreferences();
     void saveRun();
     void chooseRunToOpen();
@@ -260,8 +268,9 @@ private:
     ComparisonWindow *m_comparison = nullptr; // made on the first Compare
     int m_laidOutWidth = 0; // the window's width when the controls and numbers last fitted it
     PythonLocator *m_python;
-    bool m_truthWanted = false; // Run in CPython Too waits for the interpreter to be found
-    bool m_sweepWanted = false; // a sweep waits for the interpreter of its Dask cluster
+    // What waits for the interpreter to be found (about 50 ms a candidate, in the background):
+    // Run in CPython Too, or a run, sweep or comparison on a Dask cluster. Called once found.
+    std::function<void()> m_afterPythonFound;
     LiveRunMetrics m_liveMetrics; // the run under way's, brought up to date every frame
     int m_framesUntilMetrics = 0; // the panel shows the live metrics when this reaches 0
 };

@@ -21,6 +21,7 @@ void PythonLocator::setChosen(const QString &chosen)
     m_chosen = chosen;
     const bool looked = m_result || isLooking();
     m_result.reset(); // it was for another choice
+    m_interpreter.reset();
     if (looked)
         refresh();
 }
@@ -50,6 +51,8 @@ void PythonLocator::onFinished()
         return;
     }
     m_result = m_watcher.result();
+    m_interpreter =
+        m_result && *m_result ? std::make_shared<const PythonInterpreter>(**m_result) : nullptr;
     emit found();
 }
 

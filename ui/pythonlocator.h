@@ -6,6 +6,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 
+#include <memory>
 #include <optional>
 
 namespace parviz {
@@ -39,6 +40,9 @@ public:
     // What the last look found, for the interpreter chosen now; nullptr before it has looked or
     // while it looks again for another choice.
     const Result<PythonInterpreter> *result() const { return m_result ? &*m_result : nullptr; }
+    // The interpreter result() found, shared by the plans that run with it (RunPlan::python);
+    // null where result() is null or an error.
+    const std::shared_ptr<const PythonInterpreter> &interpreter() const { return m_interpreter; }
 
 signals:
     // A look has ended: result() is what it found.
@@ -50,6 +54,7 @@ private:
     using Found = std::optional<Result<PythonInterpreter>>;
     QString m_chosen;
     Found m_result;
+    std::shared_ptr<const PythonInterpreter> m_interpreter; // m_result's, if it found one
     QFutureWatcher<Found> m_watcher;
     bool m_again = false; // asked again while looking: look once more when this look ends
 };

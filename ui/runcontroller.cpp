@@ -76,8 +76,7 @@ void RunController::run(std::unique_ptr<RunSession> session)
     emit busyChanged(true);
 }
 
-Result<void> RunController::sweep(
-    const SweepPlan &plan, const std::optional<PythonInterpreter> &python)
+Result<void> RunController::sweep(const SweepPlan &plan)
 {
     if (isBusy())
         return Error{QStringLiteral("busy"), tr("a run is already under way")};
@@ -85,12 +84,12 @@ Result<void> RunController::sweep(
     if (!schedule)
         return schedule.error();
     if (startsCluster(plan)) {
-        if (!python)
+        if (!plan.python)
             return Error{QStringLiteral("dask-cluster"),
                 tr("no Python interpreter to start the Dask cluster with")};
         // Returns at once: the cluster starts while the sequential baseline runs.
         auto launched =
-            KeptDaskCluster::launch(*python, plan.maxWorkers, plan.options.threadsPerWorker);
+            KeptDaskCluster::launch(*plan.python, plan.maxWorkers, plan.options.threadsPerWorker);
         if (!launched)
             return launched.error();
         m_cluster = std::move(launched).value();

@@ -52,8 +52,9 @@ public:
     // Runs a session made elsewhere, not yet started, watched like any run: another engine's
     // (the strategy's Python program in CPython). Ignored while busy.
     void run(std::unique_ptr<RunSession> session);
-    // `python` runs the sweep's own Dask cluster, where it starts one (startsCluster()).
-    Result<void> sweep(const SweepPlan &plan, const std::optional<PythonInterpreter> &python = {});
+    // The plan's interpreter (SweepPlan::python) runs the sweep's own Dask cluster, where it
+    // starts one (startsCluster()).
+    Result<void> sweep(const SweepPlan &plan);
     // Whether sweep() starts a Dask cluster for `plan`: its workers are a cluster's and it names
     // no scheduler.
     static bool startsCluster(const SweepPlan &plan);

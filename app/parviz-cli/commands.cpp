@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <unistd.h>
 
 namespace parviz::cli {
@@ -49,23 +50,33 @@ Result<RunPlan> makePlan(
     return plan;
 }
 
-// A plan whose tasks run on a Dask cluster (dask, batched with joblib's dask backend) runs in
-// CPython, with the interpreter findPython() finds, as its engine does. One that cannot run it
-// (no distributed, no joblib) is bad usage, found before anything runs, as truth finds it: the
-// message names the package to install. Probes the interpreter once (tens of milliseconds),
-// and only for such plans.
-Result<void> checkClusterPython(const RunPlan &plan)
+bool runsOnCluster(const QString &strategy, const StrategyOptions &options)
 {
-    const StrategyEntry *entry = findStrategy(plan.strategy);
-    if (!entry || entry->info.workersWith(plan.options) != WorkerKind::Cluster)
+    const StrategyEntry *entry = findStrategy(strategy);
+    return entry && entry->info.workersWith(options) == WorkerKind::Cluster;
+}
+
+// A plan whose tasks run on a Dask cluster (dask, batched with joblib's dask backend) runs in
+// CPython: `python` is the interpreter that runs it, the one findPython() finds ($PARVIZ_PYTHON)
+// unless the command chose one already (truth's --python). It is looked for once, tens of
+// milliseconds, and only for such plans; every plan after it shares it. One that cannot run
+// the plan (no distributed, no joblib) is bad usage, found before anything runs, as truth finds
+// it: the message names the package to install. The plan runs with it (RunPlan::python).
+Result<void> chooseClusterPython(RunPlan &plan, std::shared_ptr<const PythonInterpreter> &python)
+{
+    if (!runsOnCluster(plan.strategy, plan.options))
         return {};
-    const auto python = findPython();
-    if (!python)
-        return usage(QString(), python.error().message);
+    if (!python) {
+        auto found = findPython();
+        if (!found)
+            return usage(QString(), found.error().message);
+        python = std::make_shared<const PythonInterpreter>(std::move(found).value());
+    }
     if (auto runnable = python->canRun(plan); !runnable)
         return usage(QString(),
             QStringLiteral("%1; $PARVIZ_PYTHON chooses another interpreter")
                 .arg(runnable.error().message));
+    plan.python = python;
     return {};
 }
 
@@ -208,8 +219,9 @@ int runCommand(const RunFlags &flags, std::stop_token stop)
         return report(plan.error());
     if (auto checked = flags.exports.check(); !checked)
         return report(checked.error());
-    if (auto python = checkClusterPython(*plan); !python)
-        return report(python.error());
+    std::shared_ptr<const PythonInterpreter> python;
+    if (auto chosen = chooseClusterPython(*plan, python); !chosen)
+        return report(chosen.error());
     // An export that cannot be written is found now, not after a run that may take hours.
     if (auto writable = flags.exports.checkWritable(); !writable)
         return statusOf(writable.error());
@@ -279,29 +291,28 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
     const ExportFlags &exports = flags.exports;
     if (auto checked = exports.check(); !checked)
         return report(checked.error());
-    // Every point's plan differs from this one in its worker count alone.
-    if (const auto point =
+    // Every point's plan differs from this one in its worker count alone: the interpreter found
+    // for it runs them all, and the cluster kept for them.
+    if (auto point =
             checkRunPlan(plan.strategy, plan.workload, WorkerCount::exactly(1), plan.options)) {
-        if (auto python = checkClusterPython(*point); !python)
-            return report(python.error());
+        if (auto chosen = chooseClusterPython(*point, plan.python); !chosen)
+            return report(chosen.error());
     }
     if (auto writable = exports.checkWritable(); !writable)
         return statusOf(writable.error());
     // A Dask sweep without a cluster of its own starts one for all its runs, with the most
     // workers; each run uses the first 1, 2, ... of them.
     std::unique_ptr<KeptDaskCluster> cluster;
-    if (const StrategyEntry *entry = findStrategy(plan.strategy); entry
-        && entry->info.workersWith(plan.options) == WorkerKind::Cluster
-        && plan.options.daskScheduler.isEmpty()) {
-        const auto python = findPython();
-        if (!python)
-            return report(python.error());
+    if (plan.python && plan.options.daskScheduler.isEmpty()) {
         auto started =
-            KeptDaskCluster::start(*python, plan.maxWorkers, plan.options.threadsPerWorker);
+            KeptDaskCluster::start(*plan.python, plan.maxWorkers, plan.options.threadsPerWorker);
         if (!started)
             return report(started.error());
         cluster = std::move(started).value();
         plan.options.daskScheduler = cluster->address();
+    }
+    if (plan.python) {
+        // The schedule's plans carry the interpreter, and the kept cluster's address.
         auto remade = SweepSchedule::make(plan);
         if (!remade)
             return report(remade.error());
@@ -436,9 +447,10 @@ int compareCommand(const CompareFlags &flags, std::stop_token stop)
     const ExportFlags &exports = flags.exports;
     if (auto checked = exports.check(); !checked)
         return report(checked.error());
-    for (const ComparisonRun &run : plans) {
-        if (auto python = checkClusterPython(run.plan); !python)
-            return report(python.error());
+    std::shared_ptr<const PythonInterpreter> python; // looked for once, for every cluster plan
+    for (ComparisonRun &run : plans) {
+        if (auto chosen = chooseClusterPython(run.plan, python); !chosen)
+            return report(chosen.error());
     }
     if (auto writable = exports.checkWritable(); !writable)
         return statusOf(writable.error());
@@ -491,9 +503,10 @@ int truthCommand(const TruthFlags &flags, std::stop_token stop)
     const auto python = pythonFor(*plan, *found);
     if (!python)
         return report(usage(QString(), python.error().message));
-    // ParViz's own run of a plan on a Dask cluster is CPython's too, with its engine's choice.
-    if (auto cluster = checkClusterPython(*plan); !cluster)
-        return report(cluster.error());
+    // ParViz's own run of a plan on a Dask cluster is CPython's too, with the same interpreter.
+    auto clusterPython = std::make_shared<const PythonInterpreter>(*python);
+    if (auto chosen = chooseClusterPython(*plan, clusterPython); !chosen)
+        return report(chosen.error());
     if (auto writable = exports.checkWritable(); !writable)
         return statusOf(writable.error());
 

@@ -1230,7 +1230,7 @@ bool RunFileReader::makePlan()
     if (!plan)
         return m_json.failPlain(
             QStringLiteral("the run's plan is not valid: %1").arg(plan.error().message));
-    const std::unique_ptr<Strategy> strategy = m_entry->create();
+    const std::unique_ptr<Strategy> strategy = makeEngine(*plan);
     const int lanes = strategy->laneCount(*plan);
     if (*m_workers != lanes)
         return m_json.failPlain(QStringLiteral("the file has %1 worker rows, but a %2 run of this "

@@ -13,6 +13,8 @@
 
 namespace parviz {
 
+struct PythonInterpreter; // python/interpreter.h
+
 // The logical CPUs of this machine, as QThread::idealThreadCount() (Python's os.cpu_count()).
 int logicalCpus();
 
@@ -104,6 +106,12 @@ struct RunPlan
     int workers = 1; // resolved from workerCount on this machine
     int cpus = 1;
     StrategyOptions options;
+    // The CPython that runs the plan where only CPython can (its workers are a Dask cluster):
+    // the front end's choice (the window's preference, parviz-cli's $PARVIZ_PYTHON or --python),
+    // found once and shared by every plan made from it. How this machine runs the plan, not
+    // what the plan is: never saved with it. Null: the engine looks for one as the run starts
+    // (findPython()), as a library's caller that chose none gets.
+    std::shared_ptr<const PythonInterpreter> python = nullptr;
 };
 
 } // namespace parviz

@@ -315,14 +315,13 @@ private:
         for (int k = 0; k < m_threadsPerWorker; ++k) {
             const int index = slot.firstLane + k;
             TraceLane &lane = m_context.recorder().worker(index);
-            if (lane.isOpen()) {
+            // Its open event names the task it was running: only that task's lane is cleared.
+            if (const std::optional<TaskEvent> open = lane.view().open) {
                 // Dask runs it again elsewhere: this attempt says nothing of how it ends.
-                lane.end(std::max(ns, lastStartOf(index)),
+                lane.end(std::max(ns, open->startNs),
                     static_cast<std::uint8_t>(EventFlag::Interrupted | EventFlag::Abandoned));
-                for (int &open : m_openLane) {
-                    if (open == index)
-                        open = -1;
-                }
+                if (open->task >= 0 && m_openLane[static_cast<std::size_t>(open->task)] == index)
+                    m_openLane[static_cast<std::size_t>(open->task)] = -1;
             }
             m_lanes[index].freeNs = ns;
         }
@@ -330,12 +329,6 @@ private:
             return entry.second >= slot.firstLane
                 && entry.second < slot.firstLane + m_threadsPerWorker;
         });
-    }
-
-    std::int64_t lastStartOf(int lane) const
-    {
-        const auto view = m_context.recorder().worker(lane).view();
-        return view.open ? view.open->startNs : 0;
     }
 
     // The row of a thread of a process (of a Dask worker), made when it runs its first task.

@@ -11,6 +11,10 @@ int DaskEngine::laneCount(const RunPlan &plan) const
 
 void DaskEngine::run(RunContext &context)
 {
+    // Chosen once by the front end for all its runs: looking again costs 50-100 ms a candidate,
+    // and might find another interpreter than the one chosen.
+    if (const auto &chosen = context.plan().python)
+        return CPythonEngine(*chosen).run(context);
     auto python = findPython();
     if (!python)
         return context.fail(python.error());

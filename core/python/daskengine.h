@@ -4,9 +4,9 @@
 
 namespace parviz {
 
-// makeDaskEngine() (strategies/dask.h): the plan's program in CPython (CPythonEngine), with
-// the interpreter findPython() chooses. It needs Dask's distributed; without it the run fails,
-// naming Debian's package.
+// makeDaskEngine() (strategies/dask.h): the plan's program in CPython (CPythonEngine), with the
+// interpreter the front end chose (RunPlan::python), else the one findPython() finds as the run
+// starts. It needs Dask's distributed; without it the run fails, naming Debian's package.
 class DaskEngine : public Strategy
 {
 public:

@@ -372,7 +372,7 @@ StrategyCode withoutJoin(StrategyCode code, const QString &start, const QString 
     return code;
 }
 
-StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers);
+StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers, PythonTracing tracing);
 
 // The comment lines before a `with` block, which a program without join keeps.
 QString leadingComment(const QString &body)
@@ -380,9 +380,9 @@ QString leadingComment(const QString &body)
     return body.left(body.indexOf(QLatin1String("\nwith ")) + 1);
 }
 
-StrategyCode strategyCode(const RunPlan &plan, const QString &workers)
+StrategyCode strategyCode(const RunPlan &plan, const QString &workers, PythonTracing tracing)
 {
-    StrategyCode code = joinedStrategyCode(plan, workers);
+    StrategyCode code = joinedStrategyCode(plan, workers, tracing);
     if (plan.options.join)
         return code;
     const QString chunk = QString::number(plan.options.chunkSize);
@@ -473,35 +473,55 @@ QString gilSetup(const RunPlan &plan, QStringList &imports)
 // A Dask cluster: the LocalCluster ParViz starts (its start-up timed, as a pool's is) or the
 // first W workers of an existing one; then client.map and client.gather, or joblib's Parallel
 // on the dask backend. The cluster is left after the clock stops: closing it is not the work.
-StrategyCode clusterCode(const RunPlan &plan, const QString &workers)
+//
+// Traced, the program also says when the tasks are sent (the rows' dispatch counts from there)
+// and its workers' lines come through the relay (clusterTraceCode()): an embedded cluster's
+// scheduler carries the Arrivals plugin, so that it hears every worker join from the start.
+StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTracing tracing)
 {
+    const bool traced = tracing == PythonTracing::On;
     const bool joblib = shapeOf(plan) == Shape::ClusterBatches;
     const QString threads = QString::number(plan.options.threadsPerWorker);
     const QString address = plan.options.daskScheduler;
     StrategyCode code;
     code.imports << QStringLiteral("import sys");
-    code.thirdParty = joblib ? QStringLiteral("from dask.distributed import Client, LocalCluster\n"
-                                              "from joblib import Parallel, delayed, "
-                                              "parallel_backend")
-                             : QStringLiteral("from dask.distributed import Client, LocalCluster, "
-                                              "as_completed");
-    QString run;
+    if (!traced) {
+        code.thirdParty = joblib
+            ? QStringLiteral("from dask.distributed import Client, LocalCluster")
+            : QStringLiteral("from dask.distributed import Client, LocalCluster, "
+                             "as_completed");
+    } else {
+        code.thirdParty = QStringLiteral("from dask.distributed import (\n"
+                                         "    Client,\n"
+                                         "    LocalCluster,\n"
+                                         "    SchedulerPlugin,\n"
+                                         "%1"
+                                         "    get_worker,\n"
+                                         ")")
+                              .arg(joblib ? QString() : QStringLiteral("    as_completed,\n"));
+    }
+    if (joblib)
+        code.thirdParty +=
+            QStringLiteral("\nfrom joblib import Parallel, delayed, parallel_backend");
+
+    QString run = traced ? QStringLiteral("trace(\"submit\")\n") : QString();
     if (joblib) {
-        run = comment(QStringLiteral("joblib's dask backend: each batch of tasks is one Dask task "
-                                     "on the cluster's worker threads."),
-                  MainIndent)
-            + QStringLiteral("with parallel_backend(\"dask\"):\n"
-                             "    parallel = Parallel(pre_dispatch=\"%1*n_jobs\")\n"
+        run += comment(QStringLiteral("joblib's dask backend: each batch of tasks is one Dask task "
+                                      "on the cluster's worker threads."),
+                   MainIndent)
+            + QStringLiteral("with parallel_backend(\"dask\"%1):\n"
+                             "    parallel = Parallel(pre_dispatch=\"%2*n_jobs\")\n"
                              "    results = parallel(delayed(task)(seconds) for seconds in "
                              "durations)\n")
+                  .arg(address.isEmpty() ? QString() : QStringLiteral(", workers=chosen"))
                   .arg(plan.options.preDispatchFactor);
     } else {
-        run = comment(QStringLiteral("pure=False: tasks with equal arguments are still separate "
-                                     "tasks. Each result is fetched as it is ready "
-                                     "(as_completed), so a worker that dies loses only the "
-                                     "tasks it was running, not results waiting to be "
-                                     "gathered, which Dask would compute again."),
-                  MainIndent)
+        run += comment(QStringLiteral("pure=False: tasks with equal arguments are still separate "
+                                      "tasks. Each result is fetched as it is ready "
+                                      "(as_completed), so a worker that dies loses only the "
+                                      "tasks it was running, not results waiting to be "
+                                      "gathered, which Dask would compute again."),
+                   MainIndent)
             + statement(address.isEmpty()
                     ? QStringLiteral("pending = as_completed(client.map(task, durations, "
                                      "pure=False))")
@@ -520,10 +540,22 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers)
                                   "    n_workers={workers},\n"
                                   "    threads_per_worker={threads},\n"
                                   "    dashboard_address=None,\n"
+                                  "{plugins}"
                                   ")\n"
                                   "client = Client(cluster)\n"),
-                {{"workers", workers}, {"threads", threads}})
-            + run;
+                {{"workers", workers},
+                    {"threads", threads},
+                    {"plugins",
+                        traced
+                            ? QStringLiteral("    scheduler_kwargs={\"plugins\": [Arrivals()]},\n")
+                            : QString()}});
+        if (traced)
+            code.body +=
+                QStringLiteral("relay = Relay(client, len(durations), arrivals=True)\n"
+                               "workers_up = sorted(client.scheduler_info()[\"workers\"])\n"
+                               "relay.number(workers_up, %1, rounds=0)\n")
+                    .arg(threads);
+        code.body += run;
         code.after = QStringLiteral("client.close()\ncluster.close()\n");
         return code;
     }
@@ -541,15 +573,16 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers)
                    "if len(chosen) < {workers}:\n"
                    "    sys.exit(f\"The cluster has {len(chosen)} workers, not {workers}\")\n"),
             {{"address", address}, {"workers", workers}});
-    if (joblib)
-        run.replace(QLatin1String("parallel_backend(\"dask\")"),
-            QLatin1String("parallel_backend(\"dask\", workers=chosen)"));
+    if (traced)
+        code.setup += QStringLiteral("relay = Relay(client, len(durations), arrivals=False)\n"
+                                     "relay.number(chosen, %1, rounds=5)\n")
+                          .arg(threads);
     code.body = run;
     code.after = QStringLiteral("client.close()\n");
     return code;
 }
 
-StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
+StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers, PythonTracing tracing)
 {
     const QString chunk = QString::number(plan.options.chunkSize);
     switch (shapeOf(plan)) {
@@ -626,7 +659,7 @@ StrategyCode joinedStrategyCode(const RunPlan &plan, const QString &workers)
             {}};
     case Shape::Cluster:
     case Shape::ClusterBatches:
-        return clusterCode(plan, workers);
+        return clusterCode(plan, workers, tracing);
     case Shape::ProcessChunks: {
         const QString restart = plan.options.onWorkerDeath == StrategyOptions::WorkerDeath::Restart
             ? comment(QStringLiteral("ParViz starts a new worker in place of one that dies; "
@@ -1003,7 +1036,7 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
 
     const Durations durations = durationsCode(plan, traced);
     const Workers workers = info.usesWorkerCount ? workersCode(plan, traced) : Workers{};
-    const StrategyCode strategy = strategyCode(plan, workers.value);
+    const StrategyCode strategy = strategyCode(plan, workers.value, tracing);
     QStringList imports = strategy.imports;
     const QString gil = gilSetup(plan, imports);
     if (workload.gil == TaskGil::Released && workload.kind != TaskKind::Sleep)
@@ -1029,47 +1062,6 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
     const bool cluster = shape == Shape::Cluster || shape == Shape::ClusterBatches;
     QString tasks = taskCode(workload);
     QString main;
-    QString setup = strategy.setup;
-    QString body = strategy.body;
-    QString thirdParty = strategy.thirdParty;
-    if (traced && cluster) {
-        // The workers' lines come through the relay; an embedded cluster grows from none once
-        // the relay listens, so that it hears every worker join.
-        const QString names = shape == Shape::Cluster
-            ? QStringLiteral("Client, LocalCluster, as_completed")
-            : QStringLiteral("Client, LocalCluster");
-        thirdParty.replace(QStringLiteral("from dask.distributed import ") + names,
-            QStringLiteral("from dask.distributed import (\n"
-                           "    Client,\n"
-                           "    LocalCluster,\n"
-                           "    SchedulerPlugin,\n"
-                           "%1"
-                           "    get_worker,\n"
-                           ")")
-                .arg(shape == Shape::Cluster ? QStringLiteral("    as_completed,\n") : QString()));
-        const QString threads = QString::number(plan.options.threadsPerWorker);
-        // Where the tasks are sent: the rows' dispatch counts from here.
-        for (const QLatin1String run :
-            {QLatin1String("# pure=False"), QLatin1String("# joblib's dask backend")}) {
-            if (const auto at = body.indexOf(run); at >= 0)
-                body.insert(at, QLatin1String("trace(\"submit\")\n"));
-        }
-        if (plan.options.daskScheduler.isEmpty()) {
-            body.replace(QLatin1String("    dashboard_address=None,\n"),
-                QLatin1String("    dashboard_address=None,\n"
-                              "    scheduler_kwargs={\"plugins\": [Arrivals()]},\n"));
-            body.replace(QLatin1String("client = Client(cluster)\n"),
-                QStringLiteral("client = Client(cluster)\n"
-                               "relay = Relay(client, len(durations), arrivals=True)\n"
-                               "workers_up = sorted(client.scheduler_info()[\"workers\"])\n"
-                               "relay.number(workers_up, %1, rounds=0)\n")
-                    .arg(threads));
-        } else {
-            setup += QStringLiteral("relay = Relay(client, len(durations), arrivals=False)\n"
-                                    "relay.number(chosen, %1, rounds=5)\n")
-                         .arg(threads);
-        }
-    }
     if (traced)
         main += QStringLiteral("threading.Thread(target=leave_with_parent, daemon=True).start()\n");
     main += durations.code;
@@ -1113,17 +1105,17 @@ QString pythonProgram(const RunPlan &plan, PythonTracing tracing)
                              "    return result\n");
         main += QStringLiteral("durations = list(enumerate(durations))  # (task, seconds)\n");
     }
-    main += workers.setup + gil + setup + QStringLiteral("start = time.perf_counter()\n");
+    main += workers.setup + gil + strategy.setup + QStringLiteral("start = time.perf_counter()\n");
     if (traced)
         main += QStringLiteral("trace(\"begin\")\n");
-    main += body;
+    main += strategy.body;
     if (traced)
         main += cluster ? QStringLiteral("trace(\"end\", t=relay.wait())\n")
                         : QStringLiteral("trace(\"end\")\n");
     main += QStringLiteral("print(f\"Finished in {time.perf_counter() - start:.2f} seconds\")\n")
         + strategy.after;
-    return header + u'\n' + importsCode(imports, thirdParty) + QStringLiteral("\n\n") + tasks
-        + QStringLiteral("\n\ndef main():\n") + indented(main)
+    return header + u'\n' + importsCode(imports, strategy.thirdParty) + QStringLiteral("\n\n")
+        + tasks + QStringLiteral("\n\ndef main():\n") + indented(main)
         + QStringLiteral("\n\nif __name__ == \"__main__\":\n    main()\n");
 }
 

@@ -14,17 +14,8 @@ namespace {
 constexpr std::size_t MinReservedEvents = 64;
 } // namespace
 
-namespace {
-std::unique_ptr<Strategy> strategyOf(const RunPlan &plan)
-{
-    const StrategyEntry *entry = findStrategy(plan.strategy);
-    Q_ASSERT_X(entry, "RunSession", "the plan names a strategy that does not exist");
-    return entry->create();
-}
-} // namespace
-
 RunSession::RunSession(RunPlan plan)
-    : RunSession(plan, strategyOf(plan), QString())
+    : RunSession(plan, makeEngine(plan), QString())
 { }
 
 RunSession::RunSession(RunPlan plan, std::unique_ptr<Strategy> engine, QString engineName)

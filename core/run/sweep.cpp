@@ -59,7 +59,10 @@ std::optional<RunPlan> SweepSchedule::next() const
     const int workers = std::max(round, 1);
     auto plan =
         makeRunPlan(strategy, m_plan.workload, WorkerCount::exactly(workers), m_plan.options);
-    return plan ? std::optional<RunPlan>(std::move(plan).value()) : std::nullopt;
+    if (!plan)
+        return std::nullopt;
+    plan->python = m_plan.python;
+    return std::move(plan).value();
 }
 
 std::optional<SweepPoint> SweepSchedule::record(const RunResult &run)

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <vector>
@@ -25,6 +26,7 @@ struct SweepPlan
     int maxWorkers = 1;
     int repeat = 1;
     StrategyOptions options;
+    std::shared_ptr<const PythonInterpreter> python = nullptr; // each run's (RunPlan::python)
 };
 
 struct SweepPoint

@@ -2,7 +2,6 @@
 
 #include "strategies/batchsizer.h"
 #include "strategies/callerrow.h"
-#include "strategies/dask.h"
 #include "strategies/processpool.h"
 #include "strategies/taskqueue.h"
 #include "strategies/threadgil.h"
@@ -297,17 +296,10 @@ StrategyInfo BatchedStrategy::describe()
     };
 }
 
-int BatchedStrategy::laneCount(const RunPlan &plan) const
-{
-    return plan.options.backend == JoblibBackend::Dask ? DaskStrategy::laneCount(plan)
-                                                       : plan.workers;
-}
-
 void BatchedStrategy::run(RunContext &context)
 {
-    // parallel_backend('dask'): one Dask task per batch, on the cluster, as Dask runs it.
-    if (context.plan().options.backend == JoblibBackend::Dask)
-        return makeDaskEngine()->run(context);
+    // parallel_backend('dask') never comes here: Dask runs it, in CPython (makeEngine()).
+    Q_ASSERT(context.plan().options.backend != JoblibBackend::Dask);
     if (context.plan().options.backend == JoblibBackend::Threading || context.plan().workers == 1) {
         runOnThreads(context);
         return;

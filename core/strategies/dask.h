@@ -19,7 +19,8 @@ public:
 
 // The engine that runs a plan on a Dask cluster (dask, and batched with joblib's dask backend):
 // CPython running the strategy's program. It lives with the other engines that run Python
-// (core/python/daskengine.cpp); the registry only names it.
+// (core/python/daskengine.cpp); the registry names it, and makeEngine() chooses it for every
+// plan whose workers are a cluster.
 std::unique_ptr<Strategy> makeDaskEngine();
 
 } // namespace parviz

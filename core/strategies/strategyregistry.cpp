@@ -34,10 +34,18 @@ const std::vector<StrategyEntry> &strategyRegistry()
     return entries;
 }
 
-int laneCountOf(const RunPlan &plan)
+std::unique_ptr<Strategy> makeEngine(const RunPlan &plan)
 {
     const StrategyEntry *entry = findStrategy(plan.strategy);
-    return entry ? entry->create()->laneCount(plan) : plan.workers;
+    Q_ASSERT_X(entry, "makeEngine", "the plan names a strategy that does not exist");
+    if (entry->info.workersWith(plan.options) == WorkerKind::Cluster)
+        return makeDaskEngine();
+    return entry->create();
+}
+
+int laneCountOf(const RunPlan &plan)
+{
+    return findStrategy(plan.strategy) ? makeEngine(plan)->laneCount(plan) : plan.workers;
 }
 
 namespace {

@@ -13,6 +13,8 @@ namespace parviz {
 struct StrategyEntry
 {
     StrategyInfo info;
+    // The strategy's own engine. What runs a given plan is makeEngine(plan)'s: a plan's options
+    // may send its tasks to a cluster.
     std::unique_ptr<Strategy> (*create)();
 };
 
@@ -28,6 +30,10 @@ std::optional<TaskGil> gilImpliedBy(QStringView id);
 // Whether the plan's tasks run as threads of one process under one GIL that they take: its
 // strategy's workers are threads and its tasks hold the GIL or take it around their calls.
 bool tasksShareOneGil(const RunPlan &plan);
+// What runs `plan`: for any plan whose workers are a Dask cluster (dask, and batched on joblib's
+// dask backend), the Dask engine, CPython running the plan's program (makeDaskEngine()); for
+// every other, its strategy's own. The plan's strategy must exist.
+std::unique_ptr<Strategy> makeEngine(const RunPlan &plan);
 // How many worker rows a run of `plan` has: its workers, or one per task for thread-per-task.
 int laneCountOf(const RunPlan &plan);
 

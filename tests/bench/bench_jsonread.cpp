@@ -142,7 +142,7 @@ public:
         auto plan = makeRunPlan(header.strategy, workload, count, header.options, header.cpus);
         if (!plan)
             return fail(0, plan.error().message);
-        const auto strategy = m_entry->create();
+        const auto strategy = makeEngine(*plan);
         if (strategy->laneCount(*plan) != header.workers)
             return fail(0, QStringLiteral("worker rows do not match"));
         m_workers = header.workers;

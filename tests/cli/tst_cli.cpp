@@ -71,6 +71,8 @@ private slots:
     void truthWithoutAnInterpreterIsUsage();
     void daskWithoutDistributedIsUsage_data();
     void daskWithoutDistributedIsUsage();
+    void daskCommandsLookForTheirPythonOnce_data();
+    void daskCommandsLookForTheirPythonOnce();
     void truthShowsAFailingProgramsTraceback();
     void ctrlCDuringCPythonLeavesNoPython();
     void childrenStartWithNoSignalBlocked();
@@ -1538,6 +1540,103 @@ void tst_Cli::daskWithoutDistributedIsUsage()
             && err.contains("apt-get install python3-distributed"),
         err.constData());
     QVERIFY(!QFile::exists(json));
+}
+
+void tst_Cli::daskCommandsLookForTheirPythonOnce_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("truth"); // whether --python chooses, else $PARVIZ_PYTHON
+    QTest::addColumn<int>("programs"); // the Python programs the command runs
+    QTest::addColumn<int>("clusters"); // the clusters a sweep keeps for its runs
+    const QStringList workload{QStringLiteral("-n"),
+        QStringLiteral("4"),
+        QStringLiteral("-d"),
+        QStringLiteral("1ms"),
+        QStringLiteral("-q")};
+    QTest::newRow("run") << QStringList{QStringLiteral("run"),
+                                QStringLiteral("-s"),
+                                QStringLiteral("dask")}
+            + workload + QStringList{QStringLiteral("-w"), QStringLiteral("2")}
+                         << false << 1 << 0;
+    // A run for 1 and 2 workers, on the one cluster kept for them, beside the sequential
+    // baseline that ParViz runs itself.
+    QTest::newRow("sweep") << QStringList{QStringLiteral("sweep"),
+                                  QStringLiteral("-s"),
+                                  QStringLiteral("dask"),
+                                  QStringLiteral("-W"),
+                                  QStringLiteral("2")}
+            + workload << false
+                           << 2 << 1;
+    QTest::newRow("compare") << QStringList{QStringLiteral("compare"),
+                                    QStringLiteral("-S"),
+                                    QStringLiteral("dask,sequential,batched"),
+                                    QStringLiteral("--backend"),
+                                    QStringLiteral("dask"),
+                                    QStringLiteral("-w"),
+                                    QStringLiteral("2")}
+            + workload << false
+                             << 2 << 0;
+    // ParViz's run of the plan is Dask's in CPython too, with the interpreter --python names;
+    // $PARVIZ_PYTHON names one that cannot run it.
+    QTest::newRow("truth") << QStringList{QStringLiteral("truth"),
+                                  QStringLiteral("-s"),
+                                  QStringLiteral("dask")}
+            + workload + QStringList{QStringLiteral("-w"), QStringLiteral("2")}
+                           << true << 2 << 0;
+}
+
+// The interpreter that runs a command's Dask runs is looked for once, before they start, and
+// is the one chosen: a script in front of Debian's python3 writes down each start, as a look
+// (python3 -c with ParViz's question), a kept cluster (python3 -c) or a program.
+void tst_Cli::daskCommandsLookForTheirPythonOnce()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, truth);
+    QFETCH(int, programs);
+    QFETCH(int, clusters);
+    const auto debian = findPython(QStringLiteral("/usr/bin/python3"));
+    if (!debian || !debian->hasDistributed || !debian->hasJoblib)
+        QSKIP(
+            "/usr/bin/python3 with joblib and Dask's distributed (python3-distributed) is needed");
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("starts.log"));
+    const QString wrapper = dir.filePath(QStringLiteral("python3"));
+    QFile script(wrapper);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(QStringLiteral("#!/bin/sh\n"
+                                "case \"$*\" in\n"
+                                "*_is_gil_enabled*) echo look >> '%1' ;;\n"
+                                "-c*) echo cluster >> '%1' ;;\n"
+                                "*) echo program >> '%1' ;;\n"
+                                "esac\n"
+                                "exec /usr/bin/python3 \"$@\"\n")
+                     .arg(log)
+                     .toUtf8());
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    // Not Python at all: a command that looked here would fail.
+    const QString notPython = dir.filePath(QStringLiteral("not-python"));
+    QFile fake(notPython);
+    QVERIFY(fake.open(QIODevice::WriteOnly));
+    fake.write("#!/bin/sh\nexit 1\n");
+    fake.close();
+    QVERIFY(fake.setPermissions(fake.permissions() | QFileDevice::ExeOwner));
+    if (truth)
+        arguments << QStringLiteral("--python") << wrapper;
+
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PARVIZ_PYTHON"), truth ? notPython : wrapper);
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(PARVIZ_CLI_PATH), arguments);
+    QVERIFY(process.waitForFinished(120000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    QFile starts(log);
+    QVERIFY(starts.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = starts.readAll().trimmed().split('\n');
+    QCOMPARE(lines.count("look"), 1);
+    QCOMPARE(lines.count("cluster"), clusters);
+    QCOMPARE(lines.count("program"), programs);
 }
 
 void tst_Cli::truthShowsAFailingProgramsTraceback()

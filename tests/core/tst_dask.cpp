@@ -2,8 +2,11 @@
 #include "export/runjsonreader.h"
 #include "localdaskcluster.h"
 #include "processes.h"
+#include "python/interpreter.h"
+#include "python/pythonsnippet.h"
 #include "run/planning.h"
 #include "run/runsession.h"
+#include "strategies/strategyregistry.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -39,6 +42,10 @@ private slots:
     void stopLeavesNoProcessOfTheRun_data();
     void stopLeavesNoProcessOfTheRun();
     void deadSchedulerIsNamed();
+    void chosenInterpreterRunsTheProgram_data();
+    void chosenInterpreterRunsTheProgram();
+    void chosenInterpreterThatIsNotThereIsNamed_data();
+    void chosenInterpreterThatIsNotThereIsNamed();
 
 private:
     QString m_unavailable;
@@ -663,6 +670,98 @@ void tst_Dask::deadSchedulerIsNamed()
         qPrintable(run.error->message));
     QCOMPARE(run.metrics.tasksCompleted, 0);
     QTRY_VERIFY_WITH_TIMEOUT(descendantsExcept({}).empty(), 5000);
+}
+
+namespace {
+
+// dask, or batched on joblib's dask backend: both run on the cluster, in CPython, on 2 workers
+// of 2 threads.
+RunPlan clusterPlanOf(const QString &strategy)
+{
+    RunPlan plan = daskPlan(DurationSpec::fixed(10 * Ms), 6, 2, 2);
+    if (strategy == QLatin1String("dask"))
+        return plan;
+    StrategyOptions options = plan.options;
+    options.backend = JoblibBackend::Dask;
+    auto batched = makeRunPlan(strategy, plan.workload, plan.workerCount, options);
+    if (!batched)
+        qFatal("%s", qPrintable(batched.error().message));
+    return *batched;
+}
+
+} // namespace
+
+void tst_Dask::chosenInterpreterRunsTheProgram_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::newRow("dask") << QStringLiteral("dask");
+    QTest::newRow("batched on dask") << QStringLiteral("batched");
+}
+
+// The interpreter the front end chose runs the program, and nothing looks for another:
+// $PARVIZ_PYTHON names Debian's, which would be found, and the chosen one is a script in front
+// of it that writes down each time it runs.
+void tst_Dask::chosenInterpreterRunsTheProgram()
+{
+    if (!m_unavailable.isEmpty())
+        QSKIP(qPrintable(m_unavailable));
+    QFETCH(QString, strategy);
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("used.log"));
+    const QString wrapper = dir.filePath(QStringLiteral("python3"));
+    QFile script(wrapper);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(QStringLiteral("#!/bin/sh\n"
+                                "echo \"$*\" >> '%1'\n"
+                                "exec /usr/bin/python3 \"$@\"\n")
+                     .arg(log)
+                     .toUtf8());
+    script.close();
+    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    auto found = findPython(QStringLiteral("/usr/bin/python3"));
+    QVERIFY2(found, qPrintable(found ? QString() : found.error().message));
+    PythonInterpreter chosen = *found;
+    chosen.path = wrapper;
+
+    RunPlan plan = clusterPlanOf(strategy);
+    plan.python = std::make_shared<const PythonInterpreter>(chosen);
+    const RunResult run = executeRun(plan);
+    QVERIFY2(run.ok(), qPrintable(failureOf(run)));
+    QVERIFY2(everyTaskOnce(run, 6).isEmpty(), qPrintable(everyTaskOnce(run, 6)));
+    QFile used(log);
+    QVERIFY(used.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = used.readAll().trimmed().split('\n');
+    // One start, the program's: no look for an interpreter (python3 -c ...) before it.
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines.first().endsWith(pythonFileName(plan).toUtf8()), lines.first().constData());
+}
+
+void tst_Dask::chosenInterpreterThatIsNotThereIsNamed_data()
+{
+    chosenInterpreterRunsTheProgram_data();
+}
+
+// A chosen interpreter that has gone since it was found fails the run, naming it; no other is
+// looked for in its place. Either strategy's run has a row per worker thread. Needs no Dask.
+void tst_Dask::chosenInterpreterThatIsNotThereIsNamed()
+{
+    QFETCH(QString, strategy);
+    QTemporaryDir dir;
+    PythonInterpreter gone;
+    gone.path = dir.filePath(QStringLiteral("gone/python3"));
+    gone.version = QStringLiteral("3.11.2");
+    gone.hasJoblib = true;
+    gone.hasDistributed = true;
+    RunPlan plan = clusterPlanOf(strategy);
+    plan.python = std::make_shared<const PythonInterpreter>(gone);
+    QCOMPARE(laneCountOf(plan), 4);
+    RunSession session(plan);
+    QCOMPARE(session.laneCount(), 4);
+    session.run();
+    const RunResult &run = session.result();
+    QVERIFY(run.error);
+    QVERIFY2(run.error->message.contains(gone.path), qPrintable(run.error->message));
+    QCOMPARE(run.metrics.tasksCompleted, 0);
 }
 
 QTEST_GUILESS_MAIN(tst_Dask)

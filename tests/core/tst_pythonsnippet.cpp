@@ -61,6 +61,8 @@ private slots:
     void aMillionTasksMakeAShortProgram();
     void everyStrategyHasItsCpp();
     void daskHasNoCppOfItsOwn();
+    void aClusterProgramTracedHasEveryPart_data();
+    void aClusterProgramTracedHasEveryPart();
 
 private:
     // Runs python3 with `arguments`; the exit code, and the output on failure.
@@ -406,6 +408,69 @@ void tst_PythonSnippet::daskHasNoCppOfItsOwn()
     QVERIFY(cpp.contains(pythonFileName(plan)));
     QCOMPARE(pythonFileName(plan), QStringLiteral("dask_cluster.py"));
     QVERIFY(!cpp.contains(QLatin1String("CpuWork::crunch")));
+}
+
+void tst_PythonSnippet::aClusterProgramTracedHasEveryPart_data()
+{
+    QTest::addColumn<QString>("strategy");
+    QTest::addColumn<QString>("scheduler");
+    for (const char *strategy : {"dask", "batched"}) {
+        QTest::addRow("%s, its own cluster", strategy) << strategy << QString();
+        QTest::addRow("%s, an existing cluster", strategy)
+            << strategy << QStringLiteral("tcp://127.0.0.1:8786");
+    }
+}
+
+void tst_PythonSnippet::aClusterProgramTracedHasEveryPart()
+{
+    QFETCH(QString, strategy);
+    QFETCH(QString, scheduler);
+    StrategyOptions options;
+    options.backend = JoblibBackend::Dask;
+    options.threadsPerWorker = 3;
+    options.daskScheduler = scheduler;
+    const WorkloadSpec workload = workloadOf(30, TaskKind::Sleep, DurationSpec::fixed(10 * Ms));
+    const RunPlan plan = checkedPlan(strategy, workload, WorkerCount::exactly(2), options);
+    const QString shown = pythonProgram(plan);
+    const QString traced = pythonProgram(plan, PythonTracing::On);
+    const bool own = scheduler.isEmpty();
+
+    // The tracer's Dask names, its relay numbering the chosen workers' threads, and the moment
+    // the tasks are sent, right before the call that sends them (main()'s lines are indented).
+    const QString submitted = strategy == QLatin1String("dask")
+        ? QStringLiteral("trace(\"submit\")\n    # pure=False")
+        : QStringLiteral("trace(\"submit\")\n    # joblib's dask backend");
+    const QString pieces[] = {QStringLiteral("    SchedulerPlugin,\n"),
+        QStringLiteral("    get_worker,\n"),
+        QStringLiteral("relay = Relay(client, len(durations), arrivals=%1)\n")
+            .arg(own ? QLatin1String("True") : QLatin1String("False")),
+        own ? QStringLiteral("relay.number(workers_up, 3, rounds=0)\n")
+            : QStringLiteral("relay.number(chosen, 3, rounds=5)\n"),
+        submitted};
+    for (const QString &piece : pieces) {
+        QVERIFY2(traced.count(piece) == 1, qPrintable(piece));
+        QVERIFY2(!shown.contains(piece), qPrintable(piece));
+    }
+    // Only a cluster of its own carries the plugin that hears its workers join.
+    const QLatin1String plugin("    scheduler_kwargs={\"plugins\": [Arrivals()]},\n");
+    QCOMPARE(traced.count(plugin), own ? 1 : 0);
+    QVERIFY(!shown.contains(plugin));
+    // The cluster and the call that sends the tasks are the program's as shown.
+    const QString sends = strategy == QLatin1String("dask")
+        ? (own ? QStringLiteral("client.map(task, durations, pure=False)")
+               : QStringLiteral("client.map(task, durations, workers=chosen, pure=False)"))
+        : (own ? QStringLiteral("with parallel_backend(\"dask\"):")
+               : QStringLiteral("with parallel_backend(\"dask\", workers=chosen):"));
+    QVERIFY2(shown.contains(sends), qPrintable(shown));
+    QVERIFY2(traced.contains(sends), qPrintable(traced));
+    if (own) {
+        for (const QLatin1String line : {QLatin1String("    n_workers=2,\n"),
+                 QLatin1String("    threads_per_worker=3,\n"),
+                 QLatin1String("    dashboard_address=None,\n")}) {
+            QVERIFY2(shown.contains(line), qPrintable(line));
+            QVERIFY2(traced.contains(line), qPrintable(line));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_PythonSnippet)

@@ -350,7 +350,7 @@ RunResult daskRun(const QString &strategy, const StrategyOptions &options)
     RunResult run;
     run.plan = makePlan(strategy, sleeps(6, 1 * Ms), WorkerCount::exactly(2), options);
     run.strategy = findStrategy(strategy)->info;
-    const std::unique_ptr<Strategy> engine = findStrategy(strategy)->create();
+    const std::unique_ptr<Strategy> engine = makeEngine(run.plan);
     run.workers = engine->laneCount(run.plan);
     run.engine = QStringLiteral("CPython 3.11.2");
     TraceRecorder recorder(run.workers, false);

@@ -25,7 +25,7 @@ private slots:
     void closingMidSweepLeavesNothing();
 
 private:
-    std::optional<PythonInterpreter> m_python;
+    std::shared_ptr<const PythonInterpreter> m_python;
     QString m_unavailable;
 };
 
@@ -35,9 +35,11 @@ constexpr std::int64_t Ms = 1'000'000;
 // A cluster starts in seconds; a loaded machine may take much longer.
 constexpr int ClusterTimeoutMs = 120'000;
 
-SweepPlan daskSweep(int tasks, std::int64_t taskNs)
+SweepPlan daskSweep(
+    int tasks, std::int64_t taskNs, std::shared_ptr<const PythonInterpreter> python = nullptr)
 {
     SweepPlan plan;
+    plan.python = std::move(python);
     plan.strategy = QStringLiteral("dask");
     plan.workload.taskCount = tasks;
     plan.workload.duration = DurationSpec::uniform(taskNs, taskNs);
@@ -86,7 +88,7 @@ void tst_RunController::initTestCase()
                                        "install python3-distributed)")
                             .arg(python->path);
     else
-        m_python = *python;
+        m_python = std::make_shared<const PythonInterpreter>(*python);
     if (!m_unavailable.isEmpty())
         qWarning("%s", qPrintable(m_unavailable));
 }
@@ -110,9 +112,9 @@ void tst_RunController::daskSweepRunsOnOneCluster()
     connect(&controller, &RunController::runFinished, this, [&](const RunResult &run) {
         runs.push_back(run);
     });
-    const SweepPlan plan = daskSweep(6, 20 * Ms);
+    const SweepPlan plan = daskSweep(6, 20 * Ms, m_python);
     QVERIFY(RunController::startsCluster(plan));
-    QVERIFY(controller.sweep(plan, m_python));
+    QVERIFY(controller.sweep(plan));
     QVERIFY(controller.isStartingCluster());
     QVERIFY(finished.wait(ClusterTimeoutMs));
     const auto sweep = finished.front().front().value<SweepResult>();
@@ -150,7 +152,7 @@ void tst_RunController::stopWhileBaselineRunsAndClusterStarts()
     QSignalSpy finished(&controller, &RunController::sweepFinished);
     QSignalSpy busy(&controller, &RunController::busyChanged);
     // A baseline of 10 s that Stop cuts short.
-    QVERIFY(controller.sweep(daskSweep(100, 100 * Ms), m_python));
+    QVERIFY(controller.sweep(daskSweep(100, 100 * Ms, m_python)));
     QVERIFY(controller.isStartingCluster());
     const auto before = descendants();
     QVERIFY(!before.empty());
@@ -174,7 +176,7 @@ void tst_RunController::stopWhileWaitingForCluster()
     QSignalSpy waiting(&controller, &RunController::clusterStarting);
     QSignalSpy runs(&controller, &RunController::runStarted);
     // A baseline of a few milliseconds: over long before the cluster answers.
-    QVERIFY(controller.sweep(daskSweep(2, 1 * Ms), m_python));
+    QVERIFY(controller.sweep(daskSweep(2, 1 * Ms, m_python)));
     QVERIFY(waiting.wait(ClusterTimeoutMs));
     QCOMPARE(waiting.front().front().toInt(), 2);
     QVERIFY(controller.isBusy());
@@ -200,7 +202,7 @@ void tst_RunController::closingMidSweepLeavesNothing()
     std::set<pid_t> seen;
     QSignalSpy started(controller.get(), &RunController::runStarted);
     // Dask runs of a few seconds, so that the close falls in one.
-    QVERIFY(controller->sweep(daskSweep(40, 100 * Ms), m_python));
+    QVERIFY(controller->sweep(daskSweep(40, 100 * Ms, m_python)));
     QTRY_VERIFY_WITH_TIMEOUT(started.size() == 2, ClusterTimeoutMs);
     QCOMPARE(started.back().front().value<RunPlan>().strategy, QStringLiteral("dask"));
     seen = descendants();
