@@ -45,11 +45,10 @@ Result<RunPlan> checkRunPlan(const QString &strategy,
     // its baseline runs in a sweep or a comparison without join are the same as with it.
     if (!entry->info.hasCaller)
         plan.options.join = true;
-    const auto engine = entry->create();
-    if (auto possible = engine->checkPlan(plan); !possible)
+    if (auto possible = entry->create()->checkPlan(plan); !possible)
         return possible.error();
     // Only a cluster's workers x threads can get here with too many rows.
-    if (const int lanes = engine->laneCount(plan); lanes > RunPlan::MaxLanes)
+    if (const int lanes = laneCountOf(plan); lanes > RunPlan::MaxLanes)
         return Error{QStringLiteral("bad-workers"),
             QStringLiteral("%1 workers of %2 threads each are %3 rows, more than ParViz draws "
                            "(%4); use fewer workers or threads per worker")
