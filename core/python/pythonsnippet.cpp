@@ -536,6 +536,7 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
                                    "pool's start is.")
                         .arg(workers, threads, plan.options.threadsPerWorker == 1 ? "" : "s"),
                 MainIndent)
+            + (traced ? QStringLiteral("arrivals = Arrivals()\n") : QString())
             + fill(QStringLiteral("cluster = LocalCluster(\n"
                                   "    n_workers={workers},\n"
                                   "    threads_per_worker={threads},\n"
@@ -546,12 +547,11 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
                 {{"workers", workers},
                     {"threads", threads},
                     {"plugins",
-                        traced
-                            ? QStringLiteral("    scheduler_kwargs={\"plugins\": [Arrivals()]},\n")
-                            : QString()}});
+                        traced ? QStringLiteral("    scheduler_kwargs={\"plugins\": [arrivals]},\n")
+                               : QString()}});
         if (traced)
             code.body +=
-                QStringLiteral("relay = Relay(client, len(durations), arrivals=True)\n"
+                QStringLiteral("relay = Relay(client, len(durations), arrivals)\n"
                                "workers_up = sorted(client.scheduler_info()[\"workers\"])\n"
                                "relay.number(workers_up, %1, rounds=0)\n")
                     .arg(threads);
@@ -574,7 +574,7 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
                    "    sys.exit(f\"The cluster has {len(chosen)} workers, not {workers}\")\n"),
             {{"address", address}, {"workers", workers}});
     if (traced)
-        code.setup += QStringLiteral("relay = Relay(client, len(durations), arrivals=False)\n"
+        code.setup += QStringLiteral("relay = Relay(client, len(durations))\n"
                                      "relay.number(chosen, %1, rounds=5)\n")
                           .arg(threads);
     code.body = run;
@@ -945,17 +945,21 @@ def clock():
 
 class Relay:
     """Writes the workers' lines on ParViz's clock, and the scheduler's news of
-    workers that join (ready) and leave (lost)."""
+    workers that join (ready) and leave (lost). With a scheduler in this
+    program (`arrivals`, its plugin), the scheduler hands both over itself;
+    from one elsewhere, they come as messages."""
 
-    def __init__(self, client, tasks, arrivals):
+    def __init__(self, client, tasks, arrivals=None):
         self.client = client
         self.offsets = {}  # worker address: its clock minus this one's
         self.left = tasks
         self.finished = threading.Event()
-        self.news = not arrivals  # a scheduler elsewhere: its news comes here
-        client.subscribe_topic(TOPIC, self.worker_event)
+        self.news = arrivals is None
         if self.news:
+            client.subscribe_topic(TOPIC, self.worker_event)
             client.subscribe_topic("all", self.cluster_event)
+        else:
+            arrivals.relay = self
 
     def worker_event(self, event):
         fields = event[1]
@@ -1004,15 +1008,23 @@ class Relay:
         """Now; returned once the workers' last lines are in (at most 5 s)."""
         now = time.monotonic_ns()
         self.finished.wait(5)
-        self.client.unsubscribe_topic(TOPIC)
         if self.news:
+            self.client.unsubscribe_topic(TOPIC)
             self.client.unsubscribe_topic("all")
         return now
 
 
 class Arrivals(SchedulerPlugin):
     """In this program's own scheduler (a LocalCluster's), on its clock:
-    workers that join (ready) and leave (lost)."""
+    workers that join (ready) and leave (lost), and the workers' lines, handed
+    to the relay as the scheduler receives them rather than sent on to the
+    client as messages."""
+
+    relay = None
+
+    def log_event(self, topic, msg):
+        if topic == TOPIC and self.relay:
+            self.relay.worker_event((None, msg))
 
     def add_worker(self, scheduler=None, worker=None, **kwargs):
         trace("ready", worker=worker)
