@@ -536,7 +536,9 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
                                    "pool's start is.")
                         .arg(workers, threads, plan.options.threadsPerWorker == 1 ? "" : "s"),
                 MainIndent)
-            + (traced ? QStringLiteral("arrivals = Arrivals()\n") : QString())
+            + (traced ? QStringLiteral("os.environ[\"PARVIZ_DASK_TOPIC\"] = TOPIC  # its workers "
+                                       "write their own lines\n")
+                      : QString())
             + fill(QStringLiteral("cluster = LocalCluster(\n"
                                   "    n_workers={workers},\n"
                                   "    threads_per_worker={threads},\n"
@@ -547,11 +549,12 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
                 {{"workers", workers},
                     {"threads", threads},
                     {"plugins",
-                        traced ? QStringLiteral("    scheduler_kwargs={\"plugins\": [arrivals]},\n")
-                               : QString()}});
+                        traced
+                            ? QStringLiteral("    scheduler_kwargs={\"plugins\": [Arrivals()]},\n")
+                            : QString()}});
         if (traced)
             code.body +=
-                QStringLiteral("relay = Relay(client, len(durations), arrivals)\n"
+                QStringLiteral("relay = Relay(client, len(durations), own=True)\n"
                                "workers_up = sorted(client.scheduler_info()[\"workers\"])\n"
                                "relay.number(workers_up, %1, rounds=0)\n")
                     .arg(threads);
@@ -574,7 +577,7 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
                    "    sys.exit(f\"The cluster has {len(chosen)} workers, not {workers}\")\n"),
             {{"address", address}, {"workers", workers}});
     if (traced)
-        code.setup += QStringLiteral("relay = Relay(client, len(durations))\n"
+        code.setup += QStringLiteral("relay = Relay(client, len(durations), own=False)\n"
                                      "relay.number(chosen, %1, rounds=5)\n")
                           .arg(threads);
     code.body = run;
@@ -916,8 +919,11 @@ QString clusterTraceCode()
 
 
 def trace(event, **fields):
-    """One line for ParViz. On a Dask worker it goes through Dask's own event
-    channel to this program, whose Relay writes it."""
+    """One line for ParViz, in one write. A worker of this program's own
+    LocalCluster (started with this run's TOPIC in its environment) shares the
+    program's standard output and clock, and writes it there itself; any other
+    worker sends it through Dask's own event channel to this program, whose
+    Relay writes it."""
     fields.update(e=event, pid=os.getpid(), tid=threading.get_native_id())
     fields.setdefault("t", time.monotonic_ns())
     try:
@@ -926,7 +932,10 @@ def trace(event, **fields):
         os.write(1, (TRACE + json.dumps(fields) + "\n").encode())
         return
     fields["worker"] = worker.address
-    worker.log_event(TOPIC, fields)
+    if os.environ.get("PARVIZ_DASK_TOPIC") == TOPIC:
+        os.write(1, (TRACE + json.dumps(fields) + "\n").encode())
+    else:
+        worker.log_event(TOPIC, fields)
 
 
 def machine():
@@ -945,21 +954,21 @@ def clock():
 
 class Relay:
     """Writes the workers' lines on ParViz's clock, and the scheduler's news of
-    workers that join (ready) and leave (lost). With a scheduler in this
-    program (`arrivals`, its plugin), the scheduler hands both over itself;
-    from one elsewhere, they come as messages."""
+    workers that join (ready) and leave (lost), from a cluster elsewhere. The
+    workers of this program's own LocalCluster write their lines themselves,
+    and its scheduler's plugin (Arrivals) the news."""
 
-    def __init__(self, client, tasks, arrivals=None):
+    def __init__(self, client, tasks, own):
         self.client = client
         self.offsets = {}  # worker address: its clock minus this one's
         self.left = tasks
         self.finished = threading.Event()
-        self.news = arrivals is None
+        self.news = not own
         if self.news:
             client.subscribe_topic(TOPIC, self.worker_event)
             client.subscribe_topic("all", self.cluster_event)
         else:
-            arrivals.relay = self
+            self.finished.set()  # each line is written before its result is sent
 
     def worker_event(self, event):
         fields = event[1]
@@ -1016,15 +1025,7 @@ class Relay:
 
 class Arrivals(SchedulerPlugin):
     """In this program's own scheduler (a LocalCluster's), on its clock:
-    workers that join (ready) and leave (lost), and the workers' lines, handed
-    to the relay as the scheduler receives them rather than sent on to the
-    client as messages."""
-
-    relay = None
-
-    def log_event(self, topic, msg):
-        if topic == TOPIC and self.relay:
-            self.relay.worker_event((None, msg))
+    workers that join (ready) and leave (lost)."""
 
     def add_worker(self, scheduler=None, worker=None, **kwargs):
         trace("ready", worker=worker)

@@ -442,8 +442,8 @@ void tst_PythonSnippet::aClusterProgramTracedHasEveryPart()
         : QStringLiteral("trace(\"submit\")\n    # joblib's dask backend");
     const QString pieces[] = {QStringLiteral("    SchedulerPlugin,\n"),
         QStringLiteral("    get_worker,\n"),
-        own ? QStringLiteral("relay = Relay(client, len(durations), arrivals)\n")
-            : QStringLiteral("relay = Relay(client, len(durations))\n"),
+        QStringLiteral("relay = Relay(client, len(durations), own=%1)\n")
+            .arg(own ? QLatin1String("True") : QLatin1String("False")),
         own ? QStringLiteral("relay.number(workers_up, 3, rounds=0)\n")
             : QStringLiteral("relay.number(chosen, 3, rounds=5)\n"),
         submitted};
@@ -451,10 +451,11 @@ void tst_PythonSnippet::aClusterProgramTracedHasEveryPart()
         QVERIFY2(traced.count(piece) == 1, qPrintable(piece));
         QVERIFY2(!shown.contains(piece), qPrintable(piece));
     }
-    // Only a cluster of its own carries the plugin that hears its workers join and hands the
-    // relay their lines.
-    for (const QLatin1String plugin : {QLatin1String("    arrivals = Arrivals()\n"),
-             QLatin1String("    scheduler_kwargs={\"plugins\": [arrivals]},\n")}) {
+    // Only a cluster of its own carries the plugin that hears its workers join, and starts its
+    // workers with the run's topic, so that they write their lines themselves.
+    for (const QLatin1String plugin :
+        {QLatin1String("    os.environ[\"PARVIZ_DASK_TOPIC\"] = TOPIC"),
+            QLatin1String("    scheduler_kwargs={\"plugins\": [Arrivals()]},\n")}) {
         QCOMPARE(traced.count(plugin), own ? 1 : 0);
         QVERIFY(!shown.contains(plugin));
     }
