@@ -584,8 +584,7 @@ void MainWindow::updateActions()
 bool MainWindow::waitForClusterPython(
     const QString &strategy, const StrategyOptions &options, std::function<void()> then)
 {
-    const StrategyEntry *entry = findStrategy(strategy);
-    if (!entry || entry->info.workersWith(options) != WorkerKind::Cluster)
+    if (!runsOnCluster(strategy, options))
         return false;
     const Result<PythonInterpreter> *python = m_python->result();
     if (python && *python)

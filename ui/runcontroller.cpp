@@ -13,12 +13,6 @@ namespace {
 // How often a closing cluster is looked at: it takes about a second to close its workers.
 constexpr int CloseCheckIntervalMs = 100;
 
-bool usesCluster(const QString &strategy, const StrategyOptions &options)
-{
-    const StrategyEntry *entry = findStrategy(strategy);
-    return entry && entry->info.workersWith(options) == WorkerKind::Cluster;
-}
-
 } // namespace
 
 RunController::RunController(QObject *parent)
@@ -48,7 +42,7 @@ RunController::~RunController()
 
 bool RunController::startsCluster(const SweepPlan &plan)
 {
-    return plan.options.daskScheduler.isEmpty() && usesCluster(plan.strategy, plan.options);
+    return plan.options.daskScheduler.isEmpty() && runsOnCluster(plan.strategy, plan.options);
 }
 
 bool RunController::isStartingCluster() const
@@ -126,7 +120,7 @@ void RunController::start(std::unique_ptr<RunSession> session)
 
 void RunController::startOnCluster(RunPlan plan)
 {
-    if (!m_cluster || !usesCluster(plan.strategy, plan.options))
+    if (!m_cluster || !runsOnCluster(plan.strategy, plan.options))
         return start(plan);
     if (m_cluster->poll() != KeptDaskCluster::State::Ready) {
         // tick() starts it once the cluster answers, or ends the sweep if it cannot.

@@ -50,12 +50,6 @@ Result<RunPlan> makePlan(
     return plan;
 }
 
-bool runsOnCluster(const QString &strategy, const StrategyOptions &options)
-{
-    const StrategyEntry *entry = findStrategy(strategy);
-    return entry && entry->info.workersWith(options) == WorkerKind::Cluster;
-}
-
 // A plan whose tasks run on a Dask cluster (dask, batched with joblib's dask backend) runs in
 // CPython: `python` is the interpreter that runs it, the one findPython() finds ($PARVIZ_PYTHON)
 // unless the command chose one already (truth's --python). It is looked for once, tens of

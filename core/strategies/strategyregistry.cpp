@@ -34,11 +34,17 @@ const std::vector<StrategyEntry> &strategyRegistry()
     return entries;
 }
 
+bool runsOnCluster(QStringView strategy, const StrategyOptions &options)
+{
+    const StrategyEntry *entry = findStrategy(strategy);
+    return entry && entry->info.workersWith(options) == WorkerKind::Cluster;
+}
+
 std::unique_ptr<Strategy> makeEngine(const RunPlan &plan)
 {
     const StrategyEntry *entry = findStrategy(plan.strategy);
     Q_ASSERT_X(entry, "makeEngine", "the plan names a strategy that does not exist");
-    if (entry->info.workersWith(plan.options) == WorkerKind::Cluster)
+    if (runsOnCluster(plan.strategy, plan.options))
         return makeDaskEngine();
     return entry->create();
 }

@@ -30,6 +30,9 @@ std::optional<TaskGil> gilImpliedBy(QStringView id);
 // Whether the plan's tasks run as threads of one process under one GIL that they take: its
 // strategy's workers are threads and its tasks hold the GIL or take it around their calls.
 bool tasksShareOneGil(const RunPlan &plan);
+// Whether the workers of `strategy` with these options are a Dask cluster's: dask, and batched
+// on joblib's dask backend. False for a strategy that does not exist.
+bool runsOnCluster(QStringView strategy, const StrategyOptions &options);
 // What runs `plan`: for any plan whose workers are a Dask cluster (dask, and batched on joblib's
 // dask backend), the Dask engine, CPython running the plan's program (makeDaskEngine()); for
 // every other, its strategy's own. The plan's strategy must exist.

@@ -2,6 +2,7 @@
 #include "plan/runplan.h"
 #include "processes.h"
 #include "python/interpreter.h"
+#include "scripts.h"
 #include "strategies/strategyregistry.h"
 
 #include <QDir>
@@ -1434,12 +1435,9 @@ void tst_Cli::truthWithoutAnInterpreterIsUsage()
     // An interpreter without joblib runs every strategy but batched, which names the package.
     QTemporaryDir dir;
     const QString fake = dir.filePath(QStringLiteral("python3"));
-    QFile script(fake);
-    QVERIFY(script.open(QIODevice::WriteOnly));
-    script.write("#!/bin/sh\n"
-                 "echo 3.11.2\n"); // the version, and no \"joblib\" line
-    script.close();
-    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    QVERIFY(test::writeScript(fake,
+        "#!/bin/sh\n"
+        "echo 3.11.2\n")); // the version, and no \"joblib\" line
     outcome = cli(workload
         + QStringList{
             QStringLiteral("-s"), QStringLiteral("batched"), QStringLiteral("--python"), fake});
@@ -1516,13 +1514,10 @@ void tst_Cli::daskWithoutDistributedIsUsage()
     QFETCH(QStringList, arguments);
     QTemporaryDir dir;
     const QString fake = dir.filePath(QStringLiteral("python3"));
-    QFile script(fake);
-    QVERIFY(script.open(QIODevice::WriteOnly));
-    script.write("#!/bin/sh\n"
-                 "echo 3.11.2\n"
-                 "echo joblib\n"); // joblib, and no \"distributed\" line
-    script.close();
-    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    QVERIFY(test::writeScript(fake,
+        "#!/bin/sh\n"
+        "echo 3.11.2\n"
+        "echo joblib\n")); // joblib, and no \"distributed\" line
     const QString json = dir.filePath(QStringLiteral("run.json"));
     if (arguments.first() == QLatin1String("truth"))
         arguments << QStringLiteral("--python") << fake;
@@ -1602,26 +1597,10 @@ void tst_Cli::daskCommandsLookForTheirPythonOnce()
     QTemporaryDir dir;
     const QString log = dir.filePath(QStringLiteral("starts.log"));
     const QString wrapper = dir.filePath(QStringLiteral("python3"));
-    QFile script(wrapper);
-    QVERIFY(script.open(QIODevice::WriteOnly));
-    script.write(QStringLiteral("#!/bin/sh\n"
-                                "case \"$*\" in\n"
-                                "*_is_gil_enabled*) echo look >> '%1' ;;\n"
-                                "-c*) echo cluster >> '%1' ;;\n"
-                                "*) echo program >> '%1' ;;\n"
-                                "esac\n"
-                                "exec /usr/bin/python3 \"$@\"\n")
-                     .arg(log)
-                     .toUtf8());
-    script.close();
-    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    QVERIFY(test::writeLoggingPython(wrapper, log));
     // Not Python at all: a command that looked here would fail.
     const QString notPython = dir.filePath(QStringLiteral("not-python"));
-    QFile fake(notPython);
-    QVERIFY(fake.open(QIODevice::WriteOnly));
-    fake.write("#!/bin/sh\nexit 1\n");
-    fake.close();
-    QVERIFY(fake.setPermissions(fake.permissions() | QFileDevice::ExeOwner));
+    QVERIFY(test::writeScript(notPython, "#!/bin/sh\nexit 1\n"));
     if (truth)
         arguments << QStringLiteral("--python") << wrapper;
 
@@ -1632,12 +1611,23 @@ void tst_Cli::daskCommandsLookForTheirPythonOnce()
     process.start(QStringLiteral(PARVIZ_CLI_PATH), arguments);
     QVERIFY(process.waitForFinished(120000));
     QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
-    QFile starts(log);
-    QVERIFY(starts.open(QIODevice::ReadOnly));
-    const QList<QByteArray> lines = starts.readAll().trimmed().split('\n');
-    QCOMPARE(lines.count("look"), 1);
-    QCOMPARE(lines.count("cluster"), clusters);
-    QCOMPARE(lines.count("program"), programs);
+    // What each start was for, by its arguments: the look at the interpreter asks it a
+    // question (-c) about its GIL, a kept cluster is started from -c too, and the rest run a
+    // program.
+    int looks = 0;
+    int clusterStarts = 0;
+    int programStarts = 0;
+    for (const QByteArray &start : test::loggedStarts(log)) {
+        if (start.contains("_is_gil_enabled"))
+            ++looks;
+        else if (start.startsWith("-c"))
+            ++clusterStarts;
+        else
+            ++programStarts;
+    }
+    QCOMPARE(looks, 1);
+    QCOMPARE(clusterStarts, clusters);
+    QCOMPARE(programStarts, programs);
 }
 
 void tst_Cli::truthShowsAFailingProgramsTraceback()
@@ -1645,17 +1635,14 @@ void tst_Cli::truthShowsAFailingProgramsTraceback()
     // An interpreter that answers ParViz's question about its version, then fails the program.
     QTemporaryDir dir;
     const QString fake = dir.filePath(QStringLiteral("python3"));
-    QFile script(fake);
-    QVERIFY(script.open(QIODevice::WriteOnly));
-    script.write("#!/bin/sh\n"
-                 "if [ \"$1\" = -c ]; then echo 3.11.2; exit 0; fi\n"
-                 "echo 'Traceback (most recent call last):' >&2\n"
-                 "echo '  File \"thread_pool.py\", line 3, in <module>' >&2\n"
-                 "echo '    1 / 0' >&2\n"
-                 "echo 'ZeroDivisionError: division by zero' >&2\n"
-                 "exit 1\n");
-    script.close();
-    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    QVERIFY(test::writeScript(fake,
+        "#!/bin/sh\n"
+        "if [ \"$1\" = -c ]; then echo 3.11.2; exit 0; fi\n"
+        "echo 'Traceback (most recent call last):' >&2\n"
+        "echo '  File \"thread_pool.py\", line 3, in <module>' >&2\n"
+        "echo '    1 / 0' >&2\n"
+        "echo 'ZeroDivisionError: division by zero' >&2\n"
+        "exit 1\n"));
     const QString json = dir.filePath(QStringLiteral("failed.json"));
     const Outcome outcome = cli({QStringLiteral("truth"),
         QStringLiteral("-n"),
@@ -1968,13 +1955,10 @@ void tst_Cli::unwritableProgramSaysWhy()
     // run with that reason, not with what Python made of half a program.
     QTemporaryDir dir;
     const QString fake = dir.filePath(QStringLiteral("python3"));
-    QFile script(fake);
-    QVERIFY(script.open(QIODevice::WriteOnly));
-    script.write("#!/bin/sh\n"
-                 "if [ \"$1\" = -c ]; then echo 3.11.2; exit 0; fi\n"
-                 "exit 0\n"); // as a half-written program that does nothing would
-    script.close();
-    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    QVERIFY(test::writeScript(fake,
+        "#!/bin/sh\n"
+        "if [ \"$1\" = -c ]; then echo 3.11.2; exit 0; fi\n"
+        "exit 0\n")); // as a half-written program that does nothing would
     const QString temporary = dir.filePath(QStringLiteral("tmp"));
     QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("tmp")));
     QProcess process;

@@ -6,6 +6,7 @@
 #include "python/pythonsnippet.h"
 #include "run/planning.h"
 #include "run/runsession.h"
+#include "scripts.h"
 #include "strategies/strategyregistry.h"
 
 #include <QElapsedTimer>
@@ -709,15 +710,7 @@ void tst_Dask::chosenInterpreterRunsTheProgram()
     QTemporaryDir dir;
     const QString log = dir.filePath(QStringLiteral("used.log"));
     const QString wrapper = dir.filePath(QStringLiteral("python3"));
-    QFile script(wrapper);
-    QVERIFY(script.open(QIODevice::WriteOnly));
-    script.write(QStringLiteral("#!/bin/sh\n"
-                                "echo \"$*\" >> '%1'\n"
-                                "exec /usr/bin/python3 \"$@\"\n")
-                     .arg(log)
-                     .toUtf8());
-    script.close();
-    QVERIFY(script.setPermissions(script.permissions() | QFileDevice::ExeOwner));
+    QVERIFY(test::writeLoggingPython(wrapper, log));
     auto found = findPython(QStringLiteral("/usr/bin/python3"));
     QVERIFY2(found, qPrintable(found ? QString() : found.error().message));
     PythonInterpreter chosen = *found;
@@ -728,9 +721,7 @@ void tst_Dask::chosenInterpreterRunsTheProgram()
     const RunResult run = executeRun(plan);
     QVERIFY2(run.ok(), qPrintable(failureOf(run)));
     QVERIFY2(everyTaskOnce(run, 6).isEmpty(), qPrintable(everyTaskOnce(run, 6)));
-    QFile used(log);
-    QVERIFY(used.open(QIODevice::ReadOnly));
-    const QList<QByteArray> lines = used.readAll().trimmed().split('\n');
+    const QList<QByteArray> lines = test::loggedStarts(log);
     // One start, the program's: no look for an interpreter (python3 -c ...) before it.
     QCOMPARE(lines.size(), 1);
     QVERIFY2(lines.first().endsWith(pythonFileName(plan).toUtf8()), lines.first().constData());

@@ -1,6 +1,7 @@
 #include "processes.h"
 #include "run/planning.h"
 #include "run/runsession.h"
+#include "scripts.h"
 #include "traceinvariants.h"
 #include "util/clock.h"
 
@@ -358,11 +359,7 @@ void tst_ProcessPool::lyingWorkerIsCaught()
     QVERIFY(m_scripts.isValid());
     const QString path = m_scripts.filePath(
         QStringLiteral("fake-worker-%1").arg(QTest::currentDataTag()).replace(' ', '-'));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("#!/bin/sh\n" + script + "\n");
-    file.close();
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QVERIFY(test::writeScript(path, "#!/bin/sh\n" + script + "\n"));
     qputenv("PARVIZ_WORKER", path.toLocal8Bit());
 
     const std::int64_t start = monotonicNowNs();

@@ -3,6 +3,7 @@
 #include "processes.h"
 #include "run/planning.h"
 #include "run/runsession.h"
+#include "scripts.h"
 #include "traceinvariants.h"
 #include "util/clock.h"
 
@@ -295,11 +296,7 @@ void tst_WorkerFaults::restartGivesUpOnWorkersThatNeverStart()
     // A worker that exits before it is ready is not its first task's fault: the run counts them.
     QVERIFY(m_dir.isValid());
     const QString path = m_dir.filePath(QStringLiteral("never-ready"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("#!/bin/sh\nexit 0\n");
-    file.close();
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    QVERIFY(test::writeScript(path, "#!/bin/sh\nexit 0\n"));
     qputenv("PARVIZ_WORKER", path.toLocal8Bit());
     const std::int64_t start = monotonicNowNs();
     const RunResult result = executeRun(plan(4, 1 * Ms, 2, withPolicy(WorkerDeath::Restart)));

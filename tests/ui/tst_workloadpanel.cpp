@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 #include "panels/workloadpanel.h"
 #include "pythonlocator.h"
+#include "scripts.h"
 #include "strategies/strategyregistry.h"
 
 #include <QApplication>
@@ -327,11 +328,7 @@ void tst_WorkloadPanel::daskCannotBeChosenWithoutDistributed()
 void tst_WorkloadPanel::windowTellsThePanelWhatItFound()
 {
     const QString path = m_files.filePath(QStringLiteral("python3-without-distributed"));
-    QFile script(path);
-    QVERIFY(script.open(QIODevice::WriteOnly));
-    script.write("#!/bin/sh\necho 3.11.2\necho joblib\n");
-    script.close();
-    script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
+    QVERIFY(test::writeScript(path, "#!/bin/sh\necho 3.11.2\necho joblib\n"));
 
     MainWindow window;
     window.resize(1400, 900);

@@ -469,8 +469,7 @@ void WorkloadPanel::updateClusterChoices()
 
 Result<void> WorkloadPanel::pythonRunsCluster(const RunPlan &plan) const
 {
-    const StrategyEntry *entry = findStrategy(plan.strategy);
-    if (!m_python || !entry || entry->info.workersWith(plan.options) != WorkerKind::Cluster)
+    if (!m_python || !runsOnCluster(plan.strategy, plan.options))
         return {};
     if (!*m_python)
         return Error{m_python->error().code,
@@ -556,8 +555,7 @@ StrategyOptions WorkloadPanel::options() const
     options.threadsPerWorker = m_threadsPerWorker->value();
     // The scheduler counts only where the workers are a cluster's: an address half typed for
     // dask does not stop a thread pool.
-    const StrategyEntry *entry = findStrategy(strategyId());
-    if (entry && entry->info.workersWith(options) == WorkerKind::Cluster)
+    if (runsOnCluster(strategyId(), options))
         options.daskScheduler = m_scheduler->text().trimmed();
     return options;
 }
