@@ -485,6 +485,8 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
     const QString address = plan.options.daskScheduler;
     StrategyCode code;
     code.imports << QStringLiteral("import sys");
+    if (traced)
+        code.imports << QStringLiteral("import socket");
     if (!traced) {
         code.thirdParty = joblib
             ? QStringLiteral("from dask.distributed import Client, LocalCluster")
@@ -497,7 +499,8 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
                                          "    SchedulerPlugin,\n"
                                          "%1"
                                          "    get_worker,\n"
-                                         ")")
+                                         ")\n"
+                                         "from distributed.comm import get_address_host")
                               .arg(joblib ? QString() : QStringLiteral("    as_completed,\n"));
     }
     if (joblib)
@@ -921,9 +924,10 @@ QString clusterTraceCode()
 def trace(event, **fields):
     """One line for ParViz, in one write. A worker of this program's own
     LocalCluster (started with this run's TOPIC in its environment) shares the
-    program's standard output and clock, and writes it there itself; any other
-    worker sends it through Dask's own event channel to this program, whose
-    Relay writes it."""
+    program's standard output and clock, and writes it there itself. A worker
+    of a cluster elsewhere sends it to this program over a line of its own
+    (connect()), already on this program's clock, or, where it has none,
+    through Dask's own event channel; the Relay writes it."""
     fields.update(e=event, pid=os.getpid(), tid=threading.get_native_id())
     fields.setdefault("t", time.monotonic_ns())
     try:
@@ -934,8 +938,40 @@ def trace(event, **fields):
     fields["worker"] = worker.address
     if os.environ.get("PARVIZ_DASK_TOPIC") == TOPIC:
         os.write(1, (TRACE + json.dumps(fields) + "\n").encode())
-    else:
-        worker.log_event(TOPIC, fields)
+        return
+    lines = getattr(worker, "parviz_lines", {})
+    if TOPIC in lines:
+        line, lock, offset = lines[TOPIC]
+        moved = dict(fields, t=fields["t"] - offset)
+        try:
+            with lock:
+                line.sendall((TRACE + json.dumps(moved) + "\n").encode())
+            return
+        except OSError:
+            lines.pop(TOPIC, None)
+    worker.log_event(TOPIC, fields)
+
+
+def connect(host, port, offsets):
+    """On a worker: opens its line to this program. False where it cannot."""
+    worker = get_worker()
+    try:
+        line = socket.create_connection((host, port), timeout=2)
+        line.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        line.sendall((TOPIC + "\n").encode())
+    except OSError:
+        return False
+    if not hasattr(worker, "parviz_lines"):
+        worker.parviz_lines = {}
+    worker.parviz_lines[TOPIC] = (line, threading.Lock(), offsets[worker.address])
+    return True
+
+
+def disconnect():
+    """On a worker: closes its line to this program."""
+    line = getattr(get_worker(), "parviz_lines", {}).pop(TOPIC, None)
+    if line:
+        line[0].close()
 
 
 def machine():
@@ -953,31 +989,73 @@ def clock():
 
 
 class Relay:
-    """Writes the workers' lines on ParViz's clock, and the scheduler's news of
-    workers that join (ready) and leave (lost), from a cluster elsewhere. The
-    workers of this program's own LocalCluster write their lines themselves,
-    and its scheduler's plugin (Arrivals) the news."""
+    """Writes the workers' lines, and the scheduler's news of workers that join
+    (ready) and leave (lost), from a cluster elsewhere: lines that come over the
+    workers' own connections as they are, and those that come through Dask's
+    event channel on this program's clock. The workers of this program's own
+    LocalCluster write their lines themselves, and its scheduler's plugin
+    (Arrivals) the news."""
 
     def __init__(self, client, tasks, own):
         self.client = client
         self.offsets = {}  # worker address: its clock minus this one's
         self.left = tasks
+        self.counting = threading.Lock()
         self.finished = threading.Event()
         self.news = not own
+        self.connected = []
         if self.news:
             client.subscribe_topic(TOPIC, self.worker_event)
             client.subscribe_topic("all", self.cluster_event)
+            # Where the workers reach this program: the address it reaches the
+            # scheduler from.
+            here = get_address_host(client.scheduler_comm.comm.local_address)
+            self.server = socket.create_server((here, 0))
+            threading.Thread(target=self.accept, daemon=True).start()
         else:
             self.finished.set()  # each line is written before its result is sent
+
+    def done(self, count):
+        with self.counting:
+            self.left -= count
+            if self.left <= 0:
+                self.finished.set()
 
     def worker_event(self, event):
         fields = event[1]
         fields["t"] -= self.offsets.get(fields["worker"], 0)
         os.write(1, (TRACE + json.dumps(fields) + "\n").encode())
         if fields["e"] == "done":
-            self.left -= 1
-            if self.left == 0:
-                self.finished.set()
+            self.done(1)
+
+    def accept(self):
+        while True:
+            try:
+                line, _ = self.server.accept()
+            except OSError:
+                return  # closed
+            threading.Thread(target=self.read, args=(line,), daemon=True).start()
+
+    def read(self, line):
+        """A worker's lines, written on as whole lines: at most 4096 bytes a
+        write, so that they never mix with another thread's on the pipe."""
+        with line:
+            hello = TOPIC.encode() + b"\n"
+            pending = b""
+            while len(pending) < len(hello):
+                more = line.recv(len(hello) - len(pending))
+                if not more:
+                    return
+                pending += more
+            if pending != hello:
+                return  # not a worker of this run
+            pending = b""
+            while more := line.recv(65536):
+                pending += more
+                while (end := pending.rfind(b"\n", 0, 4096) + 1) > 0:
+                    whole, pending = pending[:end], pending[end:]
+                    os.write(1, whole)
+                    self.done(whole.count(b'"e": "done"'))
 
     def cluster_event(self, event):
         news = event[1]
@@ -989,7 +1067,7 @@ class Relay:
     def number(self, workers, threads, rounds):
         """Gives each worker its rows, and measures its clock against this one:
         `rounds` round trips, keeping the tightest. On this machine it is the
-        same clock."""
+        same clock. Then the workers of a cluster elsewhere connect."""
         here = machine()
         best = {}
         for _ in range(rounds):
@@ -1012,6 +1090,10 @@ class Relay:
             self.offsets[address] = offset
             trace("worker", worker=address, slot=slot, worker_pid=pid,
                   offset=offset, uncertainty=half)
+        if self.news:
+            host, port = self.server.getsockname()[:2]
+            opened = self.client.run(connect, host, port, self.offsets, workers=workers)
+            self.connected = [address for address, ok in opened.items() if ok]
 
     def wait(self):
         """Now; returned once the workers' last lines are in (at most 5 s)."""
@@ -1020,6 +1102,9 @@ class Relay:
         if self.news:
             self.client.unsubscribe_topic(TOPIC)
             self.client.unsubscribe_topic("all")
+            if self.connected:  # a worker lost meanwhile has closed its own
+                self.client.run(disconnect, workers=self.connected, on_error="ignore")
+            self.server.close()
         return now
 
 
