@@ -38,6 +38,33 @@ print(count, flush=True)
 client.close()
 )";
 
+const char CountEvents[] = R"(import sys
+from distributed import Client
+try:
+    client = Client(sys.argv[1], timeout=10)
+except OSError:
+    print(-1)
+    sys.exit(0)
+topics = client.get_events()
+print(sum(len(events) for topic, events in topics.items() if topic.startswith(sys.argv[2])))
+client.close()
+)";
+
+// The last line a short Python client printed, as a number; -1 if it did not finish or print
+// one.
+int lastNumberOf(QProcess &client, std::chrono::milliseconds timeout)
+{
+    if (!client.waitForFinished(int(timeout.count()))) {
+        client.kill();
+        client.waitForFinished();
+        return -1;
+    }
+    const QList<QByteArray> lines = client.readAllStandardOutput().trimmed().split('\n');
+    bool ok = false;
+    const int count = lines.last().trimmed().toInt(&ok);
+    return ok ? count : -1;
+}
+
 } // namespace
 
 struct LocalDaskCluster::Process
@@ -265,15 +292,16 @@ int LocalDaskCluster::connectedWorkers(int atLeast, std::chrono::milliseconds ti
             QString::number(atLeast),
             QString::number(double(timeout.count()) / 1000.0)});
     // Its interpreter and Dask's imports take a few seconds on a busy machine, beyond `timeout`.
-    if (!client.waitForFinished(int(timeout.count()) + 30'000)) {
-        client.kill();
-        client.waitForFinished();
-        return -1;
-    }
-    const QList<QByteArray> lines = client.readAllStandardOutput().trimmed().split('\n');
-    bool ok = false;
-    const int count = lines.last().trimmed().toInt(&ok);
-    return ok ? count : -1;
+    return lastNumberOf(client, timeout + std::chrono::seconds(30));
+}
+
+int LocalDaskCluster::eventsOnTopics(const QString &prefix) const
+{
+    QProcess client;
+    client.setStandardInputFile(QProcess::nullDevice());
+    client.start(
+        Python, {QStringLiteral("-c"), QString::fromLatin1(CountEvents), m_address, prefix});
+    return lastNumberOf(client, std::chrono::seconds(40));
 }
 
 void LocalDaskCluster::killWorker(int index)

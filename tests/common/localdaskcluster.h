@@ -59,6 +59,10 @@ public:
     int connectedWorkers(
         int atLeast = 0, std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
 
+    // The events the scheduler holds (Worker.log_event) on the topics whose names begin with
+    // `prefix`; -1 if the scheduler did not answer.
+    int eventsOnTopics(const QString &prefix) const;
+
     // SIGKILL to worker `index`, the worker process itself.
     void killWorker(int index);
 

@@ -507,6 +507,9 @@ void tst_Dask::existingClusterRowsOnParVizsClockAndLeftRunning()
     const QString joblibMoved = movedOntoParVizsClock(joblib, *batched, workers, addresses, false);
     QVERIFY2(joblibMoved.isEmpty(), qPrintable(joblibMoved));
 
+    // Both runs' lines came over the workers' own connections to the program: none went
+    // through the scheduler's event channel, where every task's messages already go.
+    QCOMPARE(cluster.eventsOnTopics(QStringLiteral("parviz-")), 0);
     QCOMPARE(cluster.connectedWorkers(), 2);
     for (pid_t pid : cluster.pids())
         QVERIFY(!test::processIsGone(pid));
