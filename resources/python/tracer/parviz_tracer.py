@@ -568,11 +568,13 @@ def _patch_mp_process(process):
 
                 method = context._default_context.get_start_method()
             self._parviz_method = method
+            # start() forgets the target: join() needs to know.
+            self._parviz_user = user_process(self)
         except Exception:
             pass
         _starting = True
         try:
-            if _on and user_process(self):
+            if _on and getattr(self, "_parviz_user", False):
                 return _caller("submit", "Process.start", start, self)
             return start(self)
         finally:
@@ -583,7 +585,7 @@ def _patch_mp_process(process):
     join = BaseProcess.join
 
     def process_join(self, timeout=None):
-        if _on and user_process(self) and self._popen is not None and self._popen.poll() is None:
+        if _on and getattr(self, "_parviz_user", False) and self._popen is not None and self._popen.poll() is None:
             return _caller("wait", "Process.join", join, self, timeout)
         return join(self, timeout)
 
