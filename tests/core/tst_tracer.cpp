@@ -319,7 +319,7 @@ void tst_Tracer::everyConstructUnderEachStartMethod()
     QCOMPARE(traced.out, QByteArray("done\n"));
     checkSound(traced);
 
-    checkRuns(traced, "tpe_submit", numbers(0, 4), "ThreadPoolExecutor.submit", Row::Thread);
+    checkRuns(traced, "tpe_submit", numbers(0, 8), "ThreadPoolExecutor.submit", Row::Thread);
     checkRuns(traced, "tpe_map", numbers(0, 4), "ThreadPoolExecutor.map", Row::Thread);
     checkRuns(traced, "ppe_submit", {"0"}, "ProcessPoolExecutor.submit", Row::Process);
     checkRuns(traced, "ppe_map", numbers(0, 6), "ProcessPoolExecutor.map", Row::Process, 2);
@@ -330,6 +330,7 @@ void tst_Tracer::everyConstructUnderEachStartMethod()
         "ThreadPoolExecutor.map",
         Row::ThreadOfAProcess);
     checkRuns(traced, "thread_target", {"0, label='t'", "1, label='t'"}, "Thread", Row::Thread);
+    checkRuns(traced, "Worker.run", {""}, "Thread", Row::Thread);
     checkRuns(traced, "process_target", {"7"}, "Process", Row::Process);
     checkRuns(traced, "pool_map", numbers(0, 6), "Pool.map", Row::Process, 3);
     checkRuns(traced, "pool_apply", {"5"}, "Pool", Row::Process);
@@ -358,6 +359,9 @@ void tst_Tracer::everyConstructUnderEachStartMethod()
     const QSet<QString> waits = spansOfMainThread(traced, QStringLiteral("wait"));
     for (const char *what : {"Future.result",
              "with-block end",
+             "as_completed",
+             "futures.wait",
+             "Executor.shutdown",
              "Thread.join",
              "Process.join",
              "Pool.map",

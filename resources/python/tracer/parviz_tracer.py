@@ -792,7 +792,7 @@ def install():
 
     _pid = os.getpid()
     _ids = itertools.count(1)
-    argv = " ".join(getattr(sys, "orig_argv", sys.argv))
+    argv = " ".join(getattr(sys, "orig_argv", None) or getattr(sys, "argv", None) or ())
     child = "--multiprocessing-fork" in argv or "popen_loky_posix" in argv
     _helper = "multiprocessing.forkserver" in argv or "resource_tracker" in argv
     if not (_helper or child):

@@ -36,6 +36,13 @@ def thread_target(i, label="x"):
     work()
 
 
+class Worker(threading.Thread):
+    """A thread whose run() is the unit of work."""
+
+    def run(self):
+        work()
+
+
 def process_target(i):
     work()
 
@@ -77,12 +84,19 @@ def main():
         futures = [pool.submit(tpe_submit, i) for i in range(4)]
         assert [f.result() for f in futures] == list(range(4))
         assert list(pool.map(tpe_map, range(4))) == list(range(4))
+        futures = [pool.submit(tpe_submit, i) for i in range(4, 6)]
+        assert sorted(f.result() for f in cf.as_completed(futures)) == [4, 5]
+        cf.wait([pool.submit(tpe_submit, 6)])
+    pool = cf.ThreadPoolExecutor(1)
+    pool.submit(tpe_submit, 7)
+    pool.shutdown()
     with cf.ProcessPoolExecutor(2) as pool:
         assert pool.submit(ppe_submit, 0).result() == 0
         assert list(pool.map(ppe_map, range(6), chunksize=3)) == list(range(6))
         assert list(pool.map(nested_outer, range(2))) == [3, 33]
     threads = [threading.Thread(target=thread_target, args=(i,), kwargs={"label": "t"})
                for i in range(2)]
+    threads.append(Worker())
     for thread in threads:
         thread.start()
     for thread in threads:
