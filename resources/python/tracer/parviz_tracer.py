@@ -119,10 +119,12 @@ def _open():
     if not path:
         return
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+        # Not blocking: a FIFO that no one reads (ParViz gone) fails at once.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return
     try:
+        os.set_blocking(fd, True)  # a full pipe holds the writer back: no line is lost
         import fcntl
 
         high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 200)
