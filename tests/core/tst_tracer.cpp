@@ -7,7 +7,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <fcntl.h>
 #include <map>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 // The Python tracer of traced programs (resources/python/tracer/PROTOCOL.md), copied out of
 // ParViz's resources as ParViz copies it, loaded into unmodified programs (tests/data/tracer)
@@ -24,6 +28,8 @@ private slots:
     void workerThatDiesLeavesItsRunOpen();
     void programThatRaisesKeepsItsTraceback();
     void silentWithoutAPipe();
+    void fifoWithoutReaderOrBrokenLeavesTheProgramBe();
+    void argumentsAreCutNeverShownByTheirRepr();
 };
 
 namespace {
@@ -169,7 +175,15 @@ void parse(Traced &traced, const QByteArray &text)
 
 // Runs tests/data/tracer/PROGRAM with the tracer, as ParViz does but with a regular file for
 // its pipe, in an empty working folder, HOME and TMPDIR.
-Traced trace(const QString &program, const QStringList &arguments = {}, bool withPipe = true)
+// Where the tracer is to write.
+enum class Pipe {
+    File, // a regular file, read once the program has ended
+    None, // PARVIZ_TRACE_PIPE not set
+    UnreadFifo, // a FIFO no one opens for reading
+    BrokenFifo, // a FIFO whose reader goes after the first lines
+};
+
+Traced trace(const QString &program, const QStringList &arguments = {}, Pipe kind = Pipe::File)
 {
     Traced traced;
     QTemporaryDir folder, work, home, tmp;
@@ -180,12 +194,20 @@ Traced trace(const QString &program, const QStringList &arguments = {}, bool wit
     for (const QString &file : files)
         QFile::copy(QStringLiteral(":/python/tracer/") + file, tracer + u'/' + file);
     const QString pipe = tracer + QStringLiteral("/trace.jsonl");
-    QFile(pipe).open(QIODevice::WriteOnly);
+    int reader = -1;
+    if (kind == Pipe::UnreadFifo || kind == Pipe::BrokenFifo) {
+        if (::mkfifo(QFile::encodeName(pipe).constData(), 0600) != 0)
+            qFatal("mkfifo failed");
+        if (kind == Pipe::BrokenFifo)
+            reader = ::open(QFile::encodeName(pipe).constData(), O_RDONLY | O_NONBLOCK);
+    } else {
+        QFile(pipe).open(QIODevice::WriteOnly);
+    }
 
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     const QString old = environment.value(QStringLiteral("PYTHONPATH"));
     environment.insert(QStringLiteral("PYTHONPATH"), old.isEmpty() ? tracer : tracer + u':' + old);
-    if (withPipe)
+    if (kind != Pipe::None)
         environment.insert(QStringLiteral("PARVIZ_TRACE_PIPE"), pipe);
     environment.remove(QStringLiteral("PARVIZ_TRACE_ROOT"));
     environment.insert(QStringLiteral("HOME"), home.path());
@@ -196,15 +218,25 @@ Traced trace(const QString &program, const QStringList &arguments = {}, bool wit
     python.start(Python, QStringList{QStringLiteral(PARVIZ_TRACER_DATA "/") + program} + arguments);
     python.waitForStarted();
     traced.rootPid = python.processId();
+    if (reader >= 0) {
+        // The first lines, and the reader is gone, as when ParViz ends.
+        pollfd readable{reader, POLLIN, 0};
+        ::poll(&readable, 1, 30'000);
+        char first[512];
+        traced.lines << QJsonObject{{"read", int(::read(reader, first, sizeof first))}};
+        ::close(reader);
+    }
     if (!python.waitForFinished(60'000))
         python.kill();
     traced.exitCode = python.exitStatus() == QProcess::NormalExit ? python.exitCode() : -1;
     traced.out = python.readAllStandardOutput();
     traced.err = python.readAllStandardError();
 
-    QFile file(pipe);
-    file.open(QIODevice::ReadOnly);
-    parse(traced, file.readAll());
+    if (kind == Pipe::File) {
+        QFile file(pipe);
+        file.open(QIODevice::ReadOnly);
+        parse(traced, file.readAll());
+    }
     for (const QString &entry : entriesOf(tracer)) {
         if (!files.contains(entry) && entry != u"trace.jsonl" && entry != u"__pycache__")
             traced.leftovers << entry;
@@ -223,6 +255,14 @@ void checkSound(const Traced &traced)
     QVERIFY(traced.processes.count(traced.rootPid));
     QCOMPARE(
         traced.processes.at(traced.rootPid).value(u"start").toString(), QStringLiteral("main"));
+    QSet<QPair<qint64, qint64>> threads; // (pid, tid) of each thread line
+    for (const QJsonObject &line : traced.lines) {
+        if (line.value(u"e").toString() == u"thread")
+            threads.insert({line.value(u"pid").toInteger(), line.value(u"tid").toInteger()});
+    }
+    for (const auto &[id, run] : traced.runs) {
+        QVERIFY2(run.tid == run.pid || threads.contains({run.pid, run.tid}), qPrintable(id));
+    }
     for (const auto &[id, run] : traced.runs) // every run names itself and what ran it
         QVERIFY2(!run.name.isEmpty() && (!run.ended || !run.via.isEmpty()), qPrintable(id));
 }
@@ -431,11 +471,43 @@ void tst_Tracer::programThatRaisesKeepsItsTraceback()
 void tst_Tracer::silentWithoutAPipe()
 {
     // Only PYTHONPATH: the program runs as it would, and nothing is written.
-    const Traced traced = trace(QStringLiteral("pools.py"), {QStringLiteral("fork")}, false);
+    const Traced traced = trace(QStringLiteral("pools.py"), {QStringLiteral("fork")}, Pipe::None);
     QVERIFY2(traced.exitCode == 0, traced.err.constData());
     QCOMPARE(traced.out, QByteArray("done\n"));
-    QVERIFY(traced.lines.isEmpty());
+    QVERIFY(traced.err.isEmpty());
     QVERIFY2(traced.leftovers.isEmpty(), qPrintable(traced.leftovers.join(u' ')));
+}
+
+void tst_Tracer::fifoWithoutReaderOrBrokenLeavesTheProgramBe()
+{
+    // No one reads: the program runs untraced rather than waiting for a reader.
+    const Traced unread =
+        trace(QStringLiteral("pools.py"), {QStringLiteral("spawn")}, Pipe::UnreadFifo);
+    QVERIFY2(unread.exitCode == 0, unread.err.constData());
+    QCOMPARE(unread.out, QByteArray("done\n"));
+    QVERIFY(unread.err.isEmpty());
+    // The reader goes after the first lines: each process stops tracing, silently.
+    const Traced broken =
+        trace(QStringLiteral("pools.py"), {QStringLiteral("fork")}, Pipe::BrokenFifo);
+    QVERIFY(broken.lines.front().value(u"read").toInt() > 0);
+    QVERIFY2(broken.exitCode == 0, broken.err.constData());
+    QCOMPARE(broken.out, QByteArray("done\n"));
+    QVERIFY2(broken.err.isEmpty(), broken.err.constData());
+}
+
+void tst_Tracer::argumentsAreCutNeverShownByTheirRepr()
+{
+    const Traced traced = trace(QStringLiteral("args.py"));
+    QVERIFY2(traced.exitCode == 0, traced.err.constData());
+    checkSound(traced);
+    const QList<Run> big = runsNamed(traced, "big");
+    QCOMPARE(big.size(), 1);
+    QVERIFY2(big.front().args.size() <= 80, qPrintable(big.front().args));
+    QVERIFY2(big.front().args.startsWith(u"[0, 1, 2, 3, 4, 5, ...], '\u00e9\u00e9"),
+        qPrintable(big.front().args));
+    checkRuns(traced, "named", {"value=3"}, "ThreadPoolExecutor.submit", Row::Thread);
+    for (const QJsonObject &line : traced.lines)
+        QVERIFY(QJsonDocument(line).toJson(QJsonDocument::Compact).size() < 4096);
 }
 
 QTEST_GUILESS_MAIN(tst_Tracer)
