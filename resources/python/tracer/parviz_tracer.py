@@ -72,17 +72,19 @@ _monotonic = time.monotonic_ns
 _native_id = threading.get_native_id
 _write = os.write
 
-# Callables of these modules are the libraries' own machinery, not units of work.
-_INTERNAL = (
-    "concurrent.futures",
-    "multiprocessing",
-    "joblib",
-    "loky",
-    "parviz_tracer",
-    "asyncio",
-    "distributed",
-    "dask",
-    "tornado",
+# Callables of these packages are the libraries' own machinery, not units of work.
+_INTERNAL = frozenset(
+    (
+        "concurrent",
+        "multiprocessing",
+        "joblib",
+        "loky",
+        "parviz_tracer",
+        "asyncio",
+        "distributed",
+        "dask",
+        "tornado",
+    )
 )
 
 # ---------------------------------------------------------------- writing
@@ -195,7 +197,11 @@ def _module(fn):
 
 
 def _internal(fn):
-    return _module(fn).startswith(_INTERNAL)
+    return _internal_module(_module(fn))
+
+
+def _internal_module(name):
+    return name.partition(".")[0] in _INTERNAL
 
 
 def _name(fn):
@@ -244,7 +250,10 @@ def _run(fn, args, kwargs, via, group=False):
         result = fn(*args, **kwargs) if kwargs else fn(*args)
     except BaseException as exc:
         if _on:
-            _emit('%s,"id":"%d-%d","kind":"run","ok":false,"error":%s}\n' % (_head("end"), _pid, span, _error(exc)))
+            _emit(
+                '%s,"id":"%d-%d","kind":"run","ok":false,"error":%s}\n'
+                % (_head("end"), _pid, span, _error(exc))
+            )
         raise
     if _on:
         _emit('%s,"id":"%d-%d","kind":"run","ok":true}\n' % (_head("end"), _pid, span))
@@ -318,7 +327,10 @@ def _announce_fork():
     global _due
     t, ppid = _due
     _due = None
-    _emit('{"e":"process","t":%d,"pid":%d,"tid":%d,"ppid":%d,"start":"fork"}\n' % (t, _pid, _native_id(), ppid))
+    _emit(
+        '{"e":"process","t":%d,"pid":%d,"tid":%d,"ppid":%d,"start":"fork"}\n'
+        % (t, _pid, _native_id(), ppid)
+    )
 
 
 def _exit(code=None):
@@ -353,7 +365,7 @@ def _patch_threading(threading):
         target = getattr(thread, "_target", None)
         if target is not None:
             return not _internal(target)
-        return type(thread).run is not Thread.run and not type(thread).__module__.startswith(_INTERNAL)
+        return type(thread).run is not Thread.run and not _internal_module(type(thread).__module__)
 
     bootstrap_inner = Thread._bootstrap_inner
 
@@ -398,7 +410,9 @@ def _patch_threading(threading):
     shutdown = threading._shutdown
 
     def _shutdown():
-        if _on and any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        main = threading.main_thread()
+        others = (t for t in threading.enumerate() if t is not main)
+        if _on and any(t.is_alive() and not t.daemon for t in others):
             return _caller("wait", "exit", shutdown)
         return shutdown()
 
@@ -503,7 +517,9 @@ def _patch_futures_thread(thread):
     map_ = Executor.map
 
     def map(self, fn, *iterables, **kwargs):
-        return _caller("submit", "ThreadPoolExecutor.map", map_, self, _Mapped(fn), *iterables, **kwargs)
+        return _caller(
+            "submit", "ThreadPoolExecutor.map", map_, self, _Mapped(fn), *iterables, **kwargs
+        )
 
     Executor.map = _same(map, map_)
     _shutdown_span(Executor)
@@ -513,7 +529,8 @@ def _patch_futures_process(process):
     chunk = process._process_chunk
 
     def _process_chunk(fn, chunk_):
-        return [_run(fn, args, None, "ProcessPoolExecutor.map", i == 0) for i, args in enumerate(chunk_)]
+        via = "ProcessPoolExecutor.map"
+        return [_run(fn, args, None, via, i == 0) for i, args in enumerate(chunk_)]
 
     process._process_chunk = _same(_process_chunk, chunk)
 
@@ -556,7 +573,8 @@ def _patch_mp_process(process):
         target = getattr(proc, "_target", None)
         if target is not None:
             return not _internal(target)
-        return type(proc).run is not BaseProcess.run and not type(proc).__module__.startswith(_INTERNAL)
+        kind = type(proc)
+        return kind.run is not BaseProcess.run and not _internal_module(kind.__module__)
 
     start = BaseProcess.start
 
@@ -587,7 +605,12 @@ def _patch_mp_process(process):
     join = BaseProcess.join
 
     def process_join(self, timeout=None):
-        if _on and getattr(self, "_parviz_user", False) and self._popen is not None and self._popen.poll() is None:
+        if (
+            _on
+            and getattr(self, "_parviz_user", False)
+            and self._popen is not None
+            and self._popen.poll() is None
+        ):
             return _caller("wait", "Process.join", join, self, timeout)
         return join(self, timeout)
 
@@ -709,7 +732,7 @@ def _patch_joblib(parallel):
             return call(self)
         items = self.items
         self.items = [
-            (lambda *a, _fn=fn, _group=(i == 0), **k: _run(_fn, a, k, "joblib", _group), args, kwargs)
+            (lambda *a, _f=fn, _g=(i == 0), **k: _run(_f, a, k, "joblib", _g), args, kwargs)
             for i, (fn, args, kwargs) in enumerate(items)
         ]
         try:
