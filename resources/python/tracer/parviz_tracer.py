@@ -91,6 +91,8 @@ _INTERNAL = frozenset(
 
 
 def _stop():
+    """Tracing ends in this process. The descriptor stays open: closed, its number could
+    be the program's next file while another thread still writes a line to it."""
     global _on, _fd
     _on = False
     _fd = -1
@@ -159,7 +161,11 @@ def _short(value):
         if _repr is None:
             import reprlib
 
-            _repr = reprlib.Repr()
+            class Short(reprlib.Repr):
+                def repr_instance(self, value, level):
+                    return "<%s>" % type(value).__name__  # never the program's __repr__
+
+            _repr = Short()
             _repr.maxlevel = 2
             _repr.maxstring = 40
             _repr.maxother = 20

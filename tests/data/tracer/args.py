@@ -20,4 +20,5 @@ if __name__ == "__main__":
     with cf.ThreadPoolExecutor(1) as pool:
         assert pool.submit(big, list(range(100000)), "\u00e9" * 5000, Thing()).result() == 100000
         assert pool.submit(named, value=3).result() == 3
+        assert pool.submit(named, value=[Thing()]).result()
     print("done")
