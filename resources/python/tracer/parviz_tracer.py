@@ -506,16 +506,19 @@ def _patch_futures_thread(thread):
     WorkItem = thread._WorkItem
     run = WorkItem.run
 
-    def work_item_run(self):
-        fn = self.fn
+    def work_item_run(self, *args, **kwargs):
         if _on:
-            if type(fn) is _Mapped:
-                fn = fn.fn
-                via = "ThreadPoolExecutor.map"
-            else:
-                via = "ThreadPoolExecutor.submit"
-            self.fn = lambda *args, **kwargs: _run(fn, args, kwargs, via)
-        return run(self)
+            try:
+                fn = self.fn
+                if type(fn) is _Mapped:
+                    fn = fn.fn
+                    via = "ThreadPoolExecutor.map"
+                else:
+                    via = "ThreadPoolExecutor.submit"
+                self.fn = lambda *a, **k: _run(fn, a, k, via)
+            except Exception:
+                pass  # another Python's work item: run untraced
+        return run(self, *args, **kwargs)
 
     WorkItem.run = _same(work_item_run, run)
     Executor = thread.ThreadPoolExecutor
@@ -737,10 +740,13 @@ def _patch_joblib(parallel):
         if not _on:
             return call(self)
         items = self.items
-        self.items = [
-            (lambda *a, _f=fn, _g=(i == 0), **k: _run(_f, a, k, "joblib", _g), args, kwargs)
-            for i, (fn, args, kwargs) in enumerate(items)
-        ]
+        try:
+            self.items = [
+                (lambda *a, _f=fn, _g=(i == 0), **k: _run(_f, a, k, "joblib", _g), args, kwargs)
+                for i, (fn, args, kwargs) in enumerate(items)
+            ]
+        except Exception:
+            return call(self)  # another joblib's batch: run untraced
         try:
             return call(self)
         finally:
