@@ -486,7 +486,7 @@ StrategyCode clusterCode(const RunPlan &plan, const QString &workers, PythonTrac
     StrategyCode code;
     code.imports << QStringLiteral("import sys");
     if (traced)
-        code.imports << QStringLiteral("import socket");
+        code.imports << QStringLiteral("import select") << QStringLiteral("import socket");
     if (!traced) {
         code.thirdParty = joblib
             ? QStringLiteral("from dask.distributed import Client, LocalCluster")
@@ -1011,7 +1011,7 @@ class Relay:
             # scheduler from.
             here = get_address_host(client.scheduler_comm.comm.local_address)
             self.server = socket.create_server((here, 0))
-            threading.Thread(target=self.accept, daemon=True).start()
+            threading.Thread(target=self.serve, daemon=True).start()
         else:
             self.finished.set()  # each line is written before its result is sent
 
@@ -1028,34 +1028,44 @@ class Relay:
         if fields["e"] == "done":
             self.done(1)
 
-    def accept(self):
+    def serve(self):
+        """The workers' lines, written on as whole lines, at most 4096 bytes a
+        write so that they never mix with another thread's on the pipe. It
+        looks every 10 ms, not at every line: waking this program at each line
+        would take the cluster's processes time on a core."""
+        hello = TOPIC.encode() + b"\n"
+        pending = {}  # a connection: what came since its last whole line
+        heard = set()  # connections that said hello: this run's workers
         while True:
             try:
-                line, _ = self.server.accept()
-            except OSError:
+                ready, _, _ = select.select([self.server, *pending], [], [], 1)
+            except (OSError, ValueError):
                 return  # closed
-            threading.Thread(target=self.read, args=(line,), daemon=True).start()
-
-    def read(self, line):
-        """A worker's lines, written on as whole lines: at most 4096 bytes a
-        write, so that they never mix with another thread's on the pipe."""
-        with line:
-            hello = TOPIC.encode() + b"\n"
-            pending = b""
-            while len(pending) < len(hello):
-                more = line.recv(len(hello) - len(pending))
+            for line in ready:
+                if line is self.server:
+                    try:
+                        pending[self.server.accept()[0]] = b""
+                    except OSError:
+                        return
+                    continue
+                more = line.recv(65536)
+                whole = pending[line] + more
+                if line not in heard and len(whole) >= len(hello):
+                    if not whole.startswith(hello):
+                        more = b""  # not a worker of this run
+                    heard.add(line)
+                    whole = whole[len(hello):]
                 if not more:
-                    return
-                pending += more
-            if pending != hello:
-                return  # not a worker of this run
-            pending = b""
-            while more := line.recv(65536):
-                pending += more
-                while (end := pending.rfind(b"\n", 0, 4096) + 1) > 0:
-                    whole, pending = pending[:end], pending[end:]
-                    os.write(1, whole)
-                    self.done(whole.count(b'"e": "done"'))
+                    line.close()
+                    del pending[line]
+                    heard.discard(line)
+                    continue
+                while line in heard and (end := whole.rfind(b"\n", 0, 4096) + 1):
+                    os.write(1, whole[:end])
+                    self.done(whole.count(b'"e": "done"', 0, end))
+                    whole = whole[end:]
+                pending[line] = whole
+            time.sleep(0.01)
 
     def cluster_event(self, event):
         news = event[1]
