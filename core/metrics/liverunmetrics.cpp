@@ -28,6 +28,19 @@ std::size_t LiveRunMetrics::laneSlot(int lane) const
     return static_cast<std::size_t>(lane) + 1;
 }
 
+void LiveRunMetrics::growLanes(int workers)
+{
+    const auto count = static_cast<std::size_t>(workers);
+    const std::size_t had = m_runPerWorker.size();
+    if (count <= had)
+        return;
+    // The workers' slots of m_seen lie between the main lane's and the GIL lane's.
+    m_seen.insert(m_seen.end() - 1, count - had, 0);
+    m_runPerWorker.resize(count, 0);
+    m_cursorNs.resize(count, 0);
+    m_pendingGaps.resize(count);
+}
+
 void LiveRunMetrics::start(
     std::shared_ptr<const TraceSnapshot> trace, std::shared_ptr<const std::vector<TaskSpec>> tasks)
 {
@@ -49,9 +62,10 @@ void LiveRunMetrics::update(
         clear();
         return;
     }
-    if (m_trace && m_trace->sameRecording(*trace) && m_tasks == tasks)
+    if (m_trace && m_trace->sameRecording(*trace) && m_tasks == tasks) {
         m_trace = std::move(trace);
-    else
+        growLanes(m_trace->workerCount());
+    } else
         start(std::move(trace), std::move(tasks));
     const TraceSnapshot &snapshot = *m_trace;
     // First the sums, over every lane: they settle where the latest first start is, which the

@@ -75,6 +75,9 @@ private:
     void gapEvent(int worker, const TaskEvent &event);
     void settleGaps();
     std::size_t laneSlot(int lane) const;
+    // Makes room for worker lanes a run added since the last snapshot (a traced program's
+    // threads and processes): `workers` in all.
+    void growLanes(int workers);
 
     std::shared_ptr<const TraceSnapshot> m_trace;
     std::shared_ptr<const std::vector<TaskSpec>> m_tasks;

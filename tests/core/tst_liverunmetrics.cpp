@@ -21,6 +21,7 @@ private slots:
     void firstStartMovingBackIsExact();
     void anotherRecordingStartsAgain();
     void readsOnlyNewEvents();
+    void lanesAddedBetweenUpdates();
 };
 
 namespace {
@@ -314,6 +315,37 @@ void tst_LiveRunMetrics::readsOnlyNewEvents()
     live.update(snapshot, tasks);
     QCOMPARE(live.finished().totalWorkNs, 100 + 100); // the first event as it was read
     QCOMPARE(computeRunMetrics(*snapshot, *tasks).totalWorkNs, 50 + 100);
+}
+
+void tst_LiveRunMetrics::lanesAddedBetweenUpdates()
+{
+    // A traced program's rows appear as its threads start: the sums take the new lanes in, and
+    // the GIL lane's events stay the GIL lane's.
+    auto tasks = std::make_shared<const std::vector<TaskSpec>>(std::vector<TaskSpec>{
+        {0, 100, TaskKind::Cpu}, {1, 100, TaskKind::Cpu}, {2, 100, TaskKind::Sleep}});
+    TraceRecorder recorder(1, true);
+    recorder.main().append(-1, EventKind::Submit, 0, 10);
+    recorder.worker(0).append(0, EventKind::Run, 10, 120);
+    recorder.gil().append(0, EventKind::GilHold, 10, 120);
+    LiveRunMetrics live;
+    live.update(recorder.snapshot(), tasks);
+    QCOMPARE(recorder.addWorkerLane(4242), 1);
+    QCOMPARE(recorder.addWorkerLane(4243, QStringLiteral("thread 2")), 2);
+    recorder.worker(1).append(-1, EventKind::Spawn, 50, 80);
+    recorder.worker(1).append(1, EventKind::Run, 80, 200);
+    recorder.gil().append(1, EventKind::GilHold, 120, 200);
+    recorder.worker(2).begin(2, EventKind::Run, 150);
+    auto snapshot = recorder.snapshot();
+    live.update(snapshot, tasks);
+    QCOMPARE(live.finished().workers, 3);
+    QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, *tasks)), QString());
+    QCOMPARE(differences(live.live(), computeLiveRunMetrics(*snapshot, *tasks)), QString());
+    recorder.worker(2).end(260);
+    recorder.worker(0).append(-1, EventKind::Dispatch, 260, 270);
+    snapshot = recorder.snapshot();
+    live.update(snapshot, tasks);
+    QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, *tasks)), QString());
+    QCOMPARE(live.finished().tasksCompleted, 3);
 }
 
 QTEST_GUILESS_MAIN(tst_LiveRunMetrics)
