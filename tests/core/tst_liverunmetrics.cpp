@@ -22,6 +22,7 @@ private slots:
     void anotherRecordingStartsAgain();
     void readsOnlyNewEvents();
     void lanesAddedBetweenUpdates();
+    void tracedTasksWithoutAPlan();
 };
 
 namespace {
@@ -346,6 +347,39 @@ void tst_LiveRunMetrics::lanesAddedBetweenUpdates()
     live.update(snapshot, tasks);
     QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, *tasks)), QString());
     QCOMPARE(live.finished().tasksCompleted, 3);
+}
+
+void tst_LiveRunMetrics::tracedTasksWithoutAPlan()
+{
+    // A traced program has no planned tasks: its tasks are the trace's, added as they come, and
+    // the sums follow them as computeRunMetrics() does, a task in flight included.
+    const std::shared_ptr<const std::vector<TaskSpec>> noPlan;
+    TraceRecorder recorder(0, false);
+    LiveRunMetrics live;
+    live.update(recorder.snapshot(), noPlan);
+    QCOMPARE(live.live().tasksNotStarted, 0);
+    const int a = recorder.addWorkerLane(11);
+    recorder.main().append(-1, EventKind::Submit, 0, 5);
+    recorder.worker(a).append(recorder.addTask(QStringLiteral("f"), {}), EventKind::Run, 5, 100);
+    recorder.worker(a).begin(recorder.addTask(QStringLiteral("f"), {}), EventKind::Run, 100);
+    auto snapshot = recorder.snapshot();
+    live.update(snapshot, noPlan);
+    QCOMPARE(differences(live.live(), computeLiveRunMetrics(*snapshot, {})), QString());
+    QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, {})), QString());
+    QCOMPARE(live.finished().tasksCompleted, 1);
+    const int b = recorder.addWorkerLane(12);
+    recorder.addTask(QStringLiteral("g"), {}); // added, not yet started
+    recorder.worker(a).end(180);
+    recorder.worker(b).append(recorder.addTask(QStringLiteral("g"), {}), EventKind::Run, 120, 300);
+    recorder.worker(b).begin(recorder.addTask(QStringLiteral("g"), {}), EventKind::Run, 300);
+    snapshot = recorder.snapshot();
+    live.update(snapshot, noPlan);
+    QCOMPARE(differences(live.live(), computeLiveRunMetrics(*snapshot, {})), QString());
+    QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, {})), QString());
+    QCOMPARE(live.finished().tasksCompleted, 3);
+    QCOMPARE(live.live().tasksRunning, 1);
+    QCOMPARE(live.live().tasksNotStarted, 1);
+    QCOMPARE(live.live().totalWorkNs, live.live().plannedWorkNs);
 }
 
 QTEST_GUILESS_MAIN(tst_LiveRunMetrics)
