@@ -11,6 +11,7 @@
 #include <QStringDecoder>
 #include <QStringList>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -696,6 +697,9 @@ private:
     bool readWorkerClocks();
     bool readLaneLabels();
     bool readTracedTasks();
+    // The tasks events may name: the plan's, or a traced program's when "traced_tasks" came
+    // before the events (as the writer puts it).
+    std::size_t taskCount() const { return std::max(m_plan->tasks->size(), m_tracedTasks.size()); }
     bool headerRead() const;
     bool makePlan();
     bool readEvents();
@@ -1306,7 +1310,7 @@ bool RunFileReader::readEvents()
     const std::size_t lanes = static_cast<std::size_t>(workers) + 2;
     m_laneEndNs.assign(lanes, 0);
     m_lanePid.assign(lanes, std::numeric_limits<std::int64_t>::min()); // no pid set yet
-    m_taskEnds.assign(m_plan->tasks->size(), TaskEnd{});
+    m_taskEnds.assign(taskCount(), TaskEnd{});
     m_eventIndex = 0;
     return m_json.readArray("\"events\"", [this] { return readEvent(); });
 }
@@ -1402,7 +1406,7 @@ bool RunFileReader::readEvent()
                 .arg(m_eventIndex)
                 .arg(worker)
                 .arg(*m_workers - 1));
-    const auto tasks = static_cast<std::int64_t>(m_plan->tasks->size());
+    const auto tasks = static_cast<std::int64_t>(taskCount());
     if (task < -1 || task >= tasks)
         return m_json.failAt(at,
             QStringLiteral("event %1 names task %2, but the run has tasks 0 to %3 (and -1 for "

@@ -750,6 +750,24 @@ void tst_RunJsonReader::roundTripsTracedTaskNames()
         QCOMPARE(read->trace->taskArguments(task), written.trace->taskArguments(task));
     }
 
+    // Events may name traced tasks beyond the plan's when the table comes before them.
+    const QByteArray traced =
+        R"j("traced_tasks":{"names":["f"],"tasks":[[0,"(0,)"],[0,"(1,)"],[0,"(2,)"]]})j";
+    const QByteArray extra = "\n{\"task\":2,\"worker\":1,\"kind\":\"run\",\"start_ns\":10175693,"
+                             "\"end_ns\":10200000,\"pid\":9552}\n]\n}";
+    const QByteArray more = QByteArray(ReadmeRun).replace("\n]\n}", "," + extra);
+    bool tracedOk = false;
+    const RunResult tracedRun =
+        readOrFail(QByteArray(more).replace("\"events\":[", traced + ",\"events\":["), &tracedOk);
+    QVERIFY(tracedOk);
+    QCOMPARE(tracedRun.trace->taskCount(), 3);
+    QCOMPARE(tracedRun.trace->taskArguments(2), QStringLiteral("(2,)"));
+    QCOMPARE(tracedRun.trace->eventCount(1), std::size_t(3));
+    const auto late = readRunJson(QByteArray(more).replace("\n]\n}", "\n]," + traced + "}"));
+    QVERIFY(!late.ok());
+    QVERIFY2(late.error().message.contains(QStringLiteral("names task 2")),
+        qPrintable(late.error().message));
+
     // ParViz's own runs, and files written before traced tasks, have none.
     bool ok = false;
     const RunResult older = readOrFail(ReadmeRun, &ok);
