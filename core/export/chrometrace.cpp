@@ -127,6 +127,11 @@ void writeRun(JsonStream &json, bool &first, const RunResult &run, std::int64_t 
         microseconds(json, event.durationNs());
         json.raw(",\"args\":{\"task\":").number(std::int64_t{event.task});
         json.raw(",\"process\":").number(std::int64_t{event.pid});
+        // A traced program's unit of work: the function it ran, and with what.
+        if (event.task >= 0 && event.task < trace->taskCount()) {
+            json.raw(",\"function\":").string(trace->taskName(event.task));
+            json.raw(",\"arguments\":").string(trace->taskArguments(event.task));
+        }
         writeEventFlagsJson(json, event);
         json.raw("}}");
         if (event.kind == EventKind::Run && event.worker >= 0) {

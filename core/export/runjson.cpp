@@ -3,6 +3,10 @@
 #include "export/jsonstream.h"
 #include "util/output.h"
 
+#include <QHash>
+
+#include <vector>
+
 namespace parviz {
 
 namespace {
@@ -36,6 +40,34 @@ void writeLaneLabels(JsonStream &json, const TraceSnapshot &trace)
     }
     if (!first)
         json.raw("]");
+}
+
+// A traced program's units of work: each name once, then per task the index of its name and
+// its arguments, in task order ("traced_tasks": {"names": [...], "tasks": [[0, "(1,)"], ...]});
+// nothing for ParViz's own runs.
+void writeTracedTasks(JsonStream &json, const TraceSnapshot &trace)
+{
+    const std::int32_t tasks = trace.taskCount();
+    if (tasks == 0)
+        return;
+    QHash<QString, std::int64_t> ids;
+    std::vector<std::int64_t> nameOf(static_cast<std::size_t>(tasks));
+    json.raw(",\n").key("traced_tasks", true).raw("{").key("names", true).raw("[");
+    for (std::int32_t task = 0; task < tasks; ++task) {
+        const QString name = trace.taskName(task);
+        auto id = ids.constFind(name);
+        if (id == ids.constEnd()) {
+            json.raw(ids.isEmpty() ? "" : ",").string(name);
+            id = ids.insert(name, ids.size());
+        }
+        nameOf[static_cast<std::size_t>(task)] = *id;
+    }
+    json.raw("]").key("tasks").raw("[");
+    for (std::int32_t task = 0; task < tasks; ++task) {
+        json.raw(task == 0 ? "\n[" : ",\n[").number(nameOf[static_cast<std::size_t>(task)]);
+        json.raw(",").string(trace.taskArguments(task)).raw("]");
+    }
+    json.raw("]}");
 }
 
 } // namespace
@@ -194,8 +226,10 @@ void writeRunJson(JsonStream &json, const RunResult &run)
         }
         json.raw("]");
     }
-    if (run.trace)
+    if (run.trace) {
         writeLaneLabels(json, *run.trace);
+        writeTracedTasks(json, *run.trace);
+    }
     json.raw(",\n").key("events", true).raw("[");
     bool first = true;
     if (run.trace) {

@@ -11,6 +11,7 @@
 #include <QStringDecoder>
 #include <QStringList>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -602,6 +603,7 @@ enum class RunKey {
     MachineLoad,
     WorkerClocks,
     LaneLabels,
+    TracedTasks,
     Count
 };
 
@@ -622,7 +624,8 @@ constexpr std::string_view RunKeyNames[] = {"format",
     "engine",
     "machine_load",
     "worker_clocks",
-    "lane_labels"};
+    "lane_labels",
+    "traced_tasks"};
 static_assert(std::size(RunKeyNames) == static_cast<std::size_t>(RunKey::Count));
 
 // The keys of an event, each allowed once.
@@ -693,6 +696,10 @@ private:
     bool readResultOrder();
     bool readWorkerClocks();
     bool readLaneLabels();
+    bool readTracedTasks();
+    // The tasks events may name: the plan's, or a traced program's when "traced_tasks" came
+    // before the events (as the writer puts it).
+    std::size_t taskCount() const { return std::max(m_plan->tasks->size(), m_tracedTasks.size()); }
     bool headerRead() const;
     bool makePlan();
     bool readEvents();
@@ -739,6 +746,16 @@ private:
         qsizetype at = 0;
     };
     std::vector<LaneLabel> m_laneLabels;
+    // A traced program's task names, and per task the index of its name and its arguments;
+    // added to the recorder once it is made.
+    struct TracedTaskEntry
+    {
+        std::int64_t name = 0;
+        QString arguments;
+        qsizetype at = 0;
+    };
+    std::vector<QString> m_tracedNames;
+    std::vector<TracedTaskEntry> m_tracedTasks;
     // Where the events are, when they came before the members the plan is made from.
     std::optional<qsizetype> m_deferredEvents;
 
@@ -869,6 +886,8 @@ bool RunFileReader::readMember(RunKey key)
         return readWorkerClocks();
     case RunKey::LaneLabels:
         return readLaneLabels();
+    case RunKey::TracedTasks:
+        return readTracedTasks();
     case RunKey::MachineLoad:
         return m_json.readObject("\"machine_load\"", [this](std::string_view key) {
             if (key == "other_cores") {
@@ -1150,6 +1169,47 @@ bool RunFileReader::readLaneLabels()
     });
 }
 
+bool RunFileReader::readTracedTasks()
+{
+    return m_json.readObject("\"traced_tasks\"", [this](std::string_view key) {
+        if (key == "names") {
+            m_tracedNames.clear();
+            return m_json.readArray("the traced tasks' \"names\"", [this] {
+                return m_json.readString(m_tracedNames.emplace_back(), "a traced task's name");
+            });
+        }
+        if (key == "tasks") {
+            m_tracedTasks.clear();
+            return m_json.readArray("the traced tasks' \"tasks\"", [this] {
+                m_json.skipWhitespace();
+                TracedTaskEntry entry;
+                entry.at = m_json.offset();
+                int field = 0;
+                const bool read = m_json.readArray("a traced task", [&] {
+                    switch (field++) {
+                    case 0:
+                        return m_json.readInteger(entry.name, "a traced task's name");
+                    case 1:
+                        return m_json.readString(entry.arguments, "a traced task's arguments");
+                    default:
+                        return m_json.fail(QStringLiteral(
+                            "a traced task is [name, arguments], with nothing more"));
+                    }
+                });
+                if (!read)
+                    return false;
+                if (field != 2)
+                    return m_json.failAt(entry.at,
+                        QStringLiteral("traced task %1 is not [name, arguments]")
+                            .arg(m_tracedTasks.size()));
+                m_tracedTasks.push_back(std::move(entry));
+                return true;
+            });
+        }
+        return m_json.skipValue(2);
+    });
+}
+
 // Whether everything the plan is made from has been read, so that events can stream in.
 bool RunFileReader::headerRead() const
 {
@@ -1250,7 +1310,7 @@ bool RunFileReader::readEvents()
     const std::size_t lanes = static_cast<std::size_t>(workers) + 2;
     m_laneEndNs.assign(lanes, 0);
     m_lanePid.assign(lanes, std::numeric_limits<std::int64_t>::min()); // no pid set yet
-    m_taskEnds.assign(m_plan->tasks->size(), TaskEnd{});
+    m_taskEnds.assign(taskCount(), TaskEnd{});
     m_eventIndex = 0;
     return m_json.readArray("\"events\"", [this] { return readEvent(); });
 }
@@ -1346,7 +1406,7 @@ bool RunFileReader::readEvent()
                 .arg(m_eventIndex)
                 .arg(worker)
                 .arg(*m_workers - 1));
-    const auto tasks = static_cast<std::int64_t>(m_plan->tasks->size());
+    const auto tasks = static_cast<std::int64_t>(taskCount());
     if (task < -1 || task >= tasks)
         return m_json.failAt(at,
             QStringLiteral("event %1 names task %2, but the run has tasks 0 to %3 (and -1 for "
@@ -1470,6 +1530,15 @@ bool RunFileReader::finish()
                 label.at, QStringLiteral("worker %1 has a second lane label").arg(label.worker));
         labelled[worker] = true;
         m_recorder->worker(static_cast<int>(label.worker)).setLabel(label.label);
+    }
+    for (const TracedTaskEntry &task : m_tracedTasks) {
+        if (task.name < 0 || task.name >= static_cast<std::int64_t>(m_tracedNames.size()))
+            return m_json.failAt(task.at,
+                QStringLiteral("traced task %1 has name %2, but there are %3 names")
+                    .arg(m_recorder->taskCount())
+                    .arg(task.name)
+                    .arg(m_tracedNames.size()));
+        m_recorder->addTask(m_tracedNames[static_cast<std::size_t>(task.name)], task.arguments);
     }
     countCompletedTasks();
     return true;

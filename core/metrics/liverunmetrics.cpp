@@ -28,6 +28,19 @@ std::size_t LiveRunMetrics::laneSlot(int lane) const
     return static_cast<std::size_t>(lane) + 1;
 }
 
+void LiveRunMetrics::growLanes(int workers)
+{
+    const auto count = static_cast<std::size_t>(workers);
+    const std::size_t had = m_runPerWorker.size();
+    if (count <= had)
+        return;
+    // The workers' slots of m_seen lie between the main lane's and the GIL lane's.
+    m_seen.insert(m_seen.end() - 1, count - had, 0);
+    m_runPerWorker.resize(count, 0);
+    m_cursorNs.resize(count, 0);
+    m_pendingGaps.resize(count);
+}
+
 void LiveRunMetrics::start(
     std::shared_ptr<const TraceSnapshot> trace, std::shared_ptr<const std::vector<TaskSpec>> tasks)
 {
@@ -39,7 +52,10 @@ void LiveRunMetrics::start(
     m_runPerWorker.assign(workers, 0);
     m_cursorNs.assign(workers, 0);
     m_pendingGaps.assign(workers, {});
-    m_tallies.assign(m_tasks ? m_tasks->size() : 0, Tally{});
+    m_recordedTasks = !m_tasks || m_tasks->empty();
+    m_tallies.assign(
+        m_recordedTasks ? static_cast<std::size_t>(m_trace->taskCount()) : m_tasks->size(),
+        Tally{});
 }
 
 void LiveRunMetrics::update(
@@ -49,9 +65,12 @@ void LiveRunMetrics::update(
         clear();
         return;
     }
-    if (m_trace && m_trace->sameRecording(*trace) && m_tasks == tasks)
+    if (m_trace && m_trace->sameRecording(*trace) && m_tasks == tasks) {
         m_trace = std::move(trace);
-    else
+        growLanes(m_trace->workerCount());
+        if (m_recordedTasks)
+            m_tallies.resize(static_cast<std::size_t>(m_trace->taskCount()), Tally{});
+    } else
         start(std::move(trace), std::move(tasks));
     const TraceSnapshot &snapshot = *m_trace;
     // First the sums, over every lane: they settle where the latest first start is, which the
@@ -139,9 +158,19 @@ void LiveRunMetrics::tallyEvent(int worker, const TaskEvent &event)
         addTotals(task, tally, +1);
 }
 
+TaskSpec LiveRunMetrics::specOf(std::size_t task, const Tally &tally) const
+{
+    if (!m_recordedTasks)
+        return (*m_tasks)[task];
+    TaskSpec recorded;
+    recorded.id = static_cast<std::int32_t>(task);
+    recorded.durationNs = tally.runNs;
+    return recorded; // a sleep: all of its time is work
+}
+
 void LiveRunMetrics::addTotals(std::size_t task, const Tally &tally, int sign)
 {
-    const TaskSpec &spec = (*m_tasks)[task];
+    const TaskSpec spec = specOf(task, tally);
     const std::int64_t effective = effectiveWorkNs(spec, tally.runNs);
     m_totals.started += sign;
     m_totals.totalWorkNs += sign * tally.runNs;
@@ -264,7 +293,7 @@ RunMetrics LiveRunMetrics::metrics(bool live) const
     std::int64_t lastTaskStart = m_lastTaskStartNs;
     for (const Touched &entry : touched) {
         const Tally &before = m_tallies[entry.task];
-        const TaskSpec &spec = tasks[entry.task];
+        const TaskSpec spec = specOf(entry.task, before);
         if (before.started()) {
             const std::int64_t work = effectiveWorkNs(spec, before.runNs);
             --started;
@@ -283,9 +312,10 @@ RunMetrics LiveRunMetrics::metrics(bool live) const
                 && before.firstStartNs == m_lastTaskStartNs)
                 return live ? computeLiveRunMetrics(trace, tasks) : computeRunMetrics(trace, tasks);
         }
-        if (entry.tally.started() && !entry.running() && spec.kind != TaskKind::Sleep) {
+        const TaskSpec now = specOf(entry.task, entry.tally);
+        if (entry.tally.started() && !entry.running() && now.kind != TaskKind::Sleep) {
             endedRun += entry.tally.runNs;
-            endedEffective += effectiveWorkNs(spec, entry.tally.runNs);
+            endedEffective += effectiveWorkNs(now, entry.tally.runNs);
         }
     }
     // As computeLiveRunMetrics(): a computation still running has been slowed by sharing cores
@@ -296,7 +326,7 @@ RunMetrics LiveRunMetrics::metrics(bool live) const
         const Tally &tally = entry.tally;
         if (!tally.started())
             continue;
-        const TaskSpec &spec = tasks[entry.task];
+        const TaskSpec spec = specOf(entry.task, tally);
         ++started;
         totalWork += tally.runNs;
         planned += spec.durationNs;
@@ -323,7 +353,8 @@ RunMetrics LiveRunMetrics::metrics(bool live) const
     metrics.tasksInterrupted = static_cast<int>(interrupted);
     metrics.tasksRunning = static_cast<int>(running);
     metrics.tasksCompleted = static_cast<int>(started - failed - interrupted - running);
-    metrics.tasksNotStarted = static_cast<int>(static_cast<std::int64_t>(tasks.size()) - started);
+    metrics.tasksNotStarted =
+        static_cast<int>(static_cast<std::int64_t>(m_tallies.size()) - started);
 
     // Idle time, split where the last task started: the settled gaps, those after the latest
     // first start of a finished event, then each worker's gaps before its event in flight and

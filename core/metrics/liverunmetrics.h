@@ -75,9 +75,17 @@ private:
     void gapEvent(int worker, const TaskEvent &event);
     void settleGaps();
     std::size_t laneSlot(int lane) const;
+    // Makes room for worker lanes a run added since the last snapshot (a traced program's
+    // threads and processes): `workers` in all.
+    void growLanes(int workers);
+    // What `task` was planned as: the plan's task, or for a run without planned tasks (a
+    // traced program), the task as it has run so far, all of its time counted as work, as
+    // computeRunMetrics() takes it.
+    TaskSpec specOf(std::size_t task, const Tally &tally) const;
 
     std::shared_ptr<const TraceSnapshot> m_trace;
     std::shared_ptr<const std::vector<TaskSpec>> m_tasks;
+    bool m_recordedTasks = false; // no planned tasks: the trace's own, as they are added
     std::vector<std::size_t> m_seen; // per lane (main, workers..., gil): events read so far
     // From the finished events only.
     std::int64_t m_makespanNs = 0;

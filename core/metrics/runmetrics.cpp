@@ -34,10 +34,20 @@ void visitLane(const TraceSnapshot &trace, int lane, bool live, F &&f)
 }
 
 RunMetrics computeMetrics(const TraceSnapshot &trace,
-    const std::vector<TaskSpec> &tasks,
+    const std::vector<TaskSpec> &planned,
     std::optional<std::int64_t> sequentialNs,
     bool live)
 {
+    // A traced program has no plan of its tasks: its work is what was recorded, each task
+    // planned at the time it ran, all of it counted as its work (the speedup is against the
+    // traced work itself).
+    std::vector<TaskSpec> recorded;
+    if (planned.empty() && trace.taskCount() > 0) {
+        recorded.resize(static_cast<std::size_t>(trace.taskCount()));
+        for (std::size_t i = 0; i < recorded.size(); ++i)
+            recorded[i].id = static_cast<std::int32_t>(i);
+    }
+    const std::vector<TaskSpec> &tasks = recorded.empty() ? planned : recorded;
     RunMetrics metrics;
     const int workers = trace.workerCount();
     metrics.workers = workers;
@@ -89,6 +99,9 @@ RunMetrics computeMetrics(const TraceSnapshot &trace,
             }
         });
     }
+
+    for (std::size_t i = 0; i < recorded.size(); ++i)
+        recorded[i].durationNs = tally[i].runNs;
 
     // A computation still running has been slowed by sharing cores as much, as far as anyone
     // can tell, as the computations that have ended: its time so far counts as work in that

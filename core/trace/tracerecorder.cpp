@@ -10,9 +10,8 @@ TraceRecorder::TraceRecorder(int workers, bool withGilLane)
     : m_store(std::make_shared<TraceStore>())
 {
     const auto pid = static_cast<std::int32_t>(::getpid());
-    m_store->workers.reserve(static_cast<std::size_t>(workers));
     for (int i = 0; i < workers; ++i)
-        m_store->workers.push_back(std::make_unique<TraceLane>(i, pid, &m_store->blocks));
+        m_store->workers.push(std::make_unique<TraceLane>(i, pid, &m_store->blocks));
     m_store->main = std::make_unique<TraceLane>(MainLane, pid);
     if (withGilLane)
         m_store->gil = std::make_unique<TraceLane>(GilLane, pid);
@@ -21,13 +20,14 @@ TraceRecorder::TraceRecorder(int workers, bool withGilLane)
 
 void TraceRecorder::reserve(std::size_t eventsPerWorker)
 {
-    for (auto &lane : m_store->workers)
-        lane->reserve(eventsPerWorker);
+    const std::size_t workers = m_store->workers.writerSize();
+    for (std::size_t i = 0; i < workers; ++i)
+        m_store->workers[i]->reserve(eventsPerWorker);
     if (eventsPerWorker > TraceLane::headEvents()) {
         const std::size_t blocksPerWorker =
             (eventsPerWorker - TraceLane::headEvents() + EventBlockPool::BlockEvents - 1)
             / EventBlockPool::BlockEvents;
-        m_store->blocks.reserve(blocksPerWorker * m_store->workers.size());
+        m_store->blocks.reserve(blocksPerWorker * workers);
     }
 }
 
@@ -52,6 +52,27 @@ std::int64_t TraceRecorder::now() const
 {
     // Relaxed: the threads that record were started after startClock(), which orders it.
     return monotonicNowNs() - m_store->originNs.load(std::memory_order_relaxed);
+}
+
+int TraceRecorder::addWorkerLane(std::int32_t pid, const QString &label)
+{
+    const std::size_t index = m_store->workers.writerSize();
+    if (index >= static_cast<std::size_t>(TraceStore::MaxWorkerLanes))
+        return -1;
+    auto lane = std::make_unique<TraceLane>(static_cast<int>(index), pid, &m_store->blocks);
+    // Before the lane is published: a snapshot that sees the lane sees its label too.
+    if (!label.isEmpty())
+        lane->setLabel(label);
+    m_store->workers.push(std::move(lane));
+    return static_cast<int>(index);
+}
+
+std::int32_t TraceRecorder::addTask(const QString &name, const QString &arguments)
+{
+    auto id = m_nameIds.constFind(name);
+    if (id == m_nameIds.constEnd())
+        id = m_nameIds.insert(name, static_cast<std::int32_t>(m_store->taskNames.push(name)));
+    return static_cast<std::int32_t>(m_store->tasks.push(TracedTask{*id, arguments}));
 }
 
 TraceLane &TraceRecorder::lane(int lane)

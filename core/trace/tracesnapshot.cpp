@@ -10,7 +10,11 @@ namespace parviz {
 TraceSnapshot::TraceSnapshot(std::shared_ptr<const TraceStore> store)
     : m_store(std::move(store))
 {
-    m_states.resize(m_store->workers.size() + 2);
+    // Pairs with the release in TraceRecorder::addWorkerLane(): every lane below the count is
+    // fully made. Lanes added after this load are not part of the snapshot.
+    const std::size_t workers = m_store->workers.size();
+    m_workerCount = static_cast<int>(workers);
+    m_states.resize(workers + 2);
     auto capture = [this](const TraceLane &lane, LaneState &state) {
         const TraceLane::View view = lane.view();
         state.published = view.published;
@@ -19,10 +23,14 @@ TraceSnapshot::TraceSnapshot(std::shared_ptr<const TraceStore> store)
         m_completedTasks += lane.completedTasks();
     };
     capture(*m_store->main, m_states.front());
-    for (std::size_t i = 0; i < m_store->workers.size(); ++i)
-        capture(*m_store->workers[i], m_states[i + 1]);
+    std::size_t state = 1;
+    m_store->workers.visit(workers,
+        [&](const std::unique_ptr<TraceLane> &lane) { capture(*lane, m_states[state++]); });
     if (m_store->gil)
         capture(*m_store->gil, m_states.back());
+    // After the lanes: the recording thread adds a task before its events, so every task an
+    // event captured above names is below this count.
+    m_taskCount = static_cast<std::int32_t>(m_store->tasks.size());
     // Read the clock after the lanes: everything captured happened before this moment.
     m_takenAtNs = monotonicNowNs() - m_store->originNs.load(std::memory_order_acquire);
     for (TaskEvent &open : m_inFlight)
@@ -35,6 +43,8 @@ std::shared_ptr<const TraceSnapshot> TraceSnapshot::until(std::int64_t timeNs) c
     moment->m_store = m_store;
     moment->m_takenAtNs = std::min(timeNs, m_takenAtNs);
     moment->m_states.resize(m_states.size());
+    moment->m_workerCount = m_workerCount;
+    moment->m_taskCount = m_taskCount;
     for (int lane : lanes()) {
         const std::size_t count = eventCount(lane);
         std::size_t ended = 0;
@@ -64,11 +74,6 @@ std::shared_ptr<const TraceSnapshot> TraceSnapshot::until(std::int64_t timeNs) c
         }
     }
     return moment;
-}
-
-int TraceSnapshot::workerCount() const
-{
-    return static_cast<int>(m_store->workers.size());
 }
 
 bool TraceSnapshot::hasGilLane() const
@@ -160,6 +165,22 @@ std::vector<TaskEvent> TraceSnapshot::allEvents() const
 QString TraceSnapshot::label(int lane) const
 {
     return laneAt(lane).label();
+}
+
+QString TraceSnapshot::taskName(std::int32_t task) const
+{
+    if (task < 0 || task >= m_taskCount)
+        return {};
+    const std::int32_t name = m_store->tasks[static_cast<std::size_t>(task)].name;
+    // The name was pushed before the task that refers to it, so it is published too.
+    return name >= 0 ? m_store->taskNames[static_cast<std::size_t>(name)] : QString();
+}
+
+QString TraceSnapshot::taskArguments(std::int32_t task) const
+{
+    if (task < 0 || task >= m_taskCount)
+        return {};
+    return m_store->tasks[static_cast<std::size_t>(task)].arguments;
 }
 
 } // namespace parviz

@@ -28,7 +28,9 @@ public:
     // Captures the lanes of `store` now. Any thread.
     explicit TraceSnapshot(std::shared_ptr<const TraceStore> store);
 
-    int workerCount() const;
+    // The worker lanes there were when the snapshot was taken: a run may add lanes as it goes
+    // (TraceRecorder::addWorkerLane()), so a later snapshot of it may have more, never fewer.
+    int workerCount() const { return m_workerCount; }
     bool hasGilLane() const;
     // Lanes in display order: MainLane, workers 0..W-1, then GilLane if there is one.
     std::vector<int> lanes() const;
@@ -44,6 +46,15 @@ public:
     std::int64_t completedTasks() const { return m_completedTasks; }
     // The lane's label (TraceLane::setLabel()) as it is now; empty for most runs.
     QString label(int lane) const;
+
+    // A traced program's units of work (TraceRecorder::addTask()) recorded when the snapshot
+    // was taken: every task an event of the snapshot names, and perhaps a few more. 0 for
+    // ParViz's own runs, whose tasks are the plan's.
+    std::int32_t taskCount() const { return m_taskCount; }
+    // The task's function's qualified name ("__main__.work") and its arguments' repr; empty
+    // for a task out of [0, taskCount()).
+    QString taskName(std::int32_t task) const;
+    QString taskArguments(std::int32_t task) const;
     // The memory the recorder holds for its lanes and their events, used or not, and room
     // reserved that no lane has taken. Only for a run that has ended (see
     // TraceLane::allocatedBytes()).
@@ -86,6 +97,8 @@ private:
     std::vector<LaneState> m_states; // main, workers..., gil
     std::vector<TaskEvent> m_inFlight;
     std::int64_t m_completedTasks = 0;
+    int m_workerCount = 0;
+    std::int32_t m_taskCount = 0;
 };
 
 } // namespace parviz

@@ -147,7 +147,9 @@ QString checkPeakConcurrency(const TraceSnapshot &trace, int limit)
 
 QString checkPrefix(const TraceSnapshot &earlier, const TraceSnapshot &later)
 {
-    if (earlier.lanes() != later.lanes())
+    // A run may add worker lanes as it goes: the later snapshot has the earlier one's, and
+    // perhaps more.
+    if (earlier.workerCount() > later.workerCount() || earlier.hasGilLane() != later.hasGilLane())
         return QStringLiteral("the two snapshots have different lanes");
     for (int lane : earlier.lanes()) {
         const std::size_t count = earlier.eventCount(lane);

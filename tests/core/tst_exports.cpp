@@ -37,6 +37,7 @@ private slots:
     void chromeTraceCountsBusyWorkers();
     void chromeTraceEscapesNames();
     void chromeTraceNamesLabelledRows();
+    void chromeTraceNamesTracedFunctions();
     void summaryCountsAClustersThreads();
     void chromeTraceGivesEachRunAProcess();
     void comparisonIsAListOfRuns();
@@ -247,6 +248,51 @@ void tst_Exports::chromeTraceNamesLabelledRows()
     QCOMPARE(threadNames[1], QStringLiteral("127.0.0.1:39041 · thread 0"));
     QCOMPARE(threadNames[2], QStringLiteral("worker 1"));
     QCOMPARE(threadNames[3], QStringLiteral("main"));
+}
+
+void tst_Exports::chromeTraceNamesTracedFunctions()
+{
+    // A traced program's rows came as it ran, and its run events say what they called.
+    RunResult run = smallRun(QStringLiteral("thread-pool"), 2, 2);
+    TraceRecorder recorder(0, false);
+    QCOMPARE(recorder.addWorkerLane(4242, QStringLiteral("ThreadPoolExecutor-0_0")), 0);
+    QCOMPARE(recorder.addWorkerLane(4243), 1);
+    recorder.worker(0).append(
+        recorder.addTask(QStringLiteral("__main__.work"), QStringLiteral("(1,)")),
+        EventKind::Run,
+        0,
+        10);
+    recorder.worker(1).append(
+        recorder.addTask(QStringLiteral("__main__.work"), QStringLiteral("(2,)")),
+        EventKind::Run,
+        0,
+        10);
+    run.trace = recorder.snapshot();
+    const QByteArray bytes =
+        written([&](QIODevice &d) { return writeChromeTrace(std::span(&run, 1), d); });
+    std::map<qint64, QString> threadNames;
+    std::map<qint64, QString> calls;
+    for (const QJsonValue &value :
+        parseJson(bytes).object()[QStringLiteral("traceEvents")].toArray()) {
+        const QJsonObject event = value.toObject();
+        const QJsonObject args = event[QStringLiteral("args")].toObject();
+        const qint64 tid = event[QStringLiteral("tid")].toInteger();
+        if (event[QStringLiteral("name")].toString() == QLatin1String("thread_name"))
+            threadNames[tid] = args[QStringLiteral("name")].toString();
+        if (event[QStringLiteral("cat")].toString() == QLatin1String("run"))
+            calls[tid] = args[QStringLiteral("function")].toString()
+                + args[QStringLiteral("arguments")].toString();
+    }
+    QCOMPARE(threadNames[1], QStringLiteral("ThreadPoolExecutor-0_0"));
+    QCOMPARE(threadNames[2], QStringLiteral("worker 1"));
+    QCOMPARE(threadNames[3], QStringLiteral("main"));
+    QCOMPARE(calls[1], QStringLiteral("__main__.work(1,)"));
+    QCOMPARE(calls[2], QStringLiteral("__main__.work(2,)"));
+    // ParViz's own runs say nothing of functions.
+    const RunResult own = smallRun(QStringLiteral("thread-pool"), 2, 2);
+    QVERIFY(!written([&](QIODevice &d) {
+        return writeChromeTrace(std::span(&own, 1), d);
+    }).contains("\"function\""));
 }
 
 void tst_Exports::summaryCountsAClustersThreads()

@@ -21,6 +21,8 @@ private slots:
     void firstStartMovingBackIsExact();
     void anotherRecordingStartsAgain();
     void readsOnlyNewEvents();
+    void lanesAddedBetweenUpdates();
+    void tracedTasksWithoutAPlan();
 };
 
 namespace {
@@ -314,6 +316,70 @@ void tst_LiveRunMetrics::readsOnlyNewEvents()
     live.update(snapshot, tasks);
     QCOMPARE(live.finished().totalWorkNs, 100 + 100); // the first event as it was read
     QCOMPARE(computeRunMetrics(*snapshot, *tasks).totalWorkNs, 50 + 100);
+}
+
+void tst_LiveRunMetrics::lanesAddedBetweenUpdates()
+{
+    // A traced program's rows appear as its threads start: the sums take the new lanes in, and
+    // the GIL lane's events stay the GIL lane's.
+    auto tasks = std::make_shared<const std::vector<TaskSpec>>(std::vector<TaskSpec>{
+        {0, 100, TaskKind::Cpu}, {1, 100, TaskKind::Cpu}, {2, 100, TaskKind::Sleep}});
+    TraceRecorder recorder(1, true);
+    recorder.main().append(-1, EventKind::Submit, 0, 10);
+    recorder.worker(0).append(0, EventKind::Run, 10, 120);
+    recorder.gil().append(0, EventKind::GilHold, 10, 120);
+    LiveRunMetrics live;
+    live.update(recorder.snapshot(), tasks);
+    QCOMPARE(recorder.addWorkerLane(4242), 1);
+    QCOMPARE(recorder.addWorkerLane(4243, QStringLiteral("thread 2")), 2);
+    recorder.worker(1).append(-1, EventKind::Spawn, 50, 80);
+    recorder.worker(1).append(1, EventKind::Run, 80, 200);
+    recorder.gil().append(1, EventKind::GilHold, 120, 200);
+    recorder.worker(2).begin(2, EventKind::Run, 150);
+    auto snapshot = recorder.snapshot();
+    live.update(snapshot, tasks);
+    QCOMPARE(live.finished().workers, 3);
+    QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, *tasks)), QString());
+    QCOMPARE(differences(live.live(), computeLiveRunMetrics(*snapshot, *tasks)), QString());
+    recorder.worker(2).end(260);
+    recorder.worker(0).append(-1, EventKind::Dispatch, 260, 270);
+    snapshot = recorder.snapshot();
+    live.update(snapshot, tasks);
+    QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, *tasks)), QString());
+    QCOMPARE(live.finished().tasksCompleted, 3);
+}
+
+void tst_LiveRunMetrics::tracedTasksWithoutAPlan()
+{
+    // A traced program has no planned tasks: its tasks are the trace's, added as they come, and
+    // the sums follow them as computeRunMetrics() does, a task in flight included.
+    const std::shared_ptr<const std::vector<TaskSpec>> noPlan;
+    TraceRecorder recorder(0, false);
+    LiveRunMetrics live;
+    live.update(recorder.snapshot(), noPlan);
+    QCOMPARE(live.live().tasksNotStarted, 0);
+    const int a = recorder.addWorkerLane(11);
+    recorder.main().append(-1, EventKind::Submit, 0, 5);
+    recorder.worker(a).append(recorder.addTask(QStringLiteral("f"), {}), EventKind::Run, 5, 100);
+    recorder.worker(a).begin(recorder.addTask(QStringLiteral("f"), {}), EventKind::Run, 100);
+    auto snapshot = recorder.snapshot();
+    live.update(snapshot, noPlan);
+    QCOMPARE(differences(live.live(), computeLiveRunMetrics(*snapshot, {})), QString());
+    QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, {})), QString());
+    QCOMPARE(live.finished().tasksCompleted, 1);
+    const int b = recorder.addWorkerLane(12);
+    recorder.addTask(QStringLiteral("g"), {}); // added, not yet started
+    recorder.worker(a).end(180);
+    recorder.worker(b).append(recorder.addTask(QStringLiteral("g"), {}), EventKind::Run, 120, 300);
+    recorder.worker(b).begin(recorder.addTask(QStringLiteral("g"), {}), EventKind::Run, 300);
+    snapshot = recorder.snapshot();
+    live.update(snapshot, noPlan);
+    QCOMPARE(differences(live.live(), computeLiveRunMetrics(*snapshot, {})), QString());
+    QCOMPARE(differences(live.finished(), computeRunMetrics(*snapshot, {})), QString());
+    QCOMPARE(live.finished().tasksCompleted, 3);
+    QCOMPARE(live.live().tasksRunning, 1);
+    QCOMPARE(live.live().tasksNotStarted, 1);
+    QCOMPARE(live.live().totalWorkNs, live.live().plannedWorkNs);
 }
 
 QTEST_GUILESS_MAIN(tst_LiveRunMetrics)

@@ -43,6 +43,7 @@ private slots:
     void roundTripsADaskRun_data();
     void roundTripsADaskRun();
     void readsFilesWithoutDaskMembers();
+    void roundTripsTracedTaskNames();
     void rejectsMalformedFiles_data();
     void rejectsMalformedFiles();
     void everyTruncationIsAnError_data();
@@ -714,6 +715,67 @@ void tst_RunJsonReader::readsFilesWithoutDaskMembers()
     }
 }
 
+void tst_RunJsonReader::roundTripsTracedTaskNames()
+{
+    // A traced program's units of work keep their names and arguments; a name many tasks share
+    // is written once. The run here is a thread pool's, recorded by hand as a tracer would.
+    RunResult written;
+    written.plan =
+        makePlan(QStringLiteral("thread-pool"), sleeps(5, 1 * Ms), WorkerCount::exactly(2));
+    written.strategy = findStrategy(QStringLiteral("thread-pool"))->info;
+    const std::unique_ptr<Strategy> engine = makeEngine(written.plan);
+    written.workers = engine->laneCount(written.plan);
+    QCOMPARE(written.workers, 2);
+    TraceRecorder recorder(2, engine->hasGilLane(written.plan));
+    const QString names[] = {QStringLiteral("__main__.work"),
+        QStringLiteral("mod.Class.méthode"),
+        QStringLiteral("__main__.work")};
+    for (int task = 0; task < 5; ++task) {
+        QCOMPARE(recorder.addTask(names[task % 3], QStringLiteral("(%1, \"x\\y\", 'é')").arg(task)),
+            task);
+        recorder.worker(task % 2).append(task, EventKind::Run, task * Ms, (task + 1) * Ms);
+        recorder.worker(task % 2).countCompletedTask();
+    }
+    written.trace = recorder.snapshot();
+    written.metrics = computeRunMetrics(*written.trace, *written.plan.tasks);
+    const QByteArray json = toJson(written);
+    QCOMPARE(json.count("__main__.work"), 1);
+
+    const auto read = readRunJson(json);
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+    compareRuns(read.value(), written);
+    QCOMPARE(read->trace->taskCount(), 5);
+    for (int task = 0; task < 5; ++task) {
+        QCOMPARE(read->trace->taskName(task), written.trace->taskName(task));
+        QCOMPARE(read->trace->taskArguments(task), written.trace->taskArguments(task));
+    }
+
+    // Events may name traced tasks beyond the plan's when the table comes before them.
+    const QByteArray traced =
+        R"j("traced_tasks":{"names":["f"],"tasks":[[0,"(0,)"],[0,"(1,)"],[0,"(2,)"]]})j";
+    const QByteArray extra = "\n{\"task\":2,\"worker\":1,\"kind\":\"run\",\"start_ns\":10175693,"
+                             "\"end_ns\":10200000,\"pid\":9552}\n]\n}";
+    const QByteArray more = QByteArray(ReadmeRun).replace("\n]\n}", "," + extra);
+    bool tracedOk = false;
+    const RunResult tracedRun =
+        readOrFail(QByteArray(more).replace("\"events\":[", traced + ",\"events\":["), &tracedOk);
+    QVERIFY(tracedOk);
+    QCOMPARE(tracedRun.trace->taskCount(), 3);
+    QCOMPARE(tracedRun.trace->taskArguments(2), QStringLiteral("(2,)"));
+    QCOMPARE(tracedRun.trace->eventCount(1), std::size_t(3));
+    const auto late = readRunJson(QByteArray(more).replace("\n]\n}", "\n]," + traced + "}"));
+    QVERIFY(!late.ok());
+    QVERIFY2(late.error().message.contains(QStringLiteral("names task 2")),
+        qPrintable(late.error().message));
+
+    // ParViz's own runs, and files written before traced tasks, have none.
+    bool ok = false;
+    const RunResult older = readOrFail(ReadmeRun, &ok);
+    QVERIFY(ok);
+    QCOMPARE(older.trace->taskCount(), 0);
+    QVERIFY(!toJson(older).contains("traced_tasks"));
+}
+
 void tst_RunJsonReader::rejectsMalformedFiles_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -786,6 +848,18 @@ void tst_RunJsonReader::rejectsMalformedFiles_data()
     const auto withMember = [&](const QByteArray &member) {
         return with("\"events\":[", member + ",\"events\":[");
     };
+    QTest::newRow("a traced task with a name out of range")
+        << withMember(R"j("traced_tasks":{"names":["f"],"tasks":[[0,"()"],[1,"()"]]})j")
+        << "traced task 1 has name 1, but there are 1 names";
+    QTest::newRow("a traced task with more than two fields")
+        << withMember(R"j("traced_tasks":{"names":["f"],"tasks":[[0,"()",3]]})j")
+        << "a traced task is [name, arguments], with nothing more";
+    QTest::newRow("a traced task without arguments")
+        << withMember(R"j("traced_tasks":{"names":["f"],"tasks":[[0]]})j")
+        << "traced task 0 is not [name, arguments]";
+    QTest::newRow("a traced task's name as a string")
+        << withMember(R"j("traced_tasks":{"names":["f"],"tasks":[["f","()"]]})j")
+        << "a traced task's name";
     QTest::newRow("worker clocks as an object")
         << withMember("\"worker_clocks\":{}") << "'[' to open \"worker_clocks\"";
     QTest::newRow("a worker clock without a pid") << withMember(

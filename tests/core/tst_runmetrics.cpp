@@ -19,6 +19,7 @@ private slots:
     void gilSplitRuns();
     void taskOutcomesAreCounted();
     void emptyTrace();
+    void tracedTasksAreTheirOwnPlan();
     void liveMetricsCountTasksInFlight();
     void liveComputationSharesCoresLikeTheEndedOnes();
     void plannedLowerBound();
@@ -168,6 +169,34 @@ void tst_RunMetrics::emptyTrace()
     QCOMPARE(m.tasksNotStarted, 2);
     QCOMPARE(m.loss.totalNs(), std::int64_t(0));
     QCOMPARE(m.utilisation.size(), std::size_t(3));
+}
+
+void tst_RunMetrics::tracedTasksAreTheirOwnPlan()
+{
+    // A traced program has no planned tasks: its work is what its tasks took, and they count
+    // as planned at that, so nothing is contention.
+    TraceRecorder recorder(0, false);
+    const int a = recorder.addWorkerLane(11);
+    const int b = recorder.addWorkerLane(12);
+    for (int task = 0; task < 3; ++task)
+        QCOMPARE(recorder.addTask(QStringLiteral("__main__.work"), QString::number(task)), task);
+    recorder.worker(a).append(0, EventKind::Run, 0, 100);
+    recorder.worker(a).append(1, EventKind::Run, 100, 150);
+    recorder.worker(b).append(2, EventKind::Run, 10, 210);
+    recorder.main().append(-1, EventKind::Wait, 0, 220);
+    const RunMetrics m = computeRunMetrics(*recorder.snapshot(), {});
+    QCOMPARE(m.workers, 2);
+    QCOMPARE(m.tasksCompleted, 3);
+    QCOMPARE(m.totalWorkNs, std::int64_t(350));
+    QCOMPARE(m.plannedWorkNs, std::int64_t(350));
+    QCOMPARE(m.effectiveWorkNs, std::int64_t(350));
+    QCOMPARE(m.loss.contentionNs, std::int64_t(0));
+    QCOMPARE(m.longestTaskNs, std::int64_t(200));
+    QCOMPARE(m.speedup, 350.0 / 220.0);
+    // ParViz's own runs without tasks stay without: no plan, no recorded tasks.
+    TraceRecorder own(1, false);
+    own.worker(0).append(0, EventKind::Run, 0, 100);
+    QCOMPARE(computeRunMetrics(*own.snapshot(), {}).tasksCompleted, 0);
 }
 
 void tst_RunMetrics::liveMetricsCountTasksInFlight()

@@ -28,6 +28,9 @@ private slots:
     void completedTasksAreCounted();
     void unevenLanesShareTheReservedRoom();
     void unusedRoomIsReleased();
+    void lanesAndTasksAddedWhileSnapshotsRead();
+    void addedLanesStopAtTheCap();
+    void taskNamesAreSharedAndReadBack();
 };
 
 void tst_TraceRecorder::emptyRecorder()
@@ -393,6 +396,198 @@ void tst_TraceRecorder::unusedRoomIsReleased()
     const std::size_t kept = recorder.snapshot()->allocatedBytes();
     QVERIFY2(kept < 3'000'000, qPrintable(QString::number(kept)));
     QCOMPARE(recorder.snapshot()->event(0, 999).task, 999);
+}
+
+namespace {
+
+// What the writer of lanesAndTasksAddedWhileSnapshotsRead() gives task `task`.
+QString tracedName(std::int32_t task)
+{
+    return QStringLiteral("__main__.work%1").arg(task % 3);
+}
+QString tracedArguments(std::int32_t task)
+{
+    return QStringLiteral("(%1, 'x')").arg(task);
+}
+
+} // namespace
+
+void tst_TraceRecorder::lanesAndTasksAddedWhileSnapshotsRead()
+{
+    // One thread records a traced program as the engine's reader would: it adds a lane for
+    // each thread it learns of, a task before each unit of work, and the work's events on any
+    // lane, while another thread takes snapshots in a loop. Every snapshot is a consistent
+    // prefix: lanes never disappear, each lane holds only its own events and label, and every
+    // task an event names has its name and arguments.
+    constexpr int Lanes = 400;
+    constexpr int TasksPerLane = 40;
+    TraceRecorder recorder(0, false);
+    std::atomic<bool> done{false};
+    std::atomic<bool> readerStarted{false};
+    std::vector<std::shared_ptr<const TraceSnapshot>> kept;
+    QString problem; // the reader's
+    QString writerProblem;
+    int snapshotsTaken = 0;
+    int largestSeen = 0;
+
+    std::thread reader([&] {
+        int lastWorkers = 0;
+        std::vector<std::size_t> lastCounts;
+        auto fail = [&](const QString &what) {
+            if (problem.isEmpty())
+                problem = what;
+        };
+        do {
+            const auto snapshot = recorder.snapshot();
+            ++snapshotsTaken;
+            readerStarted = true;
+            const int workers = snapshot->workerCount();
+            largestSeen = std::max(largestSeen, workers);
+            if (workers < lastWorkers)
+                fail(QStringLiteral("lanes went from %1 to %2").arg(lastWorkers).arg(workers));
+            lastWorkers = workers;
+            if (snapshot->lanes().size() != std::size_t(workers) + 1)
+                fail(QStringLiteral("%1 lanes listed for %2 workers")
+                         .arg(snapshot->lanes().size())
+                         .arg(workers));
+            lastCounts.resize(std::size_t(workers), 0);
+            for (int w = 0; w < workers; ++w) {
+                if (snapshot->label(w) != QStringLiteral("thread %1").arg(w))
+                    fail(QStringLiteral("lane %1 is called '%2'").arg(w).arg(snapshot->label(w)));
+                const std::size_t count = snapshot->eventCount(w);
+                if (count < lastCounts[std::size_t(w)])
+                    fail(QStringLiteral("lane %1 shrank to %2 events").arg(w).arg(count));
+                lastCounts[std::size_t(w)] = count;
+                snapshot->forEachEvent(w, [&](const TaskEvent &event) {
+                    if (event.worker != w || event.pid != 1000 + w)
+                        fail(QStringLiteral("lane %1 holds an event of lane %2, pid %3")
+                                 .arg(w)
+                                 .arg(event.worker)
+                                 .arg(event.pid));
+                    if (event.task < 0 || event.task >= snapshot->taskCount())
+                        fail(QStringLiteral("task %1 beyond the %2 tasks")
+                                 .arg(event.task)
+                                 .arg(snapshot->taskCount()));
+                    else if (snapshot->taskName(event.task) != tracedName(event.task)
+                        || snapshot->taskArguments(event.task) != tracedArguments(event.task))
+                        fail(QStringLiteral("task %1 reads back as %2%3")
+                                 .arg(event.task)
+                                 .arg(snapshot->taskName(event.task),
+                                     snapshot->taskArguments(event.task)));
+                });
+            }
+            for (const TaskEvent &open : snapshot->inFlight()) {
+                if (open.worker >= workers || open.task >= snapshot->taskCount())
+                    fail(QStringLiteral("open task %1 on lane %2 beyond the snapshot")
+                             .arg(open.task)
+                             .arg(open.worker));
+            }
+            if (kept.size() < 100 && snapshotsTaken % 5 == 0)
+                kept.push_back(snapshot);
+        } while (!done.load());
+    });
+
+    std::int64_t time = 0; // the writer's, until it is joined
+    std::thread writer([&] {
+        while (!readerStarted.load())
+            std::this_thread::yield();
+        std::int32_t expectedTask = 0;
+        for (int l = 0; l < Lanes; ++l) {
+            const int lane = recorder.addWorkerLane(1000 + l, QStringLiteral("thread %1").arg(l));
+            if (lane != l && writerProblem.isEmpty())
+                writerProblem = QStringLiteral("lane %1 added as %2").arg(l).arg(lane);
+            // Work on the new lane and on an older one, as threads of a program overlap; the
+            // last event of each round stays open until the next round.
+            for (int k = 0; k < TasksPerLane; ++k) {
+                const int on = k % 2 == 0 ? l : l / 2;
+                const std::int32_t task =
+                    recorder.addTask(tracedName(expectedTask), tracedArguments(expectedTask));
+                if (task != expectedTask && writerProblem.isEmpty())
+                    writerProblem =
+                        QStringLiteral("task %1 added as %2").arg(expectedTask).arg(task);
+                ++expectedTask;
+                TraceLane &events = recorder.worker(on);
+                if (events.isOpen())
+                    events.end(time++);
+                events.begin(task, EventKind::Run, time++);
+                if (k + 2 < TasksPerLane)
+                    events.end(time++);
+            }
+            recorder.main().append(-1, EventKind::Submit, time, time + 1);
+            ++time;
+            if (l % 16 == 0)
+                std::this_thread::yield();
+        }
+    });
+    writer.join();
+    done = true;
+    reader.join();
+
+    QVERIFY2(writerProblem.isEmpty(), qPrintable(writerProblem));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const auto final = recorder.snapshot();
+    QCOMPARE(final->workerCount(), Lanes);
+    QCOMPARE(final->taskCount(), Lanes * TasksPerLane);
+    // Every task once: ended, or still open on its lane.
+    QCOMPARE(final->totalEventCount() - final->eventCount(MainLane) + final->inFlight().size(),
+        std::size_t(Lanes * TasksPerLane));
+    QCOMPARE(final->eventCount(MainLane), std::size_t(Lanes));
+    QCOMPARE(final->eventCount(Lanes - 1), std::size_t(TasksPerLane / 2 - 1));
+    QCOMPARE(final->taskName(7), tracedName(7));
+    QCOMPARE(
+        final->taskArguments(Lanes * TasksPerLane - 1), tracedArguments(Lanes * TasksPerLane - 1));
+    QVERIFY(final->taskName(Lanes * TasksPerLane).isEmpty());
+    QVERIFY(final->taskName(-1).isEmpty());
+    // The reader overlapped the growth: it saw some lanes, not all of them at once.
+    qInfo("%d snapshots, the largest before the end with %d lanes", snapshotsTaken, largestSeen);
+    QVERIFY(snapshotsTaken > 1);
+    for (const auto &snapshot : kept) {
+        const QString prefixProblem = test::checkPrefix(*snapshot, *final);
+        QVERIFY2(prefixProblem.isEmpty(), qPrintable(prefixProblem));
+        QVERIFY(snapshot->taskCount() <= final->taskCount());
+    }
+    // A moment of the finished run keeps its lanes and names.
+    const auto moment = final->until(time / 2);
+    QCOMPARE(moment->workerCount(), Lanes);
+    QCOMPARE(moment->taskName(3), tracedName(3));
+}
+
+void tst_TraceRecorder::addedLanesStopAtTheCap()
+{
+    TraceRecorder recorder(2, false);
+    for (int l = 2; l < TraceStore::MaxWorkerLanes; ++l)
+        QCOMPARE(recorder.addWorkerLane(7), l);
+    QCOMPARE(recorder.addWorkerLane(7), -1);
+    QCOMPARE(recorder.workerCount(), TraceStore::MaxWorkerLanes);
+    const int last = TraceStore::MaxWorkerLanes - 1;
+    recorder.worker(last).append(0, EventKind::Run, 1, 2);
+    const auto snapshot = recorder.snapshot();
+    QCOMPARE(snapshot->workerCount(), TraceStore::MaxWorkerLanes);
+    QCOMPARE(snapshot->eventCount(last), std::size_t(1));
+    QCOMPARE(snapshot->event(last, 0).pid, 7);
+    QCOMPARE(snapshot->event(last, 0).worker, last);
+    QCOMPARE(snapshot->lanes().back(), last);
+}
+
+void tst_TraceRecorder::taskNamesAreSharedAndReadBack()
+{
+    TraceRecorder own(2, false);
+    QCOMPARE(own.snapshot()->taskCount(), 0);
+    QVERIFY(own.snapshot()->taskName(0).isEmpty());
+
+    TraceRecorder traced(0, false);
+    const auto before = traced.snapshot();
+    for (int i = 0; i < 5000; ++i)
+        QCOMPARE(traced.addTask(i % 2 ? QStringLiteral("__main__.work") : QStringLiteral("f"),
+                     QString::number(i)),
+            i);
+    QCOMPARE(before->taskCount(), 0); // a snapshot keeps the tasks it saw
+    const auto after = traced.snapshot();
+    QCOMPARE(after->taskCount(), 5000);
+    QCOMPARE(after->taskName(4999), QStringLiteral("__main__.work"));
+    QCOMPARE(after->taskName(4998), QStringLiteral("f"));
+    QCOMPARE(after->taskArguments(1234), QStringLiteral("1234"));
+    QCOMPARE(after->taskArguments(0), QStringLiteral("0"));
 }
 
 QTEST_GUILESS_MAIN(tst_TraceRecorder)

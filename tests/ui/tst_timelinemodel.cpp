@@ -30,6 +30,7 @@ private slots:
     void visibleUntilShowsTheTraceAsItWas();
     void levelOfDetailDrawsWhatEventByEventWould_data();
     void levelOfDetailDrawsWhatEventByEventWould();
+    void rowsAddedWhileLiveKeepTheirSummaries();
 };
 
 void tst_TimelineModel::rowsAndLabels()
@@ -529,6 +530,43 @@ void tst_TimelineModel::levelOfDetailDrawsWhatEventByEventWould()
                                        .arg(busy[column])
                                        .arg(expected[column])));
             }
+        }
+    }
+}
+
+void tst_TimelineModel::rowsAddedWhileLiveKeepTheirSummaries()
+{
+    // A traced program's rows appear as its threads start, before the GIL row: followed
+    // snapshot by snapshot, every row draws as a model given the whole trace at once does.
+    TraceRecorder recorder(1, true);
+    TimelineModel live;
+    std::int64_t time = 0;
+    auto record = [&](int lanes) {
+        for (int i = 0; i < 600; ++i, time += 10) {
+            recorder.worker(i % lanes).append(i, EventKind::Run, time, time + 8);
+            recorder.gil().append(i, EventKind::GilHold, time, time + 8);
+        }
+    };
+    record(1);
+    live.setTrace(recorder.snapshot(), nullptr, true);
+    QCOMPARE(live.rowCount(), 3);
+    QCOMPARE(recorder.addWorkerLane(4242, QStringLiteral("Thread-1")), 1);
+    QCOMPARE(recorder.addWorkerLane(4243), 2);
+    record(3);
+    live.setTrace(recorder.snapshot(), nullptr, true);
+    QCOMPARE(live.rowCount(), 5);
+    QCOMPARE(live.laneOfRow(4), GilLane);
+    QCOMPARE(live.rowLabel(2), QStringLiteral("Thread-1 · pid 4242"));
+    TimelineModel whole;
+    whole.setTrace(recorder.snapshot(), nullptr, true);
+    for (int row = 0; row < 5; ++row) {
+        for (const double nsPerPixel : {1.0, 40.0, 2000.0}) {
+            std::vector<TimelineModel::Bar> a;
+            std::vector<TimelineModel::Bar> b;
+            live.bars(row, 0, time, nsPerPixel, a);
+            whole.bars(row, 0, time, nsPerPixel, b);
+            QVERIFY2(sameBars(a, b),
+                qPrintable(QStringLiteral("row %1, %2 ns a pixel").arg(row).arg(nsPerPixel)));
         }
     }
 }

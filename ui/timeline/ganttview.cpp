@@ -286,6 +286,11 @@ QString GanttView::tooltipAt(const QPoint &position) const
         text += tr(" (failed)");
     if (event->groupStart())
         text += tr(" (first of its chunk or batch)");
+    // A traced program's unit of work: what it called, with what.
+    if (const TraceSnapshot *trace = m_model->trace(); trace && event->task >= 0) {
+        if (const QString name = trace->taskName(event->task); !name.isEmpty())
+            text += QLatin1Char('\n') + name + trace->taskArguments(event->task);
+    }
     text += QLatin1Char('\n') + m_model->rowLabel(row);
     if (event->kind == EventKind::GilHold && event->task >= 0)
         text += tr(" task %1").arg(event->task);

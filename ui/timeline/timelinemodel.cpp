@@ -55,6 +55,15 @@ void TimelineModel::setTrace(std::shared_ptr<const TraceSnapshot> trace,
     }
     if (m_live)
         m_endNs = std::max(m_endNs, m_trace->takenAtNs());
+    // A run may add worker rows as it goes (a traced program's threads and processes): they
+    // come before the GIL row, whose summaries move down with it.
+    if (sameRecording && m_trace->hasGilLane() && !m_index.empty()
+        && m_rows.size() > m_index.size()) {
+        RowIndex gil = std::move(m_index.back());
+        m_index.back() = RowIndex{};
+        m_index.resize(m_rows.size());
+        m_index.back() = std::move(gil);
+    }
     m_index.resize(m_rows.size());
     extendIndex();
 }
