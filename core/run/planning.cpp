@@ -1,6 +1,7 @@
 #include "run/planning.h"
 
 #include "strategies/strategyregistry.h"
+#include "trace/tracerecorder.h"
 #include "util/format.h"
 
 #include <QStringList>
@@ -48,6 +49,8 @@ Result<RunPlan> checkRunPlan(const QString &strategy,
     if (auto possible = entry->create()->checkPlan(plan); !possible)
         return possible.error();
     // Only a cluster's workers x threads can get here with too many rows.
+    static_assert(RunPlan::MaxLanes == TraceStore::MaxWorkerLanes,
+        "a plan has no more rows than a recording can hold");
     if (const int lanes = laneCountOf(plan); lanes > RunPlan::MaxLanes)
         return Error{QStringLiteral("bad-workers"),
             QStringLiteral("%1 workers of %2 threads each are %3 rows, more than ParViz draws "
