@@ -8,7 +8,9 @@ import threading
 import time
 
 
-def work(seconds=0.002):
+def work(seconds=0.02):
+    """Long enough that the caller, even on a busy machine, usually waits for it;
+    the threads and the process, whose joins the test requires, longer still."""
     time.sleep(seconds)
 
 
@@ -33,18 +35,18 @@ def ppe_map(i):
 
 
 def thread_target(i, label="x"):
-    work()
+    work(0.2)
 
 
 class Worker(threading.Thread):
     """A thread whose run() is the unit of work."""
 
     def run(self):
-        work()
+        work(0.2)
 
 
 def process_target(i):
-    work()
+    work(0.2)
 
 
 def pool_map(i):
