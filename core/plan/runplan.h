@@ -5,6 +5,7 @@
 #include "workload/workloadspec.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <memory>
@@ -14,6 +15,7 @@
 namespace parviz {
 
 struct PythonInterpreter; // python/interpreter.h
+class ProgramOutput; // python/programoutput.h
 
 // The logical CPUs of this machine, as QThread::idealThreadCount() (Python's os.cpu_count()).
 int logicalCpus();
@@ -91,6 +93,23 @@ struct StrategyOptions
     bool operator==(const StrategyOptions &) const = default;
 };
 
+// A person's own Python program, run unmodified under ParViz's tracer (parviz-cli trace, File >
+// Trace Python Program...): what runs, and where its output goes. Its units of work are found as
+// it runs: a plan with one has no tasks, and its rows are added as threads and processes start
+// running work (see TracedProgramEngine).
+struct TracedProgram
+{
+    QString path; // the program, as the person named it
+    QStringList arguments;
+    QString workingDirectory; // empty: the front end's own
+    // Where the program's standard output and error go: null, to ParViz's own, and its
+    // standard input is ParViz's (parviz-cli); else kept here for the front end to show, with
+    // an empty standard input (the window). Not part of what the program is: never saved.
+    std::shared_ptr<ProgramOutput> output = nullptr;
+
+    bool operator==(const TracedProgram &) const = default;
+};
+
 // Everything one run needs: the strategy, the tasks, the workers. checkRunPlan() and
 // makeRunPlan() (run/planning.h) make one that the strategy can run.
 struct RunPlan
@@ -112,6 +131,10 @@ struct RunPlan
     // what the plan is: never saved with it. Null: the engine looks for one as the run starts
     // (findPython()), as a library's caller that chose none gets.
     std::shared_ptr<const PythonInterpreter> python = nullptr;
+    // Set for a traced program's run (strategy TracedProgramStrategyId, see
+    // makeTracedProgramPlan()): its workload, tasks and workers say nothing, as they are found
+    // while it runs.
+    std::shared_ptr<const TracedProgram> program = nullptr;
 };
 
 } // namespace parviz

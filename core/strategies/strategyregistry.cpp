@@ -7,6 +7,7 @@
 #include "strategies/sequential.h"
 #include "strategies/threadpertask.h"
 #include "strategies/threadpool.h"
+#include "strategies/tracedprogram.h"
 
 namespace parviz {
 
@@ -42,6 +43,8 @@ bool runsOnCluster(QStringView strategy, const StrategyOptions &options)
 
 std::unique_ptr<Strategy> makeEngine(const RunPlan &plan)
 {
+    if (plan.program)
+        return makeTracedProgramEngine();
     const StrategyEntry *entry = findStrategy(plan.strategy);
     Q_ASSERT_X(entry, "makeEngine", "the plan names a strategy that does not exist");
     if (runsOnCluster(plan.strategy, plan.options))
@@ -82,6 +85,10 @@ const StrategyEntry *findStrategy(QStringView id)
         if (candidate.info.id == id)
             return &candidate;
     }
+    // Not listed: nobody chooses it, but a traced run names it.
+    static const StrategyEntry traced{TracedProgramStrategy::describe(), &makeTracedProgramEngine};
+    if (traced.info.id == id)
+        return &traced;
     return nullptr;
 }
 
