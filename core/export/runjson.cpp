@@ -3,8 +3,6 @@
 #include "export/jsonstream.h"
 #include "util/output.h"
 
-#include <QHash>
-
 #include <vector>
 
 namespace parviz {
@@ -50,21 +48,13 @@ void writeTracedTasks(JsonStream &json, const TraceSnapshot &trace)
     const std::int32_t tasks = trace.taskCount();
     if (tasks == 0)
         return;
-    QHash<QString, std::int64_t> ids;
-    std::vector<std::int64_t> nameOf(static_cast<std::size_t>(tasks));
+    // As the recorder stores them: each name once, each task its name's index.
     json.raw(",\n").key("traced_tasks", true).raw("{").key("names", true).raw("[");
-    for (std::int32_t task = 0; task < tasks; ++task) {
-        const QString name = trace.taskName(task);
-        auto id = ids.constFind(name);
-        if (id == ids.constEnd()) {
-            json.raw(ids.isEmpty() ? "" : ",").string(name);
-            id = ids.insert(name, ids.size());
-        }
-        nameOf[static_cast<std::size_t>(task)] = *id;
-    }
+    for (std::int32_t name = 0; name < trace.taskNameCount(); ++name)
+        json.raw(name == 0 ? "" : ",").string(trace.taskNameAt(name));
     json.raw("]").key("tasks").raw("[");
     for (std::int32_t task = 0; task < tasks; ++task) {
-        json.raw(task == 0 ? "\n[" : ",\n[").number(nameOf[static_cast<std::size_t>(task)]);
+        json.raw(task == 0 ? "\n[" : ",\n[").number(std::int64_t{trace.taskNameIndex(task)});
         json.raw(",").string(trace.taskArguments(task)).raw("]");
     }
     json.raw("]}");

@@ -942,13 +942,14 @@ def trace(event, **fields):
     lines = getattr(worker, "parviz_lines", {})
     if TOPIC in lines:
         line, lock, offset = lines[TOPIC]
-        moved = dict(fields, t=fields["t"] - offset)
+        fields["t"] -= offset  # onto the program's clock; log_event's is moved there
         try:
             with lock:
-                line.sendall((TRACE + json.dumps(moved) + "\n").encode())
+                line.sendall((TRACE + json.dumps(fields) + "\n").encode())
             return
         except OSError:
             lines.pop(TOPIC, None)
+            fields["t"] += offset
     worker.log_event(TOPIC, fields)
 
 

@@ -31,6 +31,8 @@ TraceSnapshot::TraceSnapshot(std::shared_ptr<const TraceStore> store)
     // After the lanes: the recording thread adds a task before its events, so every task an
     // event captured above names is below this count.
     m_taskCount = static_cast<std::int32_t>(m_store->tasks.size());
+    // After the tasks: a name is pushed before the first task that refers to it.
+    m_taskNameCount = static_cast<std::int32_t>(m_store->taskNames.size());
     // Read the clock after the lanes: everything captured happened before this moment.
     m_takenAtNs = monotonicNowNs() - m_store->originNs.load(std::memory_order_acquire);
     for (TaskEvent &open : m_inFlight)
@@ -45,6 +47,7 @@ std::shared_ptr<const TraceSnapshot> TraceSnapshot::until(std::int64_t timeNs) c
     moment->m_states.resize(m_states.size());
     moment->m_workerCount = m_workerCount;
     moment->m_taskCount = m_taskCount;
+    moment->m_taskNameCount = m_taskNameCount;
     for (int lane : lanes()) {
         const std::size_t count = eventCount(lane);
         std::size_t ended = 0;
@@ -169,11 +172,21 @@ QString TraceSnapshot::label(int lane) const
 
 QString TraceSnapshot::taskName(std::int32_t task) const
 {
-    if (task < 0 || task >= m_taskCount)
+    return taskNameAt(taskNameIndex(task));
+}
+
+QString TraceSnapshot::taskNameAt(std::int32_t name) const
+{
+    if (name < 0 || name >= m_taskNameCount)
         return {};
-    const std::int32_t name = m_store->tasks[static_cast<std::size_t>(task)].name;
-    // The name was pushed before the task that refers to it, so it is published too.
-    return name >= 0 ? m_store->taskNames[static_cast<std::size_t>(name)] : QString();
+    return m_store->taskNames[static_cast<std::size_t>(name)];
+}
+
+std::int32_t TraceSnapshot::taskNameIndex(std::int32_t task) const
+{
+    if (task < 0 || task >= m_taskCount)
+        return -1;
+    return m_store->tasks[static_cast<std::size_t>(task)].name;
 }
 
 QString TraceSnapshot::taskArguments(std::int32_t task) const

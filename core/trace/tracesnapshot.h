@@ -55,6 +55,11 @@ public:
     // for a task out of [0, taskCount()).
     QString taskName(std::int32_t task) const;
     QString taskArguments(std::int32_t task) const;
+    // The names as stored, each once: every task below taskCount() has its name's index below
+    // taskNameCount() (taskNameIndex(), -1 for a task out of range).
+    std::int32_t taskNameCount() const { return m_taskNameCount; }
+    QString taskNameAt(std::int32_t name) const;
+    std::int32_t taskNameIndex(std::int32_t task) const;
     // The memory the recorder holds for its lanes and their events, used or not, and room
     // reserved that no lane has taken. Only for a run that has ended (see
     // TraceLane::allocatedBytes()).
@@ -99,6 +104,7 @@ private:
     std::int64_t m_completedTasks = 0;
     int m_workerCount = 0;
     std::int32_t m_taskCount = 0;
+    std::int32_t m_taskNameCount = 0;
 };
 
 } // namespace parviz
