@@ -21,11 +21,11 @@ QString speedupAgainst(const ComparisonSchedule &schedule)
 
 QString comparisonSummary(const ComparisonSchedule &schedule)
 {
-    const WorkloadSpec workload = schedule.planned().empty()
-        ? (schedule.runs().empty() ? WorkloadSpec{} : schedule.runs().front().plan.workload)
-        : schedule.planned().front().plan.workload;
-    QString text =
-        QStringLiteral("%1, speedup against %2\n").arg(workload.label(), speedupAgainst(schedule));
+    const QString work = schedule.planned().empty()
+        ? (schedule.runs().empty() ? WorkloadSpec{}.label()
+                                   : workLabel(schedule.runs().front().plan))
+        : workLabel(schedule.planned().front().plan);
+    QString text = QStringLiteral("%1, speedup against %2\n").arg(work, speedupAgainst(schedule));
     TextTable table({QStringLiteral("strategy"),
         QStringLiteral("workers"),
         QStringLiteral("makespan"),
@@ -71,7 +71,7 @@ QString truthSummary(const ComparisonSchedule &schedule, const PythonInterpreter
     QString text = QStringLiteral("%1 (%2)\n%3 on %4, speedup against %5\n")
                        .arg(own->strategy.name,
                            own->strategy.mirrors,
-                           own->plan.workload.label(),
+                           workLabel(own->plan),
                            countOf(own->workers, "worker", "workers"),
                            speedupAgainst(schedule));
     text += QStringLiteral("CPython: %1 (Python %2)\n").arg(python.path, python.version);

@@ -86,12 +86,20 @@ std::string_view statusOf(const TaskEvent &event)
 }
 
 constexpr std::string_view EventHeader = "task,worker,kind,start_ns,end_ns,pid,status";
+// A traced program's tasks are its units of work: each row names what ran, and with what.
+constexpr std::string_view TracedColumns = ",function,arguments";
 
-void writeEvents(CsvStream &csv, const RunResult &run, const QString *strategy)
+bool hasTracedTasks(const RunResult &run)
+{
+    return run.trace && run.trace->taskCount() > 0;
+}
+
+void writeEvents(CsvStream &csv, const RunResult &run, const QString *strategy, bool named)
 {
     if (!run.trace)
         return;
-    run.trace->forEachEvent([&](const TaskEvent &event) {
+    const TraceSnapshot &trace = *run.trace;
+    trace.forEachEvent([&](const TaskEvent &event) {
         if (strategy)
             csv.field(*strategy).text(",");
         csv.number(std::int64_t{event.task}).text(",");
@@ -99,6 +107,11 @@ void writeEvents(CsvStream &csv, const RunResult &run, const QString *strategy)
         csv.text(eventKindId(event.kind)).text(",");
         csv.number(event.startNs).text(",").number(event.endNs).text(",");
         csv.number(std::int64_t{event.pid}).text(",").text(statusOf(event));
+        if (named) {
+            // Empty for the caller's rows, and for runs of ParViz's own tasks beside it.
+            csv.text(",").field(trace.taskName(event.task));
+            csv.text(",").field(trace.taskArguments(event.task));
+        }
         csv.endRow();
     });
 }
@@ -108,19 +121,21 @@ void writeEvents(CsvStream &csv, const RunResult &run, const QString *strategy)
 bool writeRunCsv(const RunResult &run, QIODevice &device)
 {
     CsvStream csv(device);
-    csv.text(EventHeader).endRow();
-    writeEvents(csv, run, nullptr);
+    const bool named = hasTracedTasks(run);
+    csv.text(EventHeader).text(named ? TracedColumns : "").endRow();
+    writeEvents(csv, run, nullptr, named);
     return csv.flush();
 }
 
 bool writeComparisonCsv(const std::vector<RunResult> &runs, QIODevice &device)
 {
     CsvStream csv(device);
-    csv.text("strategy,").text(EventHeader).endRow();
+    const bool named = std::any_of(runs.begin(), runs.end(), hasTracedTasks);
+    csv.text("strategy,").text(EventHeader).text(named ? TracedColumns : "").endRow();
     for (const RunResult &run : runs) {
         // "thread-pool", or "thread-pool (CPython 3.11.2)": a comparison may hold both.
         const QString label = run.label();
-        writeEvents(csv, run, &label);
+        writeEvents(csv, run, &label, named);
     }
     return csv.flush();
 }

@@ -153,6 +153,13 @@ void writeRunJson(JsonStream &json, const RunResult &run)
     writeWorkloadJson(json, run.plan.workload);
     json.raw(",\n").key("options", true);
     writeOptionsJson(json, run.plan.options);
+    if (const auto &program = run.plan.program) {
+        json.raw(",\n").key("program", true).raw("{").key("path", true).string(program->path);
+        json.key("arguments").raw("[");
+        for (qsizetype i = 0; i < program->arguments.size(); ++i)
+            json.raw(i == 0 ? "" : ",").string(program->arguments[i]);
+        json.raw("]").key("working_directory").string(program->workingDirectory).raw("}");
+    }
     json.raw(",\n").key("stopped", true).raw(run.stopped ? "true" : "false");
     json.raw(",\n").key("error", true);
     writeErrorJson(json, run.error);

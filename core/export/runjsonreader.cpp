@@ -1,8 +1,10 @@
 #include "export/runjsonreader.h"
 
 #include "export/runjson.h"
+#include "python/tracedprogramengine.h"
 #include "run/planning.h"
 #include "strategies/strategyregistry.h"
+#include "strategies/tracedprogram.h"
 #include "trace/tracerecorder.h"
 #include "util/format.h"
 #include "util/regularfile.h"
@@ -604,6 +606,7 @@ enum class RunKey {
     WorkerClocks,
     LaneLabels,
     TracedTasks,
+    Program,
     Count
 };
 
@@ -625,7 +628,8 @@ constexpr std::string_view RunKeyNames[] = {"format",
     "machine_load",
     "worker_clocks",
     "lane_labels",
-    "traced_tasks"};
+    "traced_tasks",
+    "program"};
 static_assert(std::size(RunKeyNames) == static_cast<std::size_t>(RunKey::Count));
 
 // The keys of an event, each allowed once.
@@ -697,6 +701,9 @@ private:
     bool readWorkerClocks();
     bool readLaneLabels();
     bool readTracedTasks();
+    bool readProgram();
+    // A traced program's run: its plan, from the file's program.
+    bool makeTracedProgramPlan();
     // The tasks events may name: the plan's, or a traced program's when "traced_tasks" came
     // before the events (as the writer puts it).
     std::size_t taskCount() const { return std::max(m_plan->tasks->size(), m_tracedTasks.size()); }
@@ -756,6 +763,7 @@ private:
     };
     std::vector<QString> m_tracedNames;
     std::vector<TracedTaskEntry> m_tracedTasks;
+    std::optional<TracedProgram> m_program;
     // Where the events are, when they came before the members the plan is made from.
     std::optional<qsizetype> m_deferredEvents;
 
@@ -852,7 +860,7 @@ bool RunFileReader::readMember(RunKey key)
             m_engine.clear();
         return true;
     case RunKey::Workers:
-        return m_json.readInteger(m_workers.emplace(), "workers", 1);
+        return m_json.readInteger(m_workers.emplace(), "workers", 0);
     case RunKey::WorkerCount:
         return readWorkerCount();
     case RunKey::Cpus:
@@ -888,6 +896,8 @@ bool RunFileReader::readMember(RunKey key)
         return readLaneLabels();
     case RunKey::TracedTasks:
         return readTracedTasks();
+    case RunKey::Program:
+        return readProgram();
     case RunKey::MachineLoad:
         return m_json.readObject("\"machine_load\"", [this](std::string_view key) {
             if (key == "other_cores") {
@@ -1169,6 +1179,24 @@ bool RunFileReader::readLaneLabels()
     });
 }
 
+bool RunFileReader::readProgram()
+{
+    TracedProgram &program = m_program.emplace();
+    return m_json.readObject("\"program\"", [this, &program](std::string_view key) {
+        if (key == "path")
+            return m_json.readString(program.path, "the program's path");
+        if (key == "working_directory")
+            return m_json.readString(program.workingDirectory, "the program's working directory");
+        if (key == "arguments") {
+            program.arguments.clear();
+            return m_json.readArray("the program's \"arguments\"", [this, &program] {
+                return m_json.readString(program.arguments.emplace_back(), "an argument");
+            });
+        }
+        return m_json.skipValue(3);
+    });
+}
+
 bool RunFileReader::readTracedTasks()
 {
     return m_json.readObject("\"traced_tasks\"", [this](std::string_view key) {
@@ -1246,6 +1274,8 @@ bool RunFileReader::makePlan()
     }
 
     m_entry = findStrategy(*m_strategy);
+    if (m_entry && m_entry->info.id == TracedProgramStrategyId)
+        return makeTracedProgramPlan();
     if (!m_entry) {
         QStringList known;
         for (const auto &entry : strategyRegistry())
@@ -1300,6 +1330,28 @@ bool RunFileReader::makePlan()
                                     .arg(lanes));
     m_strategyHasGil = strategy->hasGilLane(*plan);
     m_plan = std::move(plan).value();
+    return true;
+}
+
+bool RunFileReader::makeTracedProgramPlan()
+{
+    if (!m_program)
+        return m_json.failPlain(QStringLiteral(
+            "the run traced a Python program, but the file has no \"program\" naming it"));
+    if (m_program->path.isEmpty())
+        return m_json.failPlain(QStringLiteral("the traced program's \"path\" is empty"));
+    if (*m_tasks != 0)
+        return m_json.failPlain(QStringLiteral("a traced program's run plans no tasks, but the "
+                                               "file has %1 (its tasks are \"traced_tasks\")")
+                                    .arg(*m_tasks));
+    if (*m_workers < 0 || *m_workers > RunPlan::MaxLanes)
+        return m_json.failPlain(QStringLiteral("the file has %1 worker rows; a run has 0 to %2")
+                                    .arg(*m_workers)
+                                    .arg(RunPlan::MaxLanes));
+    RunPlan plan = parviz::makeTracedProgramPlan(*m_program);
+    plan.cpus = *m_cpus;
+    m_strategyHasGil = false; // CPython's GIL is not seen from outside
+    m_plan = std::move(plan);
     return true;
 }
 

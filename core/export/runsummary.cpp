@@ -26,14 +26,32 @@ QString share(std::int64_t part, std::int64_t whole)
         formatPercent(static_cast<double>(part) / static_cast<double>(whole)));
 }
 
-} // namespace
-
-QString runSummary(const RunResult &run)
+// A traced program's work: what it ran, found as it ran, on the rows that ran it.
+QString tracedWork(const RunResult &run)
 {
-    const RunMetrics &m = run.metrics;
-    const WorkloadSpec &workload = run.plan.workload;
-    QString text = QStringLiteral("%1 (%2)\n").arg(run.strategy.name, run.strategy.mirrors);
+    const TracedProgram &program = *run.plan.program;
+    QString text;
+    const QString where = program.workingDirectory.isEmpty()
+        ? QString()
+        : QStringLiteral(" (in %1)").arg(program.workingDirectory);
+    text += line(QStringLiteral("program"), workLabel(run.plan) + where);
+    const std::int32_t units = run.trace ? run.trace->taskCount() : 0;
+    text += line(QStringLiteral("work"),
+        units == 0 ? QStringLiteral("no parallel work seen: the program used no pool, thread "
+                                    "or process ParViz traces")
+                   : QStringLiteral("%1 traced").arg(countOf(units, "unit", "units")));
+    text += line(QStringLiteral("workers"),
+        QStringLiteral("%1: the threads and processes that ran work (%2 logical CPUs)")
+            .arg(countOf(run.workers, "row", "rows"))
+            .arg(run.plan.cpus));
+    return text;
+}
 
+// The workload ParViz made for the run, and the workers it had.
+QString plannedWork(const RunResult &run)
+{
+    const WorkloadSpec &workload = run.plan.workload;
+    QString text;
     QString kind = taskKindName(workload.kind);
     if (workload.kind == TaskKind::Mixed)
         kind += QStringLiteral(" (%1 sleeping)").arg(formatPercent(workload.ioShare));
@@ -67,6 +85,17 @@ QString runSummary(const RunResult &run)
             QStringLiteral("%1 (this strategy sets its own count; %2 logical CPUs)")
                 .arg(run.workers)
                 .arg(run.plan.cpus));
+    return text;
+}
+
+} // namespace
+
+QString runSummary(const RunResult &run)
+{
+    const RunMetrics &m = run.metrics;
+    QString text = QStringLiteral("%1 (%2)\n").arg(run.strategy.name, run.strategy.mirrors);
+
+    text += run.plan.program ? tracedWork(run) : plannedWork(run);
 
     QString makespan = QStringLiteral("%1, lower bound %2")
                            .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));

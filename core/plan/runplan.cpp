@@ -2,6 +2,7 @@
 
 #include "util/format.h"
 
+#include <QFileInfo>
 #include <QThread>
 
 #include <algorithm>
@@ -9,6 +10,20 @@
 #include <limits>
 
 namespace parviz {
+
+QString workLabel(const RunPlan &plan)
+{
+    if (!plan.program)
+        return plan.workload.label();
+    QStringList words{QFileInfo(plan.program->path).fileName()};
+    for (const QString &argument : plan.program->arguments) {
+        // Quoted where a space would make two of one, as a shell would need it.
+        words << (argument.isEmpty() || argument.contains(u' ')
+                ? QStringLiteral("'%1'").arg(argument)
+                : argument);
+    }
+    return words.join(u' ');
+}
 
 int logicalCpus()
 {

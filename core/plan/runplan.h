@@ -110,6 +110,10 @@ struct TracedProgram
     bool operator==(const TracedProgram &) const = default;
 };
 
+// What the plan runs, in a few words, for titles and legends: the workload's label ("8 cpu x
+// 100ms"), or a traced program's file name and arguments ("pool.py 4 --big").
+QString workLabel(const struct RunPlan &plan);
+
 // Everything one run needs: the strategy, the tasks, the workers. checkRunPlan() and
 // makeRunPlan() (run/planning.h) make one that the strategy can run.
 struct RunPlan

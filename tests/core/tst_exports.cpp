@@ -3,9 +3,11 @@
 #include "export/runjson.h"
 #include "export/runsummary.h"
 #include "export/sweepjson.h"
+#include "python/tracedprogramengine.h"
 #include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
+#include "strategies/tracedprogram.h"
 #include "trace/tracerecorder.h"
 #include "util/output.h"
 
@@ -39,6 +41,7 @@ private slots:
     void chromeTraceNamesLabelledRows();
     void chromeTraceNamesTracedFunctions();
     void summaryCountsAClustersThreads();
+    void tracedProgramsCsvAndSummaryNameItsWork();
     void chromeTraceGivesEachRunAProcess();
     void comparisonIsAListOfRuns();
     void sweepJsonHasPointsAndFit();
@@ -313,6 +316,48 @@ void tst_Exports::summaryCountsAClustersThreads()
     QVERIFY2(runSummary(run).contains(
                  QStringLiteral("2 workers (chosen; 2 logical CPUs), 3 threads each: 6 rows")),
         qPrintable(runSummary(run)));
+}
+
+void tst_Exports::tracedProgramsCsvAndSummaryNameItsWork()
+{
+    // A traced program's CSV says what each unit of work ran; its summary names the program
+    // and its work, not a workload ParViz never made.
+    RunResult run;
+    run.plan = makeTracedProgramPlan(
+        {QStringLiteral("/home/me/pool.py"), {QStringLiteral("4"), QStringLiteral("a b")}, {}});
+    run.strategy = findStrategy(QString(TracedProgramStrategyId))->info;
+    TraceRecorder recorder(0, false);
+    recorder.main().append(-1, EventKind::Wait, 0, 20);
+    QCOMPARE(recorder.addWorkerLane(4242, QStringLiteral("pid 4242 · spawn")), 0);
+    recorder.worker(0).append(
+        recorder.addTask(QStringLiteral("__main__.work"), QStringLiteral("(1, \"x,y\")")),
+        EventKind::Run,
+        0,
+        10);
+    recorder.worker(0).countCompletedTask();
+    run.workers = recorder.workerCount();
+    run.trace = recorder.snapshot();
+    run.metrics = computeRunMetrics(*run.trace, *run.plan.tasks);
+    const QByteArray csv = written([&](QIODevice &d) { return writeRunCsv(run, d); });
+    const QList<QByteArray> rows = csv.split('\n');
+    QCOMPARE(rows.size(), 4);
+    QCOMPARE(rows[0], QByteArray("task,worker,kind,start_ns,end_ns,pid,status,function,arguments"));
+    QVERIFY2(rows[1].startsWith("-1,-1,wait,0,20,") && rows[1].endsWith(",ok,,"), rows[1]);
+    QCOMPARE(rows[2], QByteArray("0,0,run,0,10,4242,ok,__main__.work,\"(1, \"\"x,y\"\")\""));
+    const QString summary = runSummary(run);
+    QVERIFY2(summary.contains(QStringLiteral("program    pool.py 4 'a b'")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("1 unit traced")), qPrintable(summary));
+    QVERIFY2(
+        summary.contains(QStringLiteral("1 row: the threads and processes")), qPrintable(summary));
+    QVERIFY2(!summary.contains(QStringLiteral("sleep")), qPrintable(summary));
+    // ParViz's own runs keep their columns, and a program that ran no parallel work says so.
+    const RunResult own = smallRun(QStringLiteral("thread-pool"), 2, 2);
+    QVERIFY(written([&](QIODevice &d) {
+        return writeRunCsv(own, d);
+    }).startsWith("task,worker,kind,start_ns,end_ns,pid,status\n"));
+    run.workers = 0;
+    run.trace = TraceRecorder(0, false).snapshot();
+    QVERIFY(runSummary(run).contains(QStringLiteral("no parallel work seen")));
 }
 
 void tst_Exports::chromeTraceGivesEachRunAProcess()

@@ -2,10 +2,13 @@
 #include "export/runjsonreader.h"
 #include "process/workerlocator.h"
 #include "processes.h"
+#include "python/programoutput.h"
+#include "python/tracedprogramengine.h"
 #include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "strategies/threadpertask.h"
+#include "strategies/tracedprogram.h"
 #include "trace/tracerecorder.h"
 
 #include <QBuffer>
@@ -44,6 +47,7 @@ private slots:
     void roundTripsADaskRun();
     void readsFilesWithoutDaskMembers();
     void roundTripsTracedTaskNames();
+    void roundTripsATracedProgramsRun();
     void rejectsMalformedFiles_data();
     void rejectsMalformedFiles();
     void everyTruncationIsAnError_data();
@@ -776,6 +780,58 @@ void tst_RunJsonReader::roundTripsTracedTaskNames()
     QVERIFY(!toJson(older).contains("traced_tasks"));
 }
 
+void tst_RunJsonReader::roundTripsATracedProgramsRun()
+{
+    // A traced program's run: no planned tasks, rows added as the program ran work, its tasks
+    // its own, and the program named in the file.
+    TracedProgram program{QStringLiteral("/tmp/my prog/pool.py"),
+        {QStringLiteral("--n"), QStringLiteral("3 4"), QStringLiteral("é\"q\"")},
+        QStringLiteral("/tmp/my prog"),
+        std::make_shared<ProgramOutput>()};
+    for (const int rows : {2, 0}) {
+        RunResult written;
+        written.plan = makeTracedProgramPlan(program);
+        written.strategy = findStrategy(QString(TracedProgramStrategyId))->info;
+        written.engine = QStringLiteral("CPython 3.11.2");
+        TraceRecorder recorder(0, false);
+        recorder.main().append(-1, EventKind::Submit, 0, 1 * Ms);
+        recorder.main().append(-1, EventKind::Wait, 1 * Ms, 9 * Ms);
+        for (int row = 0; row < rows; ++row)
+            QCOMPARE(recorder.addWorkerLane(
+                         4000 + row, QStringLiteral("pid %1 · spawn").arg(4000 + row)),
+                row);
+        for (int task = 0; task < 2 * rows; ++task) {
+            QCOMPARE(
+                recorder.addTask(QStringLiteral("__main__.work"), QString::number(task)), task);
+            TraceLane &lane = recorder.worker(task % rows);
+            lane.append(task, EventKind::Run, (task + 1) * Ms, (task + 2) * Ms);
+            lane.countCompletedTask();
+        }
+        written.workers = recorder.workerCount();
+        written.trace = recorder.snapshot();
+        written.metrics = computeRunMetrics(*written.trace, *written.plan.tasks);
+        const QByteArray json = toJson(written);
+        QVERIFY(json.contains("python-program"));
+
+        const auto read = readRunJson(json);
+        QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+        compareRuns(read.value(), written);
+        QVERIFY(read->plan.program);
+        QCOMPARE(read->plan.program->path, program.path);
+        QCOMPARE(read->plan.program->arguments, program.arguments);
+        QCOMPARE(read->plan.program->workingDirectory, program.workingDirectory);
+        QVERIFY(!read->plan.program->output); // where the output went is not the program
+        QCOMPARE(read->engine, written.engine);
+        QCOMPARE(read->trace->workerCount(), rows);
+        QCOMPARE(read->trace->taskCount(), 2 * rows);
+        QCOMPARE(read->metrics.tasksCompleted, 2 * rows);
+        for (int row = 0; row < rows; ++row)
+            QCOMPARE(read->trace->label(row), written.trace->label(row));
+        // Written again, the same.
+        QCOMPARE(toJson(read.value()), json);
+    }
+}
+
 void tst_RunJsonReader::rejectsMalformedFiles_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -848,6 +904,21 @@ void tst_RunJsonReader::rejectsMalformedFiles_data()
     const auto withMember = [&](const QByteArray &member) {
         return with("\"events\":[", member + ",\"events\":[");
     };
+    const QByteArray traced =
+        QByteArray(ReadmeRun)
+            .replace("\"strategy\":\"thread-pool\"", "\"strategy\":\"python-program\"")
+            .replace("\"workers\":2", "\"workers\":2,\"program\":{\"path\":\"p.py\"}");
+    QTest::newRow("a traced program's run without its program")
+        << QByteArray(ReadmeRun).replace(
+               "\"strategy\":\"thread-pool\"", "\"strategy\":\"python-program\"")
+        << "the run traced a Python program, but the file has no \"program\" naming it";
+    QTest::newRow("a traced program's run with planned tasks")
+        << traced << "a traced program's run plans no tasks, but the file has";
+    QTest::newRow("a traced program's run with an empty path") << QByteArray(traced).replace(
+        "\"path\":\"p.py\"", "\"path\":\"\"") << "the traced program's \"path\" is empty";
+    QTest::newRow("a traced program's arguments that are not strings")
+        << QByteArray(traced).replace("\"path\":\"p.py\"", "\"path\":\"p.py\",\"arguments\":[1]")
+        << "a string for \"an argument\"";
     QTest::newRow("a traced task with a name out of range")
         << withMember(R"j("traced_tasks":{"names":["f"],"tasks":[[0,"()"],[1,"()"]]})j")
         << "traced task 1 has name 1, but there are 1 names";

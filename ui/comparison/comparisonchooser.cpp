@@ -39,7 +39,7 @@ ComparisonChooser::ComparisonChooser(const RunPlan &plan, QWidget *parent)
     auto *intro = new QLabel(
         tr("Run %1 on %2 under each chosen strategy, one after another, and draw them on one "
            "time axis.")
-            .arg(plan.workload.label().toHtmlEscaped(),
+            .arg(workLabel(plan).toHtmlEscaped(),
                 plan.workerCount.describe(plan.cpus).toHtmlEscaped()));
     intro->setWordWrap(true);
     layout->addWidget(intro);

@@ -207,7 +207,7 @@ void ComparisonWindow::compare(std::vector<PlannedRun> runs)
         return;
     clear();
     if (!runs.empty())
-        setWindowTitle(tr("Comparison: %1 – ParViz").arg(runs.front().plan.workload.label()));
+        setWindowTitle(tr("Comparison: %1 – ParViz").arg(workLabel(runs.front().plan)));
     m_schedule = ComparisonSchedule(std::move(runs));
     setRunning(true);
     startNext();

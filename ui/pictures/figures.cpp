@@ -51,7 +51,7 @@ QString detailsOf(const RunResult &run, int hiddenRows)
     const RunMetrics &m = run.metrics;
     const bool threads = strategyOf(run).rowPerTask();
     QString details = QStringLiteral("%1 on %2 · makespan %3 (bound %4) · speedup %5x")
-                          .arg(run.plan.workload.label(),
+                          .arg(workLabel(run.plan),
                               threads ? countOf(run.workers, "thread", "threads")
                                       : countOf(run.workers, "worker", "workers"),
                               formatDuration(m.makespanNs),

@@ -72,7 +72,7 @@ void PictureCaption::paint(QPainter &painter, const QRect &area) const
 QString runCaption(const RunResult &run)
 {
     const bool threads = strategyOf(run).rowPerTask();
-    return joined({run.plan.workload.label(),
+    return joined({workLabel(run.plan),
         run.plan.strategy,
         threads ? countOf(run.workers, "thread", "threads")
                 : countOf(run.workers, "worker", "workers"),
@@ -85,12 +85,12 @@ QString comparisonCaption(std::span<const RunResult> runs)
         return {};
     if (runs.size() == 1)
         return runCaption(runs.front());
-    const WorkloadSpec &workload = runs.front().plan.workload;
+    const QString work = workLabel(runs.front().plan);
     const bool sameWorkload = std::all_of(runs.begin(), runs.end(), [&](const RunResult &run) {
-        return run.plan.workload == workload;
+        return run.plan.workload == runs.front().plan.workload && workLabel(run.plan) == work;
     });
     // Each run's heading names its own workload when they differ.
-    return joined({sameWorkload ? workload.label() : QString(), machine(runs.front().plan.cpus)});
+    return joined({sameWorkload ? work : QString(), machine(runs.front().plan.cpus)});
 }
 
 QString sweepCaption(
