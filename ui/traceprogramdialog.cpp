@@ -48,7 +48,10 @@ TraceProgramDialog::TraceProgramDialog(QWidget *parent)
     auto *programRow = new QHBoxLayout;
     programRow->addWidget(m_program, 1);
     programRow->addWidget(browse);
-    form->addRow(tr("&Program:"), programRow);
+    // A row of several widgets has no buddy of its own: the label's mnemonic needs one.
+    auto *programLabel = new QLabel(tr("&Program:"));
+    programLabel->setBuddy(m_program);
+    form->addRow(programLabel, programRow);
 
     m_arguments->setPlaceholderText(tr("none"));
     m_arguments->setToolTip(tr("Its arguments, on one line as a shell takes them: quote an "
@@ -62,7 +65,9 @@ TraceProgramDialog::TraceProgramDialog(QWidget *parent)
     auto *folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(chooseFolder);
-    form->addRow(tr("&Working folder:"), folderRow);
+    auto *folderLabel = new QLabel(tr("&Working folder:"));
+    folderLabel->setBuddy(m_folder);
+    form->addRow(folderLabel, folderRow);
 
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #c01c28"));

@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "panels/metricspanel.h"
 #include "panels/outputpanel.h"
 #include "python/programoutput.h"
 #include "run/planning.h"
@@ -315,6 +316,13 @@ void tst_TraceProgram::tracedRunEndsWithRowsAndOutput()
     QCOMPARE(run.trace->taskCount(), 6);
     QVERIFY(run.trace->workerCount() >= 1);
     QVERIFY(!m_window->timeline().isEmpty());
+    // The units of work counted are the trace's: there is no plan to count them.
+    QVERIFY2(m_window->metricsPanel()->text().contains(QStringLiteral("6 of 6 completed")),
+        qPrintable(m_window->metricsPanel()->text()));
+    // A row names its process once.
+    for (int row = 0; row < m_window->timeline().rowCount(); ++row)
+        QVERIFY2(m_window->timeline().rowLabel(row).count(QStringLiteral("pid ")) <= 1,
+            qPrintable(m_window->timeline().rowLabel(row)));
     const QString printed = m_window->outputPanel()->text();
     QVERIFY2(printed.contains(QStringLiteral("starting")), qPrintable(printed));
     QVERIFY(printed.contains(QStringLiteral("squares [0, 1, 4, 9, 16, 25]")));
@@ -339,6 +347,7 @@ void tst_TraceProgram::programWithoutParallelWorkSaysSo()
     QVERIFY2(run.ok(), qPrintable(run.error ? run.error->message : QStringLiteral("stopped")));
     QCOMPARE(run.trace->taskCount(), 0);
     QVERIFY(m_window->resultLine()->text().contains(QStringLiteral("no parallel work seen")));
+    QVERIFY(m_window->metricsPanel()->text().contains(QStringLiteral("No parallel work seen")));
     QVERIFY(m_window->outputPanel()->text().contains(QStringLiteral("alone")));
 }
 
