@@ -914,8 +914,9 @@ void MainWindow::takeProgramOutput()
 void MainWindow::onRunFinished(const RunResult &run)
 {
     if (run.plan.program) {
-        // The last of what it printed, read after its last frame.
+        // The last of what it printed, read after its last frame, its last lines too.
         takeProgramOutput();
+        m_output->flush();
         m_programOutput.reset();
         showRun(run);
         if (run.error)

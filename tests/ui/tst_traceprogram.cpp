@@ -210,6 +210,9 @@ void tst_TraceProgram::outputPanelShowsChunksInOrder()
     panel.takeFrom(output);
     output.append(ProgramOutput::Channel::Output, "\xa9 at the end");
     panel.takeFrom(output);
+    // A line waits for its end; the program's end shows it anyway.
+    QCOMPARE(panel.text(), QStringLiteral("first line\na warning\n"));
+    panel.flush();
     QCOMPARE(panel.text(), QStringLiteral("first line\na warning\ncaf\u00e9 at the end"));
     // Standard error in its own colour, standard output in the text's.
     const QTextBlock warning = panel.view()->document()->findBlockByNumber(1);
@@ -219,6 +222,13 @@ void tst_TraceProgram::outputPanelShowsChunksInOrder()
     QVERIFY(first.begin().fragment().charFormat().foreground().color() != panel.errorColor());
     panel.clear();
     QVERIFY(panel.text().isEmpty());
+    // A line cut between two reads stays whole when the other channel prints meanwhile.
+    output.append(ProgramOutput::Channel::Output, "25997 primes");
+    panel.takeFrom(output);
+    output.append(ProgramOutput::Channel::Error, "a warning\n");
+    output.append(ProgramOutput::Channel::Output, " below 300000\n");
+    panel.takeFrom(output);
+    QCOMPARE(panel.text(), QStringLiteral("a warning\n25997 primes below 300000\n"));
 }
 
 void tst_TraceProgram::outputPanelCapsItsLines()

@@ -11,6 +11,8 @@
 #include <QTextCursor>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace parviz {
 
 OutputPanel::OutputPanel(QWidget *parent)
@@ -43,6 +45,41 @@ void OutputPanel::append(const std::vector<ProgramOutput::Chunk> &chunks)
 {
     if (chunks.empty())
         return;
+    // Whole lines only: the two channels are read apart, and a line of one cut between two
+    // reads must not have the other's lines in its middle. What follows a channel's last
+    // newline waits for the rest of its line, or for flush().
+    std::vector<std::pair<bool, QString>> lines;
+    for (const ProgramOutput::Chunk &chunk : chunks) {
+        const bool isError = chunk.channel == ProgramOutput::Channel::Error;
+        // A character cut between two reads is completed by the next one.
+        QStringDecoder &decoder = isError ? m_errorDecoder : m_outputDecoder;
+        QString &pending = isError ? m_pendingError : m_pendingOutput;
+        pending += decoder.decode(chunk.bytes);
+        const qsizetype end = pending.size() > MaxPendingChars
+            ? pending.size()
+            : pending.lastIndexOf(QLatin1Char('\n')) + 1;
+        if (end > 0) {
+            lines.emplace_back(isError, pending.left(end));
+            pending.remove(0, end);
+        }
+    }
+    insert(lines);
+}
+
+void OutputPanel::flush()
+{
+    std::vector<std::pair<bool, QString>> rest;
+    if (!m_pendingOutput.isEmpty())
+        rest.emplace_back(false, std::exchange(m_pendingOutput, QString()));
+    if (!m_pendingError.isEmpty())
+        rest.emplace_back(true, std::exchange(m_pendingError, QString()));
+    insert(rest);
+}
+
+void OutputPanel::insert(const std::vector<std::pair<bool, QString>> &texts)
+{
+    if (texts.empty())
+        return;
     // Follows the end only where the reader was at it: one scrolled up to read stays there.
     QScrollBar *bar = m_view->verticalScrollBar();
     const bool atEnd = bar->value() == bar->maximum();
@@ -52,11 +89,11 @@ void OutputPanel::append(const std::vector<ProgramOutput::Chunk> &chunks)
     QTextCharFormat output;
     QTextCharFormat error;
     error.setForeground(errorColor());
-    for (const ProgramOutput::Chunk &chunk : chunks) {
-        const bool isError = chunk.channel == ProgramOutput::Channel::Error;
-        // A character cut between two reads is completed by the next one.
-        QStringDecoder &decoder = isError ? m_errorDecoder : m_outputDecoder;
-        cursor.insertText(decoder.decode(chunk.bytes), isError ? error : output);
+    for (const auto &[isError, text] : texts) {
+        // A line left without its end (flush()) does not run into the next one.
+        if (!cursor.atBlockStart())
+            cursor.insertBlock();
+        cursor.insertText(text, isError ? error : output);
     }
     cursor.endEditBlock();
     if (atEnd)
@@ -74,6 +111,8 @@ void OutputPanel::addDropped(qint64 bytes)
 void OutputPanel::clear(const QString &program)
 {
     m_view->clear();
+    m_pendingOutput.clear();
+    m_pendingError.clear();
     m_outputDecoder.resetState();
     m_errorDecoder.resetState();
     m_program = program;

@@ -6,6 +6,8 @@
 #include <QWidget>
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 class QLabel;
 class QPlainTextEdit;
@@ -24,14 +26,19 @@ class OutputPanel : public QWidget
 
 public:
     static constexpr int MaxLines = 5000;
+    // A line longer than this is shown without waiting for its end.
+    static constexpr qsizetype MaxPendingChars = 64 * 1024;
 
     explicit OutputPanel(QWidget *parent = nullptr);
 
     // Shows what `output` has gathered since the last take, in the order it was printed, and
     // how many bytes it dropped unread.
     void takeFrom(ProgramOutput &output);
-    // Adds `chunks` at the end: a line may come in several pieces, a UTF-8 character too.
+    // Adds `chunks` at the end: a line may come in several pieces, a UTF-8 character too. Each
+    // channel's lines are shown whole, once their newline has come.
     void append(const std::vector<ProgramOutput::Chunk> &chunks);
+    // Shows the last lines that ended without a newline: the program has ended.
+    void flush();
     // Says that `bytes` more bytes were dropped before they could be shown.
     void addDropped(qint64 bytes);
     // Empty, for the next run; `program` names what it shows ("primes.py"), or nothing.
@@ -49,11 +56,15 @@ protected:
 
 private:
     void updateHeading();
+    // Adds texts at the end, each of standard error (true) or output.
+    void insert(const std::vector<std::pair<bool, QString>> &texts);
 
     QLabel *m_heading;
     QPlainTextEdit *m_view;
     QStringDecoder m_outputDecoder{QStringDecoder::Utf8};
     QStringDecoder m_errorDecoder{QStringDecoder::Utf8};
+    QString m_pendingOutput; // the end of a line not yet shown
+    QString m_pendingError;
     QString m_program;
     qint64 m_dropped = 0;
 };
