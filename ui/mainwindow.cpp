@@ -358,7 +358,12 @@ void MainWindow::onTraceStarted(const RunPlan &plan)
     m_progress->setRange(0, 0); // busy: how many units of work are to come is not known
     m_progress->show();
     m_output->clear(name);
-    m_outputDock->show();
+    if (m_outputDock->isHidden()) {
+        m_outputDock->show();
+        // A few lines: the timeline keeps most of the height, on a projector's 720 too.
+        if (!m_outputDock->isFloating())
+            resizeDocks({m_outputDock}, {std::max(110, height() / 6)}, Qt::Vertical);
+    }
     m_outputDock->raise();
     setWindowTitle(tr("%1 – ParViz").arg(QDir::toNativeSeparators(plan.program->path)));
     statusBar()->showMessage(tr("Tracing %1…").arg(name));

@@ -120,6 +120,14 @@ void OutputPanel::clear(const QString &program)
     updateHeading();
 }
 
+QSize OutputPanel::sizeHint() const
+{
+    const int lines = 5;
+    return {480,
+        m_heading->sizeHint().height() + lines * m_view->fontMetrics().lineSpacing()
+            + 2 * m_view->frameWidth() + 16};
+}
+
 QString OutputPanel::text() const
 {
     return m_view->toPlainText();

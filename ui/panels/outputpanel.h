@@ -50,6 +50,8 @@ public:
     // The colour standard error is shown in.
     QColor errorColor() const;
     const QPlainTextEdit *view() const { return m_view; }
+    // A few lines high: a dock under the picture, which keeps the height.
+    QSize sizeHint() const override;
 
 protected:
     void changeEvent(QEvent *event) override;
