@@ -57,6 +57,7 @@ private slots:
     void tracedRunEndsWithRowsAndOutput();
     void programWithoutParallelWorkSaysSo();
     void failingProgramShowsItsTraceback();
+    void stopEndsTheProgram();
 
 private:
     // Writes `code` as a program in the test's folder.
@@ -379,6 +380,43 @@ void tst_TraceProgram::failingProgramShowsItsTraceback()
     QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("ValueError"))
         || m_window->resultLine()->text().contains(QStringLiteral("failed")));
     QVERIFY(!m_window->resultLine()->text().contains(QStringLiteral("no parallel work seen")));
+}
+
+void tst_TraceProgram::stopEndsTheProgram()
+{
+    if (!QFileInfo(Python).isExecutable())
+        QSKIP("no /usr/bin/python3");
+    const QString path = writeProgram(QStringLiteral("long.py"),
+        "import time\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "print('started', flush=True)\n"
+        "with ThreadPoolExecutor(max_workers=2) as pool:\n"
+        "    list(pool.map(time.sleep, [60, 60]))\n"
+        "print('never printed')\n");
+    m_window->setPythonInterpreter(Python);
+    QSignalSpy finished(m_window->controller(), &RunController::runFinished);
+    TracedProgram program;
+    program.path = path;
+    m_window->traceProgram(program);
+    // Under way: its work drawn, its first line shown.
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty()
+            || (m_window->controller()->isBusy() && !m_window->timeline().isEmpty()
+                && m_window->outputPanel()->text().contains(QStringLiteral("started"))),
+        30000);
+    if (!finished.isEmpty()
+        && finished.at(0).at(0).value<RunResult>().error.value_or(Error{}).message.contains(
+            EngineMissing))
+        QSKIP("the engine that traces programs is not built yet");
+    QVERIFY(finished.isEmpty());
+    QVERIFY(m_window->stopAction()->isEnabled());
+    m_window->stopAction()->trigger();
+    QVERIFY(finished.wait(20000));
+    const RunResult run = finished.at(0).at(0).value<RunResult>();
+    QVERIFY(run.stopped);
+    QVERIFY(!m_window->controller()->isBusy());
+    QVERIFY(m_window->traceProgramAction()->isEnabled());
+    QVERIFY(!m_window->outputPanel()->text().contains(QStringLiteral("never printed")));
+    QVERIFY(m_window->resultLine()->text().contains(QStringLiteral("Stopped")));
 }
 
 QTEST_MAIN(tst_TraceProgram)
