@@ -18,10 +18,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <thread>
 #include <unistd.h>
 #include <utility>
@@ -312,6 +315,49 @@ private:
     QByteArray m_pending;
 };
 
+// Whether the process is stopped (state T in /proc/PID/stat): in a background group that read
+// from its terminal, by SIGTTIN.
+bool stoppedForTerminal(qint64 pid)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%lld/stat", static_cast<long long>(pid));
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char stat[512];
+    const ssize_t got = ::read(fd, stat, sizeof stat - 1);
+    ::close(fd);
+    if (got <= 0)
+        return false;
+    stat[got] = '\0';
+    // "pid (name) state ...": the name may hold spaces and parentheses.
+    const char *close = std::strrchr(stat, ')');
+    return close && close[1] == ' ' && close[2] == 'T';
+}
+
+// Whether the process's main thread is stopped for the terminal or waits in a read of its
+// standard input (/proc/PID/syscall: the call's number, then its first argument, the fd).
+bool readsTerminal(qint64 pid)
+{
+    if (stoppedForTerminal(pid))
+        return true;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%lld/syscall", static_cast<long long>(pid));
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char text[256];
+    const ssize_t got = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    if (got <= 0)
+        return false;
+    text[got] = '\0';
+    long number = -1;
+    unsigned long first = 1;
+    return std::sscanf(text, "%ld %lx", &number, &first) == 2 && number == SYS_read
+        && first == STDIN_FILENO;
+}
+
 } // namespace
 
 TracedProgramEngine::TracedProgramEngine(PythonInterpreter python)
@@ -354,12 +400,38 @@ void TracedProgramEngine::run(RunContext &context)
     ::fcntl(fd, F_SETPIPE_SZ, 1 << 20); // at most pipe-max-size; a smaller pipe works too
 
     QProcess python;
+    const std::shared_ptr<ProgramOutput> output = program.output;
     // A group of its own, so that Stop ends every process the program started; no signal
     // blocked, as parviz-cli's threads have them, nor inherited by its processes.
     python.setChildProcessModifier([] {
         resetSignalsInChild();
         ::setpgid(0, 0);
     });
+    // Forwarded to a terminal whose foreground is ParViz's (parviz-cli run from a shell), the
+    // program's group is in the background: Ctrl+C reaches ParViz, which ends the program and
+    // every process it started, where Python alone can hang (a ProcessPoolExecutor's workers).
+    // A program that reads from the terminal is stopped for it (SIGTTIN): ParViz then gives
+    // its group the terminal and lets it go on, as a shell's `fg` does, and takes the terminal
+    // back once its main thread no longer waits in a read of it (or the program ends). While
+    // it reads, Ctrl+C reaches the program, as without ParViz.
+    const bool mayGiveTerminal =
+        !output && ::isatty(STDIN_FILENO) != 0 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp();
+    bool gaveTerminal = false;
+    auto setTerminalGroup = [](pid_t group) {
+        // With SIGTTOU blocked, as ParViz may be in the background by then.
+        sigset_t ttou;
+        sigset_t old;
+        ::sigemptyset(&ttou);
+        ::sigaddset(&ttou, SIGTTOU);
+        ::pthread_sigmask(SIG_BLOCK, &ttou, &old);
+        ::tcsetpgrp(STDIN_FILENO, group);
+        ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    };
+    auto takeTerminalBack = [&] {
+        if (gaveTerminal)
+            setTerminalGroup(::getpgrp());
+        gaveTerminal = false;
+    };
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     const QString oldPath = environment.value(QStringLiteral("PYTHONPATH"));
     environment.insert(
@@ -369,7 +441,6 @@ void TracedProgramEngine::run(RunContext &context)
     python.setProcessEnvironment(environment);
     if (!program.workingDirectory.isEmpty())
         python.setWorkingDirectory(program.workingDirectory);
-    const std::shared_ptr<ProgramOutput> output = program.output;
     if (!output) {
         python.setProcessChannelMode(QProcess::ForwardedChannels);
         python.setInputChannelMode(QProcess::ForwardedInputChannel);
@@ -428,8 +499,16 @@ void TracedProgramEngine::run(RunContext &context)
         pipe.read(batch);
         reader.read(batch);
         stopWhenAsked();
+        if (mayGiveTerminal && !gaveTerminal && !killing.isValid() && stoppedForTerminal(group)) {
+            setTerminalGroup(static_cast<pid_t>(group));
+            gaveTerminal = true;
+            killGroup(SIGCONT);
+        } else if (gaveTerminal && !readsTerminal(group)) {
+            takeTerminalBack(); // read: Ctrl+C is ParViz's again
+        }
     }
     python.waitForFinished(1000);
+    takeTerminalBack();
     drainOutput();
     const bool exitedWell = python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0;
     // A program that failed leaves nothing behind; one that ended well is read to the end:
@@ -465,9 +544,15 @@ void TracedProgramEngine::run(RunContext &context)
     if (context.stopRequested())
         return;
     if (!exitedWell) {
-        QString how = python.exitStatus() == QProcess::NormalExit
-            ? QStringLiteral("exited with code %1").arg(python.exitCode())
-            : QStringLiteral("was killed (%1)").arg(python.errorString());
+        // For a program that crashed, QProcess's exit code is the signal that ended it.
+        const bool crashed = python.exitStatus() != QProcess::NormalExit;
+        if (crashed && python.exitCode() == SIGINT)
+            return context.fail({QStringLiteral("python-interrupted"),
+                QStringLiteral("the Python program was interrupted (Ctrl+C)")});
+        QString how = crashed ? QStringLiteral("was killed by signal %1 (%2)")
+                                    .arg(python.exitCode())
+                                    .arg(QString::fromLocal8Bit(::strsignal(python.exitCode())))
+                              : QStringLiteral("exited with code %1").arg(python.exitCode());
         if (output && !errors.trimmed().isEmpty())
             how += QStringLiteral(":\n") + lastLines(errors);
         context.fail(failure(QStringLiteral("the Python program %1").arg(how)));

@@ -447,6 +447,21 @@ void tst_TracedProgram::forwardedOutputFailsWithItsExitCode()
     QCOMPARE(traced.result.error->message, QStringLiteral("the Python program exited with code 3"));
     QCOMPARE(traced.result.trace->taskCount(), 0);
     QVERIFY(traced.leftovers.isEmpty());
+    // Ctrl+C, which a program in the terminal's foreground receives itself: Python ends by
+    // SIGINT on a KeyboardInterrupt it did not catch.
+    const QString interrupted =
+        writeProgram(folder, QStringLiteral("interrupted.py"), "raise KeyboardInterrupt\n");
+    const Traced stopped = trace(interrupted, {}, {}, false);
+    QVERIFY(stopped.result.error);
+    QCOMPARE(stopped.result.error->code, QStringLiteral("python-interrupted"));
+    const QString killed = writeProgram(folder,
+        QStringLiteral("killed.py"),
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n");
+    const Traced crashed = trace(killed);
+    QVERIFY(crashed.result.error);
+    QVERIFY2(crashed.result.error->message.startsWith(
+                 QStringLiteral("the Python program was killed by signal 9 (")),
+        qPrintable(crashed.result.error->message));
 }
 
 QTEST_GUILESS_MAIN(tst_TracedProgram)
