@@ -39,6 +39,7 @@ private slots:
     void megabyteOfOutputReachesProgramOutput();
     void stopEndsEveryProcessAndLeavesASoundTrace();
     void forwardedOutputFailsWithItsExitCode();
+    void namesAndArgumentsAsTheTracerWroteThem();
 
 private:
     QTemporaryDir m_tmp; // TMPDIR for the engine's own folder: empty after each run
@@ -462,6 +463,32 @@ void tst_TracedProgram::forwardedOutputFailsWithItsExitCode()
     QVERIFY2(crashed.result.error->message.startsWith(
                  QStringLiteral("the Python program was killed by signal 9 (")),
         qPrintable(crashed.result.error->message));
+}
+
+void tst_TracedProgram::namesAndArgumentsAsTheTracerWroteThem()
+{
+    // Escaped in the lines (\uXXXX, surrogate pairs, quotes, backslashes, tabs): read back as
+    // the program's own repr.
+    QTemporaryDir folder;
+    const QString program = writeProgram(folder,
+        QStringLiteral("escapes.py"),
+        "import concurrent.futures as cf\n"
+        "class Box:\n"
+        "    @staticmethod\n"
+        "    def keep(text, numbers):\n"
+        "        return text\n"
+        "text = '\\u00e9\\u4e2d\"\\\\\\t\\U0001F600'\n"
+        "with cf.ThreadPoolExecutor(1) as pool:\n"
+        "    pool.submit(Box.keep, text, [1, 2]).result()\n"
+        "print(repr(text) + ', ' + repr([1, 2]), end='')\n");
+    const Traced traced = trace(program);
+    QVERIFY2(
+        traced.result.ok(), qPrintable(traced.result.error ? traced.result.error->message : ""));
+    const TraceSnapshot &trace = *traced.result.trace;
+    QCOMPARE(trace.taskCount(), 1);
+    QCOMPARE(trace.taskName(0), QStringLiteral("__main__.Box.keep"));
+    QCOMPARE(trace.taskArguments(0), QString::fromUtf8(traced.out));
+    QVERIFY(trace.taskArguments(0).contains(QString::fromUtf8("\u00e9\u4e2d")));
 }
 
 QTEST_GUILESS_MAIN(tst_TracedProgram)
