@@ -34,39 +34,52 @@ QString runSummary(const RunResult &run)
     const WorkloadSpec &workload = run.plan.workload;
     QString text = QStringLiteral("%1 (%2)\n").arg(run.strategy.name, run.strategy.mirrors);
 
-    QString kind = taskKindName(workload.kind);
-    if (workload.kind == TaskKind::Mixed)
-        kind += QStringLiteral(" (%1 sleeping)").arg(formatPercent(workload.ioShare));
-    // What the tasks' computing does with the GIL, where it decides anything: on threads of
-    // one process, for work that computes.
-    QString gil;
-    const StrategyEntry *entry = findStrategy(run.plan.strategy);
-    if (entry && entry->info.workersWith(run.plan.options) == WorkerKind::Threads
-        && workload.kind != TaskKind::Sleep) {
-        static const QString uses[] = {QStringLiteral(", pure Python (holds the GIL)"),
-            QStringLiteral(", releases the GIL to compute"),
-            QStringLiteral(", no GIL (free-threaded)")};
-        gil = uses[static_cast<int>(workload.gil)];
+    if (const auto &program = run.plan.program) {
+        // A traced program: what ran, and the rows its work was found on.
+        text += line(QStringLiteral("program"),
+            (QStringList{program->path} + program->arguments).join(u' '));
+        text += line(QStringLiteral("rows"),
+            run.workers == 0 ? QStringLiteral("no parallel work seen: the main thread's row alone")
+                             : QStringLiteral("%1 that ran %2 (threads and processes)")
+                                   .arg(countOf(run.workers, "row", "rows"),
+                                       countOf(run.trace ? run.trace->taskCount() : 0,
+                                           "unit of work",
+                                           "units of work")));
+    } else {
+        QString kind = taskKindName(workload.kind);
+        if (workload.kind == TaskKind::Mixed)
+            kind += QStringLiteral(" (%1 sleeping)").arg(formatPercent(workload.ioShare));
+        // What the tasks' computing does with the GIL, where it decides anything: on threads of
+        // one process, for work that computes.
+        QString gil;
+        const StrategyEntry *entry = findStrategy(run.plan.strategy);
+        if (entry && entry->info.workersWith(run.plan.options) == WorkerKind::Threads
+            && workload.kind != TaskKind::Sleep) {
+            static const QString uses[] = {QStringLiteral(", pure Python (holds the GIL)"),
+                QStringLiteral(", releases the GIL to compute"),
+                QStringLiteral(", no GIL (free-threaded)")};
+            gil = uses[static_cast<int>(workload.gil)];
+        }
+        text += line(QStringLiteral("workload"),
+            QStringLiteral("%1 %2 tasks, duration %3%4 (seed %5)")
+                .arg(run.plan.tasks->size())
+                .arg(kind, workload.duration.toString(), gil)
+                .arg(workload.seed));
+        if (run.workers == static_cast<int>(run.plan.workerCount.resolve(run.plan.cpus)))
+            text += line(QStringLiteral("workers"), run.plan.workerCount.describe(run.plan.cpus));
+        else if (run.strategy.workersWith(run.plan.options) == WorkerKind::Cluster)
+            // A row per thread of each Dask worker process.
+            text += line(QStringLiteral("workers"),
+                QStringLiteral("%1, %2 each: %3 rows")
+                    .arg(run.plan.workerCount.describe(run.plan.cpus),
+                        countOf(run.plan.options.threadsPerWorker, "thread", "threads"))
+                    .arg(run.workers));
+        else
+            text += line(QStringLiteral("workers"),
+                QStringLiteral("%1 (this strategy sets its own count; %2 logical CPUs)")
+                    .arg(run.workers)
+                    .arg(run.plan.cpus));
     }
-    text += line(QStringLiteral("workload"),
-        QStringLiteral("%1 %2 tasks, duration %3%4 (seed %5)")
-            .arg(run.plan.tasks->size())
-            .arg(kind, workload.duration.toString(), gil)
-            .arg(workload.seed));
-    if (run.workers == static_cast<int>(run.plan.workerCount.resolve(run.plan.cpus)))
-        text += line(QStringLiteral("workers"), run.plan.workerCount.describe(run.plan.cpus));
-    else if (run.strategy.workersWith(run.plan.options) == WorkerKind::Cluster)
-        // A row per thread of each Dask worker process.
-        text += line(QStringLiteral("workers"),
-            QStringLiteral("%1, %2 each: %3 rows")
-                .arg(run.plan.workerCount.describe(run.plan.cpus),
-                    countOf(run.plan.options.threadsPerWorker, "thread", "threads"))
-                .arg(run.workers));
-    else
-        text += line(QStringLiteral("workers"),
-            QStringLiteral("%1 (this strategy sets its own count; %2 logical CPUs)")
-                .arg(run.workers)
-                .arg(run.plan.cpus));
 
     QString makespan = QStringLiteral("%1, lower bound %2")
                            .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));
@@ -80,11 +93,15 @@ QString runSummary(const RunResult &run)
             QStringLiteral("the caller went on after %1, while its workers ran until %2: "
                            "a clock read there measures only the start-up")
                 .arg(formatDuration(m.callerDoneNs), formatDuration(m.makespanNs)));
-    text += line(QStringLiteral("work"),
-        QStringLiteral("%1 measured, %2 planned, %3 effective")
-            .arg(formatDuration(m.totalWorkNs),
-                formatDuration(m.plannedWorkNs),
-                formatDuration(m.effectiveWorkNs)));
+    if (run.plan.program)
+        text += line(QStringLiteral("work"),
+            QStringLiteral("%1 measured").arg(formatDuration(m.totalWorkNs)));
+    else
+        text += line(QStringLiteral("work"),
+            QStringLiteral("%1 measured, %2 planned, %3 effective")
+                .arg(formatDuration(m.totalWorkNs),
+                    formatDuration(m.plannedWorkNs),
+                    formatDuration(m.effectiveWorkNs)));
     const QString baseline = m.baselineMeasured ? QStringLiteral("a measured sequential run")
                                                 : QStringLiteral("the effective work");
     QString speedup = QStringLiteral("%1x against %2 (%3), efficiency %4")

@@ -10,18 +10,20 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <thread>
 #include <unistd.h>
 #include <utility>
@@ -57,11 +59,167 @@ QString lastLines(const QByteArray &text)
     return tail;
 }
 
-// One line of the tracer, as much of it as the rows need.
+// A flat JSON object, one of the tracer's lines: strings, integers and booleans (PROTOCOL.md).
+// Parsed by hand, in place: QJsonDocument costs microseconds a line, which on a busy machine
+// the traced program's own work would pay for. The line's bytes must outlive it.
+class FlatJson
+{
+public:
+    // False if the text is not such an object.
+    bool parse(QByteArrayView text)
+    {
+        m_fields.clear();
+        const char *p = text.data();
+        const char *const end = p + text.size();
+        auto skipSpace = [&] {
+            while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+                ++p;
+        };
+        // A string's body, from after its opening quote; p ends after its closing one.
+        auto string = [&](QByteArrayView &body) {
+            const char *const from = p;
+            while (p < end && *p != '"')
+                p += *p == '\\' ? 2 : 1;
+            if (p >= end)
+                return false;
+            body = QByteArrayView(from, p - from);
+            ++p;
+            return true;
+        };
+        skipSpace();
+        if (p >= end || *p++ != '{')
+            return false;
+        for (;;) {
+            skipSpace();
+            if (p < end && *p == '}' && m_fields.empty())
+                return true;
+            Field field;
+            if (p >= end || *p++ != '"' || !string(field.key))
+                return false;
+            skipSpace();
+            if (p >= end || *p++ != ':')
+                return false;
+            skipSpace();
+            if (p < end && *p == '"') {
+                ++p;
+                field.quoted = true;
+                if (!string(field.value))
+                    return false;
+            } else {
+                const char *const from = p;
+                while (p < end && *p != ',' && *p != '}' && *p != ' ')
+                    ++p;
+                field.value = QByteArrayView(from, p - from);
+            }
+            m_fields.push_back(field);
+            skipSpace();
+            if (p < end && *p == ',') {
+                ++p;
+                continue;
+            }
+            return p < end && *p == '}';
+        }
+    }
+
+    // A string's raw text (escapes as written); empty if absent or not a string.
+    QByteArrayView raw(QByteArrayView key) const
+    {
+        const Field *field = find(key);
+        return field && field->quoted ? field->value : QByteArrayView();
+    }
+    bool is(QByteArrayView key, QByteArrayView value) const { return raw(key) == value; }
+    QString string(QByteArrayView key) const
+    {
+        const QByteArrayView text = raw(key);
+        QString decoded;
+        const char *p = text.data();
+        const char *const end = p + text.size();
+        while (p < end) {
+            const char *run = p;
+            while (p < end && *p != '\\')
+                ++p;
+            if (p > run)
+                decoded += QString::fromUtf8(run, p - run);
+            if (p >= end || p + 1 >= end)
+                break;
+            const char escaped = p[1];
+            p += 2;
+            switch (escaped) {
+            case 'b':
+                decoded += u'\b';
+                break;
+            case 'f':
+                decoded += u'\f';
+                break;
+            case 'n':
+                decoded += u'\n';
+                break;
+            case 'r':
+                decoded += u'\r';
+                break;
+            case 't':
+                decoded += u'\t';
+                break;
+            case 'u': {
+                unsigned code = 0;
+                if (end - p >= 4 && std::from_chars(p, p + 4, code, 16).ptr == p + 4) {
+                    decoded += QChar(static_cast<char16_t>(code)); // surrogates pair up
+                    p += 4;
+                }
+                break;
+            }
+            default: // '"', '\\', '/'
+                decoded += QLatin1Char(escaped);
+            }
+        }
+        return decoded;
+    }
+    qint64 integer(QByteArrayView key, qint64 otherwise) const
+    {
+        const Field *field = find(key);
+        qint64 value = 0;
+        if (!field || field->quoted || field->value.isEmpty())
+            return otherwise;
+        const char *const end = field->value.data() + field->value.size();
+        const auto [ptr, error] = std::from_chars(field->value.data(), end, value);
+        return error == std::errc() && ptr == end ? value : otherwise;
+    }
+    bool boolean(QByteArrayView key, bool otherwise) const
+    {
+        const Field *field = find(key);
+        if (!field || field->quoted)
+            return otherwise;
+        if (field->value == QByteArrayView("true"))
+            return true;
+        if (field->value == QByteArrayView("false"))
+            return false;
+        return otherwise;
+    }
+
+private:
+    struct Field
+    {
+        QByteArrayView key;
+        QByteArrayView value;
+        bool quoted = false;
+    };
+    const Field *find(QByteArrayView key) const
+    {
+        for (const Field &field : m_fields) {
+            if (field.key == key)
+                return &field;
+        }
+        return nullptr;
+    }
+
+    std::vector<Field> m_fields; // a line has ten at most
+};
+
+// One line of the tracer, as much of it as the rows need; its fields point into the bytes read.
 struct Line
 {
-    QJsonObject fields;
-    QString event;
+    FlatJson fields;
+    QByteArrayView event;
     std::int64_t t = 0;
     qint64 pid = 0;
     qint64 tid = 0;
@@ -121,7 +279,7 @@ private:
     };
     struct OpenRun
     {
-        QString id;
+        QByteArray id;
         std::int32_t task = -1;
     };
     struct Thread
@@ -145,39 +303,39 @@ private:
 
     void readLine(const Line &line)
     {
-        const QJsonObject &fields = line.fields;
+        const FlatJson &fields = line.fields;
         const std::int64_t ns = runTime(line.t);
-        if (line.event == QLatin1String("process")) {
+        if (line.event == QByteArrayView("process")) {
             Process &process = m_processes[line.pid];
-            process.start = fields.value(QLatin1String("start")).toString();
-            const qint64 asked = fields.value(QLatin1String("asked")).toInteger(-1);
+            process.start = fields.string("start");
+            const qint64 asked = fields.integer("asked", -1);
             if (asked > 0)
                 process.askedNs = runTime(asked);
             process.startedNs = ns;
             return;
         }
-        if (line.event == QLatin1String("thread")) {
-            m_threads[{line.pid, line.tid}].name = fields.value(QLatin1String("name")).toString();
+        if (line.event == QByteArrayView("thread")) {
+            m_threads[{line.pid, line.tid}].name = fields.string("name");
             return;
         }
-        if (line.event != QLatin1String("begin") && line.event != QLatin1String("end"))
+        const bool begins = line.event == QByteArrayView("begin");
+        if (!begins && line.event != QByteArrayView("end"))
             return; // thread_end, exit: nothing of the rows
-        const QString kind = fields.value(QLatin1String("kind")).toString();
-        const QString id = fields.value(QLatin1String("id")).toString();
-        if (kind == QLatin1String("run"))
-            return line.event == QLatin1String("begin") ? beginRun(line, id, ns)
-                                                        : endRun(line, id, ns);
-        if (kind != QLatin1String("submit") && kind != QLatin1String("wait"))
+        const QByteArrayView kind = fields.raw("kind");
+        const QByteArray id = fields.raw("id").toByteArray();
+        if (kind == QByteArrayView("run"))
+            return begins ? beginRun(line, id, ns) : endRun(line, id, ns);
+        if (kind != QByteArrayView("submit") && kind != QByteArrayView("wait"))
             return;
         if (line.pid != m_rootPid || line.tid != m_rootPid)
             return; // a nested pool's caller: see the class's comment
         TraceLane &main = m_context.recorder().main();
         const std::int64_t at = std::max(ns, m_mainLastNs);
-        if (line.event == QLatin1String("begin")) {
+        if (begins) {
             if (main.isOpen())
                 main.end(at);
             main.begin(
-                -1, kind == QLatin1String("submit") ? EventKind::Submit : EventKind::Wait, at);
+                -1, kind == QByteArrayView("submit") ? EventKind::Submit : EventKind::Wait, at);
             m_mainOpenId = id;
         } else if (main.isOpen() && id == m_mainOpenId) {
             main.end(at);
@@ -215,7 +373,7 @@ private:
         return index;
     }
 
-    void beginRun(const Line &line, const QString &id, std::int64_t ns)
+    void beginRun(const Line &line, const QByteArray &id, std::int64_t ns)
     {
         Thread &thread = m_threads[{line.pid, line.tid}];
         const int index = laneOf(line, thread, ns);
@@ -225,19 +383,16 @@ private:
         const std::int64_t at = std::max(ns, thread.lastNs);
         if (lane.isOpen())
             lane.end(at); // the run it is inside goes on after this one
-        const QJsonObject &fields = line.fields;
+        const FlatJson &fields = line.fields;
         const std::int32_t task =
-            m_context.recorder().addTask(fields.value(QLatin1String("name")).toString(),
-                fields.value(QLatin1String("args")).toString());
-        lane.begin(task,
-            EventKind::Run,
-            at,
-            fields.value(QLatin1String("group")).toBool() ? EventFlag::GroupStart : 0);
+            m_context.recorder().addTask(fields.string("name"), fields.string("args"));
+        lane.begin(
+            task, EventKind::Run, at, fields.boolean("group", false) ? EventFlag::GroupStart : 0);
         thread.open.push_back({id, task});
         thread.lastNs = at;
     }
 
-    void endRun(const Line &line, const QString &id, std::int64_t ns)
+    void endRun(const Line &line, const QByteArray &id, std::int64_t ns)
     {
         const auto found = m_threads.find({line.pid, line.tid});
         if (found == m_threads.end() || found->second.lane < 0)
@@ -247,7 +402,7 @@ private:
             return; // not the innermost run under way: a line ParViz did not see begin
         TraceLane &lane = m_context.recorder().worker(thread.lane);
         const std::int64_t at = std::max(ns, thread.lastNs);
-        const bool ok = line.fields.value(QLatin1String("ok")).toBool(true);
+        const bool ok = line.fields.boolean("ok", true);
         lane.end(at, ok ? 0 : EventFlag::Failed);
         lane.countCompletedTask();
         thread.open.pop_back();
@@ -260,13 +415,13 @@ private:
     const qint64 m_rootPid;
     std::map<qint64, Process> m_processes;
     std::map<std::pair<qint64, qint64>, Thread> m_threads;
-    QString m_mainOpenId;
+    QByteArray m_mainOpenId;
     std::int64_t m_mainLastNs = 0;
     std::optional<Error> m_error;
 };
 
-// Reads the trace pipe without blocking: whole lines into `batch`; true once every writer has
-// gone (end of file).
+// Reads the trace pipe without blocking: whole lines into `batch`, which point into the bytes
+// read and stay valid until the next read(); true once every writer has gone (end of file).
 class PipeReader
 {
 public:
@@ -276,6 +431,8 @@ public:
 
     bool read(std::vector<Line> &batch)
     {
+        m_pending.remove(0, m_consumed); // the lines the last batch pointed into
+        m_consumed = 0;
         char buffer[1 << 16];
         bool ended = false;
         for (;;) {
@@ -293,24 +450,67 @@ public:
         qsizetype start = 0;
         for (qsizetype end; (end = m_pending.indexOf('\n', start)) >= 0; start = end + 1) {
             Line line;
-            line.fields = QJsonDocument::fromJson(
-                QByteArray::fromRawData(m_pending.constData() + start, end - start))
-                              .object();
-            line.event = line.fields.value(QLatin1String("e")).toString();
-            line.t = line.fields.value(QLatin1String("t")).toInteger(-1);
-            line.pid = line.fields.value(QLatin1String("pid")).toInteger(-1);
-            line.tid = line.fields.value(QLatin1String("tid")).toInteger(-1);
+            if (!line.fields.parse(QByteArrayView(m_pending.constData() + start, end - start)))
+                continue;
+            line.event = line.fields.raw("e");
+            line.t = line.fields.integer("t", -1);
+            line.pid = line.fields.integer("pid", -1);
+            line.tid = line.fields.integer("tid", -1);
             if (!line.event.isEmpty() && line.t >= 0 && line.pid > 0 && line.tid > 0)
                 batch.push_back(std::move(line));
         }
-        m_pending.remove(0, start);
+        m_consumed = start;
         return ended;
     }
 
 private:
     int m_fd;
     QByteArray m_pending;
+    qsizetype m_consumed = 0; // bytes of m_pending the last batch's lines hold
 };
+
+// Whether the process is stopped (state T in /proc/PID/stat): in a background group that read
+// from its terminal, by SIGTTIN.
+bool stoppedForTerminal(qint64 pid)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%lld/stat", static_cast<long long>(pid));
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char stat[512];
+    const ssize_t got = ::read(fd, stat, sizeof stat - 1);
+    ::close(fd);
+    if (got <= 0)
+        return false;
+    stat[got] = '\0';
+    // "pid (name) state ...": the name may hold spaces and parentheses.
+    const char *close = std::strrchr(stat, ')');
+    return close && close[1] == ' ' && close[2] == 'T';
+}
+
+// Whether the process's main thread is stopped for the terminal or waits in a read of its
+// standard input (/proc/PID/syscall: the call's number, then its first argument, the fd).
+bool readsTerminal(qint64 pid)
+{
+    if (stoppedForTerminal(pid))
+        return true;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%lld/syscall", static_cast<long long>(pid));
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char text[256];
+    const ssize_t got = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    if (got <= 0)
+        return false;
+    text[got] = '\0';
+    long number = -1;
+    unsigned long first = 1;
+    return std::sscanf(text, "%ld %lx", &number, &first) == 2 && number == SYS_read
+        && first == STDIN_FILENO;
+}
 
 } // namespace
 
@@ -354,12 +554,38 @@ void TracedProgramEngine::run(RunContext &context)
     ::fcntl(fd, F_SETPIPE_SZ, 1 << 20); // at most pipe-max-size; a smaller pipe works too
 
     QProcess python;
+    const std::shared_ptr<ProgramOutput> output = program.output;
     // A group of its own, so that Stop ends every process the program started; no signal
     // blocked, as parviz-cli's threads have them, nor inherited by its processes.
     python.setChildProcessModifier([] {
         resetSignalsInChild();
         ::setpgid(0, 0);
     });
+    // Forwarded to a terminal whose foreground is ParViz's (parviz-cli run from a shell), the
+    // program's group is in the background: Ctrl+C reaches ParViz, which ends the program and
+    // every process it started, where Python alone can hang (a ProcessPoolExecutor's workers).
+    // A program that reads from the terminal is stopped for it (SIGTTIN): ParViz then gives
+    // its group the terminal and lets it go on, as a shell's `fg` does, and takes the terminal
+    // back once its main thread no longer waits in a read of it (or the program ends). While
+    // it reads, Ctrl+C reaches the program, as without ParViz.
+    const bool mayGiveTerminal =
+        !output && ::isatty(STDIN_FILENO) != 0 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp();
+    bool gaveTerminal = false;
+    auto setTerminalGroup = [](pid_t group) {
+        // With SIGTTOU blocked, as ParViz may be in the background by then.
+        sigset_t ttou;
+        sigset_t old;
+        ::sigemptyset(&ttou);
+        ::sigaddset(&ttou, SIGTTOU);
+        ::pthread_sigmask(SIG_BLOCK, &ttou, &old);
+        ::tcsetpgrp(STDIN_FILENO, group);
+        ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    };
+    auto takeTerminalBack = [&] {
+        if (gaveTerminal)
+            setTerminalGroup(::getpgrp());
+        gaveTerminal = false;
+    };
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     const QString oldPath = environment.value(QStringLiteral("PYTHONPATH"));
     environment.insert(
@@ -369,7 +595,6 @@ void TracedProgramEngine::run(RunContext &context)
     python.setProcessEnvironment(environment);
     if (!program.workingDirectory.isEmpty())
         python.setWorkingDirectory(program.workingDirectory);
-    const std::shared_ptr<ProgramOutput> output = program.output;
     if (!output) {
         python.setProcessChannelMode(QProcess::ForwardedChannels);
         python.setInputChannelMode(QProcess::ForwardedInputChannel);
@@ -428,8 +653,16 @@ void TracedProgramEngine::run(RunContext &context)
         pipe.read(batch);
         reader.read(batch);
         stopWhenAsked();
+        if (mayGiveTerminal && !gaveTerminal && !killing.isValid() && stoppedForTerminal(group)) {
+            setTerminalGroup(static_cast<pid_t>(group));
+            gaveTerminal = true;
+            killGroup(SIGCONT);
+        } else if (gaveTerminal && !readsTerminal(group)) {
+            takeTerminalBack(); // read: Ctrl+C is ParViz's again
+        }
     }
     python.waitForFinished(1000);
+    takeTerminalBack();
     drainOutput();
     const bool exitedWell = python.exitStatus() == QProcess::NormalExit && python.exitCode() == 0;
     // A program that failed leaves nothing behind; one that ended well is read to the end:
@@ -465,9 +698,15 @@ void TracedProgramEngine::run(RunContext &context)
     if (context.stopRequested())
         return;
     if (!exitedWell) {
-        QString how = python.exitStatus() == QProcess::NormalExit
-            ? QStringLiteral("exited with code %1").arg(python.exitCode())
-            : QStringLiteral("was killed (%1)").arg(python.errorString());
+        // For a program that crashed, QProcess's exit code is the signal that ended it.
+        const bool crashed = python.exitStatus() != QProcess::NormalExit;
+        if (crashed && python.exitCode() == SIGINT)
+            return context.fail({QStringLiteral("python-interrupted"),
+                QStringLiteral("the Python program was interrupted (Ctrl+C)")});
+        QString how = crashed ? QStringLiteral("was killed by signal %1 (%2)")
+                                    .arg(python.exitCode())
+                                    .arg(QString::fromLocal8Bit(::strsignal(python.exitCode())))
+                              : QStringLiteral("exited with code %1").arg(python.exitCode());
         if (output && !errors.trimmed().isEmpty())
             how += QStringLiteral(":\n") + lastLines(errors);
         context.fail(failure(QStringLiteral("the Python program %1").arg(how)));

@@ -38,12 +38,15 @@ class RunSession;
 //
 // The program runs in a process group of its own, from the plan's program's working folder:
 // Stop ends it and every process it started (SIGTERM, then SIGKILL after 300 ms), its open
-// events end Interrupted. Its output goes where TracedProgram::output says; forwarded, the
-// program is not the terminal's foreground process group, so a program that reads from the
-// terminal is stopped by it (SIGTTIN). A program that exits with another code than 0 fails the
-// run ("the Python program exited with code N", with the end of its standard error when it is
-// captured) and what it left running is ended; one that traced no parallel work completes
-// with its main row and no tasks, which front ends say.
+// events end Interrupted. Its output goes where TracedProgram::output says. Forwarded, with
+// ParViz in the foreground of a terminal on its standard input, the program's group is given
+// the terminal while its main thread waits to read from it (it was stopped by SIGTTIN), as a
+// shell's `fg` does, and ParViz takes it back after: Ctrl+C is ParViz's (Stop) but during such
+// a read, when it reaches the program itself. A program that exits with another code than 0 fails the run ("the
+// Python program exited with code N", with the end of its standard error when it is captured;
+// Error::code "python-interrupted" when SIGINT ended it) and what it left running is ended;
+// one that traced no parallel work completes with its main row and no tasks, which front ends
+// say.
 //
 // run() on the run's own thread, as every strategy.
 class TracedProgramEngine : public Strategy

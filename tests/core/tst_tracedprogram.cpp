@@ -39,6 +39,7 @@ private slots:
     void megabyteOfOutputReachesProgramOutput();
     void stopEndsEveryProcessAndLeavesASoundTrace();
     void forwardedOutputFailsWithItsExitCode();
+    void namesAndArgumentsAsTheTracerWroteThem();
 
 private:
     QTemporaryDir m_tmp; // TMPDIR for the engine's own folder: empty after each run
@@ -447,6 +448,47 @@ void tst_TracedProgram::forwardedOutputFailsWithItsExitCode()
     QCOMPARE(traced.result.error->message, QStringLiteral("the Python program exited with code 3"));
     QCOMPARE(traced.result.trace->taskCount(), 0);
     QVERIFY(traced.leftovers.isEmpty());
+    // Ctrl+C, which a program in the terminal's foreground receives itself: Python ends by
+    // SIGINT on a KeyboardInterrupt it did not catch.
+    const QString interrupted =
+        writeProgram(folder, QStringLiteral("interrupted.py"), "raise KeyboardInterrupt\n");
+    const Traced stopped = trace(interrupted, {}, {}, false);
+    QVERIFY(stopped.result.error);
+    QCOMPARE(stopped.result.error->code, QStringLiteral("python-interrupted"));
+    const QString killed = writeProgram(folder,
+        QStringLiteral("killed.py"),
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n");
+    const Traced crashed = trace(killed);
+    QVERIFY(crashed.result.error);
+    QVERIFY2(crashed.result.error->message.startsWith(
+                 QStringLiteral("the Python program was killed by signal 9 (")),
+        qPrintable(crashed.result.error->message));
+}
+
+void tst_TracedProgram::namesAndArgumentsAsTheTracerWroteThem()
+{
+    // Escaped in the lines (\uXXXX, surrogate pairs, quotes, backslashes, tabs): read back as
+    // the program's own repr.
+    QTemporaryDir folder;
+    const QString program = writeProgram(folder,
+        QStringLiteral("escapes.py"),
+        "import concurrent.futures as cf\n"
+        "class Box:\n"
+        "    @staticmethod\n"
+        "    def keep(text, numbers):\n"
+        "        return text\n"
+        "text = '\\u00e9\\u4e2d\"\\\\\\t\\U0001F600'\n"
+        "with cf.ThreadPoolExecutor(1) as pool:\n"
+        "    pool.submit(Box.keep, text, [1, 2]).result()\n"
+        "print(repr(text) + ', ' + repr([1, 2]), end='')\n");
+    const Traced traced = trace(program);
+    QVERIFY2(
+        traced.result.ok(), qPrintable(traced.result.error ? traced.result.error->message : ""));
+    const TraceSnapshot &trace = *traced.result.trace;
+    QCOMPARE(trace.taskCount(), 1);
+    QCOMPARE(trace.taskName(0), QStringLiteral("__main__.Box.keep"));
+    QCOMPARE(trace.taskArguments(0), QString::fromUtf8(traced.out));
+    QVERIFY(trace.taskArguments(0).contains(QString::fromUtf8("\u00e9\u4e2d")));
 }
 
 QTEST_GUILESS_MAIN(tst_TracedProgram)
