@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 #include "panels/metricspanel.h"
 #include "panels/outputpanel.h"
+#include "pictures/picturecaption.h"
 #include "python/programoutput.h"
 #include "run/planning.h"
 #include "runcontroller.h"
@@ -344,6 +345,12 @@ void tst_TraceProgram::tracedRunEndsWithRowsAndOutput()
     QVERIFY(m_window->windowTitle().contains(QStringLiteral("pool.py")));
     QVERIFY(m_window->lastRun());
     QVERIFY(m_window->lastRun()->plan.program);
+    // Its pictures name the program, not a workload it does not have.
+    const QString caption = runCaption(*m_window->lastRun());
+    QVERIFY2(caption.startsWith(QStringLiteral("pool.py · 6 units of work · python-program · ")),
+        qPrintable(caption));
+    QCOMPARE(
+        m_window->pictureBaseName(&MainWindow::saveGanttPicture), QStringLiteral("pool-traced"));
 }
 
 void tst_TraceProgram::programWithoutParallelWorkSaysSo()
