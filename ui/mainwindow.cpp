@@ -935,11 +935,16 @@ void MainWindow::onRunFinished(const RunResult &run)
             // A traceback's last line says what was raised.
             const QStringList lines = run.error->message.trimmed().split(QLatin1Char('\n'));
             status = tr("%1 failed: %2").arg(name, lines.back().trimmed());
-        } else {
+        } else if (run.metrics.makespanNs > 0) {
             status = tr("%1 done in %2").arg(name, formatDuration(run.metrics.makespanNs));
+        } else {
+            // Nothing drawn to measure a makespan by: how long the program ran.
+            status = tr("%1 done").arg(name);
         }
         if (noWork && !run.error)
             status += tr(": no parallel work seen (no pool, thread or process ran any)");
+        if (run.metrics.makespanNs <= 0 && run.trace)
+            m_elapsed->setText(tr("ran %1").arg(formatDuration(run.trace->takenAtNs())));
         statusBar()->showMessage(status);
         m_resultLine->setText(status);
         updateResultLine();
