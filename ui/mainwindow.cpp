@@ -9,11 +9,14 @@
 #include "metrics/runmetrics.h"
 #include "panels/codepanel.h"
 #include "panels/metricspanel.h"
+#include "panels/outputpanel.h"
 #include "panels/presetpanel.h"
 #include "panels/workloadpanel.h"
 #include "pictures/picturefile.h"
 #include "preferencesdialog.h"
 #include "python/cpythonengine.h"
+#include "python/programoutput.h"
+#include "python/tracedprogramengine.h"
 #include "pythonlocator.h"
 #include "recentfiles.h"
 #include "replaycontroller.h"
@@ -22,11 +25,13 @@
 #include "runstrategy.h"
 #include "shortcutsdialog.h"
 #include "strategies/strategyregistry.h"
+#include "strategies/tracedprogram.h"
 #include "theme.h"
 #include "timeline/ganttpainter.h"
 #include "timeline/ganttview.h"
 #include "timeline/timelinelegend.h"
 #include "timeline/timelinezoomcontrol.h"
+#include "traceprogramdialog.h"
 #include "util/format.h"
 
 #include <QAbstractSpinBox>
@@ -105,6 +110,7 @@ MainWindow::MainWindow(QWidget *parent)
     createTimelinePane();
     createCentre(m_timelinePane);
     createCodeDock();
+    createOutputDock();
     createStatusBar();
     createActions();
     createMenus();
@@ -247,6 +253,20 @@ void MainWindow::createCodeDock()
     m_code->showPlan(m_panel->checkedPlan());
 }
 
+void MainWindow::createOutputDock()
+{
+    // What a traced program prints, under the picture: wide lines read best across it. Hidden
+    // until a program is traced; View > Program Output brings it back.
+    m_output = new OutputPanel;
+    m_outputDock = new QDockWidget(tr("Program output"), this);
+    m_outputDock->setObjectName(QStringLiteral("outputDock"));
+    m_outputDock->setWidget(m_output);
+    // Under the picture and the numbers, not under the controls: they keep their height.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    addDockWidget(Qt::BottomDockWidgetArea, m_outputDock);
+    m_outputDock->hide();
+}
+
 void MainWindow::createStatusBar()
 {
     m_progress = new QProgressBar;
@@ -295,8 +315,11 @@ void MainWindow::onRunStarted(const RunPlan &plan)
     m_resultLine->clear();
     updateResultLine();
     QToolTip::hideText(); // it spoke of a bar, or a point, of the run before
-    const int lanes = laneCountOf(plan);
     m_liveTasks = plan.tasks;
+    m_framesUntilMetrics = 0;
+    if (plan.program)
+        return onTraceStarted(plan);
+    const int lanes = laneCountOf(plan);
     m_timeline.setRowNoun(strategyOf(plan).rowPerTask() ? tr("thread") : tr("worker"));
     // The plan's own bound is known now; the measured one replaces it at the end.
     m_gantt->setLowerBound(plannedLowerBoundNs(*plan.tasks, lanes));
@@ -305,9 +328,9 @@ void MainWindow::onRunStarted(const RunPlan &plan)
     m_concurrency->setCores(plan.cpus);
     m_zoom->fit();
     m_progress->setRange(0, static_cast<int>(plan.tasks->size()));
+    m_progress->setFormat(tr("%v of %m tasks"));
     m_progress->setValue(0);
     m_progress->show();
-    m_framesUntilMetrics = 0;
     setWindowTitle(tr("ParViz"));
     QString message =
         tr("Running %1 on %2…").arg(plan.strategy, countOf(lanes, "worker", "workers"));
@@ -319,6 +342,31 @@ void MainWindow::onRunStarted(const RunPlan &plan)
     if (m_controller->isStartingCluster())
         message += tr(" (the Dask cluster is starting)");
     statusBar()->showMessage(message);
+}
+
+void MainWindow::onTraceStarted(const RunPlan &plan)
+{
+    // The program's own work, found as it runs: nothing planned to bound, predict or count
+    // down. The workload and Python panels keep describing ParViz's own runs; the title and
+    // the status bar say which program this is.
+    const QString name = QFileInfo(plan.program->path).fileName();
+    m_timeline.setRowNoun(tr("row"));
+    m_gantt->setLowerBound(-1);
+    m_gantt->setPrediction(-1);
+    m_concurrency->setCores(plan.cpus);
+    m_zoom->fit();
+    m_progress->setRange(0, 0); // busy: how many units of work are to come is not known
+    m_progress->show();
+    m_output->clear(name);
+    if (m_outputDock->isHidden()) {
+        m_outputDock->show();
+        // A few lines: the timeline keeps most of the height, on a projector's 720 too.
+        if (!m_outputDock->isFloating())
+            resizeDocks({m_outputDock}, {std::max(110, height() / 6)}, Qt::Vertical);
+    }
+    m_outputDock->raise();
+    setWindowTitle(tr("%1 – ParViz").arg(QDir::toNativeSeparators(plan.program->path)));
+    statusBar()->showMessage(tr("Tracing %1…").arg(name));
 }
 
 void MainWindow::onSweepStarted(const SweepPlan &plan)
@@ -422,6 +470,13 @@ void MainWindow::createActions()
     m_truth->setToolTip(m_truthToolTip);
     connect(m_truth, &QAction::triggered, this, &MainWindow::startTruth);
 
+    m_traceProgram = new QAction(tr("&Trace Python Program…"), this);
+    m_traceProgram->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_traceProgram->setToolTip(
+        tr("Run a Python program of your own, unmodified, with ParViz's tracer loaded, and "
+           "watch its pools, threads and processes work (Ctrl+Shift+P)"));
+    connect(m_traceProgram, &QAction::triggered, this, &MainWindow::chooseProgramToTrace);
+
     m_openRun = new QAction(tr("&Open Run…"), this);
     m_openRun->setShortcut(QKeySequence::Open);
     connect(m_openRun, &QAction::triggered, this, &MainWindow::chooseRunToOpen);
@@ -466,6 +521,14 @@ void MainWindow::createMenus()
     connect(m_recent, &RecentFiles::openRequested, this, &MainWindow::openRun);
     file->addAction(m_saveRun);
     file->addSeparator();
+    file->addAction(m_traceProgram);
+    // The tutorial's programs, as they are: a first trace without a program of one's own.
+    m_examplesMenu = file->addMenu(tr("Trace Python &Example"));
+    m_examplesMenu->setToolTipsVisible(true);
+    fillExamplesMenu();
+    // Whether tracing can start is known once the interpreter has been looked for.
+    connect(file, &QMenu::aboutToShow, m_python, &PythonLocator::ensureLooked);
+    file->addSeparator();
     file->addAction(tr("Save &Gantt…"), this, [this] {
         savePictureWithDialog(tr("Save Gantt"), &MainWindow::saveGanttPicture);
     });
@@ -501,6 +564,7 @@ void MainWindow::createMenus()
     connect(m_presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
     view->addAction(m_showControls);
     view->addAction(m_codeDock->toggleViewAction());
+    view->addAction(m_outputDock->toggleViewAction());
     QMenu *theme = view->addMenu(tr("&Theme"));
     auto *themes = new QActionGroup(this);
     for (auto [choice, label] : {std::pair{Theme::System, tr("&System")},
@@ -572,6 +636,8 @@ void MainWindow::updateActions()
     m_stop->setEnabled(busy || m_replayer->isActive());
     m_replay->setEnabled(!busy && m_lastRun.has_value());
     m_openRun->setEnabled(!busy);
+    m_traceProgram->setEnabled(!busy);
+    m_examplesMenu->setEnabled(!busy);
     if (m_recentMenu)
         m_recentMenu->setEnabled(!busy);
     m_saveRun->setEnabled(!busy && m_lastRun.has_value());
@@ -696,6 +762,93 @@ void MainWindow::startTruth()
     showComparisonWindow()->compare(std::move(runs));
 }
 
+void MainWindow::chooseProgramToTrace()
+{
+    if (m_controller->isBusy() || (m_comparison && m_comparison->isRunning()))
+        return;
+    TraceProgramDialog dialog(this);
+    QSettings settings;
+    dialog.readSettings(settings);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    dialog.writeSettings(settings);
+    traceProgram(dialog.program());
+}
+
+void MainWindow::traceProgram(TracedProgram program)
+{
+    if (m_controller->isBusy() || (m_comparison && m_comparison->isRunning()))
+        return;
+    const Result<PythonInterpreter> *python = m_python->result();
+    if (!python) {
+        // Not looked for yet (about 50 ms a candidate, in the background): trace once found.
+        m_afterPythonFound = [this, program] { traceProgram(program); };
+        m_python->ensureLooked();
+        statusBar()->showMessage(tr("Looking for Python…"));
+        return;
+    }
+    // Never another interpreter than the one chosen in Preferences.
+    if (!*python)
+        return showError(tr("Cannot trace the program"), python->error());
+    m_programOutput = std::make_shared<ProgramOutput>();
+    program.output = m_programOutput;
+    m_controller->run(makeTracedProgramSession(std::move(program), m_python->interpreter()));
+}
+
+QString MainWindow::exampleTitle(const QString &fileName)
+{
+    // "3-processes-with-join.py": "3 – processes with join".
+    QString title = QFileInfo(fileName).completeBaseName();
+    const qsizetype dash = title.indexOf(QLatin1Char('-'));
+    if (dash > 0)
+        title = title.left(dash) + QStringLiteral(" – ") + title.mid(dash + 1);
+    return title.replace(QLatin1Char('-'), QLatin1Char(' '));
+}
+
+void MainWindow::fillExamplesMenu()
+{
+    QStringList files = QDir(QStringLiteral(":/examples")).entryList(QDir::Files);
+    // By their number: 10 after 9.
+    std::sort(files.begin(), files.end(), [](const QString &a, const QString &b) {
+        return std::pair(a.section(QLatin1Char('-'), 0, 0).toInt(), a)
+            < std::pair(b.section(QLatin1Char('-'), 0, 0).toInt(), b);
+    });
+    for (const QString &file : files) {
+        const QString resource = QStringLiteral(":/examples/") + file;
+        QAction *action = m_examplesMenu->addAction(exampleTitle(file), this, [this, resource] {
+            if (auto traced = traceExample(resource); !traced)
+                showError(tr("Cannot trace the example"), traced.error());
+        });
+        action->setData(resource);
+        action->setToolTip(tr("Trace %1, the tutorial's program as it is").arg(file));
+    }
+}
+
+Result<void> MainWindow::traceExample(const QString &resource)
+{
+    if (m_controller->isBusy() || (m_comparison && m_comparison->isRunning()))
+        return Error{QStringLiteral("busy"), tr("a run is under way")};
+    if (!m_examplesFolder) {
+        m_examplesFolder = std::make_unique<QTemporaryDir>();
+        if (!m_examplesFolder->isValid()) {
+            const QString why = m_examplesFolder->errorString();
+            m_examplesFolder.reset();
+            return Error{QStringLiteral("io"), tr("no folder to copy the example to: %1").arg(why)};
+        }
+    }
+    const QString path = m_examplesFolder->filePath(QFileInfo(resource).fileName());
+    // Copied afresh each time: the resource's copy is read-only, and one edited since is not
+    // the example any more.
+    QFile::remove(path);
+    if (!QFile::copy(resource, path))
+        return Error{QStringLiteral("io"), tr("could not copy %1 to %2").arg(resource, path)};
+    TracedProgram program;
+    program.path = path;
+    program.workingDirectory = m_examplesFolder->path();
+    traceProgram(std::move(program));
+    return {};
+}
+
 void MainWindow::onPythonFound()
 {
     m_panel->setPython(m_python->result());
@@ -735,20 +888,69 @@ void MainWindow::onFrame(const std::shared_ptr<const TraceSnapshot> &snapshot)
     m_timeline.setTrace(snapshot, m_liveTasks, true);
     m_gantt->refresh();
     updateConcurrency();
-    m_progress->setValue(static_cast<int>(snapshot->completedTasks()));
-    m_elapsed->setText(tr("elapsed %1").arg(formatDuration(snapshot->takenAtNs())));
+    const bool traced = m_programOutput != nullptr;
+    if (traced) {
+        takeProgramOutput();
+        m_elapsed->setText(
+            tr("elapsed %1, %2 seen")
+                .arg(formatDuration(snapshot->takenAtNs()),
+                    countOf(snapshot->taskCount(), "unit of work", "units of work")));
+    } else {
+        m_progress->setValue(static_cast<int>(snapshot->completedTasks()));
+        m_elapsed->setText(tr("elapsed %1").arg(formatDuration(snapshot->takenAtNs())));
+    }
     if (!m_liveTasks)
         return;
     m_liveMetrics.update(snapshot, m_liveTasks);
     if (--m_framesUntilMetrics <= 0) {
-        m_metrics->showLive(
-            m_liveMetrics.live(), snapshot->takenAtNs(), static_cast<int>(m_liveTasks->size()));
+        m_metrics->showLive(m_liveMetrics.live(),
+            snapshot->takenAtNs(),
+            traced ? snapshot->taskCount() : static_cast<int>(m_liveTasks->size()));
         m_framesUntilMetrics = FramesPerMetricsDisplay;
     }
 }
 
+void MainWindow::takeProgramOutput()
+{
+    if (m_programOutput)
+        m_output->takeFrom(*m_programOutput);
+}
+
 void MainWindow::onRunFinished(const RunResult &run)
 {
+    if (run.plan.program) {
+        // The last of what it printed, read after its last frame, its last lines too.
+        takeProgramOutput();
+        m_output->flush();
+        m_programOutput.reset();
+        showRun(run);
+        if (run.error)
+            showError(tr("The program failed"), *run.error);
+        const bool noWork = !run.trace || run.trace->taskCount() == 0;
+        const QString name = QFileInfo(run.plan.program->path).fileName();
+        QString status;
+        if (run.stopped) {
+            status = tr("Stopped %1").arg(name);
+        } else if (run.error) {
+            // A traceback's last line says what was raised.
+            const QStringList lines = run.error->message.trimmed().split(QLatin1Char('\n'));
+            status = tr("%1 failed: %2").arg(name, lines.back().trimmed());
+        } else if (run.metrics.makespanNs > 0) {
+            status = tr("%1 done in %2").arg(name, formatDuration(run.metrics.makespanNs));
+        } else {
+            // Nothing drawn to measure a makespan by: how long the program ran.
+            status = tr("%1 done").arg(name);
+        }
+        if (noWork && !run.error)
+            status += tr(": no parallel work seen (no pool, thread or process ran any)");
+        if (run.metrics.makespanNs <= 0 && run.trace)
+            m_elapsed->setText(tr("ran %1").arg(formatDuration(run.trace->takenAtNs())));
+        statusBar()->showMessage(status);
+        m_resultLine->setText(status);
+        updateResultLine();
+        return;
+    }
+    // A program of one's own teaches nothing of this machine's costs.
     m_costs.learnFrom(run);
     showRun(run);
     m_presets->showOutcome(run);
@@ -845,7 +1047,9 @@ void MainWindow::showOpenedRun(const RunResult &run, const QString &path)
         workers = WorkerCount::exactly(workers.resolve(run.plan.cpus));
     WorkloadSpec workload = run.plan.workload;
     workload.taskCount = static_cast<int>(run.plan.tasks->size());
-    m_panel->apply(run.plan.strategy, workload, workers, run.plan.options);
+    // A traced program's run has no workload for the controls to take.
+    if (run.plan.strategy != TracedProgramStrategyId)
+        m_panel->apply(run.plan.strategy, workload, workers, run.plan.options);
     m_gantt->setPrediction(-1); // made elsewhere, or long ago: nothing here predicted it
     showRun(run);
     m_zoom->fit();
@@ -926,6 +1130,12 @@ QString MainWindow::pictureBaseName(
     }
     if (!m_lastRun)
         return QStringLiteral("parviz");
+    if (m_lastRun->plan.program) {
+        // "primes-traced": the program's name, as its workload says nothing.
+        const QString name =
+            QFileInfo(m_lastRun->plan.program->path).completeBaseName() + QStringLiteral("-traced");
+        return save == &MainWindow::saveWindowPicture ? name + QStringLiteral("-window") : name;
+    }
     const QString name = parviz::pictureBaseName(
         m_lastRun->plan.strategy, m_lastRun->plan.workload, QString::number(m_lastRun->workers));
     return save == &MainWindow::saveWindowPicture ? name + QStringLiteral("-window") : name;
@@ -1326,8 +1536,11 @@ void MainWindow::showReplayFrame(std::int64_t ns)
     const bool small = m_lastRun->trace->totalEventCount() < ReplayMetricsEveryFrameEvents;
     if (small || --m_framesUntilMetrics <= 0 || ns >= m_replayer->endNs()) {
         m_liveMetrics.update(m_lastRun->trace->until(ns), m_lastRun->plan.tasks);
-        m_metrics->showMoment(
-            m_liveMetrics.live(), ns, static_cast<int>(m_lastRun->plan.tasks->size()), replay);
+        // A traced program's units of work are its trace's, not a plan's.
+        const int tasks = m_lastRun->plan.strategy == TracedProgramStrategyId
+            ? m_lastRun->trace->taskCount()
+            : static_cast<int>(m_lastRun->plan.tasks->size());
+        m_metrics->showMoment(m_liveMetrics.live(), ns, tasks, replay);
         m_framesUntilMetrics = FramesPerMetricsDisplay;
     }
 }

@@ -12,6 +12,7 @@
 #include <QFont>
 #include <QMainWindow>
 #include <QStringList>
+#include <QTemporaryDir>
 
 #include <functional>
 #include <memory>
@@ -36,7 +37,9 @@ class CodePanel;
 class ConcurrencyChart;
 class GanttView;
 class MetricsPanel;
+class OutputPanel;
 class PresetPanel;
+class ProgramOutput;
 class PythonLocator;
 class RecentFiles;
 class ReplayController;
@@ -53,7 +56,10 @@ enum class Theme;
 // curve point by point; Stop (Esc) stops either. Before each run the predicted makespan is
 // marked on the Gantt, and before each sweep its predicted curve is drawn. Replay (F5) plays the
 // last run back at a chosen speed. Run in CPython Too (Ctrl+T) runs the workload with ParViz,
-// then with the strategy's own Python program in CPython, and compares the two.
+// then with the strategy's own Python program in CPython, and compares the two. File > Trace
+// Python Program (Ctrl+Shift+P) runs a program of one's own, or one of the tutorial's examples,
+// with ParViz's tracer loaded and draws it as it runs; what it prints shows in the Program
+// output panel.
 //
 // GUI thread.
 class MainWindow : public QMainWindow
@@ -104,6 +110,19 @@ public:
     const std::optional<RunResult> &lastRun() const { return m_lastRun; }
     QAction *replayAction() const { return m_replay; }
     ReplayController *replayController() const { return m_replayer; }
+    // File > Trace Python Program…, its Examples, and what the traced program prints.
+    QAction *traceProgramAction() const { return m_traceProgram; }
+    QMenu *examplesMenu() const { return m_examplesMenu; }
+    OutputPanel *outputPanel() const { return m_output; }
+    QDockWidget *outputDock() const { return m_outputDock; }
+    // Runs `program` traced (as the dialog's OK does), with the interpreter chosen in
+    // Preferences once it is found; its output goes to the output panel. Refused while busy.
+    void traceProgram(TracedProgram program);
+    // Copies the built-in example `resource` (":/examples/1-sequential.py") into the window's
+    // own folder and traces it there (as File > Trace Python Program > Examples does).
+    Result<void> traceExample(const QString &resource);
+    // The menu's name for an example's file: "1 – sequential" for "1-sequential.py".
+    static QString exampleTitle(const QString &fileName);
     // What the predictions use: this machine's costs, as its runs have measured them.
     const MachineCosts &machineCosts() const { return m_costs; }
 
@@ -152,11 +171,13 @@ private:
     // The timeline over the speedup chart, beside the numbers' column.
     void createCentre(QWidget *timelinePane);
     void createCodeDock(); // the Python the run mirrors, a tab beside the workload
+    void createOutputDock(); // what a traced program prints, under the picture
     void createStatusBar();
     void connectPanels();
     void connectRunController();
     void onPresetChosen(const Preset &preset);
     void onRunStarted(const RunPlan &plan);
+    void onTraceStarted(const RunPlan &plan); // a traced program's run
     void onSweepStarted(const SweepPlan &plan);
     void onSweepFinished(const SweepResult &sweep);
     void updateResultLine();
@@ -173,6 +194,10 @@ private:
     void startComparison();
     ComparisonWindow *showComparisonWindow();
     void startTruth();
+    void chooseProgramToTrace();
+    void fillExamplesMenu();
+    // The traced program's output since the last frame, into the panel.
+    void takeProgramOutput();
     void onPythonFound();
     // Whether `strategy` with `options` runs on a Dask cluster and cannot start yet: the
     // interpreter chosen in Preferences has not been found (`then` runs once it is), or none
@@ -221,6 +246,8 @@ private:
     MetricsPanel *m_metrics;
     CodePanel *m_code;
     QDockWidget *m_codeDock;
+    OutputPanel *m_output;
+    QDockWidget *m_outputDock;
     QDockWidget *m_workloadDock;
     QWidget *m_timelinePane;
     QScrollArea *m_metricsArea;
@@ -248,6 +275,12 @@ private:
     QAction *m_compare;
     QAction *m_truth;
     QString m_truthToolTip;
+    QAction *m_traceProgram = nullptr;
+    QMenu *m_examplesMenu = nullptr;
+    // The traced run under way's output, or the last one's: the panel takes it every frame.
+    std::shared_ptr<ProgramOutput> m_programOutput;
+    // Where the examples are copied to run, for the window's life.
+    std::unique_ptr<QTemporaryDir> m_examplesFolder;
     QAction *m_openRun;
     QAction *m_saveRun;
     RecentFiles *m_recent = nullptr;

@@ -11,6 +11,7 @@
 #include "python/cpythonengine.h"
 #include "python/daskcluster.h"
 #include "python/interpreter.h"
+#include "python/tracedprogramengine.h"
 #include "run/comparison.h"
 #include "run/planning.h"
 #include "run/runsession.h"
@@ -20,9 +21,11 @@
 #include "util/output.h"
 #include "util/texttable.h"
 
+#include <QFileInfo>
 #include <QStringList>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -117,10 +120,12 @@ FigureStyle figureStyleOf(const ExportFlags &flags)
 class Exporter
 {
 public:
-    Exporter(const ExportFlags &flags, bool quiet, std::stop_token stop)
+    // `text`: where "wrote FILE" lines go; null, where textStream() says.
+    Exporter(const ExportFlags &flags, bool quiet, std::stop_token stop, FILE *text = nullptr)
         : m_flags(flags)
         , m_quiet(quiet)
         , m_stop(std::move(stop))
+        , m_text(text ? text : textStream(flags))
     { }
 
     const std::stop_token &stop() const { return m_stop; }
@@ -135,7 +140,7 @@ public:
             printError(saved.error().message);
             m_failed = true;
         } else if (!m_quiet && path != "-") {
-            std::fprintf(textStream(m_flags), "  %-10s wrote %s\n", what, path.c_str());
+            std::fprintf(m_text, "  %-10s wrote %s\n", what, path.c_str());
         }
     }
     void pictures(const std::function<Result<void>(const PictureTarget &)> &save)
@@ -161,8 +166,29 @@ private:
     const ExportFlags &m_flags;
     bool m_quiet;
     std::stop_token m_stop;
+    FILE *m_text;
     bool m_failed = false;
 };
+
+// One run's exports (run, trace): its run JSON, CSV, Chrome trace and Gantt pictures.
+void writeRunExports(Exporter &exporter, const ExportFlags &exports, const RunResult &result)
+{
+    const std::stop_token &stop = exporter.stop();
+    const std::span<const RunResult> runs(&result, 1);
+    exporter.write(
+        exports.json, "json", [&](const QString &path) { return saveRunJson(result, path, stop); });
+    exporter.write(exports.csv, "csv", [&](const QString &path) {
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeRunCsv(result, device); }, stop);
+    });
+    exporter.write(exports.trace, "trace", [&](const QString &path) {
+        return writeOutput(
+            path, [&](QIODevice &device) { return writeChromeTrace(runs, device); }, stop);
+    });
+    exporter.pictures([&](const PictureTarget &target) {
+        return saveGanttFigure(runs, target, figureStyleOf(exports));
+    });
+}
 
 // The exit status of runs that ended: a failure is 1 and says why.
 int statusOf(const std::optional<Error> &error)
@@ -225,22 +251,8 @@ int runCommand(const RunFlags &flags, std::stop_token stop)
     if (!flags.quiet)
         std::fputs(runSummary(result).toUtf8().constData(), text);
 
-    const std::span<const RunResult> runs(&result, 1);
     Exporter exporter(flags.exports, flags.quiet, stop);
-    exporter.write(flags.exports.json, "json", [&](const QString &path) {
-        return saveRunJson(result, path, stop);
-    });
-    exporter.write(flags.exports.csv, "csv", [&](const QString &path) {
-        return writeOutput(
-            path, [&](QIODevice &device) { return writeRunCsv(result, device); }, stop);
-    });
-    exporter.write(flags.exports.trace, "trace", [&](const QString &path) {
-        return writeOutput(
-            path, [&](QIODevice &device) { return writeChromeTrace(runs, device); }, stop);
-    });
-    exporter.pictures([&](const PictureTarget &target) {
-        return saveGanttFigure(runs, target, figureStyleOf(flags.exports));
-    });
+    writeRunExports(exporter, flags.exports, result);
     if (result.error)
         return statusOf(result.error);
     return exporter.failed() ? ExitFailed : ExitOk;
@@ -539,6 +551,57 @@ int truthCommand(const TruthFlags &flags, std::stop_token stop)
         }
     }
     return failed || exporter.failed() ? ExitFailed : ExitOk;
+}
+
+int traceCommand(const TraceFlags &flags, std::stop_token stop)
+{
+    if (flags.program.empty())
+        return report(usage(QStringLiteral("PROGRAM"),
+            QStringLiteral("name the Python program to trace, after --: parviz-cli trace -- "
+                           "PROGRAM.py [ARGS...]")));
+    const QString path = QString::fromStdString(flags.program.front());
+    if (!QFileInfo(path).isFile())
+        return report(usage(
+            QStringLiteral("PROGRAM"), QStringLiteral("%1 is not a file").arg(excerpt(path))));
+    QStringList arguments;
+    for (std::size_t i = 1; i < flags.program.size(); ++i)
+        arguments << QString::fromStdString(flags.program[i]);
+    const ExportFlags &exports = flags.exports;
+    if (auto checked = exports.check(); !checked)
+        return report(checked.error());
+    if (exports.toStdout())
+        return report(usage(QString(),
+            QStringLiteral("standard output is the program's: write the exports to files")));
+    // As truth chooses it: --python, else $PARVIZ_PYTHON, else python3 on PATH or
+    // /usr/bin/python3. None that runs is bad usage: nothing ran.
+    const QString chosen = QString::fromStdString(flags.python);
+    const auto found = findPython(chosen);
+    if (!found)
+        return report(usage(
+            chosen.isEmpty() ? QString() : QStringLiteral("--python"), found.error().message));
+    if (auto writable = exports.checkWritable(); !writable)
+        return statusOf(writable.error());
+
+    // The program's standard streams are this command's own: what it prints is its own, and
+    // everything this command says goes to stderr.
+    auto session = makeTracedProgramSession(
+        {path, arguments, QString(), nullptr}, std::make_shared<const PythonInterpreter>(*found));
+    const RunResult result = execute(*session, stop, false);
+    std::fflush(stdout);
+    if (!flags.quiet)
+        std::fputs(runSummary(result).toUtf8().constData(), stderr);
+
+    Exporter exporter(exports, flags.quiet, stop, stderr);
+    writeRunExports(exporter, exports, result);
+    // Ctrl+C in a terminal reaches the program itself, which held the terminal: the status
+    // says it, as a shell would.
+    if (result.error && result.error->code == QLatin1String("python-interrupted")) {
+        printError(result.error->message);
+        return 128 + SIGINT;
+    }
+    if (result.error)
+        return statusOf(result.error);
+    return exporter.failed() ? ExitFailed : ExitOk;
 }
 
 } // namespace parviz::cli

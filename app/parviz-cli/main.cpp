@@ -195,16 +195,46 @@ int main(int argc, char **argv)
         "(nothing ran), 128 + N stopped by signal N (130 for Ctrl+C; nothing of Python is left "
         "running).");
 
+    TraceFlags traceFlags;
+    auto *trace = app.add_subcommand("trace",
+        "Run a Python program of your own, unmodified, in CPython with ParViz's tracer, and "
+        "draw every unit of parallel work it does");
+    trace
+        ->add_option("--python",
+            traceFlags.python,
+            "The Python 3 interpreter (default: $PARVIZ_PYTHON, else python3 on PATH or "
+            "/usr/bin/python3, one with joblib first)")
+        ->type_name("PATH");
+    traceFlags.exports.addTo(*trace, true, "the Gantt");
+    addQuiet(*trace, traceFlags.quiet);
+    trace->add_option("program", traceFlags.program, "The program and its arguments, after --")
+        ->type_name("PROGRAM.py [ARGS...]");
+    trace->footer(
+        "Traced: concurrent.futures' executors, threading.Thread, multiprocessing's Process and "
+        "Pool, and joblib.Parallel, under every start method and nested; each call a row's "
+        "run, the main thread's submits and waits its main row. The program's standard input, "
+        "output and error are this command's; the summary and what was written go to stderr "
+        "once it has ended. Ctrl+C stops it and every process it started.\n"
+        "Examples:\n"
+        "  parviz-cli trace -- my_program.py --its-own-flag\n"
+        "  parviz-cli trace --json run.json --png run.png -- my_program.py\n"
+        "  parviz-cli trace --python /usr/bin/python3 --trace run.trace.json -- my_program.py\n"
+        "Exit status: 0 the program ran and exited with 0, 1 it failed (its exit code in the "
+        "message; its traceback is above, on stderr) or an export could not be written, 2 bad "
+        "usage or no Python that runs (nothing ran), 128 + N stopped by signal N (130 for "
+        "Ctrl+C; nothing of the program is left running).");
+
     // CLI11 would only say that a command is required; name the word it did not know.
-    const std::vector<CLI::App *> commands{list, run, sweep, compare, truth};
+    const std::vector<CLI::App *> commands{list, run, sweep, compare, truth, trace};
     if (argc > 1 && argv[1][0] != '-'
         && std::none_of(commands.begin(), commands.end(), [&](CLI::App *command) {
                return command->get_name() == argv[1];
            })) {
-        printError(QStringLiteral("unknown command '%1' (use run, sweep, compare, truth or list; "
-                                  "see "
-                                  "--help)")
-                       .arg(parviz::excerpt(QString::fromLocal8Bit(argv[1]))));
+        printError(
+            QStringLiteral("unknown command '%1' (use run, sweep, compare, truth, trace or list; "
+                           "see "
+                           "--help)")
+                .arg(parviz::excerpt(QString::fromLocal8Bit(argv[1]))));
         return ExitUsage;
     }
     try {
@@ -225,6 +255,7 @@ int main(int argc, char **argv)
     const ExportFlags &exports = run->parsed() ? runFlags.exports
         : sweep->parsed()                      ? sweepFlags.exports
         : truth->parsed()                      ? truthFlags.exports
+        : trace->parsed()                      ? traceFlags.exports
                                                : compareFlags.exports;
     std::unique_ptr<PictureApplication> pictures;
     if (exports.wantsPictures())
@@ -238,6 +269,8 @@ int main(int argc, char **argv)
             status = sweepCommand(sweepFlags, stop.get_token());
         else if (truth->parsed())
             status = truthCommand(truthFlags, stop.get_token());
+        else if (trace->parsed())
+            status = traceCommand(traceFlags, stop.get_token());
         else
             status = compareCommand(compareFlags, stop.get_token());
     } catch (const std::bad_alloc &) {

@@ -36,7 +36,7 @@ QString tracedWork(const RunResult &run)
         : QStringLiteral(" (in %1)").arg(program.workingDirectory);
     text += line(QStringLiteral("program"), workLabel(run.plan) + where);
     const std::int32_t units = run.trace ? run.trace->taskCount() : 0;
-    text += line(QStringLiteral("work"),
+    text += line(QStringLiteral("units"),
         units == 0 ? QStringLiteral("no parallel work seen: the program used no pool, thread "
                                     "or process ParViz traces")
                    : QStringLiteral("%1 traced").arg(countOf(units, "unit", "units")));
@@ -109,11 +109,15 @@ QString runSummary(const RunResult &run)
             QStringLiteral("the caller went on after %1, while its workers ran until %2: "
                            "a clock read there measures only the start-up")
                 .arg(formatDuration(m.callerDoneNs), formatDuration(m.makespanNs)));
-    text += line(QStringLiteral("work"),
-        QStringLiteral("%1 measured, %2 planned, %3 effective")
-            .arg(formatDuration(m.totalWorkNs),
-                formatDuration(m.plannedWorkNs),
-                formatDuration(m.effectiveWorkNs)));
+    if (run.plan.program)
+        text += line(QStringLiteral("work"),
+            QStringLiteral("%1 measured").arg(formatDuration(m.totalWorkNs)));
+    else
+        text += line(QStringLiteral("work"),
+            QStringLiteral("%1 measured, %2 planned, %3 effective")
+                .arg(formatDuration(m.totalWorkNs),
+                    formatDuration(m.plannedWorkNs),
+                    formatDuration(m.effectiveWorkNs)));
     const QString baseline = m.baselineMeasured ? QStringLiteral("a measured sequential run")
                                                 : QStringLiteral("the effective work");
     QString speedup = QStringLiteral("%1x against %2 (%3), efficiency %4")

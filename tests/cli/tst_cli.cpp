@@ -86,6 +86,10 @@ private slots:
     void outOfMemoryIsAFailedRun_data();
     void outOfMemoryIsAFailedRun();
     void killedTruthLeavesNoProcessNorFile();
+    void tracePassesTheProgramsStreamsThroughAndWritesItsRun();
+    void traceOfAFailingProgramIsExitOne();
+    void runWithTheTracedProgramsStrategyIsUsage();
+    void ctrlCStopsATracedProgramAndAllItStarted();
 
 private:
     struct Outcome
@@ -2151,6 +2155,140 @@ void tst_Cli::killedTruthLeavesNoProcessNorFile()
             .join(QLatin1String(", "));
     };
     QTRY_VERIFY2_WITH_TIMEOUT(left().isEmpty(), qPrintable(left()), 2000);
+}
+
+namespace {
+
+QString writeTraceProgram(const QTemporaryDir &folder, const QByteArray &text)
+{
+    const QString path = folder.filePath(QStringLiteral("traced_program.py"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+        return {};
+    return path;
+}
+
+} // namespace
+
+void tst_Cli::tracePassesTheProgramsStreamsThroughAndWritesItsRun()
+{
+    if (!QFile::exists(QStringLiteral("/usr/bin/python3")))
+        QSKIP("no /usr/bin/python3");
+    QTemporaryDir folder;
+    const QString program = writeTraceProgram(folder,
+        "import concurrent.futures as cf, sys\n"
+        "def square(i):\n"
+        "    return i * i\n"
+        "if __name__ == '__main__':\n"
+        "    line = sys.stdin.readline().strip()\n"
+        "    with cf.ThreadPoolExecutor(2) as pool:\n"
+        "        total = sum(pool.map(square, range(5)))\n"
+        "    print('read', line, 'args', sys.argv[1:], 'total', total)\n"
+        "    print('to stderr', file=sys.stderr)\n");
+    const QString json = folder.filePath(QStringLiteral("traced.json"));
+    QProcess process;
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("trace"),
+            QStringLiteral("--python"),
+            QStringLiteral("/usr/bin/python3"),
+            QStringLiteral("--json"),
+            json,
+            QStringLiteral("--"),
+            program,
+            QStringLiteral("--its-own"),
+            QStringLiteral("x")});
+    QVERIFY(process.waitForStarted());
+    process.write("from stdin\n");
+    process.closeWriteChannel();
+    QVERIFY(process.waitForFinished(60000));
+    const QByteArray out = process.readAllStandardOutput();
+    const QByteArray err = process.readAllStandardError();
+    QVERIFY2(
+        process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0, err.constData());
+    // Standard output is the program's alone; the summary and "wrote" go to stderr.
+    QCOMPARE(out, QByteArray("read from stdin args ['--its-own', 'x'] total 30\n"));
+    QVERIFY2(err.startsWith("to stderr\n"), err.constData());
+    QVERIFY2(err.contains("5 units of work"), err.constData());
+    QVERIFY2(err.contains("wrote " + json.toLocal8Bit()), err.constData());
+    const QByteArray written = readFile(json);
+    QVERIFY2(written.contains("\"python-program\""), written.left(400).constData());
+}
+
+void tst_Cli::traceOfAFailingProgramIsExitOne()
+{
+    if (!QFile::exists(QStringLiteral("/usr/bin/python3")))
+        QSKIP("no /usr/bin/python3");
+    QTemporaryDir folder;
+    const QString program = writeTraceProgram(folder, "import sys\nprint('going')\nsys.exit(3)\n");
+    const Outcome outcome = cli({QStringLiteral("trace"),
+        QStringLiteral("--python"),
+        QStringLiteral("/usr/bin/python3"),
+        QStringLiteral("--"),
+        program});
+    QCOMPARE(outcome.exitCode, 1);
+    QCOMPARE(outcome.out, QByteArray("going\n"));
+    QVERIFY2(outcome.err.contains("parviz-cli: the Python program exited with code 3\n"),
+        outcome.err.constData());
+    // No program is bad usage.
+    const Outcome none = cli({QStringLiteral("trace"),
+        QStringLiteral("--"),
+        folder.filePath(QStringLiteral("missing.py"))});
+    QCOMPARE(none.exitCode, 2);
+    QVERIFY2(none.err.contains("is not a file"), none.err.constData());
+}
+
+void tst_Cli::runWithTheTracedProgramsStrategyIsUsage()
+{
+    const Outcome outcome =
+        cli({QStringLiteral("run"), QStringLiteral("-s"), QStringLiteral("python-program")});
+    QCOMPARE(outcome.exitCode, 2);
+    QVERIFY2(outcome.err.contains("parviz-cli trace -- PROGRAM.py"), outcome.err.constData());
+    QCOMPARE(outcome.err.count('\n'), 1);
+}
+
+void tst_Cli::ctrlCStopsATracedProgramAndAllItStarted()
+{
+#if defined(__SANITIZE_THREAD__)
+    QSKIP("ThreadSanitizer loses the order of threads started before a QProcess (see above)");
+#endif
+    if (!QFile::exists(QStringLiteral("/usr/bin/python3")))
+        QSKIP("no /usr/bin/python3");
+    // Forked workers keep the program's command line: its path finds them all.
+    QTemporaryDir folder;
+    const QString program = writeTraceProgram(folder,
+        "import concurrent.futures as cf, multiprocessing as mp, time\n"
+        "def nap(i):\n"
+        "    time.sleep(60)\n"
+        "if __name__ == '__main__':\n"
+        "    mp.set_start_method('fork')\n"
+        "    with cf.ProcessPoolExecutor(2) as pool:\n"
+        "        list(pool.map(nap, range(4)))\n");
+    const QString json = folder.filePath(QStringLiteral("stopped.json"));
+    QProcess process;
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("trace"),
+            QStringLiteral("--python"),
+            QStringLiteral("/usr/bin/python3"),
+            QStringLiteral("--json"),
+            json,
+            QStringLiteral("--"),
+            program});
+    QVERIFY(process.waitForStarted());
+    QSet<qint64> python;
+    const auto seenThree = [&] {
+        for (const qint64 pid : processesRunning(program))
+            python.insert(pid);
+        return python.size() >= 3;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(seenThree(), 30000);
+    QVERIFY(waitUntilStoppable(process.processId(), 2));
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 130);
+    QTRY_VERIFY_WITH_TIMEOUT(processesRunning(program).isEmpty(), 2000);
+    for (const qint64 pid : std::as_const(python))
+        QVERIFY2(test::processIsGone(pid_t(pid)), qPrintable(QString::number(pid)));
+    QVERIFY(readFile(json).contains("\"python-program\""));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

@@ -4,6 +4,7 @@
 #include "charts/utilisationbars.h"
 #include "metrics/amdahl.h"
 #include "run/runresult.h"
+#include "strategies/tracedprogram.h"
 #include "util/format.h"
 
 #include <QDialog>
@@ -194,9 +195,16 @@ void MetricsPanel::showResult(const RunResult &run)
                   .arg(run.machineLoad.otherCores, 0, 'f', 2)
                   .arg(DisturbedCores, 0, 'f', 2)
             : tr("Time since the run started."));
-    QString tasks = tr("%1 of %2 completed")
-                        .arg(m.tasksCompleted)
-                        .arg(run.plan.tasks ? run.plan.tasks->size() : 0);
+    // A traced program's units of work are found as it runs: its trace's, not a plan's.
+    const bool traced = run.plan.strategy == TracedProgramStrategyId;
+    const qsizetype taskCount = traced && run.trace ? run.trace->taskCount()
+        : run.plan.tasks                            ? qsizetype(run.plan.tasks->size())
+                                                    : 0;
+    if (traced && taskCount == 0 && !run.error && !run.stopped)
+        m_status->setText(status
+            + tr(". No parallel work seen: the program ran no pool, thread "
+                 "or process that ParViz traces"));
+    QString tasks = tr("%1 of %2 completed").arg(m.tasksCompleted).arg(taskCount);
     if (m.tasksInterrupted > 0)
         tasks += tr(", %1 interrupted").arg(m.tasksInterrupted);
     if (m.tasksFailed > 0)

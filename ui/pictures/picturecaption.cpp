@@ -1,6 +1,7 @@
 #include "pictures/picturecaption.h"
 
 #include "runstrategy.h"
+#include "strategies/tracedprogram.h"
 #include "util/format.h"
 
 #include <QApplication>
@@ -71,6 +72,16 @@ void PictureCaption::paint(QPainter &painter, const QRect &area) const
 
 QString runCaption(const RunResult &run)
 {
+    if (run.plan.strategy == TracedProgramStrategyId) {
+        // A traced program has no workload to name: the program, and the work found in it
+        // ("primes.py · 12 units of work · python-program · 2 rows · on 2 logical CPUs").
+        const int units = run.trace ? run.trace->taskCount() : 0;
+        return joined({workLabel(run.plan),
+            countOf(units, "unit of work", "units of work"),
+            run.plan.strategy,
+            countOf(run.workers, "row", "rows"),
+            machine(run.plan.cpus)});
+    }
     const bool threads = strategyOf(run).rowPerTask();
     return joined({workLabel(run.plan),
         run.plan.strategy,

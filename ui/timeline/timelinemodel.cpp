@@ -195,8 +195,10 @@ QString TimelineModel::rowLabel(int row) const
     QString label = m_trace->label(entry.lane);
     if (label.isEmpty())
         label = QStringLiteral("%1 %2").arg(m_rowNoun).arg(entry.lane);
-    if (entry.pid != 0)
-        label += QStringLiteral(" · pid %1").arg(entry.pid);
+    // Unless the label names it already (a traced program's "pid 1234 · fork").
+    const QString pid = QStringLiteral("pid %1").arg(entry.pid);
+    if (entry.pid != 0 && !label.startsWith(pid + QStringLiteral(" ")) && label != pid)
+        label += QStringLiteral(" · ") + pid;
     return label;
 }
 
