@@ -37,9 +37,10 @@ QString tracedWork(const RunResult &run)
     text += line(QStringLiteral("program"), workLabel(run.plan) + where);
     const std::int32_t units = run.trace ? run.trace->taskCount() : 0;
     text += line(QStringLiteral("units"),
-        units == 0 ? QStringLiteral("no parallel work seen: the program used no pool, thread "
-                                    "or process ParViz traces")
-                   : QStringLiteral("%1 traced").arg(countOf(units, "unit", "units")));
+        units == 0
+            ? QStringLiteral("no parallel work seen: the program used no pool, thread "
+                             "or process ParViz traces")
+            : QStringLiteral("%1 traced").arg(countOf(units, "unit of work", "units of work")));
     text += line(QStringLiteral("workers"),
         QStringLiteral("%1: the threads and processes that ran work (%2 logical CPUs)")
             .arg(countOf(run.workers, "row", "rows"))

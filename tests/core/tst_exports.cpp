@@ -346,7 +346,7 @@ void tst_Exports::tracedProgramsCsvAndSummaryNameItsWork()
     QCOMPARE(rows[2], QByteArray("0,0,run,0,10,4242,ok,__main__.work,\"(1, \"\"x,y\"\")\""));
     const QString summary = runSummary(run);
     QVERIFY2(summary.contains(QStringLiteral("program    pool.py 4 'a b'")), qPrintable(summary));
-    QVERIFY2(summary.contains(QStringLiteral("1 unit traced")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("1 unit of work traced")), qPrintable(summary));
     QVERIFY2(
         summary.contains(QStringLiteral("1 row: the threads and processes")), qPrintable(summary));
     QVERIFY2(!summary.contains(QStringLiteral("sleep")), qPrintable(summary));
