@@ -17,6 +17,7 @@
 #include "run/runsession.h"
 #include "run/sweep.h"
 #include "strategies/strategyregistry.h"
+#include "strategies/tracedprogram.h"
 #include "util/format.h"
 #include "util/output.h"
 #include "util/texttable.h"
@@ -41,9 +42,23 @@ FILE *textStream(const ExportFlags &exports)
     return exports.toStdout() ? stderr : stdout;
 }
 
+// The traced program's strategy is found, so that a traced run's file names it, but runs no
+// workload: naming it is bad usage, which says how to trace a program.
+Result<void> runsWorkloads(const QString &strategy, const char *strategyFlag)
+{
+    if (strategy.trimmed() != TracedProgramStrategyId)
+        return {};
+    return usage(QLatin1String(strategyFlag),
+        QStringLiteral("the strategy '%1' runs a Python program of your own, not a workload: "
+                       "use parviz-cli trace -- PROGRAM.py")
+            .arg(TracedProgramStrategyId));
+}
+
 Result<RunPlan> makePlan(
     const QString &strategy, const Workload &workload, const char *strategyFlag)
 {
+    if (auto workload = runsWorkloads(strategy, strategyFlag); !workload)
+        return workload.error();
     auto plan = makeRunPlan(strategy, workload.spec, workload.workers, workload.options);
     if (!plan) {
         const QString flag = flagForPlanError(plan.error().code);
@@ -280,6 +295,8 @@ int sweepCommand(const SweepFlags &flags, std::stop_token stop)
     if (!repeat)
         return report(repeat.error());
     plan.repeat = static_cast<int>(*repeat);
+    if (auto workload = runsWorkloads(plan.strategy, "--strategy"); !workload)
+        return report(workload.error());
     if (const StrategyEntry *entry = findStrategy(plan.strategy);
         entry && !entry->info.usesWorkerCount)
         return report(usage(QStringLiteral("--strategy"),

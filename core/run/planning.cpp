@@ -1,7 +1,6 @@
 #include "run/planning.h"
 
 #include "strategies/strategyregistry.h"
-#include "strategies/tracedprogram.h"
 #include "trace/tracerecorder.h"
 #include "util/format.h"
 
@@ -26,12 +25,6 @@ Result<RunPlan> checkRunPlan(const QString &strategy,
             QStringLiteral("there is no strategy '%1' (choose one of: %2)")
                 .arg(excerpt(strategy), ids.join(QStringLiteral(", ")))};
     }
-    // Found, so that a traced run's file names it, but not a strategy a workload runs with.
-    if (entry->info.id == TracedProgramStrategyId)
-        return Error{QStringLiteral("unknown-strategy"),
-            QStringLiteral("the strategy '%1' runs a Python program of your own, not a workload: "
-                           "use parviz-cli trace -- PROGRAM.py, or File > Trace Python Program...")
-                .arg(TracedProgramStrategyId)};
     if (auto valid = workload.validate(); !valid)
         return valid.error();
     if (auto valid = workerCount.validate(); !valid)

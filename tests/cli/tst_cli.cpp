@@ -170,6 +170,9 @@ void tst_Cli::helpForEachCommand_data()
     QTest::newRow("top level names every command")
         << QStringList{QStringLiteral("--help")} << "compare";
     QTest::newRow("top level names truth") << QStringList{QStringLiteral("--help")} << "truth";
+    QTest::newRow("trace") << QStringList{QStringLiteral("trace"), QStringLiteral("--help")}
+                           << "-- my_program.py";
+    QTest::newRow("top level names trace") << QStringList{QStringLiteral("--help")} << "trace";
     QTest::newRow("run names the Dask flags")
         << QStringList{QStringLiteral("run"), QStringLiteral("--help")} << "--threads-per-worker";
     QTest::newRow("run names the Dask scheduler") << QStringList{QStringLiteral("run"),

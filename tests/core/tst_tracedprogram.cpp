@@ -34,6 +34,7 @@ private slots:
     void examples();
     void everyConstructUnderEachStartMethod_data();
     void everyConstructUnderEachStartMethod();
+    void joblibBackendsAndCallsInsideCalls();
     void workerThatDiesEndsInterrupted();
     void programThatRaisesFailsWithItsTraceback();
     void megabyteOfOutputReachesProgramOutput();
@@ -309,6 +310,54 @@ void tst_TracedProgram::everyConstructUnderEachStartMethod()
             pids.insert(traced.result.trace->events(lane).front().pid);
     }
     QVERIFY(pids.size() >= 3); // the executor's workers, the process, the pool's
+}
+
+void tst_TracedProgram::joblibBackendsAndCallsInsideCalls()
+{
+    const Traced backends = trace(Data + QStringLiteral("joblib_backends.py"));
+    QVERIFY2(backends.result.ok(),
+        qPrintable(backends.result.error ? backends.result.error->message : ""));
+    checkSound(backends);
+    checkEachOnce(backends);
+    QCOMPARE(backends.tasks.at(QStringLiteral("__main__.jl_loky")), 12);
+    QCOMPARE(backends.tasks.at(QStringLiteral("__main__.jl_multiprocessing")), 12);
+    QCOMPARE(backends.tasks.at(QStringLiteral("__main__.jl_threading")), 12);
+    checkRow(backends, QStringLiteral("__main__.jl_loky"), Row::Process);
+    checkRow(backends, QStringLiteral("__main__.jl_multiprocessing"), Row::Process);
+    checkRow(backends, QStringLiteral("__main__.jl_threading"), Row::Thread);
+    QVERIFY(mainRowHas(backends, EventKind::Wait)); // Parallel.__call__
+
+    // joblib's sequential backend runs its calls inside the pool's task, on its thread: each
+    // cuts the task, which goes on after it.
+    QTemporaryDir folder;
+    const QString program = writeProgram(folder,
+        QStringLiteral("inside.py"),
+        "import concurrent.futures as cf, time\n"
+        "from joblib import Parallel, delayed\n"
+        "def inner(i):\n"
+        "    time.sleep(0.01)\n"
+        "def outer(n):\n"
+        "    time.sleep(0.01)\n"
+        "    Parallel(n_jobs=1)(delayed(inner)(i) for i in range(n))\n"
+        "    time.sleep(0.01)\n"
+        "if __name__ == '__main__':\n"
+        "    with cf.ThreadPoolExecutor(1) as pool:\n"
+        "        pool.submit(outer, 3).result()\n");
+    const Traced inside = trace(program);
+    QVERIFY2(
+        inside.result.ok(), qPrintable(inside.result.error ? inside.result.error->message : ""));
+    checkSound(inside);
+    checkEachOnce(inside);
+    const TraceSnapshot &trace = *inside.result.trace;
+    QCOMPARE(inside.tasks.at(QStringLiteral("__main__.inner")), 3);
+    QCOMPARE(inside.tasks.at(QStringLiteral("__main__.outer")), 1);
+    QCOMPARE(trace.workerCount(), 1);
+    QStringList order; // the row's runs, in time
+    trace.forEachEvent(0, [&](const TaskEvent &event) {
+        if (event.kind == EventKind::Run)
+            order << trace.taskName(event.task).section(u'.', -1);
+    });
+    QCOMPARE(order.join(u' '), QStringLiteral("outer inner outer inner outer inner outer"));
 }
 
 void tst_TracedProgram::workerThatDiesEndsInterrupted()
