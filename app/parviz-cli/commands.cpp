@@ -22,6 +22,7 @@
 #include "util/output.h"
 #include "util/texttable.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QStringList>
 
@@ -601,8 +602,10 @@ int traceCommand(const TraceFlags &flags, std::stop_token stop)
 
     // The program's standard streams are this command's own: what it prints is its own, and
     // everything this command says goes to stderr.
-    auto session = makeTracedProgramSession(
-        {path, arguments, QString(), nullptr}, std::make_shared<const PythonInterpreter>(*found));
+    // It runs here, and its run file says where: a path relative to this folder names the
+    // program only with it.
+    auto session = makeTracedProgramSession({path, arguments, QDir::currentPath(), nullptr},
+        std::make_shared<const PythonInterpreter>(*found));
     const RunResult result = execute(*session, stop, false);
     std::fflush(stdout);
     if (!flags.quiet)
