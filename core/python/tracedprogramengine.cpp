@@ -354,7 +354,7 @@ private:
         if (line.tid == line.pid || name.isEmpty())
             name = process.start.isEmpty() ? QStringLiteral("main") : process.start;
         const int index = m_context.recorder().addWorkerLane(static_cast<std::int32_t>(line.pid),
-            QStringLiteral("pid %1 · %2").arg(line.pid).arg(name));
+            QStringLiteral("%1 · pid %2").arg(name).arg(line.pid));
         if (index < 0) {
             fail(QStringLiteral("the program ran work on more than %1 threads and processes")
                      .arg(TraceStore::MaxWorkerLanes));

@@ -19,8 +19,8 @@ class RunSession;
 // every few milliseconds. ParViz removes the folder; the tracer writes nothing elsewhere.
 //
 // Rows: one per thread or process that ran a unit of work, added as it runs its first one
-// (TraceRecorder::addWorkerLane), labelled "pid N · thread name" ("pid N · fork", the start
-// method, for a process's main thread). Each unit of work is a task of the trace
+// (TraceRecorder::addWorkerLane), labelled "thread name · pid N" ("fork · pid N", the start
+// method, for a process's main thread): the name first, as it tells the rows of a pool apart. Each unit of work is a task of the trace
 // (TraceRecorder::addTask: its function's qualified name, its arguments) and a `run` event;
 // the first unit of a chunk or batch is a GroupStart, one that raised is Failed. A worker
 // process's first row begins with a spawn segment from when its parent asked for it (else from

@@ -305,8 +305,9 @@ void tst_TracedProgram::everyConstructUnderEachStartMethod()
     QSet<std::int32_t> pids;
     for (int lane = 0; lane < traced.result.trace->workerCount(); ++lane) {
         const QString label = traced.result.trace->label(lane);
-        QVERIFY2(label.startsWith(u"pid "), qPrintable(label));
-        if (label.endsWith(method))
+        const std::int32_t pid = traced.result.trace->events(lane).front().pid;
+        QVERIFY2(label.endsWith(QStringLiteral(" · pid %1").arg(pid)), qPrintable(label));
+        if (label.startsWith(method + QStringLiteral(" · ")))
             pids.insert(traced.result.trace->events(lane).front().pid);
     }
     QVERIFY(pids.size() >= 3); // the executor's workers, the process, the pool's

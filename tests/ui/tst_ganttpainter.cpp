@@ -383,7 +383,8 @@ void tst_GanttPainter::markNamesStayClear()
 }
 
 // A worker's row label too long for the column gives up the middle of its host: its port and
-// thread, which tell the rows apart, stay whole. Other labels are cut at the end.
+// thread, which tell the rows apart, stay whole; a traced thread keeps its name's end and pid.
+// Other labels are cut at the end.
 void tst_GanttPainter::rowLabelsKeepPortAndThread()
 {
     const QFontMetrics metrics(QApplication::font());
@@ -405,6 +406,14 @@ void tst_GanttPainter::rowLabelsKeepPortAndThread()
     QVERIFY2(cut.startsWith(QStringLiteral("…:41285 · thread 12")), qPrintable(cut));
     QVERIFY2(!cut.contains(QStringLiteral("4242")), qPrintable(cut));
     QVERIFY(metrics.horizontalAdvance(cut) <= noHost);
+
+    // A traced program's thread: the end of its name and its pid stay.
+    const QString thread = QStringLiteral("ThreadPoolExecutor-0_3 · pid 4242");
+    const int half = metrics.horizontalAdvance(thread) * 3 / 4;
+    const QString threadCut = fittedRowLabel(thread, metrics, half);
+    QVERIFY2(threadCut.endsWith(QStringLiteral("_3 · pid 4242")), qPrintable(threadCut));
+    QVERIFY2(threadCut.startsWith(QStringLiteral("Th")), qPrintable(threadCut));
+    QVERIFY(metrics.horizontalAdvance(threadCut) <= half);
 
     const QString plain = QStringLiteral("a worker with a long name");
     const QString plainCut = fittedRowLabel(plain, metrics, metrics.horizontalAdvance(plain) / 2);

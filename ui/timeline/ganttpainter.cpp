@@ -544,6 +544,15 @@ QString fittedRowLabel(const QString &label, const QFontMetrics &metrics, int wi
     const qsizetype split = label.indexOf(QStringLiteral(" · "));
     const QString address = split < 0 ? label : label.left(split);
     const qsizetype colon = address.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0 && split > 0) {
+        // A traced program's "ThreadPoolExecutor-0_3 · pid 4242": the name's end and the pid
+        // tell its rows apart, so the name gives up its middle while it can.
+        const QString rest = label.mid(split);
+        const QString name =
+            metrics.elidedText(address, Qt::ElideMiddle, width - metrics.horizontalAdvance(rest));
+        if (name.size() >= 3)
+            return name + rest;
+    }
     if (colon <= 0)
         return metrics.elidedText(label, Qt::ElideRight, width);
     const QString kept = label.mid(colon); // ":41285 · thread 1 · pid 4242"

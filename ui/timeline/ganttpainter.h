@@ -43,7 +43,8 @@ struct GanttStyle
 
 // A row's label within `width` pixels: a worker's "127.0.0.1:41285 · thread 1 · pid 4242" keeps
 // its port and its thread, which tell its rows apart: it gives up the middle of its host first,
-// then the host and the end (the process id). Any other label is cut at its end.
+// then the host and the end (the process id). A traced program's "ThreadPoolExecutor-0_3 · pid
+// 4242" gives up the middle of its thread's name first. Any other label is cut at its end.
 QString fittedRowLabel(const QString &label, const QFontMetrics &metrics, int width);
 
 // One picture of the Gantt: which time and which rows, in which rectangle.

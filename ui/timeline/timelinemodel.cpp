@@ -195,9 +195,9 @@ QString TimelineModel::rowLabel(int row) const
     QString label = m_trace->label(entry.lane);
     if (label.isEmpty())
         label = QStringLiteral("%1 %2").arg(m_rowNoun).arg(entry.lane);
-    // Unless the label names it already (a traced program's "pid 1234 · fork").
+    // Unless the label names it already (a traced program's "fork · pid 1234").
     const QString pid = QStringLiteral("pid %1").arg(entry.pid);
-    if (entry.pid != 0 && !label.startsWith(pid + QStringLiteral(" ")) && label != pid)
+    if (entry.pid != 0 && !label.endsWith(QStringLiteral(" · ") + pid) && label != pid)
         label += QStringLiteral(" · ") + pid;
     return label;
 }
