@@ -34,10 +34,12 @@ struct RunResult
     std::vector<WorkerClock> workerClocks;
 
     bool ok() const { return !error && !stopped; }
-    // "thread-pool", or "thread-pool (CPython 3.11.2)": tells runs apart in a comparison.
+    // "thread-pool", or "thread-pool (CPython 3.11.2)": tells runs apart in a comparison. A
+    // traced program's run is named by its program: "pool.py 4 (CPython 3.11.2)".
     QString label() const
     {
-        return engine.isEmpty() ? strategy.id : QStringLiteral("%1 (%2)").arg(strategy.id, engine);
+        const QString what = plan.program ? workLabel(plan) : strategy.id;
+        return engine.isEmpty() ? what : QStringLiteral("%1 (%2)").arg(what, engine);
     }
 };
 

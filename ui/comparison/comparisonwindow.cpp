@@ -218,6 +218,7 @@ void ComparisonWindow::addRun(const RunResult &run)
     if (m_running)
         return;
     Panel &panel = addPanel(run.plan.strategy, run.engine);
+    panel.label = labelOf(run); // a traced program's run is named by its program
     m_schedule.record(run);
     showFinished(panel, runs().back());
     updateTimeAxis();
