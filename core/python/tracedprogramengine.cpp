@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -41,8 +42,22 @@ constexpr int ReadEveryMs = 15;
 // How long, once the program's group was killed, its pipe may stay open (a process that left
 // the group) before ParViz stops reading it.
 constexpr int KilledPipeGraceMs = 2000;
+// How long, once the program ended well, a process that outlived it may hold the pipe (one
+// that left its group, or an interpreter it started and did not wait for) before ParViz stops
+// reading: multiprocessing's own helpers go as the program ends.
+constexpr int OutlivedPipeGraceMs = 2000;
 // What of the program's standard error a failure shows: its traceback, not a flood.
 constexpr qsizetype MaxErrorBytes = 8 * 1024;
+// The tracer's lines are under 4096 bytes (PROTOCOL.md). Anything longer in the pipe, which
+// every process the program starts may write to, is not one of them: skipped, never kept.
+constexpr qsizetype MaxLineBytes = 64 * 1024;
+// What one read of the pipe takes at most: writers that never let it empty cannot hold the
+// run's thread, nor grow ParViz's memory; the rest waits in the pipe.
+constexpr qsizetype MaxReadBytes = 4 * 1024 * 1024;
+// What of a unit of work's name and arguments is kept: the tracer cuts its arguments at 80
+// characters, and a qualified name is rarely longer than this.
+constexpr qsizetype MaxNameChars = 200;
+constexpr qsizetype MaxArgumentChars = 200;
 const QString TracerFiles[] = {
     QStringLiteral("sitecustomize.py"), QStringLiteral("parviz_tracer.py")};
 
@@ -268,6 +283,9 @@ public:
     }
 
     const std::optional<Error> &error() const { return m_error; }
+    // Whether the program's own interpreter announced itself: else the tracer never loaded
+    // (an interpreter older than 3.8, or one started without its site module).
+    bool rootTraced() const { return m_processes.contains(m_rootPid); }
 
 private:
     struct Process
@@ -383,9 +401,16 @@ private:
         const std::int64_t at = std::max(ns, thread.lastNs);
         if (lane.isOpen())
             lane.end(at); // the run it is inside goes on after this one
+        // As many units as ParViz's own runs have tasks, at most: a run file holds no more.
+        if (m_context.recorder().taskCount() >= WorkloadSpec::MaxTasks) {
+            fail(QStringLiteral("the program ran more than %1 units of work, the most ParViz "
+                                "records: trace a smaller run of it")
+                     .arg(WorkloadSpec::MaxTasks));
+            return;
+        }
         const FlatJson &fields = line.fields;
-        const std::int32_t task =
-            m_context.recorder().addTask(fields.string("name"), fields.string("args"));
+        const std::int32_t task = m_context.recorder().addTask(
+            fields.string("name").left(MaxNameChars), fields.string("args").left(MaxArgumentChars));
         lane.begin(
             task, EventKind::Run, at, fields.boolean("group", false) ? EventFlag::GroupStart : 0);
         thread.open.push_back({id, task});
@@ -435,7 +460,7 @@ public:
         m_consumed = 0;
         char buffer[1 << 16];
         bool ended = false;
-        for (;;) {
+        while (m_pending.size() < MaxReadBytes) {
             const ssize_t got = ::read(m_fd, buffer, sizeof buffer);
             if (got > 0) {
                 m_pending.append(buffer, got);
@@ -448,7 +473,14 @@ public:
             break; // EAGAIN: the writers are there, with nothing more yet
         }
         qsizetype start = 0;
+        if (m_skipping) { // the rest of a line too long to be the tracer's
+            const qsizetype end = m_pending.indexOf('\n');
+            start = end < 0 ? m_pending.size() : end + 1;
+            m_skipping = end < 0;
+        }
         for (qsizetype end; (end = m_pending.indexOf('\n', start)) >= 0; start = end + 1) {
+            if (end - start > MaxLineBytes)
+                continue;
             Line line;
             if (!line.fields.parse(QByteArrayView(m_pending.constData() + start, end - start)))
                 continue;
@@ -459,6 +491,10 @@ public:
             if (!line.event.isEmpty() && line.t >= 0 && line.pid > 0 && line.tid > 0)
                 batch.push_back(std::move(line));
         }
+        if (m_pending.size() - start > MaxLineBytes) {
+            start = m_pending.size(); // no line of the tracer's: skipped to its end
+            m_skipping = true;
+        }
         m_consumed = start;
         return ended;
     }
@@ -467,6 +503,7 @@ private:
     int m_fd;
     QByteArray m_pending;
     qsizetype m_consumed = 0; // bytes of m_pending the last batch's lines hold
+    bool m_skipping = false; // within a line too long to be the tracer's
 };
 
 // Whether the process is stopped (state T in /proc/PID/stat): in a background group that read
@@ -613,6 +650,12 @@ void TracedProgramEngine::run(RunContext &context)
         if (group > 0)
             ::kill(static_cast<pid_t>(-group), signal);
     };
+    // Whatever ends this run (an exception too: memory exhausted while recording), nothing of
+    // the program outlives it, and the terminal is ParViz's again.
+    auto leaveNothing = qScopeGuard([&] {
+        takeTerminalBack();
+        killGroup(SIGKILL);
+    });
 
     TracedLineReader reader(context, group);
     PipeReader pipe(fd);
@@ -673,6 +716,8 @@ void TracedProgramEngine::run(RunContext &context)
         killing.start();
     }
     QElapsedTimer sinceKilled;
+    QElapsedTimer sinceExit;
+    sinceExit.start();
     for (;;) {
         const bool ended = pipe.read(batch);
         reader.read(batch);
@@ -687,9 +732,12 @@ void TracedProgramEngine::run(RunContext &context)
             sinceKilled.start();
         if (sinceKilled.isValid() && sinceKilled.elapsed() > KilledPipeGraceMs)
             break; // a process that left the group still holds the pipe
+        if (exitedWell && sinceExit.elapsed() > OutlivedPipeGraceMs)
+            break; // a process outlived the program: it goes below
         std::this_thread::sleep_for(std::chrono::milliseconds(ReadEveryMs));
     }
     // Whatever of the program is still running (a process that did not trace) goes now.
+    leaveNothing.dismiss();
     killGroup(SIGKILL);
     reader.finish();
 
@@ -709,8 +757,14 @@ void TracedProgramEngine::run(RunContext &context)
                               : QStringLiteral("exited with code %1").arg(python.exitCode());
         if (output && !errors.trimmed().isEmpty())
             how += QStringLiteral(":\n") + lastLines(errors);
-        context.fail(failure(QStringLiteral("the Python program %1").arg(how)));
+        return context.fail(failure(QStringLiteral("the Python program %1").arg(how)));
     }
+    // A run that saw nothing would say "no parallel work seen" of any program.
+    if (!reader.rootTraced())
+        context.fail(failure(QStringLiteral("the program ran, but ParViz's tracer did not load in "
+                                            "%1 (Python %2): tracing needs Python 3.8 or later "
+                                            "with its site module")
+                                 .arg(m_python.path, m_python.version)));
 }
 
 namespace {
