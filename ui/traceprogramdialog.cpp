@@ -139,7 +139,8 @@ void TraceProgramDialog::setWorkingDirectoryField(const QString &folder)
 TracedProgram TraceProgramDialog::program() const
 {
     TracedProgram program;
-    program.path = programPath();
+    // Absolute: the program runs from its working folder, which need not be ParViz's.
+    program.path = QFileInfo(programPath()).absoluteFilePath();
     program.arguments = QProcess::splitCommand(argumentsLine());
     program.workingDirectory = workingDirectoryField().isEmpty()
         ? QFileInfo(program.path).absolutePath()

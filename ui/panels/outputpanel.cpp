@@ -76,8 +76,25 @@ void OutputPanel::flush()
     insert(rest);
 }
 
-void OutputPanel::insert(const std::vector<std::pair<bool, QString>> &texts)
+void OutputPanel::insert(std::vector<std::pair<bool, QString>> texts)
 {
+    // Only the last MaxLines lines would stay: those before them are never inserted, so that a
+    // frame of 4 MiB of output costs what the panel keeps, not what it throws away.
+    qsizetype lines = 0;
+    for (auto text = texts.rbegin(); text != texts.rend(); ++text) {
+        qsizetype at = text->second.size();
+        while (lines <= MaxLines && at > 0) {
+            at = text->second.lastIndexOf(QLatin1Char('\n'), at - 1);
+            if (at < 0)
+                break;
+            ++lines;
+        }
+        if (lines > MaxLines) {
+            text->second.remove(0, at + 1);
+            texts.erase(texts.begin(), text.base() - 1);
+            break;
+        }
+    }
     if (texts.empty())
         return;
     // Follows the end only where the reader was at it: one scrolled up to read stays there.

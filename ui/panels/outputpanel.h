@@ -59,7 +59,7 @@ protected:
 private:
     void updateHeading();
     // Adds texts at the end, each of standard error (true) or output.
-    void insert(const std::vector<std::pair<bool, QString>> &texts);
+    void insert(std::vector<std::pair<bool, QString>> texts);
 
     QLabel *m_heading;
     QPlainTextEdit *m_view;
