@@ -34,7 +34,7 @@ QString tracedWork(const RunResult &run)
     const QString where = program.workingDirectory.isEmpty()
         ? QString()
         : QStringLiteral(" (in %1)").arg(program.workingDirectory);
-    text += line(QStringLiteral("program"), workLabel(run.plan) + where);
+    text += line(QStringLiteral("program"), programCommand(program) + where);
     const std::int32_t units = run.trace ? run.trace->taskCount() : 0;
     text += line(QStringLiteral("units"),
         units == 0

@@ -158,19 +158,21 @@ void LiveRunMetrics::tallyEvent(int worker, const TaskEvent &event)
         addTotals(task, tally, +1);
 }
 
-const TaskSpec &LiveRunMetrics::specOf(std::size_t task, const Tally &tally) const
+const TaskSpec &LiveRunMetrics::specOf(
+    std::size_t task, const Tally &tally, TaskSpec &scratch) const
 {
     if (!m_recordedTasks)
         return (*m_tasks)[task];
-    m_recordedSpec = {}; // a sleep: all of its time is work
-    m_recordedSpec.id = static_cast<std::int32_t>(task);
-    m_recordedSpec.durationNs = tally.runNs;
-    return m_recordedSpec;
+    scratch = {}; // a sleep: all of its time is work
+    scratch.id = static_cast<std::int32_t>(task);
+    scratch.durationNs = tally.runNs;
+    return scratch;
 }
 
 void LiveRunMetrics::addTotals(std::size_t task, const Tally &tally, int sign)
 {
-    const TaskSpec &spec = specOf(task, tally);
+    TaskSpec scratch;
+    const TaskSpec &spec = specOf(task, tally, scratch);
     const std::int64_t effective = effectiveWorkNs(spec, tally.runNs);
     m_totals.started += sign;
     m_totals.totalWorkNs += sign * tally.runNs;
@@ -293,7 +295,8 @@ RunMetrics LiveRunMetrics::metrics(bool live) const
     std::int64_t lastTaskStart = m_lastTaskStartNs;
     for (const Touched &entry : touched) {
         const Tally &before = m_tallies[entry.task];
-        const TaskSpec &spec = specOf(entry.task, before);
+        TaskSpec scratch;
+        const TaskSpec &spec = specOf(entry.task, before, scratch);
         if (before.started()) {
             const std::int64_t work = effectiveWorkNs(spec, before.runNs);
             --started;
@@ -312,7 +315,8 @@ RunMetrics LiveRunMetrics::metrics(bool live) const
                 && before.firstStartNs == m_lastTaskStartNs)
                 return live ? computeLiveRunMetrics(trace, tasks) : computeRunMetrics(trace, tasks);
         }
-        const TaskSpec &now = specOf(entry.task, entry.tally);
+        TaskSpec nowScratch;
+        const TaskSpec &now = specOf(entry.task, entry.tally, nowScratch);
         if (entry.tally.started() && !entry.running() && now.kind != TaskKind::Sleep) {
             endedRun += entry.tally.runNs;
             endedEffective += effectiveWorkNs(now, entry.tally.runNs);
@@ -326,7 +330,8 @@ RunMetrics LiveRunMetrics::metrics(bool live) const
         const Tally &tally = entry.tally;
         if (!tally.started())
             continue;
-        const TaskSpec &spec = specOf(entry.task, tally);
+        TaskSpec scratch;
+        const TaskSpec &spec = specOf(entry.task, tally, scratch);
         ++started;
         totalWork += tally.runNs;
         planned += spec.durationNs;

@@ -80,13 +80,12 @@ private:
     void growLanes(int workers);
     // What `task` was planned as: the plan's task, or for a run without planned tasks (a
     // traced program), the task as it has run so far, all of its time counted as work, as
-    // computeRunMetrics() takes it. A recorded task's is valid until the next call.
-    const TaskSpec &specOf(std::size_t task, const Tally &tally) const;
+    // computeRunMetrics() takes it, built in `scratch`.
+    const TaskSpec &specOf(std::size_t task, const Tally &tally, TaskSpec &scratch) const;
 
     std::shared_ptr<const TraceSnapshot> m_trace;
     std::shared_ptr<const std::vector<TaskSpec>> m_tasks;
     bool m_recordedTasks = false; // no planned tasks: the trace's own, as they are added
-    mutable TaskSpec m_recordedSpec; // specOf()'s answer for a recorded task
     std::vector<std::size_t> m_seen; // per lane (main, workers..., gil): events read so far
     // From the finished events only.
     std::int64_t m_makespanNs = 0;

@@ -13,10 +13,13 @@ namespace parviz {
 
 QString workLabel(const RunPlan &plan)
 {
-    if (!plan.program)
-        return plan.workload.label();
-    QStringList words{QFileInfo(plan.program->path).fileName()};
-    for (const QString &argument : plan.program->arguments) {
+    return plan.program ? programCommand(*plan.program, true) : plan.workload.label();
+}
+
+QString programCommand(const TracedProgram &program, bool fileNameOnly)
+{
+    QStringList words{fileNameOnly ? QFileInfo(program.path).fileName() : program.path};
+    for (const QString &argument : program.arguments) {
         // Quoted where a space would make two of one, as a shell would need it.
         words << (argument.isEmpty() || argument.contains(u' ')
                 ? QStringLiteral("'%1'").arg(argument)

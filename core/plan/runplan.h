@@ -113,6 +113,9 @@ struct TracedProgram
 // What the plan runs, in a few words, for titles and legends: the workload's label ("8 cpu x
 // 100ms"), or a traced program's file name and arguments ("pool.py 4 --big").
 QString workLabel(const struct RunPlan &plan);
+// A traced program as a command: its path as given (or its file name alone), then its
+// arguments, quoted where a space would split one: "examples/pool.py 4 'a b'".
+QString programCommand(const struct TracedProgram &program, bool fileNameOnly = false);
 
 // Everything one run needs: the strategy, the tasks, the workers. checkRunPlan() and
 // makeRunPlan() (run/planning.h) make one that the strategy can run.

@@ -345,7 +345,7 @@ void tst_Exports::tracedProgramsCsvAndSummaryNameItsWork()
     QVERIFY2(rows[1].startsWith("-1,-1,wait,0,20,") && rows[1].endsWith(",ok,,"), rows[1]);
     QCOMPARE(rows[2], QByteArray("0,0,run,0,10,4242,ok,__main__.work,\"(1, \"\"x,y\"\")\""));
     const QString summary = runSummary(run);
-    QVERIFY2(summary.contains(QStringLiteral("program    pool.py 4 'a b'")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("program    /home/me/pool.py 4 'a b'")), qPrintable(summary));
     QVERIFY2(summary.contains(QStringLiteral("1 unit of work traced")), qPrintable(summary));
     QVERIFY2(
         summary.contains(QStringLiteral("1 row: the threads and processes")), qPrintable(summary));
