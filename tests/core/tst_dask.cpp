@@ -525,8 +525,11 @@ void tst_Dask::killedWorkersTaskRunsAgain()
     QVERIFY2(cluster.start(), qPrintable(cluster.error()));
     const std::vector<pid_t> workers = cluster.workerPids();
     const QStringList addresses = cluster.workerAddresses();
+    // Tasks long enough that a look every 50 ms (QTRY's) finds one in its first half even on a
+    // slow machine (ThreadSanitizer, others' builds): the kill then lands while it runs.
+    constexpr std::int64_t TaskNs = 300 * Ms;
     const RunPlan plan =
-        daskPlan(DurationSpec::fixed(100 * Ms), 12, 2, 1, cluster.schedulerAddress());
+        daskPlan(DurationSpec::fixed(TaskNs), 12, 2, 1, cluster.schedulerAddress());
     RunSession session(plan);
     session.start();
 
@@ -534,7 +537,7 @@ void tst_Dask::killedWorkersTaskRunsAgain()
     auto workerRunningFreshTask = [&]() -> int {
         const auto snapshot = session.snapshot();
         const auto running = latestRunInFlight(*snapshot);
-        if (!running || snapshot->takenAtNs() - running->startNs > 50 * Ms)
+        if (!running || snapshot->takenAtNs() - running->startNs > TaskNs / 2)
             return -1;
         const auto byPid = std::find(workers.begin(), workers.end(), running->pid);
         if (byPid != workers.end())
