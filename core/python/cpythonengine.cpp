@@ -27,8 +27,6 @@ namespace {
 
 // How long a stopped program may take to go before its whole process group is killed.
 constexpr int StopGraceMs = 300;
-// What of the program's standard error a failure shows: its traceback, not a flood.
-constexpr qsizetype MaxErrorBytes = 8 * 1024;
 
 Error failure(const QString &message)
 {
@@ -399,14 +397,6 @@ private:
     std::optional<Error> m_error;
 };
 
-QString lastLines(const QByteArray &text)
-{
-    QString tail = QString::fromLocal8Bit(text.right(MaxErrorBytes)).trimmed();
-    if (text.size() > MaxErrorBytes)
-        tail = QStringLiteral("…") + tail.section(u'\n', 1);
-    return tail;
-}
-
 } // namespace
 
 CPythonEngine::CPythonEngine(PythonInterpreter python)
@@ -481,8 +471,8 @@ void CPythonEngine::run(RunContext &context)
         }
         pending.remove(0, start);
         errors += python.readAllStandardError();
-        if (errors.size() > 4 * MaxErrorBytes)
-            errors = errors.right(MaxErrorBytes);
+        if (errors.size() > 4 * MaxTracebackBytes)
+            errors = errors.right(MaxTracebackBytes);
     };
     while (python.state() != QProcess::NotRunning) {
         python.waitForReadyRead(20);
@@ -511,7 +501,7 @@ void CPythonEngine::run(RunContext &context)
             ? QStringLiteral("exited with code %1").arg(python.exitCode())
             : QStringLiteral("was killed (%1)").arg(python.errorString());
         return context.fail(
-            failure(QStringLiteral("the Python program %1:\n%2").arg(how, lastLines(errors))));
+            failure(QStringLiteral("the Python program %1:\n%2").arg(how, tracebackTail(errors))));
     }
     if (!reader.begun())
         context.fail(failure(QStringLiteral("the Python program ended without tracing its run")));

@@ -169,4 +169,12 @@ Result<PythonInterpreter> findPython(const QString &chosen)
                        "install python3 python3-joblib)")};
 }
 
+QString tracebackTail(const QByteArray &errors)
+{
+    QString tail = QString::fromLocal8Bit(errors.right(MaxTracebackBytes)).trimmed();
+    if (errors.size() > MaxTracebackBytes)
+        tail = QStringLiteral("…") + tail.section(u'\n', 1);
+    return tail;
+}
+
 } // namespace parviz

@@ -40,4 +40,9 @@ std::optional<PythonInterpreter> findFreeThreadedPython();
 // nothing can run the program. May look on PATH (findFreeThreadedPython()); any thread.
 Result<PythonInterpreter> pythonFor(const RunPlan &plan, const PythonInterpreter &python);
 
+// What of a Python program's standard error a failure shows: its traceback, not a flood.
+inline constexpr qsizetype MaxTracebackBytes = 8 * 1024;
+// The last MaxTracebackBytes of `errors`, from a whole line on ("…" where lines were cut).
+QString tracebackTail(const QByteArray &errors);
+
 } // namespace parviz

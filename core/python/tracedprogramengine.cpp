@@ -46,8 +46,6 @@ constexpr int KilledPipeGraceMs = 2000;
 // that left its group, or an interpreter it started and did not wait for) before ParViz stops
 // reading: multiprocessing's own helpers go as the program ends.
 constexpr int OutlivedPipeGraceMs = 2000;
-// What of the program's standard error a failure shows: its traceback, not a flood.
-constexpr qsizetype MaxErrorBytes = 8 * 1024;
 // The tracer's lines are under 4096 bytes (PROTOCOL.md). Anything longer in the pipe, which
 // every process the program starts may write to, is not one of them: skipped, never kept.
 constexpr qsizetype MaxLineBytes = 64 * 1024;
@@ -64,14 +62,6 @@ const QString TracerFiles[] = {
 Error failure(const QString &message)
 {
     return {QStringLiteral("python-failed"), message};
-}
-
-QString lastLines(const QByteArray &text)
-{
-    QString tail = QString::fromLocal8Bit(text.right(MaxErrorBytes)).trimmed();
-    if (text.size() > MaxErrorBytes)
-        tail = QStringLiteral("…") + tail.section(u'\n', 1);
-    return tail;
 }
 
 // A flat JSON object, one of the tracer's lines: strings, integers and booleans (PROTOCOL.md).
@@ -506,21 +496,30 @@ private:
     bool m_skipping = false; // within a line too long to be the tracer's
 };
 
+// The start of /proc/PID/<file>, read in one go, as a C string in `text`; false if it is gone.
+template <std::size_t Size>
+bool readProcFile(qint64 pid, const char *file, char (&text)[Size])
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%lld/%s", static_cast<long long>(pid), file);
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const ssize_t got = ::read(fd, text, Size - 1);
+    ::close(fd);
+    if (got <= 0)
+        return false;
+    text[got] = '\0';
+    return true;
+}
+
 // Whether the process is stopped (state T in /proc/PID/stat): in a background group that read
 // from its terminal, by SIGTTIN.
 bool stoppedForTerminal(qint64 pid)
 {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%lld/stat", static_cast<long long>(pid));
-    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
     char stat[512];
-    const ssize_t got = ::read(fd, stat, sizeof stat - 1);
-    ::close(fd);
-    if (got <= 0)
+    if (!readProcFile(pid, "stat", stat))
         return false;
-    stat[got] = '\0';
     // "pid (name) state ...": the name may hold spaces and parentheses.
     const char *close = std::strrchr(stat, ')');
     return close && close[1] == ' ' && close[2] == 'T';
@@ -532,17 +531,9 @@ bool readsTerminal(qint64 pid)
 {
     if (stoppedForTerminal(pid))
         return true;
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%lld/syscall", static_cast<long long>(pid));
-    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
     char text[256];
-    const ssize_t got = ::read(fd, text, sizeof text - 1);
-    ::close(fd);
-    if (got <= 0)
+    if (!readProcFile(pid, "syscall", text))
         return false;
-    text[got] = '\0';
     long number = -1;
     unsigned long first = 1;
     return std::sscanf(text, "%ld %lx", &number, &first) == 2 && number == SYS_read
@@ -669,8 +660,8 @@ void TracedProgramEngine::run(RunContext &context)
         if (const QByteArray err = python.readAllStandardError(); !err.isEmpty()) {
             output->append(ProgramOutput::Channel::Error, err);
             errors += err;
-            if (errors.size() > 4 * MaxErrorBytes)
-                errors = errors.right(MaxErrorBytes);
+            if (errors.size() > 4 * MaxTracebackBytes)
+                errors = errors.right(MaxTracebackBytes);
         }
     };
     QElapsedTimer killing; // since SIGTERM went to the group
@@ -756,7 +747,7 @@ void TracedProgramEngine::run(RunContext &context)
                                     .arg(QString::fromLocal8Bit(::strsignal(python.exitCode())))
                               : QStringLiteral("exited with code %1").arg(python.exitCode());
         if (output && !errors.trimmed().isEmpty())
-            how += QStringLiteral(":\n") + lastLines(errors);
+            how += QStringLiteral(":\n") + tracebackTail(errors);
         return context.fail(failure(QStringLiteral("the Python program %1").arg(how)));
     }
     // A run that saw nothing would say "no parallel work seen" of any program.
