@@ -1,6 +1,7 @@
 #include "python/tracedprogramengine.h"
 
 #include "process/childsignals.h"
+#include "python/groupwatchdog.h"
 #include "python/programoutput.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
@@ -647,6 +648,10 @@ void TracedProgramEngine::run(RunContext &context)
         takeTerminalBack();
         killGroup(SIGKILL);
     });
+    // And if ParViz itself dies (SIGKILL, a crash), a watchdog ends the program's group and
+    // removes the folder. The program's standard input is its own (the terminal's), so it
+    // cannot watch for ParViz's end as Run in CPython Too's program does.
+    const GroupWatchdog watchdog(group, dir.path());
 
     TracedLineReader reader(context, group);
     PipeReader pipe(fd);

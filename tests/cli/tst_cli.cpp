@@ -90,6 +90,7 @@ private slots:
     void traceOfAFailingProgramIsExitOne();
     void runWithTheTracedProgramsStrategyIsUsage();
     void ctrlCStopsATracedProgramAndAllItStarted();
+    void killedTraceLeavesNoProcessNorFolder();
 
 private:
     struct Outcome
@@ -2298,6 +2299,67 @@ void tst_Cli::ctrlCStopsATracedProgramAndAllItStarted()
     for (const qint64 pid : std::as_const(python))
         QVERIFY2(test::processIsGone(pid_t(pid)), qPrintable(QString::number(pid)));
     QVERIFY(readFile(json).contains("\"python-program\""));
+}
+
+void tst_Cli::killedTraceLeavesNoProcessNorFolder()
+{
+    // parviz-cli killed with SIGKILL while a traced program runs a process pool: no code of
+    // parviz-cli runs after that, and the program's standard input is the terminal's, so its
+    // watchdog ends the program's group and removes the tracer's folder.
+    if (!QFileInfo(DebianPython).isExecutable())
+        QSKIP("no /usr/bin/python3");
+    QTemporaryDir folder;
+    QTemporaryDir temporary; // the tracer's folder is made in it
+    const QString program = writeTraceProgram(folder,
+        "import concurrent.futures as cf, multiprocessing as mp, time\n"
+        "def nap(i):\n"
+        "    time.sleep(60)\n"
+        "if __name__ == '__main__':\n"
+        "    mp.set_start_method('fork')\n"
+        "    with cf.ProcessPoolExecutor(2) as pool:\n"
+        "        list(pool.map(nap, range(4)))\n");
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TMPDIR"), temporary.path());
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(PARVIZ_CLI_PATH),
+        {QStringLiteral("trace"),
+            QStringLiteral("--python"),
+            DebianPython,
+            QStringLiteral("--"),
+            program});
+    QVERIFY(process.waitForStarted());
+    const pid_t cli = pid_t(process.processId());
+    // The interpreter, once it has started both its pool's workers.
+    const auto pythonWithWorkers = [&] {
+        for (const pid_t pid : test::childProcessesOf(cli)) {
+            if (programOf(pid).startsWith(QLatin1String("python"))
+                && test::childProcessesOf(pid).size() >= 2)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(pythonWithWorkers(), 30000);
+    const std::vector<pid_t> tree = test::descendantsOf(cli);
+    QVERIFY(QDir(temporary.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() == 1);
+    QCOMPARE(::kill(cli, SIGKILL), 0);
+    QVERIFY(process.waitForFinished());
+    const auto running = [&tree] {
+        QStringList alive;
+        for (const pid_t pid : tree) {
+            if (!test::processIsGone(pid))
+                alive << QStringLiteral("%1 (%2)").arg(pid).arg(programOf(pid));
+        }
+        return alive.join(QLatin1String(", "));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(running().isEmpty(), qPrintable(running()), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(processesRunning(program).isEmpty(), 2000);
+    const auto left = [&] {
+        return QDir(temporary.path())
+            .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+            .join(QLatin1String(", "));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(left().isEmpty(), qPrintable(left()), 5000);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
