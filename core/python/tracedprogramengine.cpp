@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <utility>
@@ -526,6 +527,18 @@ bool stoppedForTerminal(qint64 pid)
     return close && close[1] == ' ' && close[2] == 'T';
 }
 
+// The signal that stopped the child `pid` (SIGTTIN for its terminal, SIGTSTP for Ctrl+Z), or 0
+// while it is not stopped. Asked without taking the report of the stop nor reaping anything
+// (WNOWAIT): QProcess waits for the child's end.
+int stopSignalOf(qint64 pid)
+{
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(pid), &info, WSTOPPED | WNOHANG | WNOWAIT | __WALL) != 0
+        || info.si_pid == 0 || info.si_code != CLD_STOPPED)
+        return 0;
+    return info.si_status;
+}
+
 // Whether the process's main thread is stopped for the terminal or waits in a read of its
 // standard input (/proc/PID/syscall: the call's number, then its first argument, the fd).
 bool readsTerminal(qint64 pid)
@@ -695,6 +708,14 @@ void TracedProgramEngine::run(RunContext &context)
         if (mayGiveTerminal && !gaveTerminal && !killing.isValid() && stoppedForTerminal(group)) {
             setTerminalGroup(static_cast<pid_t>(group));
             gaveTerminal = true;
+            killGroup(SIGCONT);
+        } else if (gaveTerminal && stopSignalOf(group) == SIGTSTP) {
+            // Ctrl+Z while the program reads the terminal stops the program's group alone: the
+            // whole job stops, as without ParViz, and the shell has the terminal again. Once
+            // continued (`fg`), ParViz continues the program, which reads again and so gets
+            // the terminal again (SIGTTIN, above).
+            takeTerminalBack();
+            ::kill(0, SIGTSTP);
             killGroup(SIGCONT);
         } else if (gaveTerminal && !readsTerminal(group)) {
             takeTerminalBack(); // read: Ctrl+C is ParViz's again

@@ -91,6 +91,8 @@ private slots:
     void runWithTheTracedProgramsStrategyIsUsage();
     void ctrlCStopsATracedProgramAndAllItStarted();
     void killedTraceLeavesNoProcessNorFolder();
+    void tracedProgramReadsTheTerminalAsAShellsJob_data();
+    void tracedProgramReadsTheTerminalAsAShellsJob();
 
 private:
     struct Outcome
@@ -2360,6 +2362,105 @@ void tst_Cli::killedTraceLeavesNoProcessNorFolder()
             .join(QLatin1String(", "));
     };
     QTRY_VERIFY2_WITH_TIMEOUT(left().isEmpty(), qPrintable(left()), 5000);
+}
+
+void tst_Cli::tracedProgramReadsTheTerminalAsAShellsJob_data()
+{
+    QTest::addColumn<QByteArray>("keys");
+    QTest::addColumn<QByteArray>("expected");
+    // Ctrl+Z while the program waits for input stops the whole job; the shell's `fg` continues
+    // it, and the program reads its line.
+    QTest::newRow("Ctrl+Z, fg") << QByteArray("suspend")
+                                << QByteArray("status 148|hello Ada|status 0");
+    // Ctrl+C while it waits reaches the program, which ends on its KeyboardInterrupt.
+    QTest::newRow("Ctrl+C") << QByteArray("interrupt")
+                            << QByteArray("KeyboardInterrupt|status 130");
+}
+
+void tst_Cli::tracedProgramReadsTheTerminalAsAShellsJob()
+{
+    // parviz-cli trace run by a shell with job control, on a terminal (a pseudo-terminal that a
+    // small Python driver holds, as a terminal emulator would): the traced program asks for a
+    // line, ParViz hands it the terminal, and the keys typed then are the program's.
+#if defined(__SANITIZE_THREAD__)
+    QSKIP("ThreadSanitizer loses the order of threads started before a QProcess (see above)");
+#endif
+    QFETCH(QByteArray, keys);
+    QFETCH(QByteArray, expected);
+    if (!QFileInfo(DebianPython).isExecutable() || !QFileInfo::exists(QStringLiteral("/bin/bash")))
+        QSKIP("no /usr/bin/python3 or /bin/bash");
+    QTemporaryDir folder;
+    const QString program = writeTraceProgram(folder,
+        "print('name?', flush=True)\n"
+        "print('hello', input())\n");
+    const QString driver = folder.filePath(QStringLiteral("terminal.py"));
+    {
+        QFile file(driver);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"(import os, pty, select, sys, time
+cli, program, keys = sys.argv[1:4]
+script = ('set -m; "$0" trace --python /usr/bin/python3 -- "$1"; echo "status $?"; '
+          'fg >/dev/null 2>&1; echo "status $?"')
+try:
+    pid, fd = pty.fork()
+except OSError as e:
+    print('no pseudo-terminal:', e)
+    sys.exit(77)
+if pid == 0:
+    os.execv('/bin/bash', ['bash', '-c', script, cli, program])
+seen = b''
+def read_until(test, seconds=30):
+    global seen
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if test():
+            return True
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:
+                break
+    return test()
+def program_has_terminal():
+    # The terminal's foreground group is the program's (its leader runs the program).
+    try:
+        group = os.tcgetpgrp(fd)
+        with open('/proc/%d/cmdline' % group, 'rb') as f:
+            command = f.read().split(b'\0')
+        return program.encode() in command and b'trace' not in command
+    except OSError:
+        return False
+def step(name, ok):
+    print(name, 'ok' if ok else 'FAILED')
+    if not ok:
+        print(seen.decode(errors='replace'))
+        os.kill(pid, 9)
+        sys.exit(1)
+step('asked', read_until(lambda: b'name?' in seen))
+step('holds the terminal', read_until(program_has_terminal))
+if keys == 'suspend':
+    os.write(fd, b'\x1a')
+    step('stopped', read_until(lambda: b'status 148' in seen))
+    step('holds the terminal again', read_until(program_has_terminal))
+    os.write(fd, b'Ada\n')
+    read_until(lambda: seen.count(b'status ') >= 2)
+else:
+    os.write(fd, b'\x03')
+    read_until(lambda: b'status ' in seen)
+print(seen.decode(errors='replace'))
+)");
+    }
+    QProcess terminal;
+    terminal.start(DebianPython,
+        {driver, QStringLiteral(PARVIZ_CLI_PATH), program, QString::fromLatin1(keys)});
+    QVERIFY(terminal.waitForFinished(90000));
+    const QByteArray out = terminal.readAllStandardOutput() + terminal.readAllStandardError();
+    if (terminal.exitCode() == 77)
+        QSKIP(out.constData());
+    QVERIFY2(terminal.exitCode() == 0, out.constData());
+    for (const QByteArray &each : expected.split('|'))
+        QVERIFY2(out.contains(each), out.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(processesRunning(program).isEmpty(), 5000);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
