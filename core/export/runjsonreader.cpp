@@ -800,6 +800,10 @@ std::optional<RunResult> RunFileReader::result()
     run.plan = std::move(*m_plan);
     run.strategy = m_entry->info;
     run.workers = *m_workers;
+    // Taken at the run's end: a snapshot taken as soon as the events are read would be a
+    // moment microseconds into the run, and a replay's moments are cut there.
+    m_recorder->endClockAt(
+        m_laneEndNs.empty() ? 0 : *std::max_element(m_laneEndNs.begin(), m_laneEndNs.end()));
     run.trace = m_recorder->snapshot();
     std::optional<std::int64_t> sequentialNs;
     if (m_baselineMeasured && m_baselineNs)

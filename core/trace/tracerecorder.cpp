@@ -48,6 +48,11 @@ void TraceRecorder::startClockAt(std::int64_t monotonicNs)
     m_store->originNs.store(monotonicNs, std::memory_order_release);
 }
 
+void TraceRecorder::endClockAt(std::int64_t runNs)
+{
+    startClockAt(monotonicNowNs() - runNs);
+}
+
 std::int64_t TraceRecorder::now() const
 {
     // Relaxed: the threads that record were started after startClock(), which orders it.

@@ -72,6 +72,10 @@ public:
     // Sets time zero to a CLOCK_MONOTONIC reading instead: when another process's clock
     // started (a CPython program's). Before any event is recorded.
     void startClockAt(std::int64_t monotonicNs);
+    // For a recording of events read back (a run file), after the last: sets time zero so that
+    // now is `runNs` into the run, its end. A snapshot is then taken at the run's end, as a
+    // live run's last one is, and a moment of it (TraceSnapshot::until()) holds what ran then.
+    void endClockAt(std::int64_t runNs);
     std::int64_t originNs() const { return m_store->originNs.load(std::memory_order_acquire); }
     // Nanoseconds since startClock(). Any thread.
     std::int64_t now() const;

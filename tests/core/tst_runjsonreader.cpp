@@ -297,6 +297,21 @@ static void compareRuns(const RunResult &read, const RunResult &written)
     }
     QVERIFY(a.inFlight().empty());
     QCOMPARE(a.completedTasks(), b.completedTasks());
+    // Taken at the run's end, as the run's last snapshot was: a moment of it (what a replay
+    // shows) holds the same events running and done as the same moment of the run.
+    std::int64_t endNs = 0;
+    b.forEachEvent([&endNs](const TaskEvent &event) { endNs = std::max(endNs, event.endNs); });
+    QVERIFY2(a.takenAtNs() >= endNs,
+        qPrintable(QStringLiteral("%1 < %2").arg(a.takenAtNs()).arg(endNs)));
+    // (A run made up by a test, its events appended at once, has no such last snapshot.)
+    for (const std::int64_t momentNs : {endNs / 3, endNs / 2, endNs - 1}) {
+        if (b.takenAtNs() < endNs)
+            break;
+        const auto readMoment = a.until(momentNs);
+        const auto writtenMoment = b.until(momentNs);
+        QCOMPARE(readMoment->inFlight().size(), writtenMoment->inFlight().size());
+        QCOMPARE(readMoment->completedTasks(), writtenMoment->completedTasks());
+    }
 
     // The metrics, computed again from the same events: equal to the last bit.
     const RunMetrics &m = read.metrics;
