@@ -41,10 +41,31 @@ QString tracedWork(const RunResult &run)
             ? QStringLiteral("no parallel work seen: the program used no pool, thread "
                              "or process ParViz traces")
             : QStringLiteral("%1 traced").arg(countOf(units, "unit of work", "units of work")));
-    text += line(QStringLiteral("workers"),
-        QStringLiteral("%1: the threads and processes that ran work (%2 logical CPUs)")
-            .arg(countOf(run.workers, "row", "rows"))
-            .arg(run.plan.cpus));
+    if (units > 0)
+        text += line(QStringLiteral("workers"),
+            QStringLiteral("%1: the threads and processes that ran work (%2 logical CPUs)")
+                .arg(countOf(run.workers, "row", "rows"))
+                .arg(run.plan.cpus));
+    else if (run.trace)
+        // No makespan, speedup or loss to give: only how long the program ran.
+        text += line(QStringLiteral("ran"), formatDuration(run.trace->takenAtNs()));
+    return text;
+}
+
+// What happened to the run as a whole: others' load, a stop, an error.
+QString outcome(const RunResult &run)
+{
+    QString text;
+    if (run.machineLoad.disturbed)
+        text += line(QStringLiteral("disturbed"),
+            QStringLiteral("other processes kept %1 cores busy on average during the run: its "
+                           "times are not this machine's alone, run it again")
+                .arg(run.machineLoad.otherCores, 0, 'f', 2));
+    if (run.stopped)
+        text +=
+            line(QStringLiteral("stopped"), QStringLiteral("the run was stopped before it ended"));
+    if (run.error)
+        text += line(QStringLiteral("error"), run.error->message);
     return text;
 }
 
@@ -97,6 +118,8 @@ QString runSummary(const RunResult &run)
     QString text = QStringLiteral("%1 (%2)\n").arg(run.strategy.name, run.strategy.mirrors);
 
     text += run.plan.program ? tracedWork(run) : plannedWork(run);
+    if (run.plan.program && (!run.trace || run.trace->taskCount() == 0))
+        return text + outcome(run);
 
     QString makespan = QStringLiteral("%1, lower bound %2")
                            .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));
@@ -162,17 +185,7 @@ QString runSummary(const RunResult &run)
     if (m.tasksNotStarted)
         counts << QStringLiteral("%1 not started").arg(m.tasksNotStarted);
     text += line(QStringLiteral("tasks"), counts.join(QStringLiteral(", ")));
-    if (run.machineLoad.disturbed)
-        text += line(QStringLiteral("disturbed"),
-            QStringLiteral("other processes kept %1 cores busy on average during the run: its "
-                           "times are not this machine's alone, run it again")
-                .arg(run.machineLoad.otherCores, 0, 'f', 2));
-    if (run.stopped)
-        text +=
-            line(QStringLiteral("stopped"), QStringLiteral("the run was stopped before it ended"));
-    if (run.error)
-        text += line(QStringLiteral("error"), run.error->message);
-    return text;
+    return text + outcome(run);
 }
 
 } // namespace parviz

@@ -345,7 +345,8 @@ void tst_Exports::tracedProgramsCsvAndSummaryNameItsWork()
     QVERIFY2(rows[1].startsWith("-1,-1,wait,0,20,") && rows[1].endsWith(",ok,,"), rows[1]);
     QCOMPARE(rows[2], QByteArray("0,0,run,0,10,4242,ok,__main__.work,\"(1, \"\"x,y\"\")\""));
     const QString summary = runSummary(run);
-    QVERIFY2(summary.contains(QStringLiteral("program    /home/me/pool.py 4 'a b'")), qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("program    /home/me/pool.py 4 'a b'")),
+        qPrintable(summary));
     QVERIFY2(summary.contains(QStringLiteral("1 unit of work traced")), qPrintable(summary));
     QVERIFY2(
         summary.contains(QStringLiteral("1 row: the threads and processes")), qPrintable(summary));
@@ -355,9 +356,15 @@ void tst_Exports::tracedProgramsCsvAndSummaryNameItsWork()
     QVERIFY(written([&](QIODevice &d) {
         return writeRunCsv(own, d);
     }).startsWith("task,worker,kind,start_ns,end_ns,pid,status\n"));
+    // Only how long it ran: no makespan, speedup or loss of nothing.
     run.workers = 0;
     run.trace = TraceRecorder(0, false).snapshot();
-    QVERIFY(runSummary(run).contains(QStringLiteral("no parallel work seen")));
+    run.metrics = computeRunMetrics(*run.trace, *run.plan.tasks);
+    const QString nothing = runSummary(run);
+    QVERIFY2(nothing.contains(QStringLiteral("no parallel work seen")), qPrintable(nothing));
+    QVERIFY2(nothing.contains(QStringLiteral("\n  ran        ")), qPrintable(nothing));
+    for (const char *empty : {"makespan", "speedup", "lost", "tasks", "rows"})
+        QVERIFY2(!nothing.contains(QLatin1String(empty)), qPrintable(nothing));
 }
 
 void tst_Exports::chromeTraceGivesEachRunAProcess()
