@@ -25,7 +25,6 @@
 #include "runstrategy.h"
 #include "shortcutsdialog.h"
 #include "strategies/strategyregistry.h"
-#include "strategies/tracedprogram.h"
 #include "theme.h"
 #include "timeline/ganttpainter.h"
 #include "timeline/ganttview.h"
@@ -1048,7 +1047,7 @@ void MainWindow::showOpenedRun(const RunResult &run, const QString &path)
     WorkloadSpec workload = run.plan.workload;
     workload.taskCount = static_cast<int>(run.plan.tasks->size());
     // A traced program's run has no workload for the controls to take.
-    if (run.plan.strategy != TracedProgramStrategyId)
+    if (!run.plan.program)
         m_panel->apply(run.plan.strategy, workload, workers, run.plan.options);
     m_gantt->setPrediction(-1); // made elsewhere, or long ago: nothing here predicted it
     showRun(run);
@@ -1537,9 +1536,8 @@ void MainWindow::showReplayFrame(std::int64_t ns)
     if (small || --m_framesUntilMetrics <= 0 || ns >= m_replayer->endNs()) {
         m_liveMetrics.update(m_lastRun->trace->until(ns), m_lastRun->plan.tasks);
         // A traced program's units of work are its trace's, not a plan's.
-        const int tasks = m_lastRun->plan.strategy == TracedProgramStrategyId
-            ? m_lastRun->trace->taskCount()
-            : static_cast<int>(m_lastRun->plan.tasks->size());
+        const int tasks = m_lastRun->plan.program ? m_lastRun->trace->taskCount()
+                                                  : static_cast<int>(m_lastRun->plan.tasks->size());
         m_metrics->showMoment(m_liveMetrics.live(), ns, tasks, replay);
         m_framesUntilMetrics = FramesPerMetricsDisplay;
     }

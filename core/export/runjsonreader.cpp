@@ -1,7 +1,6 @@
 #include "export/runjsonreader.h"
 
 #include "export/runjson.h"
-#include "python/tracedprogramengine.h"
 #include "run/planning.h"
 #include "strategies/strategyregistry.h"
 #include "strategies/tracedprogram.h"

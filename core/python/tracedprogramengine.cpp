@@ -816,21 +816,6 @@ std::unique_ptr<Strategy> makeTracedProgramEngine()
     return std::make_unique<TracedProgramLauncher>();
 }
 
-RunPlan makeTracedProgramPlan(
-    TracedProgram program, std::shared_ptr<const PythonInterpreter> python)
-{
-    RunPlan plan;
-    plan.strategy = QString(TracedProgramStrategyId);
-    plan.workload.taskCount = 0;
-    plan.tasks = std::make_shared<const std::vector<TaskSpec>>();
-    plan.workerCount = WorkerCount::exactly(1);
-    plan.workers = 0;
-    plan.cpus = logicalCpus();
-    plan.python = std::move(python);
-    plan.program = std::make_shared<const TracedProgram>(std::move(program));
-    return plan;
-}
-
 std::unique_ptr<RunSession> makeTracedProgramSession(
     TracedProgram program, std::shared_ptr<const PythonInterpreter> python)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "plan/runplan.h"
 #include "strategies/strategy.h"
 
 #include <QLatin1String>
@@ -19,6 +20,11 @@ class TracedProgramStrategy
 public:
     static StrategyInfo describe();
 };
+
+// A plan that traces `program`: no tasks, no workers, this machine's CPUs. `python` runs it;
+// null, findPython()'s as the run starts.
+RunPlan makeTracedProgramPlan(
+    TracedProgram program, std::shared_ptr<const PythonInterpreter> python = nullptr);
 
 // The engine that runs a traced program (core/python/tracedprogramengine.cpp): the plan's
 // program in CPython with ParViz's tracer loaded. makeEngine() chooses it for every plan with a

@@ -3,7 +3,6 @@
 #include "export/runjson.h"
 #include "export/runsummary.h"
 #include "export/sweepjson.h"
-#include "python/tracedprogramengine.h"
 #include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"

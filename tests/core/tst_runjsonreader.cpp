@@ -3,7 +3,6 @@
 #include "process/workerlocator.h"
 #include "processes.h"
 #include "python/programoutput.h"
-#include "python/tracedprogramengine.h"
 #include "run/planning.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"

@@ -4,7 +4,6 @@
 #include "charts/utilisationbars.h"
 #include "metrics/amdahl.h"
 #include "run/runresult.h"
-#include "strategies/tracedprogram.h"
 #include "util/format.h"
 
 #include <QDialog>
@@ -196,7 +195,7 @@ void MetricsPanel::showResult(const RunResult &run)
                   .arg(DisturbedCores, 0, 'f', 2)
             : tr("Time since the run started."));
     // A traced program's units of work are found as it runs: its trace's, not a plan's.
-    const bool traced = run.plan.strategy == TracedProgramStrategyId;
+    const bool traced = run.plan.program != nullptr;
     const qsizetype taskCount = traced && run.trace ? run.trace->taskCount()
         : run.plan.tasks                            ? qsizetype(run.plan.tasks->size())
                                                     : 0;

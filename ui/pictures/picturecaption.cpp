@@ -1,7 +1,6 @@
 #include "pictures/picturecaption.h"
 
 #include "runstrategy.h"
-#include "strategies/tracedprogram.h"
 #include "util/format.h"
 
 #include <QApplication>
@@ -72,7 +71,7 @@ void PictureCaption::paint(QPainter &painter, const QRect &area) const
 
 QString runCaption(const RunResult &run)
 {
-    if (run.plan.strategy == TracedProgramStrategyId) {
+    if (run.plan.program) {
         // A traced program has no workload to name: the program, and the work found in it
         // ("primes.py · 12 units of work · python-program · 2 rows · on 2 logical CPUs").
         const int units = run.trace ? run.trace->taskCount() : 0;
