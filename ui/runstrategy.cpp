@@ -1,6 +1,7 @@
 #include "runstrategy.h"
 
 #include "strategies/strategyregistry.h"
+#include "util/format.h"
 
 namespace parviz {
 
@@ -18,6 +19,14 @@ StrategyInfo strategyOf(const RunPlan &plan)
 StrategyInfo strategyOf(const RunResult &run)
 {
     return run.strategy.id.isEmpty() ? strategyOf(run.plan) : run.strategy;
+}
+
+QString rowsOf(const RunResult &run)
+{
+    if (run.plan.program)
+        return countOf(run.workers, "row", "rows");
+    return strategyOf(run).rowPerTask() ? countOf(run.workers, "thread", "threads")
+                                        : countOf(run.workers, "worker", "workers");
 }
 
 } // namespace parviz

@@ -14,5 +14,8 @@ StrategyInfo strategyOf(QStringView id);
 StrategyInfo strategyOf(const RunPlan &plan);
 // What ran the run: run.strategy, or for a run that does not say, its plan's strategy.
 StrategyInfo strategyOf(const RunResult &run);
+// A run's rows, counted as what they are: "6 rows" of a traced program (the threads and
+// processes that ran its work), "8 threads" of a thread per task, "4 workers" of any other.
+QString rowsOf(const RunResult &run);
 
 } // namespace parviz

@@ -337,6 +337,10 @@ void tst_TraceProgram::tracedRunEndsWithRowsAndOutput()
     // The units of work counted are the trace's: there is no plan to count them.
     QVERIFY2(m_window->metricsPanel()->text().contains(QStringLiteral("6 of 6 completed")),
         qPrintable(m_window->metricsPanel()->text()));
+    // Its rows are counted as rows (threads and processes), as the run summary counts them.
+    QVERIFY2(m_window->metricsPanel()->text().contains(
+                 QStringLiteral("Python program, %1 row").arg(run.workers)),
+        qPrintable(m_window->metricsPanel()->text()));
     // A row names its process once.
     for (int row = 0; row < m_window->timeline().rowCount(); ++row)
         QVERIFY2(m_window->timeline().rowLabel(row).count(QStringLiteral("pid ")) <= 1,

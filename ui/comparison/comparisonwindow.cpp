@@ -426,8 +426,7 @@ void ComparisonWindow::updateHeadings()
             const RunMetrics &m = run.metrics;
             if (!run.strategy.name.isEmpty())
                 parts << run.strategy.name;
-            parts << (strategyOf(run).rowPerTask() ? countOf(run.workers, "thread", "threads")
-                                                   : countOf(run.workers, "worker", "workers"));
+            parts << rowsOf(run);
             if (m.makespanNs > 0)
                 parts << tr("makespan %1 (bound %2)")
                              .arg(formatDuration(m.makespanNs), formatDuration(m.lowerBoundNs));

@@ -4,6 +4,7 @@
 #include "charts/utilisationbars.h"
 #include "metrics/amdahl.h"
 #include "run/runresult.h"
+#include "runstrategy.h"
 #include "util/format.h"
 
 #include <QDialog>
@@ -171,7 +172,7 @@ void MetricsPanel::showMoment(
 void MetricsPanel::showResult(const RunResult &run)
 {
     const RunMetrics &m = run.metrics;
-    QString status = tr("%1, %2").arg(run.strategy.name, countOf(run.workers, "worker", "workers"));
+    QString status = tr("%1, %2").arg(run.strategy.name, rowsOf(run));
     m_errorMessage = run.error ? run.error->message : QString();
     m_errorDetails->setVisible(run.error.has_value());
     if (run.error)

@@ -231,17 +231,15 @@ void PresetPanel::showOutcome(const RunResult &run)
         const QString ratio = noise || !std::isfinite(m.boundRatio)
             ? QString()
             : QStringLiteral("%1x").arg(m.boundRatio, 0, 'f', 2);
-        QString text =
-            (noise ? tr("This run: %1 on %2, against a lower bound of %4, too short "
-                        "for a ratio to say more than what starting costs%3; "
-                        "speedup %5x.")
-                   : tr("This run: %1 on %2, %3 its lower bound of %4; speedup %5x."))
-                .arg(formatDuration(m.makespanNs),
-                    strategyOf(run).rowPerTask() ? countOf(run.workers, "thread", "threads")
-                                                 : countOf(run.workers, "worker", "workers"),
-                    noise ? QString() : (ratio.isEmpty() ? QStringLiteral("–") : ratio),
-                    formatDuration(m.lowerBoundNs))
-                .arg(m.speedup, 0, 'f', 2);
+        QString text = (noise ? tr("This run: %1 on %2, against a lower bound of %4, too short "
+                                   "for a ratio to say more than what starting costs%3; "
+                                   "speedup %5x.")
+                              : tr("This run: %1 on %2, %3 its lower bound of %4; speedup %5x."))
+                           .arg(formatDuration(m.makespanNs),
+                               rowsOf(run),
+                               noise ? QString() : (ratio.isEmpty() ? QStringLiteral("–") : ratio),
+                               formatDuration(m.lowerBoundNs))
+                           .arg(m.speedup, 0, 'f', 2);
         if (!run.plan.options.join)
             text += tr(" The caller went on after %1.").arg(formatDuration(m.callerDoneNs));
         m_outcome->setText(text);

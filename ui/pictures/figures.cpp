@@ -49,11 +49,9 @@ QString headingOf(const RunResult &run)
 QString detailsOf(const RunResult &run, int hiddenRows)
 {
     const RunMetrics &m = run.metrics;
-    const bool threads = strategyOf(run).rowPerTask();
     QString details = QStringLiteral("%1 on %2 · makespan %3 (bound %4) · speedup %5x")
                           .arg(workLabel(run.plan),
-                              threads ? countOf(run.workers, "thread", "threads")
-                                      : countOf(run.workers, "worker", "workers"),
+                              rowsOf(run),
                               formatDuration(m.makespanNs),
                               formatDuration(m.lowerBoundNs))
                           .arg(m.speedup, 0, 'f', 2);

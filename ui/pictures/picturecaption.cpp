@@ -78,15 +78,10 @@ QString runCaption(const RunResult &run)
         return joined({workLabel(run.plan),
             countOf(units, "unit of work", "units of work"),
             run.plan.strategy,
-            countOf(run.workers, "row", "rows"),
+            rowsOf(run),
             machine(run.plan.cpus)});
     }
-    const bool threads = strategyOf(run).rowPerTask();
-    return joined({workLabel(run.plan),
-        run.plan.strategy,
-        threads ? countOf(run.workers, "thread", "threads")
-                : countOf(run.workers, "worker", "workers"),
-        machine(run.plan.cpus)});
+    return joined({workLabel(run.plan), run.plan.strategy, rowsOf(run), machine(run.plan.cpus)});
 }
 
 QString comparisonCaption(std::span<const RunResult> runs)
