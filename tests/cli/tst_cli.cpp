@@ -2127,6 +2127,37 @@ void tst_Cli::childrenStartWithNoSignalBlocked()
     }
 }
 
+// Whether `cli` has started a Python interpreter that has started two processes of its own
+// (its pool's workers).
+bool runsPythonWithWorkers(pid_t cli)
+{
+    for (const pid_t pid : test::childProcessesOf(cli)) {
+        if (programOf(pid).startsWith(QLatin1String("python"))
+            && test::childProcessesOf(pid).size() >= 2)
+            return true;
+    }
+    return false;
+}
+
+// Those of `pids` still running, as "pid (program), ...": empty once all have gone.
+QString stillRunning(const std::vector<pid_t> &pids)
+{
+    QStringList alive;
+    for (const pid_t pid : pids) {
+        if (!test::processIsGone(pid))
+            alive << QStringLiteral("%1 (%2)").arg(pid).arg(programOf(pid));
+    }
+    return alive.join(QLatin1String(", "));
+}
+
+// What `folder` holds, hidden entries too, as "a, b": empty when nothing.
+QString entriesOf(const QString &folder)
+{
+    return QDir(folder)
+        .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+        .join(QLatin1String(", "));
+}
+
 void tst_Cli::killedTruthLeavesNoProcessNorFile()
 {
     // parviz-cli killed with SIGKILL while CPython runs the program on a process pool: no code
@@ -2140,36 +2171,26 @@ void tst_Cli::killedTruthLeavesNoProcessNorFile()
     QVERIFY(process.waitForStarted());
     const pid_t cli = pid_t(process.processId());
     // The interpreter, once it has started both its pool's workers.
-    const auto pythonWithWorkers = [&] {
-        for (const pid_t pid : test::childProcessesOf(cli)) {
-            if (programOf(pid).startsWith(QLatin1String("python"))
-                && test::childProcessesOf(pid).size() >= 2)
-                return true;
-        }
-        return false;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(pythonWithWorkers(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(runsPythonWithWorkers(cli), 30000);
     const std::vector<pid_t> tree = test::descendantsOf(cli);
     QCOMPARE(::kill(cli, SIGKILL), 0);
     QVERIFY(process.waitForFinished());
-    const auto running = [&tree] {
-        QStringList alive;
-        for (const pid_t pid : tree) {
-            if (!test::processIsGone(pid))
-                alive << QStringLiteral("%1 (%2)").arg(pid).arg(programOf(pid));
-        }
-        return alive.join(QLatin1String(", "));
-    };
-    QTRY_VERIFY2_WITH_TIMEOUT(running().isEmpty(), qPrintable(running()), 2000);
-    const auto left = [&] {
-        return QDir(temporary.path())
-            .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
-            .join(QLatin1String(", "));
-    };
-    QTRY_VERIFY2_WITH_TIMEOUT(left().isEmpty(), qPrintable(left()), 2000);
+    QTRY_VERIFY2_WITH_TIMEOUT(stillRunning(tree).isEmpty(), qPrintable(stillRunning(tree)), 2000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        entriesOf(temporary.path()).isEmpty(), qPrintable(entriesOf(temporary.path())), 2000);
 }
 
 namespace {
+
+// A process pool of 2 forked workers whose tasks sleep for a minute: a program to stop.
+const QByteArray SleepingProcessPool =
+    "import concurrent.futures as cf, multiprocessing as mp, time\n"
+    "def nap(i):\n"
+    "    time.sleep(60)\n"
+    "if __name__ == '__main__':\n"
+    "    mp.set_start_method('fork')\n"
+    "    with cf.ProcessPoolExecutor(2) as pool:\n"
+    "        list(pool.map(nap, range(4)))\n";
 
 QString writeTraceProgram(const QTemporaryDir &folder, const QByteArray &text)
 {
@@ -2267,14 +2288,7 @@ void tst_Cli::ctrlCStopsATracedProgramAndAllItStarted()
         QSKIP("no /usr/bin/python3");
     // Forked workers keep the program's command line: its path finds them all.
     QTemporaryDir folder;
-    const QString program = writeTraceProgram(folder,
-        "import concurrent.futures as cf, multiprocessing as mp, time\n"
-        "def nap(i):\n"
-        "    time.sleep(60)\n"
-        "if __name__ == '__main__':\n"
-        "    mp.set_start_method('fork')\n"
-        "    with cf.ProcessPoolExecutor(2) as pool:\n"
-        "        list(pool.map(nap, range(4)))\n");
+    const QString program = writeTraceProgram(folder, SleepingProcessPool);
     const QString json = folder.filePath(QStringLiteral("stopped.json"));
     QProcess process;
     process.start(QStringLiteral(PARVIZ_CLI_PATH),
@@ -2312,14 +2326,7 @@ void tst_Cli::killedTraceLeavesNoProcessNorFolder()
         QSKIP("no /usr/bin/python3");
     QTemporaryDir folder;
     QTemporaryDir temporary; // the tracer's folder is made in it
-    const QString program = writeTraceProgram(folder,
-        "import concurrent.futures as cf, multiprocessing as mp, time\n"
-        "def nap(i):\n"
-        "    time.sleep(60)\n"
-        "if __name__ == '__main__':\n"
-        "    mp.set_start_method('fork')\n"
-        "    with cf.ProcessPoolExecutor(2) as pool:\n"
-        "        list(pool.map(nap, range(4)))\n");
+    const QString program = writeTraceProgram(folder, SleepingProcessPool);
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("TMPDIR"), temporary.path());
@@ -2333,35 +2340,16 @@ void tst_Cli::killedTraceLeavesNoProcessNorFolder()
     QVERIFY(process.waitForStarted());
     const pid_t cli = pid_t(process.processId());
     // The interpreter, once it has started both its pool's workers.
-    const auto pythonWithWorkers = [&] {
-        for (const pid_t pid : test::childProcessesOf(cli)) {
-            if (programOf(pid).startsWith(QLatin1String("python"))
-                && test::childProcessesOf(pid).size() >= 2)
-                return true;
-        }
-        return false;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(pythonWithWorkers(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(runsPythonWithWorkers(cli), 30000);
     const std::vector<pid_t> tree = test::descendantsOf(cli);
     QVERIFY(QDir(temporary.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() == 1);
     QCOMPARE(::kill(cli, SIGKILL), 0);
     QVERIFY(process.waitForFinished());
-    const auto running = [&tree] {
-        QStringList alive;
-        for (const pid_t pid : tree) {
-            if (!test::processIsGone(pid))
-                alive << QStringLiteral("%1 (%2)").arg(pid).arg(programOf(pid));
-        }
-        return alive.join(QLatin1String(", "));
-    };
-    QTRY_VERIFY2_WITH_TIMEOUT(running().isEmpty(), qPrintable(running()), 5000);
+    // The watchdog (in the tree) goes too, once it has done its work.
+    QTRY_VERIFY2_WITH_TIMEOUT(stillRunning(tree).isEmpty(), qPrintable(stillRunning(tree)), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(processesRunning(program).isEmpty(), 2000);
-    const auto left = [&] {
-        return QDir(temporary.path())
-            .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
-            .join(QLatin1String(", "));
-    };
-    QTRY_VERIFY2_WITH_TIMEOUT(left().isEmpty(), qPrintable(left()), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        entriesOf(temporary.path()).isEmpty(), qPrintable(entriesOf(temporary.path())), 5000);
 }
 
 void tst_Cli::tracedProgramReadsTheTerminalAsAShellsJob_data()
