@@ -1,12 +1,11 @@
 #include "python/cpythonengine.h"
 
-#include "process/childsignals.h"
+#include "python/programgroup.h"
 #include "python/pythonsnippet.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
 #include "util/output.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,9 +23,6 @@
 namespace parviz {
 
 namespace {
-
-// How long a stopped program may take to go before its whole process group is killed.
-constexpr int StopGraceMs = 300;
 
 Error failure(const QString &message)
 {
@@ -434,16 +430,12 @@ void CPythonEngine::run(RunContext &context)
             QStringLiteral("cannot write the Python program: %1").arg(written.error().message)));
 
     QProcess python;
-    // A group of its own, so that its worker processes go with it when it is stopped; no
-    // signal blocked, as parviz-cli's threads have them, nor inherited by its workers.
+    // A group of its own, so that its worker processes go with it when it is stopped.
     // If ParViz itself is killed, the program sees its standard input end (QProcess holds the
     // other end of the pipe) and kills its group, removing its file first (PythonTracing::On):
     // the parent-death signal would kill the interpreter alone, leaving its workers and the
     // file behind.
-    python.setChildProcessModifier([] {
-        resetSignalsInChild();
-        ::setpgid(0, 0);
-    });
+    ProgramGroup::startAlone(python);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"), QStringLiteral("1"));
     python.setProcessEnvironment(environment);
@@ -452,16 +444,11 @@ void CPythonEngine::run(RunContext &context)
     if (!python.waitForStarted(10'000))
         return context.fail(failure(
             QStringLiteral("cannot start %1: %2").arg(m_python.path, python.errorString())));
-    const qint64 group = python.processId();
-    auto killGroup = [group](int signal) {
-        if (group > 0)
-            ::kill(static_cast<pid_t>(-group), signal);
-    };
+    ProgramGroup group(python.processId());
 
-    TraceLineReader reader(context, group);
+    TraceLineReader reader(context, group.id());
     QByteArray pending;
     QByteArray errors;
-    QElapsedTimer stopping;
     auto drain = [&] {
         pending += python.readAllStandardOutput();
         qsizetype start = 0;
@@ -477,17 +464,13 @@ void CPythonEngine::run(RunContext &context)
     while (python.state() != QProcess::NotRunning) {
         python.waitForReadyRead(20);
         drain();
-        if ((context.stopRequested() || reader.error()) && !stopping.isValid()) {
-            killGroup(SIGTERM);
-            stopping.start();
-        }
-        if (stopping.isValid() && stopping.elapsed() > StopGraceMs)
-            killGroup(SIGKILL);
+        if (context.stopRequested() || reader.error())
+            group.stop();
     }
     python.waitForFinished(1000);
     drain();
     // Whatever of the program is still running (a worker it left behind) goes now.
-    killGroup(SIGKILL);
+    group.signal(SIGKILL);
 
     const bool cut = context.stopRequested() || reader.error().has_value();
     const bool crashed = python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0;

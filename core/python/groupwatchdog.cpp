@@ -1,10 +1,8 @@
 #include "python/groupwatchdog.h"
 
-#include "process/childsignals.h"
+#include "python/programgroup.h"
 
 #include <QProcess>
-
-#include <unistd.h>
 
 namespace parviz {
 
@@ -35,10 +33,7 @@ GroupWatchdog::GroupWatchdog(qint64 group, const QString &folder)
     shell->setStandardErrorFile(QProcess::nullDevice());
     // A group of its own: neither Ctrl+C at the terminal nor ParViz's stop of the program's
     // group reaches it. Its end of the pipe is the only one: QProcess's pipes close on exec.
-    shell->setChildProcessModifier([] {
-        resetSignalsInChild();
-        ::setpgid(0, 0);
-    });
+    ProgramGroup::startAlone(*shell);
     shell->start();
     if (shell->waitForStarted(10'000))
         m_shell = std::move(shell);

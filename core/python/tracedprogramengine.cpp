@@ -1,7 +1,7 @@
 #include "python/tracedprogramengine.h"
 
-#include "process/childsignals.h"
 #include "python/groupwatchdog.h"
+#include "python/programgroup.h"
 #include "python/programoutput.h"
 #include "run/runsession.h"
 #include "strategies/strategyregistry.h"
@@ -36,8 +36,6 @@ namespace parviz {
 
 namespace {
 
-// How long a stopped program may take to go before its whole process group is killed.
-constexpr int StopGraceMs = 300;
 // How often the pipe is read: in batches, so that the program does not pay a context switch a
 // line (PROTOCOL.md, step 4).
 constexpr int ReadEveryMs = 15;
@@ -597,12 +595,8 @@ void TracedProgramEngine::run(RunContext &context)
 
     QProcess python;
     const std::shared_ptr<ProgramOutput> output = program.output;
-    // A group of its own, so that Stop ends every process the program started; no signal
-    // blocked, as parviz-cli's threads have them, nor inherited by its processes.
-    python.setChildProcessModifier([] {
-        resetSignalsInChild();
-        ::setpgid(0, 0);
-    });
+    // A group of its own, so that Stop ends every process the program started.
+    ProgramGroup::startAlone(python);
     // Forwarded to a terminal whose foreground is ParViz's (parviz-cli run from a shell), the
     // program's group is in the background: Ctrl+C reaches ParViz, which ends the program and
     // every process it started, where Python alone can hang (a ProcessPoolExecutor's workers).
@@ -649,24 +643,20 @@ void TracedProgramEngine::run(RunContext &context)
             QStringLiteral("cannot start %1: %2").arg(m_python.path, python.errorString())));
     if (output)
         python.closeWriteChannel(); // an empty standard input
-    const qint64 group = python.processId();
-    context.recorder().main().setPid(static_cast<std::int32_t>(group));
-    auto killGroup = [group](int signal) {
-        if (group > 0)
-            ::kill(static_cast<pid_t>(-group), signal);
-    };
+    ProgramGroup group(python.processId());
+    context.recorder().main().setPid(static_cast<std::int32_t>(group.id()));
     // Whatever ends this run (an exception too: memory exhausted while recording), nothing of
     // the program outlives it, and the terminal is ParViz's again.
     auto leaveNothing = qScopeGuard([&] {
         takeTerminalBack();
-        killGroup(SIGKILL);
+        group.signal(SIGKILL);
     });
     // And if ParViz itself dies (SIGKILL, a crash), a watchdog ends the program's group and
     // removes the folder. The program's standard input is its own (the terminal's), so it
     // cannot watch for ParViz's end as Run in CPython Too's program does.
-    const GroupWatchdog watchdog(group, dir.path());
+    const GroupWatchdog watchdog(group.id(), dir.path());
 
-    TracedLineReader reader(context, group);
+    TracedLineReader reader(context, group.id());
     PipeReader pipe(fd);
     std::vector<Line> batch;
     QByteArray errors; // the end of its standard error, for a failure
@@ -682,17 +672,9 @@ void TracedProgramEngine::run(RunContext &context)
                 errors = errors.right(MaxTracebackBytes);
         }
     };
-    QElapsedTimer killing; // since SIGTERM went to the group
-    bool killed = false; // SIGKILL went to it
     auto stopWhenAsked = [&] {
-        if ((context.stopRequested() || reader.error()) && !killing.isValid()) {
-            killGroup(SIGTERM);
-            killing.start();
-        }
-        if (killing.isValid() && !killed && killing.elapsed() > StopGraceMs) {
-            killGroup(SIGKILL);
-            killed = true;
-        }
+        if (context.stopRequested() || reader.error())
+            group.stop();
     };
 
     // The program runs: its output and its lines, read in batches.
@@ -705,19 +687,20 @@ void TracedProgramEngine::run(RunContext &context)
         pipe.read(batch);
         reader.read(batch);
         stopWhenAsked();
-        if (mayGiveTerminal && !gaveTerminal && !killing.isValid() && stoppedForTerminal(group)) {
-            setTerminalGroup(static_cast<pid_t>(group));
+        if (mayGiveTerminal && !gaveTerminal && !group.isStopping()
+            && stoppedForTerminal(group.id())) {
+            setTerminalGroup(static_cast<pid_t>(group.id()));
             gaveTerminal = true;
-            killGroup(SIGCONT);
-        } else if (gaveTerminal && stopSignalOf(group) == SIGTSTP) {
+            group.signal(SIGCONT);
+        } else if (gaveTerminal && stopSignalOf(group.id()) == SIGTSTP) {
             // Ctrl+Z while the program reads the terminal stops the program's group alone: the
             // whole job stops, as without ParViz, and the shell has the terminal again. Once
             // continued (`fg`), ParViz continues the program, which reads again and so gets
             // the terminal again (SIGTTIN, above).
             takeTerminalBack();
             ::kill(0, SIGTSTP);
-            killGroup(SIGCONT);
-        } else if (gaveTerminal && !readsTerminal(group)) {
+            group.signal(SIGCONT);
+        } else if (gaveTerminal && !readsTerminal(group.id())) {
             takeTerminalBack(); // read: Ctrl+C is ParViz's again
         }
     }
@@ -728,26 +711,17 @@ void TracedProgramEngine::run(RunContext &context)
     // A program that failed leaves nothing behind; one that ended well is read to the end:
     // the pipe ends when every process that held it has gone (multiprocessing's helpers go
     // as the program ends).
-    if (!exitedWell && !killing.isValid()) {
-        killGroup(SIGTERM);
-        killing.start();
-    }
-    QElapsedTimer sinceKilled;
     QElapsedTimer sinceExit;
     sinceExit.start();
     for (;;) {
+        if (!exitedWell)
+            group.stop();
         const bool ended = pipe.read(batch);
         reader.read(batch);
         if (ended)
             break;
         stopWhenAsked();
-        if (!exitedWell && killing.elapsed() > StopGraceMs && !killed) {
-            killGroup(SIGKILL);
-            killed = true;
-        }
-        if (killed && !sinceKilled.isValid())
-            sinceKilled.start();
-        if (sinceKilled.isValid() && sinceKilled.elapsed() > KilledPipeGraceMs)
+        if (group.msSinceKilled() > KilledPipeGraceMs)
             break; // a process that left the group still holds the pipe
         if (exitedWell && sinceExit.elapsed() > OutlivedPipeGraceMs)
             break; // a process outlived the program: it goes below
@@ -755,7 +729,7 @@ void TracedProgramEngine::run(RunContext &context)
     }
     // Whatever of the program is still running (a process that did not trace) goes now.
     leaveNothing.dismiss();
-    killGroup(SIGKILL);
+    group.signal(SIGKILL);
     reader.finish();
 
     if (reader.error())
