@@ -801,9 +801,8 @@ std::optional<RunResult> RunFileReader::result()
     run.workers = *m_workers;
     // Taken at the run's end: a snapshot taken as soon as the events are read would be a
     // moment microseconds into the run, and a replay's moments are cut there.
-    m_recorder->endClockAt(
+    run.trace = m_recorder->snapshotAt(
         m_laneEndNs.empty() ? 0 : *std::max_element(m_laneEndNs.begin(), m_laneEndNs.end()));
-    run.trace = m_recorder->snapshot();
     std::optional<std::int64_t> sequentialNs;
     if (m_baselineMeasured && m_baselineNs)
         sequentialNs = m_baselineNs;

@@ -48,11 +48,6 @@ void TraceRecorder::startClockAt(std::int64_t monotonicNs)
     m_store->originNs.store(monotonicNs, std::memory_order_release);
 }
 
-void TraceRecorder::endClockAt(std::int64_t runNs)
-{
-    startClockAt(monotonicNowNs() - runNs);
-}
-
 std::int64_t TraceRecorder::now() const
 {
     // Relaxed: the threads that record were started after startClock(), which orders it.
@@ -92,6 +87,11 @@ TraceLane &TraceRecorder::lane(int lane)
 std::shared_ptr<const TraceSnapshot> TraceRecorder::snapshot() const
 {
     return std::make_shared<const TraceSnapshot>(m_store);
+}
+
+std::shared_ptr<const TraceSnapshot> TraceRecorder::snapshotAt(std::int64_t runNs) const
+{
+    return std::make_shared<const TraceSnapshot>(m_store, runNs);
 }
 
 } // namespace parviz

@@ -72,10 +72,6 @@ public:
     // Sets time zero to a CLOCK_MONOTONIC reading instead: when another process's clock
     // started (a CPython program's). Before any event is recorded.
     void startClockAt(std::int64_t monotonicNs);
-    // For a recording of events read back (a run file), after the last: sets time zero so that
-    // now is `runNs` into the run, its end. A snapshot is then taken at the run's end, as a
-    // live run's last one is, and a moment of it (TraceSnapshot::until()) holds what ran then.
-    void endClockAt(std::int64_t runNs);
     std::int64_t originNs() const { return m_store->originNs.load(std::memory_order_acquire); }
     // Nanoseconds since startClock(). Any thread.
     std::int64_t now() const;
@@ -107,6 +103,10 @@ public:
     TraceLane &lane(int lane);
 
     std::shared_ptr<const TraceSnapshot> snapshot() const;
+    // A snapshot taken at `runNs` of the run's time rather than now: for a recording of events
+    // read back (a run file), at its end, as a live run's last snapshot is, so that a moment
+    // of it (TraceSnapshot::until()) holds what ran then.
+    std::shared_ptr<const TraceSnapshot> snapshotAt(std::int64_t runNs) const;
 
 private:
     std::shared_ptr<TraceStore> m_store;

@@ -7,6 +7,14 @@
 
 namespace parviz {
 
+TraceSnapshot::TraceSnapshot(std::shared_ptr<const TraceStore> store, std::int64_t takenAtNs)
+    : TraceSnapshot(std::move(store))
+{
+    m_takenAtNs = takenAtNs;
+    for (TaskEvent &open : m_inFlight)
+        open.endNs = std::max(m_takenAtNs, open.startNs);
+}
+
 TraceSnapshot::TraceSnapshot(std::shared_ptr<const TraceStore> store)
     : m_store(std::move(store))
 {

@@ -27,6 +27,9 @@ public:
 
     // Captures the lanes of `store` now. Any thread.
     explicit TraceSnapshot(std::shared_ptr<const TraceStore> store);
+    // The same, said to be taken at `takenAtNs` of the run's time rather than now: for a
+    // recording of events read back, whose moment is its end (TraceRecorder::snapshotAt()).
+    TraceSnapshot(std::shared_ptr<const TraceStore> store, std::int64_t takenAtNs);
 
     // The worker lanes there were when the snapshot was taken: a run may add lanes as it goes
     // (TraceRecorder::addWorkerLane()), so a later snapshot of it may have more, never fewer.
