@@ -10,9 +10,30 @@
 
 namespace {
 
+// Whether the process is a traced program's watchdog (GroupWatchdog): its command line names it.
+bool isWatchdog(long pid)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+    FILE *file = std::fopen(path, "r");
+    if (!file)
+        return false;
+    char command[4096] = {};
+    const std::size_t read = std::fread(command, 1, sizeof command - 1, file);
+    std::fclose(file);
+    static constexpr char Name[] = "parviz-watchdog";
+    // Arguments end with a NUL each: the name is one of them, whole.
+    for (std::size_t at = 0; at < read; at += std::strlen(command + at) + 1) {
+        if (std::strcmp(command + at, Name) == 0)
+            return true;
+    }
+    return false;
+}
+
 // Kills the process groups that this process's children lead. A CPython program runs in a group
 // of its own, with its worker processes; quitting at once must not leave them running, and no
-// destructor runs after std::_Exit. Children in this process's own group are left alone.
+// destructor runs after std::_Exit. Children in this process's own group are left alone, and
+// so is a traced program's watchdog: it sees this process go, and removes the tracer's folder.
 void killChildProcessGroups()
 {
     DIR *proc = ::opendir("/proc");
@@ -40,7 +61,7 @@ void killChildProcessGroups()
         long group = 0;
         if (!close || std::sscanf(close + 1, " %c %ld %ld", &state, &parent, &group) != 3)
             continue;
-        if (parent == self && group == pid)
+        if (parent == self && group == pid && !isWatchdog(pid))
             ::kill(static_cast<pid_t>(-group), SIGKILL);
     }
     ::closedir(proc);

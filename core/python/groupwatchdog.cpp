@@ -2,6 +2,7 @@
 
 #include "python/programgroup.h"
 
+#include <QDir>
 #include <QProcess>
 
 namespace parviz {
@@ -19,6 +20,7 @@ constexpr char WatchScript[] = "trap '' HUP INT QUIT TSTP\n"
 } // namespace
 
 GroupWatchdog::GroupWatchdog(qint64 group, const QString &folder)
+    : m_folder(folder)
 {
     if (group <= 0)
         return;
@@ -37,10 +39,14 @@ GroupWatchdog::GroupWatchdog(qint64 group, const QString &folder)
     shell->start();
     if (shell->waitForStarted(10'000))
         m_shell = std::move(shell);
+    else // the run goes on; only a ParViz killed meanwhile would leave the program running
+        qWarning("ParViz: cannot start the watchdog of the traced program: %s",
+            qPrintable(shell->errorString()));
 }
 
 GroupWatchdog::~GroupWatchdog()
 {
+    QDir(m_folder).removeRecursively(); // first: dismissed, the watchdog would leave it
     if (!m_shell)
         return;
     m_shell->write("\n");

@@ -513,18 +513,6 @@ bool readProcFile(qint64 pid, const char *file, char (&text)[Size])
     return true;
 }
 
-// Whether the process is stopped (state T in /proc/PID/stat): in a background group that read
-// from its terminal, by SIGTTIN.
-bool stoppedForTerminal(qint64 pid)
-{
-    char stat[512];
-    if (!readProcFile(pid, "stat", stat))
-        return false;
-    // "pid (name) state ...": the name may hold spaces and parentheses.
-    const char *close = std::strrchr(stat, ')');
-    return close && close[1] == ' ' && close[2] == 'T';
-}
-
 // The signal that stopped the child `pid` (SIGTTIN for its terminal, SIGTSTP for Ctrl+Z), or 0
 // while it is not stopped. Asked without taking the report of the stop nor reaping anything
 // (WNOWAIT): QProcess waits for the child's end.
@@ -535,6 +523,27 @@ int stopSignalOf(qint64 pid)
         || info.si_pid == 0 || info.si_code != CLD_STOPPED)
         return 0;
     return info.si_status;
+}
+
+// Whether the child `pid` is stopped for its terminal: in a background group, it read from it
+// (SIGTTIN), or wrote to it with TOSTOP set (SIGTTOU).
+bool stoppedForTerminal(qint64 pid)
+{
+    const int signal = stopSignalOf(pid);
+    return signal == SIGTTIN || signal == SIGTTOU;
+}
+
+// Stops ParViz's own job, as Ctrl+Z at its terminal does: every process of its group. Another
+// thread of ParViz may take the signal: this one then stops at once or a moment later, and goes
+// on once continued (the shell's `fg` or `bg`). Nothing when SIGTSTP is ignored, as in a shell
+// without job control; in an orphaned group the kernel ignores it.
+void suspendJob()
+{
+    struct sigaction current
+    { };
+    if (::sigaction(SIGTSTP, nullptr, &current) != 0 || current.sa_handler == SIG_IGN)
+        return;
+    ::kill(0, SIGTSTP);
 }
 
 // Whether the process's main thread is stopped for the terminal or waits in a read of its
@@ -603,10 +612,12 @@ void TracedProgramEngine::run(RunContext &context)
     // A program that reads from the terminal is stopped for it (SIGTTIN): ParViz then gives
     // its group the terminal and lets it go on, as a shell's `fg` does, and takes the terminal
     // back once its main thread no longer waits in a read of it (or the program ends). While
-    // it reads, Ctrl+C reaches the program, as without ParViz.
-    const bool mayGiveTerminal =
-        !output && ::isatty(STDIN_FILENO) != 0 && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp();
+    // it reads, Ctrl+C reaches the program, as without ParViz. Only while the terminal is
+    // ParViz's to give: not while ParViz is in the background (started with `&`, or `bg`).
+    const bool mayGiveTerminal = !output && ::isatty(STDIN_FILENO) != 0;
+    auto holdsTerminal = [] { return ::tcgetpgrp(STDIN_FILENO) == ::getpgrp(); };
     bool gaveTerminal = false;
+    int notReading = 0; // looks in a row at which the program, given the terminal, did not read
     auto setTerminalGroup = [](pid_t group) {
         // With SIGTTOU blocked, as ParViz may be in the background by then.
         sigset_t ttou;
@@ -687,21 +698,28 @@ void TracedProgramEngine::run(RunContext &context)
         pipe.read(batch);
         reader.read(batch);
         stopWhenAsked();
-        if (mayGiveTerminal && !gaveTerminal && !group.isStopping()
+        if (gaveTerminal && ::tcgetpgrp(STDIN_FILENO) != static_cast<pid_t>(group.id()))
+            gaveTerminal = false; // taken from the program (by the shell): not ParViz's to take
+        if (mayGiveTerminal && !gaveTerminal && !group.isStopping() && holdsTerminal()
             && stoppedForTerminal(group.id())) {
             setTerminalGroup(static_cast<pid_t>(group.id()));
             gaveTerminal = true;
+            notReading = 0;
             group.signal(SIGCONT);
         } else if (gaveTerminal && stopSignalOf(group.id()) == SIGTSTP) {
             // Ctrl+Z while the program reads the terminal stops the program's group alone: the
             // whole job stops, as without ParViz, and the shell has the terminal again. Once
-            // continued (`fg`), ParViz continues the program, which reads again and so gets
-            // the terminal again (SIGTTIN, above).
+            // continued, ParViz continues the program, which reads again and so gets the
+            // terminal again (SIGTTIN, above) when ParViz is in the foreground.
             takeTerminalBack();
-            ::kill(0, SIGTSTP);
+            suspendJob();
             group.signal(SIGCONT);
-        } else if (gaveTerminal && !readsTerminal(group.id())) {
-            takeTerminalBack(); // read: Ctrl+C is ParViz's again
+        } else if (gaveTerminal) {
+            // Read: Ctrl+C is ParViz's again. Twice in a row, as a program just continued
+            // has not yet read again.
+            notReading = readsTerminal(group.id()) ? 0 : notReading + 1;
+            if (notReading >= 2)
+                takeTerminalBack();
         }
     }
     python.waitForFinished(1000);
